@@ -17,9 +17,7 @@ namespace {
 
 class SM120DialectTest : public ::testing::Test {
 protected:
-  SM120DialectTest() {
-    ctx.loadDialect<SM120Dialect, func::FuncDialect>();
-  }
+  SM120DialectTest() { ctx.loadDialect<SM120Dialect, func::FuncDialect>(); }
 
   /// Parses `src`, returning null and recording the first diagnostic on error.
   OwningOpRef<ModuleOp> parse(StringRef src) {
@@ -45,7 +43,8 @@ TEST_F(SM120DialectTest, PackedUE8M0ScaleShapeIsMNMajorAndAligned) {
 }
 
 TEST_F(SM120DialectTest, UnpackedScaleShapeIsCeilDivided) {
-  auto perBlock = BlockScaleAttr::get(&ctx, ScaleFormat::F32, 128u, 128u, false);
+  auto perBlock =
+      BlockScaleAttr::get(&ctx, ScaleFormat::F32, 128u, 128u, false);
   EXPECT_EQ(perBlock.getScaleShape(2112, 7168),
             (SmallVector<int64_t, 2>{17, 56}));
   EXPECT_TRUE(perBlock.getScaleElementType(&ctx).isF32());

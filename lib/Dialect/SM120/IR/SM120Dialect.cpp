@@ -46,15 +46,13 @@ Attribute BlockScaleAttr::parse(AsmParser &parser, Type) {
     return {};
   std::optional<ScaleFormat> format = symbolizeScaleFormat(formatName);
   if (!format) {
-    parser.emitError(formatLoc)
-        << "unknown scale format '" << formatName
-        << "'; expected ue8m0, ue4m3 or f32";
+    parser.emitError(formatLoc) << "unknown scale format '" << formatName
+                                << "'; expected ue8m0, ue4m3 or f32";
     return {};
   }
   if (parser.parseComma() || parser.parseKeyword("mn") || parser.parseEqual() ||
       parser.parseInteger(mn) || parser.parseComma() ||
-      parser.parseKeyword("k") || parser.parseEqual() ||
-      parser.parseInteger(k))
+      parser.parseKeyword("k") || parser.parseEqual() || parser.parseInteger(k))
     return {};
   if (succeeded(parser.parseOptionalComma())) {
     if (parser.parseKeyword("packed"))
@@ -86,8 +84,9 @@ BlockScaleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "block_scale granularity along K is " << k
                        << "; expected 16, 32 or 128";
   if (format == ScaleFormat::UE4M3 && (mn != 1 || k != 16))
-    return emitError() << "ue4m3 (NVFP4) scales need mn = 1 and k = 16; got mn = "
-                       << mn << ", k = " << k;
+    return emitError()
+           << "ue4m3 (NVFP4) scales need mn = 1 and k = 16; got mn = " << mn
+           << ", k = " << k;
   if (packed && format != ScaleFormat::UE8M0)
     return emitError() << "only ue8m0 scales can be packed; got "
                        << stringifyScaleFormat(format);

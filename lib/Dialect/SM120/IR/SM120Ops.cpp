@@ -1,10 +1,11 @@
-//===- SM120Ops.cpp - verifiers and summaries of the problem ops -*- C++ -*-===//
+//===- SM120Ops.cpp - verifiers and summaries of the problem ops -*- C++
+//-*-===//
 
 #include "sm120/Dialect/SM120/IR/SM120.h"
 
 #include "mlir/IR/Builders.h"
-#include "mlir/IR/DialectImplementation.h"
 #include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/DialectImplementation.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/FormatVariadic.h"
 
@@ -122,11 +123,11 @@ public:
       return success();
     auto it = sizes.find(sym);
     if (it == sizes.end()) {
-      sizes[sym] = {value,
-                    llvm::formatv("#{0} ({1})", a.operand->getOperandNumber(),
-                                  a.name)
-                        .str(),
-                    d};
+      sizes[sym] = {
+          value,
+          llvm::formatv("#{0} ({1})", a.operand->getOperandNumber(), a.name)
+              .str(),
+          d};
       return success();
     }
     if (it->second.value != value)
@@ -230,8 +231,8 @@ LogicalResult checkScalePresence(Checker &c, const Scaled &sa,
         return c.error(s->scale)
                << "has ue4m3 scales; UE4M3 (NVFP4) scales need FP4 data";
       if (k != 32 && k != 128)
-        return c.error(s->scale) << "has granularity " << k
-                                 << " along K; FP8 needs 32 or 128";
+        return c.error(s->scale)
+               << "has granularity " << k << " along K; FP8 needs 32 or 128";
     } else if (r.getFormat() != ScaleFormat::UE4M3 && k != 32 && k != 128) {
       return c.error(s->scale)
              << "has granularity " << k
@@ -270,8 +271,9 @@ LogicalResult checkScaleTensor(Checker &c, const Scaled &s,
     return c.error(s.scale) << "has element type " << s.scale.elem()
                             << "; recipe " << r << " needs " << want;
   if (!ShapedType::isDynamic(k) && k % r.getK() != 0)
-    return c.error(s.scale) << "has granularity " << r.getK() << " along K, but "
-                            << kSym << " = " << k << " is not divisible by it";
+    return c.error(s.scale)
+           << "has granularity " << r.getK() << " along K, but " << kSym
+           << " = " << k << " is not divisible by it";
   SmallVector<int64_t> expected(batch);
   llvm::append_range(expected, r.getScaleShape(mn, k));
   return c.shape(s.scale, expected,
@@ -282,7 +284,8 @@ LogicalResult checkScaleTensor(Checker &c, const Scaled &s,
 /// Data types of a GEMM operand pair.
 LogicalResult checkDataPair(Checker &c, const Arg &a, const Arg &b,
                             bool allowFP4 = true) {
-  StringRef allowed = allowFP4 ? "f8E4M3FN, f4E2M1FN or bf16" : "f8E4M3FN or bf16";
+  StringRef allowed =
+      allowFP4 ? "f8E4M3FN, f4E2M1FN or bf16" : "f8E4M3FN or bf16";
   auto ok = [&](Type t) {
     DataKind k = classify(t);
     return k != DataKind::Unsupported && (allowFP4 || k != DataKind::FP4);
@@ -354,7 +357,8 @@ LogicalResult checkMatrix(Checker &c, const Arg &a, ArrayRef<StringRef> syms) {
 void printOperand(raw_ostream &os, StringRef name, Value v,
                   std::optional<Major> major = std::nullopt) {
   auto t = cast<MemRefType>(v.getType());
-  os << "  " << name << ": " << shapeStr(t.getShape()) << " " << t.getElementType();
+  os << "  " << name << ": " << shapeStr(t.getShape()) << " "
+     << t.getElementType();
   if (!t.getLayout().isIdentity())
     os << " " << t.getLayout();
   if (major)
@@ -375,7 +379,8 @@ void printScale(raw_ostream &os, StringRef name, Value v,
 }
 
 /// Prints `flops: <n>` when all factors are static, else the symbolic form.
-void printFlops(raw_ostream &os, ArrayRef<std::pair<StringRef, int64_t>> factors,
+void printFlops(raw_ostream &os,
+                ArrayRef<std::pair<StringRef, int64_t>> factors,
                 int64_t multiplier = 2) {
   int64_t known = multiplier;
   std::string symbolic;
@@ -438,8 +443,8 @@ LogicalResult GemmOp::verify() {
   if (l < 0 || mid < 0 || r < 0 || l + r == 0)
     return emitOpError() << "head_splits (" << l << ", " << mid << ", " << r
                          << ") must be non-negative with left + right > 0";
-  if (ka != DataKind::FP8 || kb != DataKind::FP8 ||
-      sa.recipe.getK() != 128 || sb.recipe.getK() != 128)
+  if (ka != DataKind::FP8 || kb != DataKind::FP8 || sa.recipe.getK() != 128 ||
+      sb.recipe.getK() != 128)
     return emitOpError() << "head_splits needs FP8 operands with K "
                             "granularity 128";
   if (acc)
@@ -592,10 +597,10 @@ LogicalResult GroupedGemmOp::verify() {
       int64_t mn = s == &sa ? c.get("M") : c.get("N");
       if (failed(c.layout(s->scale, 2, "[K blocks / 4, align(MN, 4)]")) ||
           failed(c.elem(s->scale, isI32, "i32")) ||
-          failed(c.shape(s->scale,
-                         {ShapedType::kDynamic,
-                          s->recipe.getScaleShape(mn, 1)[1]},
-                         "sum of K blocks / 4 over groups, align(MN, 4)")))
+          failed(
+              c.shape(s->scale,
+                      {ShapedType::kDynamic, s->recipe.getScaleShape(mn, 1)[1]},
+                      "sum of K blocks / 4 over groups, align(MN, 4)")))
         return failure();
     }
     return success();
@@ -616,8 +621,9 @@ void GroupedGemmOp::printSummary(raw_ostream &os) {
                     {"M", at.getDimSize(0)},
                     {"N", dt.getDimSize(1)},
                     {"K", at.getDimSize(1)}});
-    os << "  layout: " << (getPrefixSum() ? "prefix sum of group rows [G]"
-                                          : "group index per row [M]")
+    os << "  layout: "
+       << (getPrefixSum() ? "prefix sum of group rows [G]"
+                          : "group index per row [M]")
        << "\n";
     break;
   case GroupedKind::Masked:
@@ -680,11 +686,14 @@ struct EinsumForm {
 EinsumForm einsumForm(Einsum e) {
   switch (e) {
   case Einsum::BHR_HDR_BHD:
-    return {{"b", "h", "r"}, {"h", "d", "r"}, {"b", "h", "d"}, "b", "d", "r", "h"};
+    return {
+        {"b", "h", "r"}, {"h", "d", "r"}, {"b", "h", "d"}, "b", "d", "r", "h"};
   case Einsum::BHD_HDR_BHR:
-    return {{"b", "h", "d"}, {"h", "d", "r"}, {"b", "h", "r"}, "b", "r", "d", "h"};
+    return {
+        {"b", "h", "d"}, {"h", "d", "r"}, {"b", "h", "r"}, "b", "r", "d", "h"};
   case Einsum::BHD_BHR_HDR:
-    return {{"b", "h", "d"}, {"b", "h", "r"}, {"h", "d", "r"}, "d", "r", "b", "h"};
+    return {
+        {"b", "h", "d"}, {"b", "h", "r"}, {"h", "d", "r"}, "d", "r", "b", "h"};
   case Einsum::BMK_BNK_MN:
     return {{"b", "m", "k"}, {"b", "n", "k"}, {"m", "n"}, "m", "n", "k", "b"};
   }
@@ -737,9 +746,9 @@ void BatchedGemmOp::printSummary(raw_ostream &os) {
   EinsumForm f = einsumForm(*e);
   // Every einsum letter appears in a or b; take the first static extent.
   auto size = [&](StringRef sym) {
-    for (auto [v, dims] : {std::make_pair(getA(), f.a),
-                           std::make_pair(getB(), f.b),
-                           std::make_pair(getD(), f.d)})
+    for (auto [v, dims] :
+         {std::make_pair(getA(), f.a), std::make_pair(getB(), f.b),
+          std::make_pair(getD(), f.d)})
       for (auto [i, s] : llvm::enumerate(dims))
         if (s == sym && !cast<MemRefType>(v.getType()).isDynamicDim(i))
           return cast<MemRefType>(v.getType()).getDimSize(i);
@@ -810,7 +819,8 @@ LogicalResult checkLogitsOperands(Checker &c, const Arg &q, const Arg &qScale,
 LogicalResult MqaLogitsOp::verify() {
   Checker c(*this);
   Arg q = arg(getQMutable(), "q"), qs = arg(getQScaleMutable(), "q_scale");
-  Arg kv = arg(getKvMutable(), "kv"), kvs = arg(getKvScaleMutable(), "kv_scale");
+  Arg kv = arg(getKvMutable(), "kv"),
+      kvs = arg(getKvScaleMutable(), "kv_scale");
   Arg w = arg(getWeightsMutable(), "weights");
   Arg ks = arg(getKsMutable(), "ks"), ke = arg(getKeMutable(), "ke");
   Arg out = arg(getLogitsMutable(), "logits");
@@ -821,8 +831,8 @@ LogicalResult MqaLogitsOp::verify() {
       failed(c.bindAll(q, {"S", "H", "D"})) ||
       failed(c.bindAll(kv, {"SKV", "D"})))
     return failure();
-  if (qs && (failed(c.layout(qs, 2, "[S, H]")) ||
-             failed(c.bindAll(qs, {"S", "H"}))))
+  if (qs &&
+      (failed(c.layout(qs, 2, "[S, H]")) || failed(c.bindAll(qs, {"S", "H"}))))
     return failure();
   if (failed(c.layout(kvs, 1, "[SKV]")) || failed(c.bind(kvs, 0, "SKV")) ||
       failed(c.layout(w, 2, "[S, H]")) || failed(c.elem(w, isF32, "f32")) ||
@@ -863,7 +873,8 @@ void MqaLogitsOp::printSummary(raw_ostream &os) {
 LogicalResult PagedMqaLogitsOp::verify() {
   Checker c(*this);
   Arg q = arg(getQMutable(), "q"), qs = arg(getQScaleMutable(), "q_scale");
-  Arg kv = arg(getKvMutable(), "kv"), kvs = arg(getKvScaleMutable(), "kv_scale");
+  Arg kv = arg(getKvMutable(), "kv"),
+      kvs = arg(getKvScaleMutable(), "kv_scale");
   Arg w = arg(getWeightsMutable(), "weights");
   Arg lens = arg(getContextLensMutable(), "context_lens");
   Arg table = arg(getBlockTableMutable(), "block_table");
