@@ -89,3 +89,17 @@ func.func @paged(%q: memref<?x1x32x64xf8E4M3FN>, %kv: memref<?x64x64xf8E4M3FN>,
       logits(%out : memref<?x?xf32>) {clean_logits}
   return
 }
+
+// -----
+
+// CHECK-LABEL: kernel @head_split: gemm
+// CHECK:        epilogue: head_splits(128, 64, 128)
+func.func @head_split(%a: memref<?x512xf8E4M3FN>, %b: memref<512x512xf8E4M3FN>,
+                      %sfa: memref<1x?xi32>, %sfb: memref<1x512xi32>, %d: memref<?x640xbf16>) {
+  sm120.gemm a(%a : memref<?x512xf8E4M3FN>) b(%b : memref<512x512xf8E4M3FN>)
+      scales(%sfa, %sfb : memref<1x?xi32>, memref<1x512xi32>) d(%d : memref<?x640xbf16>)
+      {head_splits = array<i64: 128, 64, 128>,
+       sfa_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 128, packed>,
+       sfb_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 128, packed>}
+  return
+}

@@ -50,9 +50,24 @@ Attribute BlockScaleAttr::parse(AsmParser &parser, Type) {
                                 << "'; expected ue8m0, ue4m3 or f32";
     return {};
   }
-  if (parser.parseComma() || parser.parseKeyword("mn") || parser.parseEqual() ||
-      parser.parseInteger(mn) || parser.parseComma() ||
-      parser.parseKeyword("k") || parser.parseEqual() || parser.parseInteger(k))
+  // Granularities are parsed wide so that negative or huge values get a
+  // diagnostic instead of wrapping.
+  auto parseGranularity = [&](StringRef name, unsigned &out) -> ParseResult {
+    int64_t value = 0;
+    if (parser.parseKeyword(name) || parser.parseEqual())
+      return failure();
+    SMLoc loc = parser.getCurrentLocation();
+    if (parser.parseInteger(value))
+      return failure();
+    if (value <= 0 || value > std::numeric_limits<unsigned>::max())
+      return parser.emitError(loc)
+             << "block_scale granularity along " << (name == "mn" ? "MN" : "K")
+             << " must be a positive integer; got " << value;
+    out = static_cast<unsigned>(value);
+    return success();
+  };
+  if (parser.parseComma() || parseGranularity("mn", mn) ||
+      parser.parseComma() || parseGranularity("k", k))
     return {};
   if (succeeded(parser.parseOptionalComma())) {
     if (parser.parseKeyword("packed"))

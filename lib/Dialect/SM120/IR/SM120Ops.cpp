@@ -92,6 +92,10 @@ public:
     if (t.getRank() != rank)
       return error(a) << "must have rank " << rank << " (" << dims
                       << "); got rank " << t.getRank();
+    for (auto [i, v] : llvm::enumerate(t.getShape()))
+      if (v == 0)
+        return error(a) << "has a zero-sized dimension (dim " << i
+                        << "); static sizes must be positive";
     SmallVector<int64_t> strides;
     int64_t offset;
     if (failed(t.getStridesAndOffset(strides, offset)))
@@ -136,6 +140,16 @@ public:
                       << " = " << it->second.value << " (dim " << it->second.dim
                       << ")";
     return success();
+  }
+
+  /// Dimension `d` of `a` must equal `value`, computed as `what`.
+  LogicalResult expect(const Arg &a, unsigned d, int64_t value,
+                       StringRef what) {
+    if (ShapedType::isDynamic(value) || a.type().isDynamicDim(d) ||
+        a.dim(d) == value)
+      return success();
+    return error(a) << "has " << a.dim(d) << " in dim " << d << "; expected "
+                    << what << " = " << value;
   }
 
   int64_t get(StringRef sym) const {
@@ -200,6 +214,7 @@ struct Scaled {
   Arg scale;
   BlockScaleAttr recipe;
   StringRef recipeName;
+  StringRef operandName;
 };
 
 /// Scales present iff the data is FP8/FP4; recipe given iff scale given;
@@ -218,9 +233,11 @@ LogicalResult checkScalePresence(Checker &c, const Scaled &sa,
     }
     if (!s->scale)
       return c.error() << kindName(s->kind)
-                       << " operands need scale factors: add "
-                          "'scales(%sfa, %sfb : ...)' and the '"
-                       << s->recipeName << "' attribute";
+                       << " operands need scale factors: operand '"
+                       << s->operandName
+                       << "' is missing (give 'scales(%sfa, %sfb : ...)' and "
+                          "the '"
+                       << s->recipeName << "' attribute)";
     if (!s->recipe)
       return c.error(s->scale) << "needs a '" << s->recipeName
                                << "' attribute (#sm120.block_scale<...>)";
@@ -424,8 +441,8 @@ LogicalResult GemmOp::verify() {
     return failure();
 
   DataKind ka = classify(a.elem()), kb = classify(b.elem());
-  Scaled sa{ka, sfa, getSfaRecipeAttr(), "sfa_recipe"};
-  Scaled sb{kb, sfb, getSfbRecipeAttr(), "sfb_recipe"};
+  Scaled sa{ka, sfa, getSfaRecipeAttr(), "sfa_recipe", "sfa"};
+  Scaled sb{kb, sfb, getSfbRecipeAttr(), "sfb_recipe", "sfb"};
   int64_t m = c.get("M"), n = c.get("N"), k = c.get("K");
   if (failed(checkScalePresence(c, sa, sb)) ||
       failed(checkScaleTensor(c, sa, {}, m, k, "K")) ||
@@ -440,9 +457,12 @@ LogicalResult GemmOp::verify() {
                             "right); got "
                          << splits->size();
   int64_t l = (*splits)[0], mid = (*splits)[1], r = (*splits)[2];
-  if (l < 0 || mid < 0 || r < 0 || l + r == 0)
+  constexpr int64_t kMaxSplit = 1 << 16;
+  auto inRange = [&](int64_t v) { return v >= 0 && v <= kMaxSplit; };
+  if (!inRange(l) || !inRange(mid) || !inRange(r) || l + r == 0)
     return emitOpError() << "head_splits (" << l << ", " << mid << ", " << r
-                         << ") must be non-negative with left + right > 0";
+                         << ") must each be in [0, " << kMaxSplit
+                         << "] with left + right > 0";
   if (ka != DataKind::FP8 || kb != DataKind::FP8 || sa.recipe.getK() != 128 ||
       sb.recipe.getK() != 128)
     return emitOpError() << "head_splits needs FP8 operands with K "
@@ -503,13 +523,15 @@ LogicalResult GroupedGemmOp::verify() {
   if (getPrefixSum() && kind != GroupedKind::Contiguous)
     return emitOpError() << "prefix_sum applies to kind contiguous only; got "
                          << kindStr;
-  if (getExpectedM()) {
+  std::optional<int64_t> expectedM;
+  if (IntegerAttr attr = getExpectedMAttr())
+    expectedM = attr.getInt();
+  if (expectedM) {
     if (kind == GroupedKind::KGrouped)
       return emitOpError() << "expected_m applies to M-grouped kinds only; got "
                            << kindStr;
-    if (*getExpectedM() <= 0)
-      return emitOpError() << "expected_m must be positive; got "
-                           << *getExpectedM();
+    if (*expectedM <= 0)
+      return emitOpError() << "expected_m must be positive; got " << *expectedM;
   }
   if (!layout) {
     StringRef what = kind == GroupedKind::Contiguous
@@ -525,8 +547,8 @@ LogicalResult GroupedGemmOp::verify() {
     return failure();
 
   DataKind ka = classify(a.elem()), kb = classify(b.elem());
-  Scaled sa{ka, sfa, getSfaRecipeAttr(), "sfa_recipe"};
-  Scaled sb{kb, sfb, getSfbRecipeAttr(), "sfb_recipe"};
+  Scaled sa{ka, sfa, getSfaRecipeAttr(), "sfa_recipe", "sfa"};
+  Scaled sb{kb, sfb, getSfbRecipeAttr(), "sfb_recipe", "sfb"};
   if (failed(checkScalePresence(c, sa, sb)))
     return failure();
 
@@ -559,8 +581,11 @@ LogicalResult GroupedGemmOp::verify() {
         failed(checkOutputs(c, d, acc, {"G", "max_m", "N"}, "[G, max_m, N]")) ||
         failed(c.bind(layout, 0, "G")))
       return failure();
-    int64_t g = c.get("G"), k = c.get("K");
-    if (failed(checkScaleTensor(c, sa, {g}, c.get("max_m"), k, "K")) ||
+    int64_t g = c.get("G"), k = c.get("K"), maxM = c.get("max_m");
+    if (expectedM && !ShapedType::isDynamic(maxM) && *expectedM > maxM)
+      return emitOpError() << "expected_m = " << *expectedM
+                           << " exceeds max_m = " << maxM;
+    if (failed(checkScaleTensor(c, sa, {g}, maxM, k, "K")) ||
         failed(checkScaleTensor(c, sb, {g}, c.get("N"), k, "K")) ||
         failed(checkMixedK(c, ka, kb, k)))
       return failure();
@@ -575,8 +600,8 @@ LogicalResult GroupedGemmOp::verify() {
       if (failed(checkMatrix(c, a, {"sum_K", "M"})) ||
           failed(checkMatrix(c, b, {"sum_K", "N"})))
         return failure();
-    } else if (failed(checkMatrix(c, a, {""})) ||
-               failed(checkMatrix(c, b, {""}))) {
+    } else if (failed(c.layout(a, 1, "concatenated [M, K_g] blocks")) ||
+               failed(c.layout(b, 1, "concatenated [N, K_g] blocks"))) {
       return failure();
     }
     if (!acc)
@@ -720,18 +745,29 @@ LogicalResult BatchedGemmOp::verify() {
     return c.error(a) << "has element type " << a.elem()
                       << "; equation 'bmk,bnk->mn' supports bf16 only";
 
+  // Einsum letters are quoted in diagnostics: "operand #2 (d) has 'd' = 4".
   EinsumForm f = einsumForm(*e);
-  std::string dDims = dimsText(f.d);
-  if (failed(checkMatrix(c, a, f.a)) || failed(checkMatrix(c, b, f.b)) ||
-      failed(checkOutputs(c, d, acc, f.d, dDims)))
+  llvm::StringMap<std::string> quoted;
+  for (StringRef letter : {"b", "h", "r", "d", "m", "n", "k"})
+    quoted[letter] = ("'" + letter + "'").str();
+  auto q = [&](ArrayRef<StringRef> syms) {
+    SmallVector<StringRef, 3> out;
+    for (StringRef s : syms)
+      out.push_back(quoted[s]);
+    return out;
+  };
+  if (failed(checkMatrix(c, a, q(f.a))) || failed(checkMatrix(c, b, q(f.b))) ||
+      failed(checkOutputs(c, d, acc, q(f.d), dimsText(q(f.d)))))
     return failure();
 
-  Scaled sa{ka, sfa, getSfaRecipeAttr(), "sfa_recipe"};
-  Scaled sb{kb, sfb, getSfbRecipeAttr(), "sfb_recipe"};
-  int64_t batch = c.get(f.batch), k = c.get(f.k);
+  Scaled sa{ka, sfa, getSfaRecipeAttr(), "sfa_recipe", "sfa"};
+  Scaled sb{kb, sfb, getSfbRecipeAttr(), "sfb_recipe", "sfb"};
+  int64_t batch = c.get(quoted[f.batch]), k = c.get(quoted[f.k]);
   if (failed(checkScalePresence(c, sa, sb)) ||
-      failed(checkScaleTensor(c, sa, {batch}, c.get(f.m), k, f.k)) ||
-      failed(checkScaleTensor(c, sb, {batch}, c.get(f.n), k, f.k)))
+      failed(checkScaleTensor(c, sa, {batch}, c.get(quoted[f.m]), k,
+                              quoted[f.k])) ||
+      failed(
+          checkScaleTensor(c, sb, {batch}, c.get(quoted[f.n]), k, quoted[f.k])))
     return failure();
   return success();
 }
@@ -903,10 +939,10 @@ LogicalResult PagedMqaLogitsOp::verify() {
   // Query rows are (sequence, draft token) pairs: B * next_n.
   int64_t b = c.get("B");
   int64_t rows = ShapedType::isDynamic(b) ? b : b * nextN;
-  if (failed(c.bindValue(q, 0, "B * next_n", rows)) ||
-      failed(c.layout(w, 2, "[B * next_n, H]")) ||
-      failed(c.elem(w, isF32, "f32")) || failed(c.bind(w, 0, "B * next_n")) ||
-      failed(c.bind(w, 1, "H")))
+  if (failed(c.layout(w, 2, "[B * next_n, H]")) ||
+      failed(c.elem(w, isF32, "f32")) ||
+      failed(c.expect(w, 0, rows, "B * next_n")) ||
+      failed(c.bind(w, 0, "B * next_n")) || failed(c.bind(w, 1, "H")))
     return failure();
   if (failed(c.layout(lens, 2, "[B, next_n]")) ||
       failed(c.elem(lens, isI32, "i32")) ||
@@ -916,13 +952,15 @@ LogicalResult PagedMqaLogitsOp::verify() {
     return failure();
   if (idx) {
     if (nextN != 1)
-      return c.error(idx) << "(varlen) needs next_n = 1; got next_n = "
+      return c.error(idx) << "is only allowed with next_n = 1 (varlen "
+                             "decode); got next_n = "
                           << nextN;
     if (failed(c.layout(idx, 1, "[B]")) || failed(c.elem(idx, isI32, "i32")) ||
         failed(c.bind(idx, 0, "B")))
       return failure();
   }
   if (failed(c.layout(out, 2, "[B * next_n, max_context_len]")) ||
+      failed(c.expect(out, 0, rows, "B * next_n")) ||
       failed(c.bind(out, 0, "B * next_n")))
     return failure();
   return success();
