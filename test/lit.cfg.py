@@ -23,3 +23,19 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 tool_dirs = [config.sm120_tools_dir, config.llvm_tools_dir]
 tools = [ToolSubst("sm120-opt", unresolved="fatal")]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
+
+# The CUDA toolkit (an assembler: libnvJitLink or ptxas) enables cubin tests.
+cuda_home = os.environ.get("CUDA_HOME", "/usr/local/cuda")
+if os.path.exists(os.path.join(cuda_home, "lib64", "libnvJitLink.so")) or \
+        os.path.exists(os.path.join(cuda_home, "bin", "ptxas")):
+    config.available_features.add("cuda-toolkit")
+if "CUDA_HOME" in os.environ:
+    config.environment["CUDA_HOME"] = os.environ["CUDA_HOME"]
+
+# Upstream passes that lower the scf/arith/nvvm test kernels to the LLVM and
+# NVVM dialects the serializer takes.
+config.substitutions.append(("%lower-to-llvm",
+    "--convert-scf-to-cf --convert-nvvm-to-llvm --convert-arith-to-llvm "
+    "--convert-cf-to-llvm --reconcile-unrealized-casts"))
+config.substitutions.append(("%fixture", os.path.join(config.test_source_root, "Target", "Inputs", "fixture_fp8_tile")))
+config.substitutions.append(("%cuda_home", cuda_home))

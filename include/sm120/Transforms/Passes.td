@@ -21,4 +21,34 @@ def Summarize : Pass<"sm120-summarize", "mlir::ModuleOp"> {
   ];
 }
 
+def Serialize : Pass<"sm120-serialize", "mlir::ModuleOp"> {
+  let summary = "Compile the kernel module to PTX and a cubin, and write a bundle";
+  let description = [{
+    The module must hold only LLVM and NVVM dialect ops and exactly one
+    kernel `llvm.func` carrying an `sm120.abi` attribute. The pass
+    translates it to LLVM IR and runs LLVM's NVPTX backend in-process for
+    `chip`, assembles the PTX with libnvJitLink (or the ptxas executable
+    when the library is missing) and writes the bundle directory `output`:
+    the cubin, the PTX and `manifest.json` (docs/bundle-manifest.md) with
+    the assembler's report (registers, spills, stack, shared memory) and
+    the time of each stage. Without a CUDA toolkit it stops at PTX with a
+    warning. `ptx` writes the PTX to a file (`-` for stdout) with or
+    without a bundle. The IR is left unchanged.
+  }];
+  let options = [
+    Option<"chip", "chip", "std::string", /*default=*/"\"sm_120a\"",
+           "Target chip: sm_120a, sm_121a or sm_90a">,
+    Option<"output", "output", "std::string", /*default=*/"\"\"",
+           "Bundle directory to write (none when empty)">,
+    Option<"ptxFile", "ptx", "std::string", /*default=*/"\"\"",
+           "Also write the PTX to this file ('-' for stdout)">,
+    Option<"optLevel", "opt-level", "unsigned", /*default=*/"3",
+           "LLVM optimization level (0-3)">,
+    Option<"toolkit", "toolkit", "std::string", /*default=*/"\"\"",
+           "CUDA toolkit root (default: CUDA_HOME, then /usr/local/cuda)">,
+    Option<"printReport", "report", "bool", /*default=*/"false",
+           "Print the assembler report and stage times to stdout">
+  ];
+}
+
 #endif // SM120_TRANSFORMS_PASSES_TD

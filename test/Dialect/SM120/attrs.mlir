@@ -27,3 +27,21 @@ func.func @enums() attributes {
 } {
   return
 }
+
+// The kernel ABI attributes round-trip on a kernel function.
+// CHECK-LABEL: llvm.func @abi
+// CHECK-SAME: sm120.abi = #sm120.abi<tensors = [#sm120.tensor<"a" : memref<?x256xf8E4M3FN>>, #sm120.tensor<"d" : memref<?x128xbf16, strided<[256, 1]>>>]
+// CHECK-SAME: params = [#sm120.tma<tensor = 0, box = [128, 128], swizzle = 128, l2_promotion = 128, oob_nan = true>, #sm120.ptr<1>, #sm120.dim<0, 0 : i32>]
+// CHECK-SAME: launch = <block = [384, 1, 1], dynamic_smem = 98304, tiles = [#sm120.tiles<tensor = 0, dim = 0, tile = 128>], persistent = true>
+// CHECK-SAME: problem = {family = "gemm", outputs = ["d"]}>
+llvm.func @abi(%a: !llvm.ptr, %d: !llvm.ptr, %m: i32) attributes {
+  sm120.abi = #sm120.abi<
+    tensors = [#sm120.tensor<"a" : memref<?x256xf8E4M3FN>>,
+               #sm120.tensor<"d" : memref<?x128xbf16, strided<[256, 1]>>>],
+    params = [#sm120.tma<tensor = 0, box = [128, 128], swizzle = 128, l2_promotion = 128, oob_nan = true>,
+              #sm120.ptr<1>, #sm120.dim<0, 0 : i32>],
+    launch = #sm120.launch<block = [384, 1, 1], dynamic_smem = 98304,
+                           tiles = [#sm120.tiles<tensor = 0, dim = 0, tile = 128>], persistent = true>,
+    problem = {family = "gemm", outputs = ["d"]}>} {
+  llvm.return
+}

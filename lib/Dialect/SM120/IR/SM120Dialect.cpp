@@ -2,9 +2,12 @@
 
 #include "sm120/Dialect/SM120/IR/SM120.h"
 
+#include "mlir/Dialect/LLVMIR/LLVMTypes.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
 #include "llvm/ADT/TypeSwitch.h"
+#include "llvm/Support/FormatVariadic.h"
 
 using namespace mlir;
 using namespace mlir::sm120;
@@ -134,4 +137,205 @@ SmallVector<int64_t, 2> BlockScaleAttr::getScaleShape(int64_t mnSize,
     return {ceilDiv(kSize, 4 * getK()), mnAligned};
   }
   return {ceilDiv(mnSize, getMn()), ceilDiv(kSize, getK())};
+}
+
+//===----------------------------------------------------------------------===//
+// Kernel ABI attributes
+//===----------------------------------------------------------------------===//
+
+LogicalResult TmaParamAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                   unsigned tensor, ArrayRef<int64_t> box,
+                                   unsigned swizzle, unsigned l2Promotion,
+                                   bool oobNan, bool fp4Unpack) {
+  if (box.empty() || box.size() > 5)
+    return emitError() << "tma box has rank " << box.size()
+                       << "; TMA supports 1 to 5";
+  for (int64_t extent : box)
+    if (extent < 1 || extent > 256)
+      return emitError() << "tma box extent " << extent
+                         << " is outside [1, 256]";
+  if (!llvm::is_contained({0u, 32u, 64u, 128u}, swizzle))
+    return emitError() << "tma swizzle is " << swizzle
+                       << " bytes; expected 0, 32, 64 or 128";
+  if (!llvm::is_contained({0u, 64u, 128u, 256u}, l2Promotion))
+    return emitError() << "tma l2_promotion is " << l2Promotion
+                       << " bytes; expected 0, 64, 128 or 256";
+  return success();
+}
+
+LogicalResult LaunchAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                 ArrayRef<int64_t> block, uint64_t dynamicSmem,
+                                 ArrayRef<int64_t> grid, ArrayAttr tilesAttr,
+                                 bool persistent) {
+  SmallVector<TileFactorAttr> tiles;
+  if (tilesAttr) {
+    for (Attribute t : tilesAttr) {
+      auto factor = dyn_cast<TileFactorAttr>(t);
+      if (!factor)
+        return emitError() << "launch tiles entry " << t
+                           << " is not a #sm120.tiles attribute";
+      tiles.push_back(factor);
+    }
+    if (tiles.empty())
+      return emitError() << "launch tiles must not be empty";
+  }
+  if (block.size() != 3 || llvm::any_of(block, [](int64_t v) { return v < 1; }))
+    return emitError() << "launch block must have 3 positive extents";
+  if (block[0] * block[1] * block[2] > 1024)
+    return emitError() << "launch block has " << block[0] * block[1] * block[2]
+                       << " threads; at most 1024";
+  if (grid.empty() == tiles.empty())
+    return emitError() << "launch needs either a fixed 'grid' or grid "
+                          "'tiles', not both or neither";
+  if (!grid.empty() &&
+      (grid.size() != 3 || llvm::any_of(grid, [](int64_t v) { return v < 1; })))
+    return emitError() << "launch grid must have 3 positive extents";
+  if (persistent && tiles.empty())
+    return emitError() << "a persistent launch needs grid 'tiles'";
+  for (TileFactorAttr t : tiles)
+    if (t.getTile() == 0)
+      return emitError() << "launch tile size must be positive";
+  return success();
+}
+
+/// Bits per element as TMA moves them (FP4: packed, or a byte unpacked).
+static std::optional<int64_t> tmaElementBits(Type t, bool fp4Unpack) {
+  if (isa<Float4E2M1FNType>(t))
+    return fp4Unpack ? 8 : 4;
+  if (t.isIntOrFloat() && t.getIntOrFloatBitWidth() % 8 == 0)
+    return t.getIntOrFloatBitWidth();
+  return std::nullopt;
+}
+
+LogicalResult
+KernelAbiAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                      ArrayAttr tensorsAttr, ArrayAttr params,
+                      LaunchAttr launch, DictionaryAttr problem) {
+  SmallVector<TensorArgAttr> tensors;
+  for (Attribute t : tensorsAttr) {
+    auto arg = dyn_cast<TensorArgAttr>(t);
+    if (!arg)
+      return emitError() << "abi tensors entry " << t
+                         << " is not a #sm120.tensor attribute";
+    tensors.push_back(arg);
+  }
+  auto tensorAt = [&](unsigned i) -> FailureOr<MemRefType> {
+    if (i >= tensors.size()) {
+      emitError() << "abi refers to tensor #" << i << " but has "
+                  << tensors.size() << " tensors";
+      return failure();
+    }
+    return tensors[i].getType();
+  };
+  for (TensorArgAttr t : tensors) {
+    SmallVector<int64_t> strides;
+    int64_t offset;
+    if (failed(t.getType().getStridesAndOffset(strides, offset)) ||
+        !llvm::is_contained(strides, 1))
+      return emitError() << "abi tensor '" << t.getName()
+                         << "' has no unit-stride dimension";
+  }
+  for (auto [i, p] : llvm::enumerate(params)) {
+    if (auto ptr = dyn_cast<PointerParamAttr>(p)) {
+      if (failed(tensorAt(ptr.getTensor())))
+        return failure();
+    } else if (auto dim = dyn_cast<DimParamAttr>(p)) {
+      FailureOr<MemRefType> t = tensorAt(dim.getTensor());
+      if (failed(t))
+        return failure();
+      if (dim.getDim() >= t->getRank())
+        return emitError() << "abi param #" << i << " reads dim "
+                           << dim.getDim() << " of a rank-" << t->getRank()
+                           << " tensor";
+      if (!dim.getType().isInteger(32) && !dim.getType().isInteger(64))
+        return emitError() << "abi param #" << i << " has type "
+                           << dim.getType() << "; expected i32 or i64";
+    } else if (auto tma = dyn_cast<TmaParamAttr>(p)) {
+      FailureOr<MemRefType> t = tensorAt(tma.getTensor());
+      if (failed(t))
+        return failure();
+      if (static_cast<int64_t>(tma.getBox().size()) != t->getRank())
+        return emitError() << "abi param #" << i << " has a rank-"
+                           << tma.getBox().size() << " box over a rank-"
+                           << t->getRank() << " tensor";
+      std::optional<int64_t> bits =
+          tmaElementBits(t->getElementType(), tma.getFp4Unpack());
+      if (!bits)
+        return emitError() << "abi param #" << i << ": TMA cannot move "
+                           << t->getElementType() << " elements";
+      int64_t innerBits = tma.getBox().back() * *bits;
+      if (innerBits % 128 != 0)
+        return emitError()
+               << "abi param #" << i << " has a "
+               << (innerBits % 8
+                       ? llvm::formatv("{0:f1}", innerBits / 8.0).str()
+                       : std::to_string(innerBits / 8))
+               << "-byte inner box; TMA needs a multiple of 16";
+      if (tma.getSwizzle() && innerBits / 8 > tma.getSwizzle())
+        return emitError() << "abi param #" << i << " has a " << innerBits / 8
+                           << "-byte inner box; swizzle " << tma.getSwizzle()
+                           << " allows at most " << tma.getSwizzle();
+    } else {
+      return emitError() << "abi param #" << i << " is " << p
+                         << "; expected #sm120.ptr, #sm120.dim or #sm120.tma";
+    }
+  }
+  for (TileFactorAttr f : launch.getTileFactors()) {
+    FailureOr<MemRefType> t = tensorAt(f.getTensor());
+    if (failed(t))
+      return failure();
+    if (f.getDim() >= t->getRank())
+      return emitError() << "launch tiles read dim " << f.getDim()
+                         << " of a rank-" << t->getRank() << " tensor";
+  }
+  auto family = problem.getAs<StringAttr>("family");
+  if (!family)
+    return emitError() << "abi problem needs a string 'family'";
+  return success();
+}
+
+LogicalResult SM120Dialect::verifyOperationAttribute(Operation *op,
+                                                     NamedAttribute attr) {
+  if (attr.getName() != kAbiAttrName)
+    return op->emitError() << "unknown sm120 attribute '"
+                           << attr.getName().getValue() << "'";
+  auto abi = dyn_cast<KernelAbiAttr>(attr.getValue());
+  if (!abi)
+    return op->emitError() << "'" << kAbiAttrName
+                           << "' must be a #sm120.abi attribute";
+  auto fn = dyn_cast<FunctionOpInterface>(op);
+  if (!fn)
+    return op->emitError() << "'" << kAbiAttrName
+                           << "' belongs on a kernel function";
+  ArrayRef<Type> args = fn.getArgumentTypes();
+  if (args.size() != abi.getParams().size())
+    return op->emitError() << "kernel has " << args.size()
+                           << " parameters but its abi lists "
+                           << abi.getParams().size();
+  for (auto [i, p, t] : llvm::enumerate(abi.getParams(), args)) {
+    if (auto dim = dyn_cast<DimParamAttr>(p)) {
+      if (t != dim.getType())
+        return op->emitError() << "kernel parameter #" << i << " has type " << t
+                               << "; its abi entry passes a " << dim.getType();
+    } else if (!isa<LLVM::LLVMPointerType>(t)) {
+      return op->emitError() << "kernel parameter #" << i << " has type " << t
+                             << "; a pointer or TMA parameter needs !llvm.ptr";
+    }
+  }
+  return success();
+}
+
+SmallVector<TileFactorAttr> LaunchAttr::getTileFactors() const {
+  SmallVector<TileFactorAttr> out;
+  if (ArrayAttr tiles = getTiles())
+    for (Attribute t : tiles)
+      out.push_back(cast<TileFactorAttr>(t));
+  return out;
+}
+
+SmallVector<TensorArgAttr> KernelAbiAttr::getTensorArgs() const {
+  SmallVector<TensorArgAttr> out;
+  for (Attribute t : getTensors())
+    out.push_back(cast<TensorArgAttr>(t));
+  return out;
 }

@@ -119,4 +119,153 @@ def SM120_BlockScaleAttr : AttrDef<SM120_Dialect, "BlockScale"> {
   }];
 }
 
+
+//===----------------------------------------------------------------------===//
+// Kernel ABI: what a compiled kernel expects from the runtime
+//===----------------------------------------------------------------------===//
+//
+// Attached to the kernel `llvm.func` as `sm120.abi`; the serializer turns it
+// into the bundle manifest (docs/bundle-manifest.md).
+
+// A list of integers printed and parsed as `[1, 2, 3]`.
+defvar SM120_IntListParser = [{
+  [&]() -> ::mlir::FailureOr<::llvm::SmallVector<int64_t>> {
+    ::llvm::SmallVector<int64_t> values;
+    if ($_parser.parseCommaSeparatedList(::mlir::AsmParser::Delimiter::Square,
+            [&] { return $_parser.parseInteger(values.emplace_back()); }))
+      return ::mlir::failure();
+    return values;
+  }()
+}];
+defvar SM120_IntListPrinter = [{
+  $_printer << '['; ::llvm::interleaveComma($_self, $_printer); $_printer << ']'
+}];
+class SM120_IntList<string desc> : ArrayRefParameter<"int64_t", desc> {
+  let parser = SM120_IntListParser;
+  let printer = SM120_IntListPrinter;
+}
+class SM120_OptionalIntList<string desc> : OptionalArrayRefParameter<"int64_t", desc> {
+  let parser = SM120_IntListParser;
+  let printer = SM120_IntListPrinter;
+}
+
+def SM120_TensorArgAttr : AttrDef<SM120_Dialect, "TensorArg"> {
+  let mnemonic = "tensor";
+  let summary = "A user-visible tensor argument of a compiled kernel";
+  let description = [{
+    `name` and the memref type of the argument: element type, static sizes
+    (`?` for launch-time sizes) and the layout, whose unit-stride dimension
+    is the contiguous one. Example: `#sm120.tensor<"a" : memref<?x7168xf8E4M3FN>>`.
+  }];
+  let parameters = (ins StringRefParameter<"tensor name">:$name,
+                        "::mlir::MemRefType":$type);
+  let assemblyFormat = "`<` $name `:` $type `>`";
+}
+
+def SM120_PointerParamAttr : AttrDef<SM120_Dialect, "PointerParam"> {
+  let mnemonic = "ptr";
+  let summary = "Kernel parameter: the device pointer of a tensor argument";
+  let parameters = (ins "unsigned":$tensor);
+  let assemblyFormat = "`<` $tensor `>`";
+}
+
+def SM120_DimParamAttr : AttrDef<SM120_Dialect, "DimParam"> {
+  let mnemonic = "dim";
+  let summary = "Kernel parameter: a launch-time size of a tensor argument";
+  let description = [{
+    `#sm120.dim<0, 1 : i32>` passes the size of dimension 1 of tensor 0 as
+    an i32 (or i64).
+  }];
+  let parameters = (ins "unsigned":$tensor, "unsigned":$dim, "::mlir::Type":$type);
+  let assemblyFormat = "`<` $tensor `,` $dim `:` $type `>`";
+}
+
+def SM120_TmaParamAttr : AttrDef<SM120_Dialect, "TmaParam"> {
+  let mnemonic = "tma";
+  let summary = "Kernel parameter: a TMA descriptor over a tensor argument";
+  let description = [{
+    A 128-byte `CUtensorMap` passed by value, encoded by the runtime at
+    launch over the whole tensor. `box` has one entry per tensor dimension,
+    outermost first. `swizzle` is in bytes (0, 32, 64, 128), `l2_promotion`
+    in bytes (0, 64, 128, 256); `oob_nan` fills out-of-bounds elements with
+    NaN instead of zero; `fp4_unpack` loads packed FP4 data unpacked to one
+    byte per element in shared memory.
+
+    ```mlir
+    #sm120.tma<tensor = 0, box = [128, 128], swizzle = 128>
+    ```
+  }];
+  let parameters = (ins
+    "unsigned":$tensor,
+    SM120_IntList<"box extents">:$box,
+    DefaultValuedParameter<"unsigned", "0">:$swizzle,
+    DefaultValuedParameter<"unsigned", "256">:$l2_promotion,
+    DefaultValuedParameter<"bool", "false">:$oob_nan,
+    DefaultValuedParameter<"bool", "false">:$fp4_unpack
+  );
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+}
+
+def SM120_TileFactorAttr : AttrDef<SM120_Dialect, "TileFactor"> {
+  let mnemonic = "tiles";
+  let summary = "Grid factor ceil(size(tensor, dim) / tile)";
+  let parameters = (ins "unsigned":$tensor, "unsigned":$dim, "unsigned":$tile);
+  let assemblyFormat = "`<` struct(params) `>`";
+}
+
+def SM120_LaunchAttr : AttrDef<SM120_Dialect, "Launch"> {
+  let mnemonic = "launch";
+  let summary = "Launch rule of a compiled kernel";
+  let description = [{
+    Block size, dynamic shared memory and the grid: `grid` (fixed), or the
+    product of the `tiles` factors (grid.x), capped at the SM count when
+    `persistent`.
+
+    ```mlir
+    #sm120.launch<block = [128, 1, 1], dynamic_smem = 35840, grid = [1, 1, 1]>
+    #sm120.launch<block = [384, 1, 1], dynamic_smem = 98304,
+                  tiles = [#sm120.tiles<tensor = 0, dim = 0, tile = 128>], persistent = true>
+    ```
+  }];
+  let parameters = (ins
+    SM120_IntList<"block size">:$block,
+    DefaultValuedParameter<"uint64_t", "0">:$dynamic_smem,
+    SM120_OptionalIntList<"fixed grid">:$grid,
+    OptionalParameter<"::mlir::ArrayAttr", "grid factors">:$tiles,
+    DefaultValuedParameter<"bool", "false">:$persistent
+  );
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// The grid factors (empty for a fixed grid).
+    ::llvm::SmallVector<::mlir::sm120::TileFactorAttr> getTileFactors() const;
+  }];
+}
+
+def SM120_KernelAbiAttr : AttrDef<SM120_Dialect, "KernelAbi"> {
+  let mnemonic = "abi";
+  let summary = "Contract between a compiled kernel and the runtime";
+  let description = [{
+    Attached to the kernel function as `sm120.abi`. `tensors` are the
+    caller's arguments in order; `params` has one entry per kernel
+    parameter (`#sm120.ptr`, `#sm120.dim` or `#sm120.tma`); `launch` is the
+    launch rule; `problem` describes what the kernel computes (`family`,
+    `outputs` = names of the tensors it writes, and free-form fields). The
+    serializer writes all of it into the bundle manifest.
+  }];
+  let parameters = (ins
+    "::mlir::ArrayAttr":$tensors,
+    "::mlir::ArrayAttr":$params,
+    "::mlir::sm120::LaunchAttr":$launch,
+    "::mlir::DictionaryAttr":$problem
+  );
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// The tensor arguments, in order.
+    ::llvm::SmallVector<::mlir::sm120::TensorArgAttr> getTensorArgs() const;
+  }];
+}
+
 #endif // SM120_ATTRS_TD

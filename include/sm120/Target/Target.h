@@ -1,0 +1,71 @@
+//===- Target.h - NVVM module to PTX, cubin and bundle ----------*- C++ -*-===//
+
+#ifndef SM120_TARGET_TARGET_H
+#define SM120_TARGET_TARGET_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Support/LLVM.h"
+#include "llvm/ADT/StringRef.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mlir::sm120 {
+
+/// A chip the compiler targets, with what the backends need to know of it.
+struct ChipInfo {
+  llvm::StringRef name;     // "sm_120a"
+  llvm::StringRef features; // NVPTX subtarget features, e.g. "+ptx87"
+  unsigned ccMajor, ccMinor;
+  unsigned maxDynamicSmem; // bytes per block
+};
+
+/// Looks up a chip by name; nullopt for unknown chips.
+std::optional<ChipInfo> lookupChip(llvm::StringRef name);
+/// Names of the supported chips, for diagnostics: "sm_120a, sm_121a, sm_90a".
+std::string supportedChips();
+
+/// Wall time of each compile stage, in milliseconds.
+struct CompileTimes {
+  double translate = 0; // MLIR LLVM+NVVM dialects -> LLVM IR
+  double codegen = 0;   // LLVM optimization + NVPTX -> PTX
+  double assemble = 0;  // PTX -> cubin
+};
+
+/// Translates `module` (LLVM and NVVM dialects only) to LLVM IR in-process,
+/// optimizes it at `optLevel` and runs the NVPTX backend for `chip`.
+/// Returns the PTX text; emits a diagnostic on `module` on failure.
+FailureOr<std::string> translateToPTX(ModuleOp module, const ChipInfo &chip,
+                                      unsigned optLevel, CompileTimes &times);
+
+/// What the assembler reported about one kernel (ptxas -v).
+struct AssemblerReport {
+  std::string tool; // "nvJitLink 13.0" or "ptxas 13.0"
+  int registers = -1;
+  int spillStoreBytes = -1;
+  int spillLoadBytes = -1;
+  int stackBytes = -1;
+  int sharedBytes = -1;
+  std::string log; // the assembler's full info log
+};
+
+/// Parses `ptxas -v` style output for `kernel` into `report`.
+void parseAssemblerLog(llvm::StringRef log, llvm::StringRef kernel,
+                       AssemblerReport &report);
+
+/// Assembles PTX to a cubin for `chip`: in-process with libnvJitLink when it
+/// can be loaded, else with the ptxas executable. The CUDA toolkit is
+/// `toolkit` when given, else CUDA_HOME, else /usr/local/cuda. Returns the
+/// cubin or emits the assembler's log as an error at `loc`.
+FailureOr<std::vector<char>>
+assemblePTX(llvm::StringRef ptx, const ChipInfo &chip, llvm::StringRef kernel,
+            llvm::StringRef toolkit, Location loc, AssemblerReport &report,
+            CompileTimes &times);
+
+/// True when a CUDA toolkit with an assembler (nvJitLink or ptxas) exists.
+bool hasAssembler(llvm::StringRef toolkit);
+
+} // namespace mlir::sm120
+
+#endif // SM120_TARGET_TARGET_H
