@@ -1,0 +1,144 @@
+// CPU references for checking kernels: element decoders, host tensors with
+// seeded random fills, output comparison, and one reference per kernel
+// family (looked up by the manifest's problem.family).
+
+#ifndef SM120RT_REFERENCE_HPP
+#define SM120RT_REFERENCE_HPP
+
+#include "sm120rt/sm120rt.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sm120rt {
+
+//===----------------------------------------------------------------------===//
+// Element formats
+//===----------------------------------------------------------------------===//
+
+/// OCP e4m3 ("fn": bias 7, no infinities, S.1111.111 is NaN, max 448).
+SM120RT_API float decodeF8E4M3(uint8_t bits);
+/// UE8M0 scale: 2^(bits - 127); 0xff is NaN.
+SM120RT_API float decodeF8E8M0(uint8_t bits);
+SM120RT_API float decodeBF16(uint16_t bits);
+SM120RT_API float decodeF16(uint16_t bits);
+/// e2m1 in the low 4 bits: 0, 0.5, 1, 1.5, 2, 3, 4, 6 and their negatives.
+SM120RT_API float decodeF4E2M1(uint8_t nibble);
+
+/// Round-to-nearest-even encoders (for test data). e4m3 and e2m1 saturate
+/// to their largest finite value; NaN becomes 0x7f for e4m3.
+SM120RT_API uint8_t encodeF8E4M3(float value);
+SM120RT_API uint8_t encodeF4E2M1(float value);
+SM120RT_API uint16_t encodeBF16(float value);
+SM120RT_API uint16_t encodeF16(float value);
+
+//===----------------------------------------------------------------------===//
+// Host tensors
+//===----------------------------------------------------------------------===//
+
+struct SM120RT_API HostTensor {
+  std::string name;
+  DType dtype = DType::F32;
+  std::vector<int64_t> sizes;
+  std::vector<int64_t> strides; // elements
+  std::vector<uint8_t> bytes;
+
+  int rank() const { return static_cast<int>(sizes.size()); }
+  int64_t numElements() const;
+  /// Element offset of a multi-index (rank entries).
+  int64_t offsetOf(const int64_t *index) const;
+  /// The element at an element offset, decoded to float (i32 and u8
+  /// converted).
+  float get(int64_t offset) const;
+  /// Raw element bits at an element offset (a nibble for f4e2m1).
+  uint32_t getBits(int64_t offset) const;
+  void setBits(int64_t offset, uint32_t bits);
+  /// Visits every element's offset, last dimension fastest.
+  void forEachElement(const std::function<void(int64_t offset)> &visit) const;
+
+  /// The TensorArg describing this tensor's layout at `deviceData`.
+  TensorArg arg(void *deviceData) const {
+    return TensorArg{deviceData, dtype, rank(), sizes.data(), strides.data()};
+  }
+};
+
+/// A zeroed host tensor for `spec` with concrete `sizes`: unit stride along
+/// contiguous_dim, the other dims outermost-first, and the stride just
+/// outside contiguous_dim padded to a multiple of 16 bytes (TMA rows).
+SM120RT_API Expected<HostTensor>
+makeHostTensor(const TensorSpec &spec, const std::vector<int64_t> &sizes);
+
+struct FillOptions {
+  uint64_t seed = 1;
+  /// Integers in [-4, 4] (exactly representable in every float format
+  /// here), so that a correct kernel reproduces the reference bit for bit.
+  bool smallInt = false;
+  /// Range of UE8M0 exponents for f8e8m0 tensors (scales).
+  int scaleExpMin = 120;
+  int scaleExpMax = 134;
+};
+
+/// Seeded random contents of the right dtype; `salt` separates tensors.
+/// f8e4m3 without smallInt: any finite byte (never 0x7f / 0xff).
+SM120RT_API void fillRandom(HostTensor &tensor, const FillOptions &options,
+                            uint64_t salt);
+/// All bytes 0xff (NaN for the float formats), so that outputs a kernel
+/// never writes show up as mismatches.
+SM120RT_API void fillPoison(HostTensor &tensor);
+
+struct Comparison {
+  int64_t elements = 0;
+  int64_t mismatches = 0; // elements not exactly equal (NaN never equal)
+  int64_t nonFinite = 0;  // NaN or Inf in the kernel's output
+  double maxAbsError = 0;
+  double maxAbsRef = 0;
+  /// max |got - ref| / max |ref| (0 when ref is all zero and got equals it).
+  double maxRelError = 0;
+  /// DeepGEMM's 1 - 2 Σxy / Σ(x² + y²) over finite elements.
+  double diff = 0;
+
+  bool exact() const { return mismatches == 0; }
+};
+
+/// Compares two tensors of the same dtype and sizes element by element.
+SM120RT_API Expected<Comparison> compareTensors(const HostTensor &got,
+                                                const HostTensor &ref);
+
+//===----------------------------------------------------------------------===//
+// Kernel-family references
+//===----------------------------------------------------------------------===//
+
+/// D[m][n] = 2^(sfa[m]-127) * 2^(sfb[n]-127) * Σ_k A[m][k] * B[n][k], summed
+/// in double in k order and rounded to f32 once. a: f8e4m3 [M, K], b:
+/// f8e4m3 [N, K], sfa: f8e8m0 [M], sfb: f8e8m0 [N], d: f32 [M, N].
+SM120RT_API Status referenceFixtureFp8Tile(const HostTensor &a,
+                                           const HostTensor &b,
+                                           const HostTensor &sfa,
+                                           const HostTensor &sfb,
+                                           HostTensor &d);
+
+/// A CPU reference for one problem.family. `compute` receives every tensor
+/// of the manifest (in manifest order, inputs filled) and writes the
+/// outputs it names.
+struct ReferenceKernel {
+  std::string family;
+  std::vector<std::string> outputs;
+  Status (*compute)(const Manifest &manifest,
+                    std::vector<HostTensor> &tensors) = nullptr;
+  /// Floating-point operations of one launch.
+  double (*flops)(const Manifest &manifest,
+                  const std::vector<HostTensor> &tensors) = nullptr;
+  /// Largest accepted maxRelError for random (not small-integer) inputs.
+  double maxRelError = 0;
+};
+
+/// nullptr when the family has no reference yet.
+SM120RT_API const ReferenceKernel *findReference(std::string_view family);
+SM120RT_API const std::vector<ReferenceKernel> &referenceKernels();
+
+} // namespace sm120rt
+
+#endif // SM120RT_REFERENCE_HPP

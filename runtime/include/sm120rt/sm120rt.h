@@ -1,0 +1,98 @@
+/* C API of libsm120rt (for C programs and foreign-function interfaces). */
+
+#ifndef SM120RT_SM120RT_H
+#define SM120RT_SM120RT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#if defined(_WIN32)
+#define SM120RT_C_API
+#else
+#define SM120RT_C_API __attribute__((visibility("default")))
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Status codes; the values match sm120rt::Code. */
+typedef enum sm120rt_status {
+  SM120RT_OK = 0,
+  SM120RT_INVALID_MANIFEST = 1,
+  SM120RT_UNSUPPORTED_SCHEMA = 2,
+  SM120RT_MISSING_FILE = 3,
+  SM120RT_WRONG_ARCHITECTURE = 4,
+  SM120RT_INVALID_ARGUMENT = 5,
+  SM120RT_DRIVER_ERROR = 6,
+  SM120RT_NO_DEVICE = 7,
+  SM120RT_NOT_SUPPORTED = 8,
+  SM120RT_INTERNAL = 9
+} sm120rt_status;
+
+/* Element types for sm120rt_tensor.dtype; the values match sm120rt::DType. */
+typedef enum sm120rt_dtype {
+  SM120RT_DTYPE_F8E4M3 = 1,
+  SM120RT_DTYPE_F4E2M1 = 2, /* two per byte along the contiguous dim */
+  SM120RT_DTYPE_F8E8M0 = 3,
+  SM120RT_DTYPE_BF16 = 4,
+  SM120RT_DTYPE_F16 = 5,
+  SM120RT_DTYPE_F32 = 6,
+  SM120RT_DTYPE_I32 = 7,
+  SM120RT_DTYPE_U8 = 8
+} sm120rt_dtype;
+
+typedef struct sm120rt_bundle sm120rt_bundle;
+typedef struct sm120rt_kernel sm120rt_kernel;
+
+/* A caller's tensor: device pointer, sm120rt_dtype, rank, and `rank` sizes
+ * and strides, both in elements. The arrays are read during the call only. */
+typedef struct sm120rt_tensor {
+  void *data;
+  int dtype;
+  int rank;
+  const int64_t *sizes;
+  const int64_t *strides;
+} sm120rt_tensor;
+
+/* The message of the last failing call on this thread ("" if none). The
+ * pointer stays valid until the next failing call on this thread. */
+SM120RT_C_API const char *sm120rt_last_error(void);
+/* "SM120RT_OK", "SM120RT_INVALID_MANIFEST", ... */
+SM120RT_C_API const char *sm120rt_status_name(sm120rt_status status);
+
+/* Loads `<dir>/manifest.json` and its cubin. On success *out owns a bundle
+ * (free it with sm120rt_bundle_destroy); on failure *out is NULL. */
+SM120RT_C_API sm120rt_status sm120rt_bundle_load_dir(const char *dir,
+                                                     sm120rt_bundle **out);
+SM120RT_C_API sm120rt_status sm120rt_bundle_load_memory(
+    const char *manifest_json, size_t manifest_len, const void *cubin,
+    size_t cubin_len, sm120rt_bundle **out);
+/* Accepts NULL. Kernels created from the bundle stay valid. */
+SM120RT_C_API void sm120rt_bundle_destroy(sm120rt_bundle *bundle);
+
+/* Manifest facts; the strings live as long as the bundle. */
+SM120RT_C_API const char *sm120rt_bundle_chip(const sm120rt_bundle *bundle);
+SM120RT_C_API const char *sm120rt_bundle_symbol(const sm120rt_bundle *bundle);
+SM120RT_C_API const char *sm120rt_bundle_family(const sm120rt_bundle *bundle);
+SM120RT_C_API size_t sm120rt_bundle_num_tensors(const sm120rt_bundle *bundle);
+
+/* Loads the bundle's kernel on CUDA device `device` (checking its compute
+ * capability first). */
+SM120RT_C_API sm120rt_status sm120rt_kernel_create(const sm120rt_bundle *bundle,
+                                                   int device,
+                                                   sm120rt_kernel **out);
+/* Validates the tensors against the manifest and launches on `stream` (a
+ * CUstream of the device's primary context, or NULL). */
+SM120RT_C_API sm120rt_status sm120rt_kernel_launch(const sm120rt_kernel *kernel,
+                                                   const sm120rt_tensor *args,
+                                                   size_t num_args,
+                                                   void *stream);
+/* Accepts NULL. */
+SM120RT_C_API void sm120rt_kernel_destroy(sm120rt_kernel *kernel);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* SM120RT_SM120RT_H */

@@ -1,0 +1,185 @@
+// Runs a bundle on a GPU with seeded random inputs and compares its outputs
+// with the CPU reference (the engine of sm120-run and the GPU tests).
+
+#include "sm120rt/Harness.hpp"
+#include "Support.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <set>
+
+using namespace sm120rt;
+using namespace sm120rt::detail;
+
+namespace {
+
+bool parseInt(std::string_view text, int64_t &out) {
+  if (text.empty())
+    return false;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  return ec == std::errc() && end == text.data() + text.size();
+}
+
+/// Concrete sizes for every tensor: static dims from the manifest, dynamic
+/// dims from the overrides.
+Expected<std::vector<std::vector<int64_t>>>
+resolveSizes(const Manifest &m, const std::vector<SizeOverride> &overrides) {
+  std::vector<std::vector<int64_t>> sizes;
+  for (const TensorSpec &t : m.tensors)
+    sizes.push_back(t.shape);
+  for (const SizeOverride &o : overrides) {
+    int i = m.findTensor(o.tensor);
+    if (i < 0)
+      return makeError(Code::InvalidArgument,
+                       cat("size given for unknown tensor '", o.tensor, "'"));
+    const TensorSpec &t = m.tensors[i];
+    if (o.dim < 0 || o.dim >= t.rank())
+      return makeError(Code::InvalidArgument,
+                       cat("size given for dim ", o.dim, " of tensor '",
+                           o.tensor, "', which has rank ", t.rank()));
+    if (t.shape[o.dim] != -1 && t.shape[o.dim] != o.size)
+      return makeError(Code::InvalidArgument,
+                       cat("tensor '", o.tensor, "' dim ", o.dim,
+                           " is static (", t.shape[o.dim], "); got ", o.size));
+    sizes[i][o.dim] = o.size;
+  }
+  for (size_t i = 0; i < sizes.size(); ++i)
+    for (size_t d = 0; d < sizes[i].size(); ++d)
+      if (sizes[i][d] == -1)
+        return makeError(Code::InvalidArgument,
+                         cat("tensor '", m.tensors[i].name, "' dim ", d,
+                             " is dynamic; give its size (--sizes ",
+                             m.tensors[i].name, "=", d, ":N)"));
+  return sizes;
+}
+
+} // namespace
+
+Expected<std::vector<SizeOverride>>
+sm120rt::parseSizeOverrides(std::string_view text) {
+  std::vector<SizeOverride> result;
+  while (!text.empty()) {
+    size_t comma = text.find(',');
+    std::string_view item = text.substr(0, comma);
+    text = comma == std::string_view::npos ? std::string_view()
+                                           : text.substr(comma + 1);
+    size_t eq = item.find('=');
+    size_t colon = item.find(':', eq == std::string_view::npos ? 0 : eq);
+    int64_t dim = 0, size = 0;
+    if (eq == std::string_view::npos || eq == 0 ||
+        colon == std::string_view::npos ||
+        !parseInt(item.substr(eq + 1, colon - eq - 1), dim) ||
+        !parseInt(item.substr(colon + 1), size) || dim < 0 || size < 1)
+      return makeError(Code::InvalidArgument,
+                       cat("cannot read size '", item,
+                           "'; expected name=dim:size (size >= 1)"));
+    result.push_back(
+        {std::string(item.substr(0, eq)), static_cast<int>(dim), size});
+  }
+  return result;
+}
+
+bool HarnessResult::passed() const {
+  return std::all_of(outputs.begin(), outputs.end(),
+                     [](const OutputCheck &o) { return o.passed; });
+}
+
+Expected<HarnessResult> sm120rt::runBundle(const Bundle &bundle,
+                                           const HarnessOptions &options) {
+  const Manifest &m = bundle.manifest();
+  Expected<std::vector<std::vector<int64_t>>> sizes =
+      resolveSizes(m, options.sizes);
+  if (!sizes)
+    return sizes.error();
+
+  HarnessResult result;
+  result.reference = findReference(m.problemFamily);
+  std::vector<std::string> outputNames = m.problemOutputs;
+  if (outputNames.empty() && result.reference)
+    outputNames = result.reference->outputs;
+  std::set<std::string> outputs(outputNames.begin(), outputNames.end());
+
+  std::vector<HostTensor> host;
+  for (size_t i = 0; i < m.tensors.size(); ++i) {
+    Expected<HostTensor> t = makeHostTensor(m.tensors[i], (*sizes)[i]);
+    if (!t)
+      return t.error();
+    if (outputs.count(t->name))
+      fillPoison(*t);
+    else
+      fillRandom(*t, options.fill, i);
+    host.push_back(t.take());
+  }
+
+  Expected<Kernel> kernel = Kernel::create(bundle, options.device);
+  if (!kernel)
+    return kernel.error();
+  result.device = kernel->deviceInfo();
+
+  std::vector<DeviceBuffer> buffers;
+  std::vector<TensorArg> args;
+  for (const HostTensor &t : host) {
+    Expected<DeviceBuffer> buffer =
+        DeviceBuffer::allocate(options.device, t.bytes.size());
+    if (!buffer)
+      return buffer.error();
+    if (Status s = buffer->upload(t.bytes.data(), t.bytes.size()); !s)
+      return s.error();
+    args.push_back(t.arg(buffer->data()));
+    buffers.push_back(buffer.take());
+  }
+  Expected<std::array<uint32_t, 3>> grid =
+      computeGrid(m, args.data(), args.size(), result.device.smCount);
+  if (grid)
+    result.grid = *grid;
+
+  if (Status s = kernel->launch(args, nullptr); !s)
+    return s.error();
+  if (Status s = synchronizeDevice(options.device); !s)
+    return s.error();
+  result.results = host;
+  for (size_t i = 0; i < host.size(); ++i)
+    if (Status s = buffers[i].download(result.results[i].bytes.data(),
+                                       result.results[i].bytes.size());
+        !s)
+      return s.error();
+
+  if (result.reference) {
+    std::vector<HostTensor> expected = host;
+    if (Status s = result.reference->compute(m, expected); !s)
+      return s.error();
+    result.flops = result.reference->flops(m, expected);
+    for (const std::string &name : outputNames) {
+      int i = m.findTensor(name);
+      Expected<Comparison> c = compareTensors(result.results[i], expected[i]);
+      if (!c)
+        return c.error();
+      OutputCheck check;
+      check.name = name;
+      check.comparison = *c;
+      if (options.fill.smallInt) {
+        check.passed = c->exact();
+        check.criterion = "exact (small-integer inputs)";
+      } else {
+        double tolerance = result.reference->maxRelError;
+        check.passed = c->nonFinite == 0 && c->maxRelError <= tolerance;
+        check.criterion = cat("finite, max |err| / max |ref| <= ", tolerance);
+      }
+      result.outputs.push_back(check);
+    }
+  }
+
+  if (options.iterations > 0) {
+    Expected<std::vector<float>> times = kernel->timeLaunches(
+        args.data(), args.size(), options.iterations, nullptr);
+    if (!times)
+      return times.error();
+    result.timesMs = *times;
+    std::vector<float> sorted = *times;
+    std::sort(sorted.begin(), sorted.end());
+    size_t n = sorted.size();
+    result.medianMs =
+        n % 2 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
+  }
+  return result;
+}

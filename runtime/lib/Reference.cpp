@@ -1,0 +1,533 @@
+// CPU references: element decoders and encoders, host tensors and their
+// random fills, output comparison, and the per-family reference kernels.
+//
+// A new kernel family adds one typed function (like
+// referenceFixtureFp8Tile) and one entry in referenceKernels().
+
+#include "sm120rt/Reference.hpp"
+#include "Support.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+using namespace sm120rt;
+using namespace sm120rt::detail;
+
+//===----------------------------------------------------------------------===//
+// Element formats
+//===----------------------------------------------------------------------===//
+
+float sm120rt::decodeF8E4M3(uint8_t bits) {
+  float sign = (bits & 0x80) ? -1.0f : 1.0f;
+  int exponent = (bits >> 3) & 0xf;
+  int mantissa = bits & 0x7;
+  if (exponent == 0xf && mantissa == 0x7)
+    return std::numeric_limits<float>::quiet_NaN();
+  if (exponent == 0) // subnormal: m/8 * 2^-6
+    return sign * std::ldexp(static_cast<float>(mantissa), -9);
+  return sign * std::ldexp(1.0f + mantissa / 8.0f, exponent - 7);
+}
+
+float sm120rt::decodeF8E8M0(uint8_t bits) {
+  if (bits == 0xff)
+    return std::numeric_limits<float>::quiet_NaN();
+  return std::ldexp(1.0f, static_cast<int>(bits) - 127);
+}
+
+float sm120rt::decodeBF16(uint16_t bits) {
+  uint32_t wide = static_cast<uint32_t>(bits) << 16;
+  float value;
+  std::memcpy(&value, &wide, sizeof(value));
+  return value;
+}
+
+float sm120rt::decodeF16(uint16_t bits) {
+  float sign = (bits & 0x8000) ? -1.0f : 1.0f;
+  int exponent = (bits >> 10) & 0x1f;
+  int mantissa = bits & 0x3ff;
+  if (exponent == 0x1f)
+    return mantissa ? std::numeric_limits<float>::quiet_NaN()
+                    : sign * std::numeric_limits<float>::infinity();
+  if (exponent == 0)
+    return sign * std::ldexp(static_cast<float>(mantissa), -24);
+  return sign * std::ldexp(1.0f + mantissa / 1024.0f, exponent - 15);
+}
+
+float sm120rt::decodeF4E2M1(uint8_t nibble) {
+  float sign = (nibble & 0x8) ? -1.0f : 1.0f;
+  int exponent = (nibble >> 1) & 0x3;
+  int mantissa = nibble & 0x1;
+  if (exponent == 0)
+    return sign * 0.5f * mantissa;
+  return sign * std::ldexp(1.0f + mantissa / 2.0f, exponent - 1);
+}
+
+namespace {
+/// Nearest code in [0, maxCode] (codes ordered by magnitude), ties to the
+/// even code: round-to-nearest-even for the narrow formats.
+template <typename Decode>
+uint8_t nearestCode(float magnitude, uint8_t maxCode, Decode decode) {
+  uint8_t best = 0;
+  float bestError = std::numeric_limits<float>::infinity();
+  for (int code = 0; code <= maxCode; ++code) {
+    float error = std::fabs(decode(static_cast<uint8_t>(code)) - magnitude);
+    if (error < bestError || (error == bestError && code % 2 == 0)) {
+      best = static_cast<uint8_t>(code);
+      bestError = error;
+    }
+  }
+  return best;
+}
+} // namespace
+
+uint8_t sm120rt::encodeF8E4M3(float value) {
+  if (std::isnan(value))
+    return 0x7f;
+  uint8_t sign = std::signbit(value) ? 0x80 : 0x00;
+  return sign | nearestCode(std::fabs(value), 0x7e, decodeF8E4M3);
+}
+
+uint8_t sm120rt::encodeF4E2M1(float value) {
+  uint8_t sign = std::signbit(value) ? 0x8 : 0x0;
+  return sign | nearestCode(std::fabs(value), 0x7, decodeF4E2M1);
+}
+
+uint16_t sm120rt::encodeBF16(float value) {
+  uint32_t bits;
+  std::memcpy(&bits, &value, sizeof(bits));
+  if (std::isnan(value))
+    return static_cast<uint16_t>((bits >> 16) | 0x0040);
+  bits += 0x7fff + ((bits >> 16) & 1);
+  return static_cast<uint16_t>(bits >> 16);
+}
+
+uint16_t sm120rt::encodeF16(float value) {
+  uint32_t bits;
+  std::memcpy(&bits, &value, sizeof(bits));
+  uint16_t sign = static_cast<uint16_t>((bits >> 16) & 0x8000);
+  uint32_t magnitude = bits & 0x7fffffff;
+  if (magnitude > 0x7f800000)
+    return sign | 0x7e00;
+  if (magnitude >= 0x477ff000) // rounds to >= 65520: infinity
+    return sign | 0x7c00;
+  if (magnitude < 0x38800000) { // below 2^-14: subnormal, units of 2^-24
+    double units =
+        std::nearbyint(std::fabs(static_cast<double>(value)) * 16777216.0);
+    return sign | static_cast<uint16_t>(units);
+  }
+  uint32_t mantissa = magnitude & 0x7fffff;
+  uint32_t exponent = (magnitude >> 23) - 127 + 15;
+  uint32_t half = (exponent << 10) | (mantissa >> 13);
+  uint32_t rest = mantissa & 0x1fff;
+  if (rest > 0x1000 || (rest == 0x1000 && (half & 1)))
+    ++half; // may carry into the exponent, which is still correct
+  return sign | static_cast<uint16_t>(half);
+}
+
+//===----------------------------------------------------------------------===//
+// Host tensors
+//===----------------------------------------------------------------------===//
+
+int64_t HostTensor::numElements() const {
+  int64_t count = 1;
+  for (int64_t size : sizes)
+    count *= size;
+  return count;
+}
+
+int64_t HostTensor::offsetOf(const int64_t *index) const {
+  int64_t offset = 0;
+  for (int d = 0; d < rank(); ++d)
+    offset += index[d] * strides[d];
+  return offset;
+}
+
+uint32_t HostTensor::getBits(int64_t offset) const {
+  size_t o = static_cast<size_t>(offset);
+  switch (dtype) {
+  case DType::F4E2M1:
+    return (bytes[o / 2] >> (4 * (o % 2))) & 0xf;
+  case DType::F8E4M3:
+  case DType::F8E8M0:
+  case DType::U8:
+    return bytes[o];
+  case DType::BF16:
+  case DType::F16: {
+    uint16_t v;
+    std::memcpy(&v, &bytes[o * 2], sizeof(v));
+    return v;
+  }
+  case DType::F32:
+  case DType::I32: {
+    uint32_t v;
+    std::memcpy(&v, &bytes[o * 4], sizeof(v));
+    return v;
+  }
+  }
+  return 0;
+}
+
+void HostTensor::setBits(int64_t offset, uint32_t bits) {
+  size_t o = static_cast<size_t>(offset);
+  switch (dtype) {
+  case DType::F4E2M1: {
+    int shift = 4 * (o % 2);
+    bytes[o / 2] = static_cast<uint8_t>((bytes[o / 2] & ~(0xf << shift)) |
+                                        ((bits & 0xf) << shift));
+    return;
+  }
+  case DType::F8E4M3:
+  case DType::F8E8M0:
+  case DType::U8:
+    bytes[o] = static_cast<uint8_t>(bits);
+    return;
+  case DType::BF16:
+  case DType::F16: {
+    uint16_t v = static_cast<uint16_t>(bits);
+    std::memcpy(&bytes[o * 2], &v, sizeof(v));
+    return;
+  }
+  case DType::F32:
+  case DType::I32:
+    std::memcpy(&bytes[o * 4], &bits, sizeof(bits));
+    return;
+  }
+}
+
+float HostTensor::get(int64_t offset) const {
+  uint32_t bits = getBits(offset);
+  switch (dtype) {
+  case DType::F8E4M3:
+    return decodeF8E4M3(static_cast<uint8_t>(bits));
+  case DType::F4E2M1:
+    return decodeF4E2M1(static_cast<uint8_t>(bits));
+  case DType::F8E8M0:
+    return decodeF8E8M0(static_cast<uint8_t>(bits));
+  case DType::BF16:
+    return decodeBF16(static_cast<uint16_t>(bits));
+  case DType::F16:
+    return decodeF16(static_cast<uint16_t>(bits));
+  case DType::F32: {
+    float v;
+    std::memcpy(&v, &bits, sizeof(v));
+    return v;
+  }
+  case DType::I32:
+    return static_cast<float>(static_cast<int32_t>(bits));
+  case DType::U8:
+    return static_cast<float>(bits);
+  }
+  return std::numeric_limits<float>::quiet_NaN();
+}
+
+void HostTensor::forEachElement(
+    const std::function<void(int64_t offset)> &visit) const {
+  if (sizes.empty() || numElements() == 0)
+    return;
+  std::vector<int64_t> index(sizes.size(), 0);
+  int64_t offset = 0;
+  while (true) {
+    visit(offset);
+    int d = rank() - 1;
+    for (; d >= 0; --d) {
+      offset += strides[d];
+      if (++index[d] < sizes[d])
+        break;
+      offset -= strides[d] * sizes[d];
+      index[d] = 0;
+    }
+    if (d < 0)
+      return;
+  }
+}
+
+Expected<HostTensor>
+sm120rt::makeHostTensor(const TensorSpec &spec,
+                        const std::vector<int64_t> &sizes) {
+  if (static_cast<int>(sizes.size()) != spec.rank())
+    return makeError(Code::InvalidArgument,
+                     cat("tensor '", spec.name, "': ", sizes.size(),
+                         " sizes given for rank ", spec.rank()));
+  for (int d = 0; d < spec.rank(); ++d) {
+    if (sizes[d] < 1)
+      return makeError(Code::InvalidArgument,
+                       cat("tensor '", spec.name, "': dim ", d, " is ",
+                           sizes[d], "; sizes must be positive"));
+    if (spec.shape[d] != -1 && sizes[d] != spec.shape[d])
+      return makeError(Code::InvalidArgument,
+                       cat("tensor '", spec.name, "': dim ", d, " is ",
+                           sizes[d], "; the bundle was compiled for ",
+                           spec.shape[d]));
+  }
+  HostTensor t;
+  t.name = spec.name;
+  t.dtype = spec.dtype;
+  t.sizes = sizes;
+  t.strides.assign(sizes.size(), 0);
+  const int bits = dtypeBits(spec.dtype);
+  // Layout order, innermost first: contiguous_dim, then the others from
+  // the last dimension to the first.
+  std::vector<int> order = {spec.contiguousDim};
+  for (int d = spec.rank() - 1; d >= 0; --d)
+    if (d != spec.contiguousDim)
+      order.push_back(d);
+  const int64_t kMaxElements = int64_t(1) << 40;
+  int64_t stride = 1;
+  for (size_t k = 0; k < order.size(); ++k) {
+    int d = order[k];
+    t.strides[d] = stride;
+    int64_t extent = sizes[d];
+    if (k == 0 && order.size() > 1) {
+      int64_t perRow = 128 / bits; // elements in 16 bytes
+      extent = (extent + perRow - 1) / perRow * perRow;
+    }
+    if (extent > kMaxElements / stride)
+      return makeError(
+          Code::InvalidArgument,
+          cat("tensor '", spec.name, "' is too large for a host buffer"));
+    stride *= extent;
+  }
+  t.bytes.assign(static_cast<size_t>((stride * bits + 7) / 8), 0);
+  return t;
+}
+
+namespace {
+/// SplitMix64: small, fast and the same on every platform.
+class Rng {
+public:
+  explicit Rng(uint64_t seed) : state(seed) {}
+  uint64_t next() {
+    uint64_t z = (state += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+  }
+  int64_t uniformInt(int64_t lo, int64_t hi) {
+    return lo +
+           static_cast<int64_t>(next() % static_cast<uint64_t>(hi - lo + 1));
+  }
+  float uniform(float lo, float hi) {
+    return lo + (hi - lo) * static_cast<float>((next() >> 40) * 0x1p-24);
+  }
+
+private:
+  uint64_t state;
+};
+} // namespace
+
+void sm120rt::fillRandom(HostTensor &t, const FillOptions &options,
+                         uint64_t salt) {
+  Rng rng(options.seed * 0x2545f4914f6cdd1dull + salt);
+  auto smallInt = [&] { return static_cast<float>(rng.uniformInt(-4, 4)); };
+  t.forEachElement([&](int64_t offset) {
+    uint32_t bits = 0;
+    switch (t.dtype) {
+    case DType::F8E4M3:
+      if (options.smallInt) {
+        bits = encodeF8E4M3(smallInt());
+      } else {
+        do
+          bits = static_cast<uint32_t>(rng.next() & 0xff);
+        while ((bits & 0x7f) == 0x7f);
+      }
+      break;
+    case DType::F4E2M1:
+      bits = options.smallInt ? encodeF4E2M1(smallInt())
+                              : static_cast<uint32_t>(rng.next() & 0xf);
+      break;
+    case DType::F8E8M0:
+      bits = static_cast<uint32_t>(
+          rng.uniformInt(options.scaleExpMin, options.scaleExpMax));
+      break;
+    case DType::BF16:
+      bits = encodeBF16(options.smallInt ? smallInt() : rng.uniform(-1, 1));
+      break;
+    case DType::F16:
+      bits = encodeF16(options.smallInt ? smallInt() : rng.uniform(-1, 1));
+      break;
+    case DType::F32: {
+      float v = options.smallInt ? smallInt() : rng.uniform(-1, 1);
+      std::memcpy(&bits, &v, sizeof(bits));
+      break;
+    }
+    case DType::I32:
+      bits = static_cast<uint32_t>(
+          static_cast<int32_t>(options.smallInt ? rng.uniformInt(-4, 4)
+                                                : rng.uniformInt(-100, 100)));
+      break;
+    case DType::U8:
+      bits = static_cast<uint32_t>(rng.next() & 0xff);
+      break;
+    }
+    t.setBits(offset, bits);
+  });
+}
+
+void sm120rt::fillPoison(HostTensor &t) {
+  std::fill(t.bytes.begin(), t.bytes.end(), 0xff);
+}
+
+Expected<Comparison> sm120rt::compareTensors(const HostTensor &got,
+                                             const HostTensor &ref) {
+  if (got.dtype != ref.dtype || got.sizes != ref.sizes)
+    return makeError(Code::InvalidArgument,
+                     cat("cannot compare tensor '", got.name, "' (",
+                         dtypeName(got.dtype), " ", joinList(got.sizes),
+                         ") with '", ref.name, "' (", dtypeName(ref.dtype), " ",
+                         joinList(ref.sizes), ")"));
+  Comparison c;
+  double sumXY = 0, sumSquares = 0;
+  std::vector<int64_t> index(got.sizes.size(), 0);
+  const int64_t count = got.numElements();
+  for (int64_t n = 0; n < count; ++n) {
+    double x = got.get(got.offsetOf(index.data()));
+    double y = ref.get(ref.offsetOf(index.data()));
+    ++c.elements;
+    if (!(x == y))
+      ++c.mismatches;
+    if (!std::isfinite(x))
+      ++c.nonFinite;
+    if (std::isfinite(y))
+      c.maxAbsRef = std::max(c.maxAbsRef, std::fabs(y));
+    if (std::isfinite(x) && std::isfinite(y)) {
+      c.maxAbsError = std::max(c.maxAbsError, std::fabs(x - y));
+      sumXY += x * y;
+      sumSquares += x * x + y * y;
+    }
+    for (int d = got.rank() - 1; d >= 0; --d) {
+      if (++index[d] < got.sizes[d])
+        break;
+      index[d] = 0;
+    }
+  }
+  if (c.maxAbsRef > 0)
+    c.maxRelError = c.maxAbsError / c.maxAbsRef;
+  else if (c.maxAbsError > 0)
+    c.maxRelError = std::numeric_limits<double>::infinity();
+  c.diff = sumSquares > 0 ? 1.0 - 2.0 * sumXY / sumSquares : 0.0;
+  return c;
+}
+
+//===----------------------------------------------------------------------===//
+// Kernel families
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+Status expectTensor(const char *family, const HostTensor &t, DType dtype,
+                    const std::vector<int64_t> &sizes) {
+  if (t.dtype != dtype || t.sizes != sizes)
+    return makeError(Code::InvalidArgument,
+                     cat(family, " reference: tensor '", t.name, "' is ",
+                         dtypeName(t.dtype), " ", joinList(t.sizes),
+                         "; expected ", dtypeName(dtype), " ",
+                         joinList(sizes)));
+  return Status::success();
+}
+
+/// The tensors named `names`, in that order, from the manifest's list.
+Expected<std::vector<HostTensor *>>
+tensorsByName(const char *family, const Manifest &m,
+              std::vector<HostTensor> &tensors,
+              std::initializer_list<const char *> names) {
+  std::vector<HostTensor *> found;
+  for (const char *name : names) {
+    int i = m.findTensor(name);
+    if (i < 0 || static_cast<size_t>(i) >= tensors.size())
+      return makeError(
+          Code::InvalidArgument,
+          cat(family, " reference needs a tensor named '", name, "'"));
+    found.push_back(&tensors[i]);
+  }
+  return found;
+}
+
+Status computeFixtureFp8Tile(const Manifest &m,
+                             std::vector<HostTensor> &tensors) {
+  Expected<std::vector<HostTensor *>> t = tensorsByName(
+      "fixture_fp8_tile", m, tensors, {"a", "b", "sfa", "sfb", "d"});
+  if (!t)
+    return t.error();
+  std::vector<HostTensor *> &v = *t;
+  return referenceFixtureFp8Tile(*v[0], *v[1], *v[2], *v[3], *v[4]);
+}
+
+double flopsFixtureFp8Tile(const Manifest &m,
+                           const std::vector<HostTensor> &tensors) {
+  int a = m.findTensor("a"), b = m.findTensor("b");
+  if (a < 0 || b < 0 || tensors[a].rank() != 2 || tensors[b].rank() != 2)
+    return 0;
+  return 2.0 * tensors[a].sizes[0] * tensors[b].sizes[0] * tensors[a].sizes[1];
+}
+
+} // namespace
+
+Status sm120rt::referenceFixtureFp8Tile(const HostTensor &a,
+                                        const HostTensor &b,
+                                        const HostTensor &sfa,
+                                        const HostTensor &sfb, HostTensor &d) {
+  const char *family = "fixture_fp8_tile";
+  if (a.rank() != 2 || b.rank() != 2)
+    return makeError(Code::InvalidArgument,
+                     cat(family, " reference: a and b must have rank 2"));
+  const int64_t M = a.sizes[0], K = a.sizes[1], N = b.sizes[0];
+  if (Status s = expectTensor(family, a, DType::F8E4M3, {M, K}); !s)
+    return s;
+  if (Status s = expectTensor(family, b, DType::F8E4M3, {N, K}); !s)
+    return s;
+  if (Status s = expectTensor(family, sfa, DType::F8E8M0, {M}); !s)
+    return s;
+  if (Status s = expectTensor(family, sfb, DType::F8E8M0, {N}); !s)
+    return s;
+  if (Status s = expectTensor(family, d, DType::F32, {M, N}); !s)
+    return s;
+
+  // Decode once; products of e4m3 values are exact in double.
+  std::vector<double> A(static_cast<size_t>(M * K)),
+      B(static_cast<size_t>(N * K));
+  for (int64_t i = 0; i < M; ++i)
+    for (int64_t k = 0; k < K; ++k) {
+      int64_t index[] = {i, k};
+      A[i * K + k] = a.get(a.offsetOf(index));
+    }
+  for (int64_t j = 0; j < N; ++j)
+    for (int64_t k = 0; k < K; ++k) {
+      int64_t index[] = {j, k};
+      B[j * K + k] = b.get(b.offsetOf(index));
+    }
+  for (int64_t i = 0; i < M; ++i) {
+    double scaleA = sfa.get(i * sfa.strides[0]);
+    for (int64_t j = 0; j < N; ++j) {
+      double sum = 0;
+      for (int64_t k = 0; k < K; ++k)
+        sum += A[i * K + k] * B[j * K + k];
+      double scaleB = sfb.get(j * sfb.strides[0]);
+      float out = static_cast<float>(scaleA * scaleB * sum);
+      uint32_t bits;
+      std::memcpy(&bits, &out, sizeof(bits));
+      int64_t index[] = {i, j};
+      d.setBits(d.offsetOf(index), bits);
+    }
+  }
+  return Status::success();
+}
+
+const std::vector<ReferenceKernel> &sm120rt::referenceKernels() {
+  static const std::vector<ReferenceKernel> kernels = {
+      {"fixture_fp8_tile",
+       {"d"},
+       computeFixtureFp8Tile,
+       flopsFixtureFp8Tile,
+       /*maxRelError=*/1e-5},
+  };
+  return kernels;
+}
+
+const ReferenceKernel *sm120rt::findReference(std::string_view family) {
+  for (const ReferenceKernel &kernel : referenceKernels())
+    if (kernel.family == family)
+      return &kernel;
+  return nullptr;
+}

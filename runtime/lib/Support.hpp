@@ -1,0 +1,53 @@
+// Internal helpers shared by the runtime's translation units: error
+// construction and the small formatting functions error messages use.
+
+#ifndef SM120RT_LIB_SUPPORT_HPP
+#define SM120RT_LIB_SUPPORT_HPP
+
+#include "sm120rt/sm120rt.hpp"
+
+#include <cstdint>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace sm120rt {
+namespace detail {
+
+inline Error makeError(Code code, std::string message) {
+  return Error{code, std::move(message)};
+}
+
+/// Concatenates streamable pieces: `cat("dim ", 1, " is ", 7000)`.
+template <typename... Ts> std::string cat(const Ts &...pieces) {
+  std::ostringstream os;
+  (os << ... << pieces);
+  return os.str();
+}
+
+/// "0x7f00000004" (lower-case hex, no padding).
+inline std::string hexPointer(const void *ptr) {
+  std::ostringstream os;
+  os << "0x" << std::hex << reinterpret_cast<uintptr_t>(ptr);
+  return os.str();
+}
+
+/// "[1, 2, 3]".
+template <typename T> std::string joinList(const std::vector<T> &values) {
+  std::ostringstream os;
+  os << '[';
+  for (size_t i = 0; i < values.size(); ++i)
+    os << (i ? ", " : "") << values[i];
+  os << ']';
+  return os.str();
+}
+
+/// "tensor 'a' (argument #0)": how argument errors name a tensor.
+inline std::string describeArgument(const TensorSpec &spec, size_t index) {
+  return cat("tensor '", spec.name, "' (argument #", index, ")");
+}
+
+} // namespace detail
+} // namespace sm120rt
+
+#endif // SM120RT_LIB_SUPPORT_HPP

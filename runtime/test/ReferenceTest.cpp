@@ -1,0 +1,362 @@
+// Element decoders and encoders, host tensors and fills, comparisons, the
+// fixture_fp8_tile reference, and --sizes parsing.
+
+#include "sm120rt/Reference.hpp"
+#include "TestSupport.hpp"
+#include "sm120rt/Harness.hpp"
+
+#include <cmath>
+#include <cstring>
+#include <set>
+
+using namespace sm120rt;
+using namespace sm120rt::test;
+
+namespace {
+
+//===----------------------------------------------------------------------===//
+// Element formats
+//===----------------------------------------------------------------------===//
+
+TEST(Decode, F8E4M3Table) {
+  EXPECT_EQ(decodeF8E4M3(0x00), 0.0f);
+  EXPECT_TRUE(std::signbit(decodeF8E4M3(0x80)));
+  EXPECT_EQ(decodeF8E4M3(0x38), 1.0f); // exponent 7 = bias
+  EXPECT_EQ(decodeF8E4M3(0x3c), 1.5f);
+  EXPECT_EQ(decodeF8E4M3(0x40), 2.0f);
+  EXPECT_EQ(decodeF8E4M3(0x44), 3.0f);
+  EXPECT_EQ(decodeF8E4M3(0x48), 4.0f);
+  EXPECT_EQ(decodeF8E4M3(0xc0), -2.0f);
+  EXPECT_EQ(decodeF8E4M3(0x7e), 448.0f); // largest finite
+  EXPECT_EQ(decodeF8E4M3(0xfe), -448.0f);
+  EXPECT_EQ(decodeF8E4M3(0x77), 240.0f); // exponent 14, no infinity below
+  EXPECT_EQ(decodeF8E4M3(0x78), 256.0f); // exponent 15 is finite in e4m3fn
+  EXPECT_TRUE(std::isnan(decodeF8E4M3(0x7f)));
+  EXPECT_TRUE(std::isnan(decodeF8E4M3(0xff)));
+  // Subnormals: m/8 * 2^-6.
+  EXPECT_EQ(decodeF8E4M3(0x01), std::ldexp(1.0f, -9));
+  EXPECT_EQ(decodeF8E4M3(0x07), 7 * std::ldexp(1.0f, -9));
+  EXPECT_EQ(decodeF8E4M3(0x81), -std::ldexp(1.0f, -9));
+  EXPECT_EQ(decodeF8E4M3(0x08), std::ldexp(1.0f, -6)); // smallest normal
+}
+
+TEST(Decode, F8E4M3IsMonotonicAndRoundTrips) {
+  for (int code = 1; code <= 0x7e; ++code)
+    EXPECT_LT(decodeF8E4M3(code - 1), decodeF8E4M3(code)) << code;
+  for (int code = 0; code < 256; ++code) {
+    if ((code & 0x7f) == 0x7f)
+      continue;
+    EXPECT_EQ(encodeF8E4M3(decodeF8E4M3(code)), code) << code;
+  }
+  EXPECT_EQ(encodeF8E4M3(1000.0f), 0x7e); // saturates
+  EXPECT_EQ(encodeF8E4M3(-1000.0f), 0xfe);
+  EXPECT_EQ(encodeF8E4M3(NAN), 0x7f);
+  // 1.0625 is halfway between 1 (0x38) and 1.125 (0x39): ties to even.
+  EXPECT_EQ(encodeF8E4M3(1.0625f), 0x38);
+  EXPECT_EQ(encodeF8E4M3(1.1875f), 0x3a);
+}
+
+TEST(Decode, F8E8M0) {
+  EXPECT_EQ(decodeF8E8M0(127), 1.0f);
+  EXPECT_EQ(decodeF8E8M0(128), 2.0f);
+  EXPECT_EQ(decodeF8E8M0(120), 1.0f / 128);
+  EXPECT_EQ(decodeF8E8M0(0), std::ldexp(1.0f, -127));
+  EXPECT_EQ(decodeF8E8M0(254), std::ldexp(1.0f, 127));
+  EXPECT_TRUE(std::isnan(decodeF8E8M0(0xff)));
+}
+
+TEST(Decode, BF16) {
+  EXPECT_EQ(decodeBF16(0x3f80), 1.0f);
+  EXPECT_EQ(decodeBF16(0xc000), -2.0f);
+  EXPECT_EQ(decodeBF16(0x3fc0), 1.5f);
+  EXPECT_TRUE(std::isinf(decodeBF16(0x7f80)));
+  EXPECT_TRUE(std::isnan(decodeBF16(0x7fc0)));
+  EXPECT_EQ(encodeBF16(1.0f), 0x3f80);
+  // 1 + 2^-8 is halfway between 0x3f80 and 0x3f81: ties to even.
+  EXPECT_EQ(encodeBF16(1.0f + std::ldexp(1.0f, -8)), 0x3f80);
+  EXPECT_EQ(encodeBF16(1.0f + 3 * std::ldexp(1.0f, -8)), 0x3f82);
+  EXPECT_TRUE(std::isnan(decodeBF16(encodeBF16(NAN))));
+}
+
+TEST(Decode, F16RoundTripsEveryCode) {
+  EXPECT_EQ(decodeF16(0x3c00), 1.0f);
+  EXPECT_EQ(decodeF16(0x0001), std::ldexp(1.0f, -24));
+  EXPECT_EQ(decodeF16(0x7bff), 65504.0f);
+  EXPECT_TRUE(std::isinf(decodeF16(0x7c00)));
+  EXPECT_TRUE(std::isnan(decodeF16(0x7e00)));
+  for (uint32_t code = 0; code < 0x10000; ++code) {
+    if ((code & 0x7c00) == 0x7c00 && (code & 0x3ff))
+      continue; // NaN payloads are not preserved
+    EXPECT_EQ(encodeF16(decodeF16(static_cast<uint16_t>(code))), code)
+        << std::hex << code;
+  }
+  EXPECT_EQ(encodeF16(70000.0f), 0x7c00);
+  EXPECT_EQ(encodeF16(1.0f + std::ldexp(1.0f, -11)), 0x3c00); // tie to even
+}
+
+TEST(Decode, F4E2M1Table) {
+  const float values[16] = {0,    0.5f,  1,  1.5f,  2,  3,  4,  6,
+                            -0.f, -0.5f, -1, -1.5f, -2, -3, -4, -6};
+  for (int code = 0; code < 16; ++code) {
+    EXPECT_EQ(decodeF4E2M1(code), values[code]) << code;
+    EXPECT_EQ(encodeF4E2M1(values[code]), code) << code;
+  }
+  EXPECT_EQ(encodeF4E2M1(2.5f), 0x4); // tie between 2 (even) and 3
+  EXPECT_EQ(encodeF4E2M1(100.0f), 0x7);
+}
+
+//===----------------------------------------------------------------------===//
+// Host tensors
+//===----------------------------------------------------------------------===//
+
+TensorSpec spec(const char *name, DType dtype, std::vector<int64_t> shape,
+                int contiguousDim) {
+  return TensorSpec{name, dtype, std::move(shape), contiguousDim};
+}
+
+TEST(HostTensor, PadsRowsTo16Bytes) {
+  Expected<HostTensor> f32 =
+      makeHostTensor(spec("x", DType::F32, {3, 5}, 1), {3, 5});
+  ASSERT_TRUE(f32.ok());
+  EXPECT_EQ(f32->strides, (std::vector<int64_t>{8, 1}));
+  EXPECT_EQ(f32->bytes.size(), 3u * 8 * 4);
+
+  Expected<HostTensor> fp4 =
+      makeHostTensor(spec("w", DType::F4E2M1, {2, -1}, 1), {2, 10});
+  ASSERT_TRUE(fp4.ok());
+  EXPECT_EQ(fp4->strides, (std::vector<int64_t>{32, 1}));
+  EXPECT_EQ(fp4->bytes.size(), 32u);
+
+  Expected<HostTensor> colMajor =
+      makeHostTensor(spec("c", DType::U8, {4, 3, 2}, 0), {4, 3, 2});
+  ASSERT_TRUE(colMajor.ok());
+  // Layout order: dim 0 (padded to 16), then dim 2, then dim 1.
+  EXPECT_EQ(colMajor->strides, (std::vector<int64_t>{1, 32, 16}));
+
+  Expected<HostTensor> vector =
+      makeHostTensor(spec("v", DType::F8E8M0, {7}, 0), {7});
+  ASSERT_TRUE(vector.ok());
+  EXPECT_EQ(vector->bytes.size(), 7u);
+}
+
+TEST(HostTensor, RejectsSizesThatDoNotMatch) {
+  EXPECT_TRUE(failsWith(makeHostTensor(spec("a", DType::U8, {4, 4}, 1), {4, 5}),
+                        Code::InvalidArgument,
+                        "tensor 'a': dim 1 is 5; the bundle was compiled for "
+                        "4"));
+  EXPECT_TRUE(failsWith(makeHostTensor(spec("a", DType::U8, {4, 4}, 1), {4}),
+                        Code::InvalidArgument, "1 sizes given for rank 2"));
+}
+
+TEST(HostTensor, Fp4NibbleOrderIsLowFirst) {
+  Expected<HostTensor> t =
+      makeHostTensor(spec("w", DType::F4E2M1, {1, 32}, 1), {1, 32});
+  ASSERT_TRUE(t.ok());
+  t->setBits(0, 0x1);
+  t->setBits(1, 0xa);
+  t->setBits(3, 0x7);
+  EXPECT_EQ(t->bytes[0], 0xa1);
+  EXPECT_EQ(t->bytes[1], 0x70);
+  EXPECT_EQ(t->get(1), -1.0f);
+  EXPECT_EQ(t->get(3), 6.0f);
+}
+
+TEST(HostTensor, ForEachElementSkipsPadding) {
+  Expected<HostTensor> t =
+      makeHostTensor(spec("x", DType::F32, {2, 3}, 1), {2, 3});
+  ASSERT_TRUE(t.ok());
+  std::vector<int64_t> offsets;
+  t->forEachElement([&](int64_t o) { offsets.push_back(o); });
+  EXPECT_EQ(offsets, (std::vector<int64_t>{0, 1, 2, 4, 5, 6}));
+}
+
+TEST(Fill, IsSeededAndTypeCorrect) {
+  TensorSpec a = spec("a", DType::F8E4M3, {64, 64}, 1);
+  HostTensor x = *makeHostTensor(a, {64, 64});
+  HostTensor y = x, z = x;
+  FillOptions options;
+  fillRandom(x, options, 0);
+  fillRandom(y, options, 0);
+  EXPECT_EQ(x.bytes, y.bytes);
+  fillRandom(z, options, 1);
+  EXPECT_NE(x.bytes, z.bytes);
+  bool sawNegative = false, sawLarge = false;
+  x.forEachElement([&](int64_t o) {
+    float v = x.get(o);
+    EXPECT_TRUE(std::isfinite(v)) << "byte " << x.getBits(o);
+    sawNegative |= v < 0;
+    sawLarge |= std::fabs(v) > 64;
+  });
+  EXPECT_TRUE(sawNegative && sawLarge);
+
+  options.smallInt = true;
+  fillRandom(x, options, 0);
+  std::set<float> values;
+  x.forEachElement([&](int64_t o) { values.insert(x.get(o)); });
+  EXPECT_EQ(values, (std::set<float>{-4, -3, -2, -1, 0, 1, 2, 3, 4}));
+
+  HostTensor scales =
+      *makeHostTensor(spec("s", DType::F8E8M0, {256}, 0), {256});
+  options.scaleExpMin = 124;
+  options.scaleExpMax = 130;
+  fillRandom(scales, options, 2);
+  std::set<uint32_t> exponents;
+  scales.forEachElement(
+      [&](int64_t o) { exponents.insert(scales.getBits(o)); });
+  EXPECT_EQ(*exponents.begin(), 124u);
+  EXPECT_EQ(*exponents.rbegin(), 130u);
+}
+
+TEST(Compare, CountsMismatchesAndComputesDiff) {
+  TensorSpec d = spec("d", DType::F32, {2, 2}, 1);
+  HostTensor ref = *makeHostTensor(d, {2, 2});
+  const float values[] = {1, -2, 3, 4};
+  int64_t n = 0;
+  ref.forEachElement([&](int64_t o) {
+    uint32_t bits;
+    std::memcpy(&bits, &values[n++], 4);
+    ref.setBits(o, bits);
+  });
+  HostTensor got = ref;
+  Expected<Comparison> same = compareTensors(got, ref);
+  ASSERT_TRUE(same.ok());
+  EXPECT_TRUE(same->exact());
+  EXPECT_EQ(same->elements, 4);
+  EXPECT_EQ(same->diff, 0.0);
+  EXPECT_EQ(same->maxAbsRef, 4.0);
+
+  float changed = 3.5f;
+  uint32_t bits;
+  std::memcpy(&bits, &changed, 4);
+  got.setBits(got.strides[0], bits); // element [1, 0]: 3 -> 3.5
+  Expected<Comparison> c = compareTensors(got, ref);
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->mismatches, 1);
+  EXPECT_DOUBLE_EQ(c->maxAbsError, 0.5);
+  EXPECT_DOUBLE_EQ(c->maxRelError, 0.5 / 4);
+  // 1 - 2 * (1 + 4 + 10.5 + 16) / (2 + 8 + 21.25 + 32)
+  EXPECT_NEAR(c->diff, 1 - 63.0 / 63.25, 1e-15);
+
+  fillPoison(got);
+  Expected<Comparison> poisoned = compareTensors(got, ref);
+  ASSERT_TRUE(poisoned.ok());
+  EXPECT_EQ(poisoned->mismatches, 4);
+  EXPECT_EQ(poisoned->nonFinite, 4);
+
+  HostTensor other = *makeHostTensor(spec("e", DType::F32, {2, 3}, 1), {2, 3});
+  EXPECT_TRUE(failsWith(compareTensors(other, ref), Code::InvalidArgument,
+                        "cannot compare tensor 'e' (f32 [2, 3]) with 'd' (f32 "
+                        "[2, 2])"));
+}
+
+//===----------------------------------------------------------------------===//
+// fixture_fp8_tile
+//===----------------------------------------------------------------------===//
+
+void setAll(HostTensor &t, const std::vector<float> &values) {
+  size_t n = 0;
+  t.forEachElement([&](int64_t o) {
+    float v = values[n++];
+    uint32_t bits = t.dtype == DType::F8E4M3 ? encodeF8E4M3(v)
+                    : t.dtype == DType::F8E8M0
+                        ? static_cast<uint32_t>(127 + std::ilogb(v))
+                        : 0;
+    t.setBits(o, bits);
+  });
+}
+
+TEST(FixtureReference, HandComputed2x2) {
+  HostTensor a = *makeHostTensor(spec("a", DType::F8E4M3, {2, 2}, 1), {2, 2});
+  HostTensor b = *makeHostTensor(spec("b", DType::F8E4M3, {2, 2}, 1), {2, 2});
+  HostTensor sfa = *makeHostTensor(spec("sfa", DType::F8E8M0, {2}, 0), {2});
+  HostTensor sfb = *makeHostTensor(spec("sfb", DType::F8E8M0, {2}, 0), {2});
+  HostTensor d = *makeHostTensor(spec("d", DType::F32, {2, 2}, 1), {2, 2});
+  setAll(a, {1, 2, 3, 4});
+  setAll(b, {1, 0, 0, 1}); // rows of B: e0, e1
+  setAll(sfa, {1, 2});
+  setAll(sfb, {1, 0.5f});
+  fillPoison(d);
+  ASSERT_TRUE(referenceFixtureFp8Tile(a, b, sfa, sfb, d).ok());
+  // D[m][n] = sfa[m] * sfb[n] * A[m][n].
+  int64_t i00[] = {0, 0}, i01[] = {0, 1}, i10[] = {1, 0}, i11[] = {1, 1};
+  EXPECT_EQ(d.get(d.offsetOf(i00)), 1.0f);
+  EXPECT_EQ(d.get(d.offsetOf(i01)), 1.0f);
+  EXPECT_EQ(d.get(d.offsetOf(i10)), 6.0f);
+  EXPECT_EQ(d.get(d.offsetOf(i11)), 4.0f);
+}
+
+TEST(FixtureReference, RejectsMismatchedOperands) {
+  HostTensor a = *makeHostTensor(spec("a", DType::F8E4M3, {4, 8}, 1), {4, 8});
+  HostTensor b = *makeHostTensor(spec("b", DType::F8E4M3, {4, 16}, 1), {4, 16});
+  HostTensor sfa = *makeHostTensor(spec("sfa", DType::F8E8M0, {4}, 0), {4});
+  HostTensor d = *makeHostTensor(spec("d", DType::F32, {4, 4}, 1), {4, 4});
+  EXPECT_TRUE(failsWith(referenceFixtureFp8Tile(a, b, sfa, sfa, d),
+                        Code::InvalidArgument,
+                        "fixture_fp8_tile reference: tensor 'b' is f8e4m3 "
+                        "[4, 16]; expected f8e4m3 [4, 8]"));
+}
+
+TEST(FixtureReference, RegistryRunsOnManifestTensors) {
+  Manifest m = parseOrDie(kFixtureManifest);
+  const ReferenceKernel *ref = findReference(m.problemFamily);
+  ASSERT_NE(ref, nullptr);
+  EXPECT_EQ(ref->outputs, (std::vector<std::string>{"d"}));
+  EXPECT_EQ(findReference("gemm"), nullptr);
+
+  std::vector<HostTensor> tensors;
+  FillOptions options;
+  for (size_t i = 0; i < m.tensors.size(); ++i) {
+    tensors.push_back(*makeHostTensor(m.tensors[i], m.tensors[i].shape));
+    fillRandom(tensors.back(), options, i);
+  }
+  fillPoison(tensors[4]);
+  ASSERT_TRUE(ref->compute(m, tensors).ok());
+  EXPECT_EQ(ref->flops(m, tensors), 2.0 * 128 * 128 * 128);
+
+  // Spot-check one element against a direct evaluation of the formula.
+  const HostTensor &A = tensors[0], &B = tensors[1], &D = tensors[4];
+  for (int64_t mi : {0, 77, 127})
+    for (int64_t ni : {0, 5, 127}) {
+      long double sum = 0;
+      for (int64_t k = 0; k < 128; ++k)
+        sum +=
+            static_cast<long double>(A.get(mi * 128 + k)) * B.get(ni * 128 + k);
+      long double scale =
+          std::ldexp(1.0L, static_cast<int>(tensors[2].getBits(mi) - 127)) *
+          std::ldexp(1.0L, static_cast<int>(tensors[3].getBits(ni) - 127));
+      EXPECT_EQ(D.get(mi * 128 + ni), static_cast<float>(scale * sum))
+          << mi << ", " << ni;
+    }
+}
+
+TEST(FixtureReference, NeedsNamedTensors) {
+  Manifest m = parseOrDie(patched(
+      kFixtureManifest, [](Json &j) { j["tensors"][2]["name"] = "scale_a"; }));
+  std::vector<HostTensor> tensors;
+  for (const TensorSpec &t : m.tensors)
+    tensors.push_back(*makeHostTensor(t, t.shape));
+  EXPECT_TRUE(failsWith(findReference("fixture_fp8_tile")->compute(m, tensors),
+                        Code::InvalidArgument,
+                        "fixture_fp8_tile reference needs a tensor named "
+                        "'sfa'"));
+}
+
+//===----------------------------------------------------------------------===//
+// --sizes
+//===----------------------------------------------------------------------===//
+
+TEST(SizeOverrides, Parse) {
+  Expected<std::vector<SizeOverride>> s =
+      parseSizeOverrides("a=0:4096,d=0:4096,x_1=2:7");
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  ASSERT_EQ(s->size(), 3u);
+  EXPECT_EQ((*s)[2].tensor, "x_1");
+  EXPECT_EQ((*s)[2].dim, 2);
+  EXPECT_EQ((*s)[2].size, 7);
+  for (const char *bad : {"a0:4", "a=0", "=0:4", "a=x:4", "a=0:0", "a=0:4x"})
+    EXPECT_TRUE(failsWith(parseSizeOverrides(bad), Code::InvalidArgument,
+                          "expected name=dim:size"))
+        << bad;
+}
+
+} // namespace
