@@ -3,6 +3,7 @@
 #ifndef SM120_TRANSFORMS_PASSES_H
 #define SM120_TRANSFORMS_PASSES_H
 
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
 
 namespace mlir::sm120 {

@@ -21,6 +21,34 @@ def Summarize : Pass<"sm120-summarize", "mlir::ModuleOp"> {
   ];
 }
 
+def SelectSchedule : Pass<"sm120-select-schedule", "mlir::ModuleOp"> {
+  let summary = "Choose (or check) the schedule of every GEMM";
+  let description = [{
+    For each `sm120.gemm` without a `schedule`, enumerates candidate CTA
+    tiles (BM 64/128, BN 16..256, BK by data type), gives each the most
+    pipeline stages that fit the machine's shared memory, drops those that
+    do not fit (shared memory, registers, MMA and swizzle granularity) and
+    picks the cheapest under a cost model of MMA time, DRAM traffic with L2
+    reuse, pipeline latency, epilogue and wave quantization. The choice is
+    deterministic. A schedule the user wrote is kept and checked instead;
+    one that does not fit is an error that gives the byte counts.
+
+    `machine` selects the machine model (rtx-pro-6000, rtx-5090, gb10,
+    h100); `sms` overrides its SM count; a runtime M is costed as
+    `expected-m`. `print` reports each choice as a remark.
+  }];
+  let options = [
+    Option<"machine", "machine", "std::string", /*default=*/"\"rtx-pro-6000\"",
+           "Machine model preset">,
+    Option<"sms", "sms", "unsigned", /*default=*/"0",
+           "SM count (0: the preset's)">,
+    Option<"expectedM", "expected-m", "int64_t", /*default=*/"4096",
+           "Rows to cost for when M is a runtime size">,
+    Option<"print", "print", "bool", /*default=*/"false",
+           "Report each chosen schedule as a remark">
+  ];
+}
+
 def Serialize : Pass<"sm120-serialize", "mlir::ModuleOp"> {
   let summary = "Compile the kernel module to PTX and a cubin, and write a bundle";
   let description = [{

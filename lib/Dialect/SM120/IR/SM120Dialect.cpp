@@ -339,3 +339,45 @@ SmallVector<TensorArgAttr> KernelAbiAttr::getTensorArgs() const {
     out.push_back(cast<TensorArgAttr>(t));
   return out;
 }
+
+LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                   ArrayRef<int64_t> block, unsigned stages,
+                                   ArrayRef<int64_t> warpLayout,
+                                   unsigned tmaWarps, unsigned rasterGroup,
+                                   EpilogueKind epilogue) {
+  if (block.size() != 3)
+    return emitError() << "schedule block must be [BM, BN, BK]; got "
+                       << block.size() << " entries";
+  int64_t bm = block[0], bn = block[1], bk = block[2];
+  if (bm != 64 && bm != 128)
+    return emitError() << "schedule BM is " << bm << "; expected 64 or 128";
+  if (bn < 16 || bn > 256 || bn % 16 != 0)
+    return emitError() << "schedule BN is " << bn
+                       << "; expected a multiple of 16 in [16, 256]";
+  if (bk < 32 || bk > 256 || bk % 32 != 0)
+    return emitError() << "schedule BK is " << bk
+                       << "; expected a multiple of 32 in [32, 256]";
+  if (stages < 1 || stages > 16)
+    return emitError() << "schedule stages is " << stages
+                       << "; expected 1 to 16";
+  if (warpLayout.size() != 2 || warpLayout[0] < 1 || warpLayout[1] < 1)
+    return emitError() << "schedule warp_layout must be [WM, WN] with "
+                          "positive entries";
+  int64_t wm = warpLayout[0], wn = warpLayout[1];
+  if (wm * wn != 4 && wm * wn != 8)
+    return emitError() << "schedule has " << wm * wn
+                       << " math warps; expected 4 or 8 (one or two "
+                          "warpgroups)";
+  if (bm % (wm * 16) != 0)
+    return emitError() << "schedule BM = " << bm << " does not split into "
+                       << wm << " warps of whole 16-row MMA tiles";
+  if (bn % (wn * 8) != 0)
+    return emitError() << "schedule BN = " << bn << " does not split into "
+                       << wn << " warps of whole 8-column MMA tiles";
+  if (tmaWarps < 1 || tmaWarps > 4)
+    return emitError() << "schedule tma_warps is " << tmaWarps
+                       << "; expected 1 to 4 (one warpgroup)";
+  if (rasterGroup < 1)
+    return emitError() << "schedule raster_group must be positive";
+  return success();
+}

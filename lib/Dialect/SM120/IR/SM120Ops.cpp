@@ -502,6 +502,8 @@ void GemmOp::printSummary(raw_ostream &os) {
   if (auto splits = getHeadSplits())
     os << "  epilogue: head_splits(" << (*splits)[0] << ", " << (*splits)[1]
        << ", " << (*splits)[2] << ")\n";
+  if (ScheduleAttr s = getScheduleAttr())
+    os << "  schedule: " << s << "\n";
   printFlops(os, {{"M", m}, {"N", n}, {"K", k}});
 }
 

@@ -268,4 +268,59 @@ def SM120_KernelAbiAttr : AttrDef<SM120_Dialect, "KernelAbi"> {
   }];
 }
 
+
+//===----------------------------------------------------------------------===//
+// Schedule: how a problem op is computed
+//===----------------------------------------------------------------------===//
+
+def SM120_EpilogueKind : I32EnumAttr<"EpilogueKind", "GEMM epilogue", [
+    I32EnumAttrCase<"Direct", 0, "direct">,
+    I32EnumAttrCase<"TmaStore", 1, "tma_store">
+  ]> {
+  let genSpecializedAttr = 0;
+  let cppNamespace = "::mlir::sm120";
+}
+
+def SM120_ScheduleAttr : AttrDef<SM120_Dialect, "Schedule"> {
+  let mnemonic = "schedule";
+  let summary = "How a GEMM-like problem op is computed";
+  let description = [{
+    Chosen by `sm120-select-schedule` or written by the user:
+
+    - `block = [BM, BN, BK]`: the CTA tile (BM 64 or 128; BN a multiple of
+      16 up to 256; BK a multiple of 32 up to 256, in elements);
+    - `stages`: depth of the TMA -> MMA shared-memory ring;
+    - `warp_layout = [WM, WN]`: math warps along M and N (WM * WN math
+      warps, each owning a (BM / WM) x (BN / WN) sub-tile);
+    - `tma_warps`: producer warps (one warpgroup issues the TMA loads);
+    - `raster_group`: M tiles visited together by the persistent tile
+      scheduler before moving along N (L2 reuse of B);
+    - `epilogue`: `direct` register stores or `tma_store` through shared
+      memory.
+
+    ```mlir
+    #sm120.schedule<block = [128, 128, 128], stages = 4, warp_layout = [4, 2],
+                    tma_warps = 4, raster_group = 16, epilogue = tma_store>
+    ```
+  }];
+  let parameters = (ins
+    SM120_IntList<"CTA tile [BM, BN, BK]">:$block,
+    "unsigned":$stages,
+    SM120_IntList<"math warps [WM, WN]">:$warp_layout,
+    DefaultValuedParameter<"unsigned", "4">:$tma_warps,
+    DefaultValuedParameter<"unsigned", "1">:$raster_group,
+    EnumParameter<SM120_EpilogueKind>:$epilogue
+  );
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    int64_t getBlockM() const { return getBlock()[0]; }
+    int64_t getBlockN() const { return getBlock()[1]; }
+    int64_t getBlockK() const { return getBlock()[2]; }
+    unsigned getNumMathWarps() const {
+      return getWarpLayout()[0] * getWarpLayout()[1];
+    }
+  }];
+}
+
 #endif // SM120_ATTRS_TD

@@ -54,6 +54,10 @@ def SM120_GemmOp : SM120_ProblemOp<"gemm", [AttrSizedOperandSegments]> {
     or UE4M3 scales with granularity 16 (NVFP4, then on both operands). Mixed
     FP8 x FP4 needs K divisible by 128.
 
+    `schedule` (optional) says how to compute it; `sm120-select-schedule`
+    chooses one when it is absent and checks a given one against the
+    problem and the machine.
+
     `head_splits = array<i64: l, m, r>` selects the head-split epilogue:
     output column n is written to column n + floor((n + r) / (l + r)) * m
     of a D with N / (l + r) * (l + m + r) columns: every head of l + r
@@ -81,13 +85,15 @@ def SM120_GemmOp : SM120_ProblemOp<"gemm", [AttrSizedOperandSegments]> {
     DefaultValuedAttr<SM120_MajorAttr, "::mlir::sm120::Major::K">:$b_major,
     OptionalAttr<SM120_BlockScaleAttr>:$sfa_recipe,
     OptionalAttr<SM120_BlockScaleAttr>:$sfb_recipe,
-    OptionalAttr<DenseI64ArrayAttr>:$head_splits
+    OptionalAttr<DenseI64ArrayAttr>:$head_splits,
+    OptionalAttr<SM120_ScheduleAttr>:$schedule
   );
   let assemblyFormat = [{
     `a` `(` $a `:` type($a) `)` `b` `(` $b `:` type($b) `)`
     (`scales` `(` $sfa^ `,` $sfb `:` type($sfa) `,` type($sfb) `)`)?
     (`c` `(` $c^ `:` type($c) `)`)?
-    `d` `(` $d `:` type($d) `)` attr-dict
+    `d` `(` $d `:` type($d) `)`
+    (`schedule` $schedule^)? attr-dict
   }];
 }
 

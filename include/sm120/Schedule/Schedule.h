@@ -1,0 +1,95 @@
+//===- Schedule.h - machine model, SMEM accounting, cost model --*- C++ -*-===//
+
+#ifndef SM120_SCHEDULE_SCHEDULE_H
+#define SM120_SCHEDULE_SCHEDULE_H
+
+#include "sm120/Dialect/SM120/IR/SM120.h"
+
+#include <optional>
+#include <string>
+
+namespace mlir::sm120 {
+
+/// What the schedule selection knows of a GPU.
+struct MachineModel {
+  std::string name; // preset name, e.g. "rtx-pro-6000"
+  std::string chip; // "sm_120a"
+  unsigned smCount;
+  /// Shared memory one block may use. The sm_90a twin keeps sm_120's budget
+  /// so that the schedules it verifies are the ones sm_120a runs.
+  unsigned smemPerBlock = 101376;
+  double clockGHz;
+  double dramGBps;
+  /// Dense tensor-core FLOPs per SM per cycle, FP32 accumulate, by the
+  /// narrower operand type of the MMA.
+  double fp4Flops, fp8Flops, bf16Flops;
+
+  /// Presets: rtx-pro-6000 (188 SMs), rtx-5090 (170), gb10 (48, sm_121a)
+  /// and h100 (the sm_90a verification twin, 132).
+  static std::optional<MachineModel> preset(llvm::StringRef name);
+  static std::string presetNames();
+};
+
+/// The facts of a GEMM that the schedule depends on.
+struct GemmProblem {
+  enum class Data { FP8, FP4, BF16 };
+  int64_t m, n, k; // m may be ShapedType::kDynamic
+  Data a, b;
+  unsigned outBytes;
+  bool accumulate;
+  BlockScaleAttr sfa, sfb; // null for BF16
+
+  static GemmProblem fromOp(GemmOp op);
+  bool mixed() const { return a != b; }
+  /// Elements per MMA instruction along K.
+  int64_t mmaK() const;
+  /// Bits one element occupies in shared memory (mixed FP4 is unpacked).
+  unsigned smemBits(Data d) const;
+};
+
+/// Shared memory a schedule needs, in bytes.
+struct SmemUse {
+  int64_t perStage = 0; // A, B, scale tiles and the stage's two mbarriers
+  int64_t epilogue = 0; // output rows staged for a TMA store (64 at a time)
+  int64_t fixed = 0;    // alignment slack and bookkeeping
+  int64_t total(unsigned stages) const {
+    return stages * perStage + epilogue + fixed;
+  }
+};
+SmemUse smemUse(const GemmProblem &p, int64_t bm, int64_t bn, int64_t bk,
+                EpilogueKind epilogue);
+
+/// Registers a math thread needs for its accumulators and double-buffered
+/// fragments, plus addressing overhead.
+unsigned estimateMathRegisters(const ScheduleAttr &s);
+/// The setmaxnreg budget of a math thread for the schedule's warp count.
+unsigned mathRegisterBudget(const ScheduleAttr &s);
+
+/// Checks `s` against the problem and the machine. Returns an empty string
+/// when it fits, else why not, with the numbers.
+std::string checkSchedule(const GemmProblem &p, ScheduleAttr s,
+                          const MachineModel &machine);
+
+/// The cost model's estimate for one schedule.
+struct ScheduleCost {
+  double cycles = 0; // whole kernel
+  int64_t tiles = 0;
+  int64_t waves = 0;
+  int64_t smemBytes = 0;
+  double microseconds(const MachineModel &machine) const {
+    return cycles / (machine.clockGHz * 1e3);
+  }
+};
+/// `m` is the row count to cost for (the static M, or the expected M).
+ScheduleCost estimateCost(const GemmProblem &p, ScheduleAttr s,
+                          const MachineModel &machine, int64_t m);
+
+/// Chooses the cheapest valid schedule, deterministically. Fails (null)
+/// only when no candidate fits the machine.
+ScheduleAttr selectSchedule(MLIRContext *ctx, const GemmProblem &p,
+                            const MachineModel &machine, int64_t m,
+                            ScheduleCost *cost = nullptr);
+
+} // namespace mlir::sm120
+
+#endif // SM120_SCHEDULE_SCHEDULE_H

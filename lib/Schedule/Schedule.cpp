@@ -1,0 +1,337 @@
+//===- Schedule.cpp - machine model, SMEM accounting, cost model -*- C++
+//-*-===//
+
+#include "sm120/Schedule/Schedule.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/FormatVariadic.h"
+
+#include <algorithm>
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::sm120;
+
+//===----------------------------------------------------------------------===//
+// Machine model
+//===----------------------------------------------------------------------===//
+
+// Dense MMA rates are FLOPs per SM per cycle at FP32 accumulation: sm_120
+// runs FP4 at 4x and block-scaled FP8 at 2x its BF16 rate; GeForce parts halve
+// BF16 with FP32 accumulation. The H100 twin runs every type through
+// mma.sync HMMA (FP8 and FP4 are widened), measured at 614 TFLOPS at 1.98
+// GHz on 132 SMs.
+static const MachineModel kPresets[] = {
+    {"rtx-pro-6000", "sm_120a", 188, 101376, 2.6, 1792, 4096, 2048, 1024},
+    {"rtx-5090", "sm_120a", 170, 101376, 2.41, 1792, 4096, 2048, 512},
+    {"gb10", "sm_121a", 48, 101376, 2.5, 273, 4096, 2048, 1024},
+    {"h100", "sm_90a", 132, 101376, 1.98, 3350, 2349, 2349, 2349},
+};
+
+std::optional<MachineModel> MachineModel::preset(StringRef name) {
+  for (const MachineModel &m : kPresets)
+    if (m.name == name)
+      return m;
+  return std::nullopt;
+}
+
+std::string MachineModel::presetNames() {
+  std::string s;
+  for (const MachineModel &m : kPresets)
+    s += (s.empty() ? "" : ", ") + m.name;
+  return s;
+}
+
+//===----------------------------------------------------------------------===//
+// Problem
+//===----------------------------------------------------------------------===//
+
+static GemmProblem::Data dataOf(Type t) {
+  if (isa<Float8E4M3FNType>(t))
+    return GemmProblem::Data::FP8;
+  if (isa<Float4E2M1FNType>(t))
+    return GemmProblem::Data::FP4;
+  return GemmProblem::Data::BF16;
+}
+
+GemmProblem GemmProblem::fromOp(GemmOp op) {
+  MemRefType at = op.getA().getType(), bt = op.getB().getType(),
+             dt = op.getD().getType();
+  bool aK = op.getAMajor() == Major::K, bK = op.getBMajor() == Major::K;
+  GemmProblem p;
+  p.m = at.getDimSize(aK ? 0 : 1);
+  p.k = at.getDimSize(aK ? 1 : 0);
+  if (ShapedType::isDynamic(p.k))
+    p.k = bt.getDimSize(bK ? 1 : 0);
+  p.n = bt.getDimSize(bK ? 0 : 1);
+  p.a = dataOf(at.getElementType());
+  p.b = dataOf(bt.getElementType());
+  p.outBytes = dt.getElementType().isF32() ? 4 : 2;
+  p.accumulate = op.getC() != nullptr;
+  p.sfa = op.getSfaRecipeAttr();
+  p.sfb = op.getSfbRecipeAttr();
+  return p;
+}
+
+int64_t GemmProblem::mmaK() const {
+  if (a == Data::BF16)
+    return 16; // m16n8k16
+  if (a == Data::FP4 && b == Data::FP4)
+    return 64; // m16n8k64 kind::mxf4 / mxf4nvf4
+  return 32;   // m16n8k32 kind::mxf8f6f4 (FP8, and mixed FP8 x FP4)
+}
+
+unsigned GemmProblem::smemBits(Data d) const {
+  switch (d) {
+  case Data::FP8:
+    return 8;
+  case Data::FP4:
+    return mixed() ? 8 : 4; // mixed: TMA unpacks FP4 to one byte each
+  case Data::BF16:
+    return 16;
+  }
+  llvm_unreachable("unknown data kind");
+}
+
+//===----------------------------------------------------------------------===//
+// Shared memory
+//===----------------------------------------------------------------------===//
+
+static int64_t alignUp(int64_t v, int64_t a) { return (v + a - 1) / a * a; }
+
+/// Scale bytes one stage holds for `rows` rows over `bk` elements of K.
+static int64_t scaleTileBytes(BlockScaleAttr r, int64_t rows, int64_t bk) {
+  if (!r)
+    return 0;
+  int64_t groups = (rows + r.getMn() - 1) / r.getMn();
+  int64_t kGroups = (bk + r.getK() - 1) / r.getK();
+  if (r.getPacked()) // one i32 per row covers four K-granules
+    return groups * 4 * ((kGroups + 3) / 4);
+  int64_t bytes = r.getFormat() == ScaleFormat::F32 ? 4 : 1;
+  return groups * kGroups * bytes;
+}
+
+SmemUse mlir::sm120::smemUse(const GemmProblem &p, int64_t bm, int64_t bn,
+                             int64_t bk, EpilogueKind epilogue) {
+  SmemUse use;
+  // Swizzled operand tiles start on 1024-byte boundaries (the 128B swizzle
+  // pattern repeats every 1024 bytes); scale tiles need TMA's 128.
+  int64_t a = alignUp(bm * bk * p.smemBits(p.a) / 8, 1024);
+  int64_t b = alignUp(bn * bk * p.smemBits(p.b) / 8, 1024);
+  int64_t sa = alignUp(scaleTileBytes(p.sfa, bm, bk), 128);
+  int64_t sb = alignUp(scaleTileBytes(p.sfb, bn, bk), 128);
+  use.perStage = a + b + sa + sb + 2 * 8; // full + empty mbarrier
+  // The TMA-store epilogue stages the output 64 rows at a time.
+  if (epilogue == EpilogueKind::TmaStore)
+    use.epilogue = alignUp(std::min<int64_t>(bm, 64) * bn * p.outBytes, 1024);
+  use.fixed = 1024; // base alignment slack and the scheduler's state
+  return use;
+}
+
+//===----------------------------------------------------------------------===//
+// Registers
+//===----------------------------------------------------------------------===//
+
+unsigned mlir::sm120::estimateMathRegisters(const ScheduleAttr &s) {
+  int64_t mTiles = s.getBlockM() / s.getWarpLayout()[0] / 16;
+  int64_t nTiles = s.getBlockN() / s.getWarpLayout()[1] / 8;
+  int64_t acc = mTiles * nTiles * 4;
+  // A: 4 registers per m16 tile, B: 2 per n8 tile, double-buffered.
+  int64_t frags = 2 * (mTiles * 4 + nTiles * 2);
+  return static_cast<unsigned>(acc + frags + 40);
+}
+
+unsigned mlir::sm120::mathRegisterBudget(const ScheduleAttr &s) {
+  // setmaxnreg: producers drop to 40; 65536 registers are shared by all.
+  unsigned producerThreads = 128;
+  unsigned mathThreads = s.getNumMathWarps() * 32;
+  unsigned budget = (65536 - producerThreads * 40) / mathThreads;
+  budget = std::min(budget, 240u);
+  return budget / 8 * 8; // setmaxnreg counts are multiples of 8
+}
+
+//===----------------------------------------------------------------------===//
+// Validity
+//===----------------------------------------------------------------------===//
+
+std::string mlir::sm120::checkSchedule(const GemmProblem &p, ScheduleAttr s,
+                                       const MachineModel &machine) {
+  int64_t bm = s.getBlockM(), bn = s.getBlockN(), bk = s.getBlockK();
+  if (bk % p.mmaK() != 0)
+    return llvm::formatv("BK = {0} is not a multiple of the MMA's K step {1}",
+                         bk, p.mmaK());
+  // One TMA box per operand row: rows of 32, 64 or 128 bytes, swizzled alike.
+  for (auto [name, d] :
+       {std::pair<const char *, GemmProblem::Data>{"A", p.a}, {"B", p.b}}) {
+    int64_t rowBytes = bk * p.smemBits(d) / 8;
+    if (rowBytes != 32 && rowBytes != 64 && rowBytes != 128)
+      return llvm::formatv("BK = {0} gives {1}-byte rows of {2}; one "
+                           "swizzled TMA box needs 32, 64 or 128",
+                           bk, rowBytes, name);
+  }
+  // Scale granularities (16, 32, 128) and BK (32-byte to 128-byte rows) are
+  // powers of two, so a K block always nests with a scale granule.
+  SmemUse use = smemUse(p, bm, bn, bk, s.getEpilogue());
+  int64_t total = use.total(s.getStages());
+  if (total > machine.smemPerBlock)
+    return llvm::formatv(
+        "{0} stages need {1} bytes of shared memory ({0} x {2} per stage + "
+        "{3} epilogue + {4} fixed); {5} allows {6}",
+        s.getStages(), total, use.perStage, use.epilogue, use.fixed,
+        machine.chip, machine.smemPerBlock);
+  if (s.getStages() < 2)
+    return "a pipeline needs at least 2 stages";
+  unsigned regs = estimateMathRegisters(s), budget = mathRegisterBudget(s);
+  if (regs > budget)
+    return llvm::formatv("math threads need about {0} registers ({1}x{2} "
+                         "tile per warp); the budget with {3} math warps is "
+                         "{4}",
+                         regs, bm / s.getWarpLayout()[0],
+                         bn / s.getWarpLayout()[1], s.getNumMathWarps(),
+                         budget);
+  return {};
+}
+
+//===----------------------------------------------------------------------===//
+// Cost
+//===----------------------------------------------------------------------===//
+
+// Constants of the cost model, in cycles.
+static constexpr double kMemoryLatency = 1500; // loaded TMA round trip
+static constexpr double kTileOverhead = 600;  // scheduler, fill, drain
+static constexpr double kDirectStoreBytesPerCycle = 32;
+static constexpr double kTmaStoreBytesPerCycle = 96;
+
+static double mmaRate(const GemmProblem &p, const MachineModel &m) {
+  if (p.a == GemmProblem::Data::BF16)
+    return m.bf16Flops;
+  if (p.a == GemmProblem::Data::FP4 && p.b == GemmProblem::Data::FP4)
+    return m.fp4Flops;
+  return m.fp8Flops;
+}
+
+ScheduleCost mlir::sm120::estimateCost(const GemmProblem &p, ScheduleAttr s,
+                                       const MachineModel &machine, int64_t m) {
+  int64_t bm = s.getBlockM(), bn = s.getBlockN(), bk = s.getBlockK();
+  int64_t n = ShapedType::isDynamic(p.n) ? 4096 : p.n;
+  int64_t k = ShapedType::isDynamic(p.k) ? 4096 : p.k;
+  ScheduleCost cost;
+  int64_t tilesM = (m + bm - 1) / bm, tilesN = (n + bn - 1) / bn;
+  cost.tiles = tilesM * tilesN;
+  cost.waves = (cost.tiles + machine.smCount - 1) / machine.smCount;
+  cost.smemBytes = smemUse(p, bm, bn, bk, s.getEpilogue()).total(s.getStages());
+
+  // Tensor-core time per K block, inflated by fragment-load issue overhead:
+  // each warp loads its A and B fragments once per K step and reuses them
+  // over its (mTiles x nTiles) MMAs.
+  double mTiles = double(bm) / s.getWarpLayout()[0] / 16;
+  double nTiles = double(bn) / s.getWarpLayout()[1] / 8;
+  double issue = 1.0 + 0.5 * (mTiles + nTiles / 2) / (mTiles * nTiles);
+  double mma = 2.0 * bm * bn * bk / mmaRate(p, machine) * issue;
+
+  // DRAM traffic per K block: a tile's A block is shared by the N-tiles in
+  // flight, its B block by the raster group's M-tiles (L2 reuse).
+  double aBytes =
+      bm * bk * (p.a == GemmProblem::Data::FP4 ? 0.5 : p.smemBits(p.a) / 8.0);
+  double bBytes =
+      bn * bk * (p.b == GemmProblem::Data::FP4 ? 0.5 : p.smemBits(p.b) / 8.0);
+  int64_t concurrent = std::min<int64_t>(cost.tiles, machine.smCount);
+  double reuseB = std::clamp<double>(s.getRasterGroup(), 1, tilesM);
+  double reuseA =
+      std::clamp<double>(double(concurrent) / s.getRasterGroup(), 1, tilesN);
+  double dramPerCycle = machine.dramGBps / machine.clockGHz / concurrent;
+  double load = (aBytes / reuseA + bBytes / reuseB) / dramPerCycle;
+
+  // A ring of `stages` keeps stages - 1 loads in flight across the latency.
+  double latencyBound = kMemoryLatency / std::max(1u, s.getStages() - 1);
+  double perBlock = std::max({mma, load, latencyBound});
+  int64_t kBlocks = (k + bk - 1) / bk;
+
+  double outBytes = double(bm) * bn * p.outBytes * (p.accumulate ? 2 : 1);
+  double epilogue = outBytes / (s.getEpilogue() == EpilogueKind::TmaStore
+                                    ? kTmaStoreBytesPerCycle
+                                    : kDirectStoreBytesPerCycle);
+  double tile = kBlocks * perBlock + epilogue + kTileOverhead;
+  cost.cycles = cost.waves * tile;
+  return cost;
+}
+
+//===----------------------------------------------------------------------===//
+// Selection
+//===----------------------------------------------------------------------===//
+
+/// Raster group that balances the A and B tiles resident in L2 for one wave.
+static unsigned rasterGroup(int64_t bm, int64_t bn, unsigned sms) {
+  unsigned best = 1;
+  int64_t bestFootprint = INT64_MAX;
+  for (unsigned g : {4u, 8u, 16u}) {
+    int64_t footprint = g * bm + (sms + g - 1) / g * bn;
+    if (footprint < bestFootprint) {
+      bestFootprint = footprint;
+      best = g;
+    }
+  }
+  return best;
+}
+
+static SmallVector<int64_t> blockKCandidates(const GemmProblem &p) {
+  switch (p.a) {
+  case GemmProblem::Data::BF16:
+    return {32, 64};
+  case GemmProblem::Data::FP4:
+    return p.mixed() ? SmallVector<int64_t>{128}
+                     : SmallVector<int64_t>{128, 256};
+  case GemmProblem::Data::FP8:
+    return p.mixed() ? SmallVector<int64_t>{128}
+                     : SmallVector<int64_t>{64, 128};
+  }
+  llvm_unreachable("unknown data kind");
+}
+
+ScheduleAttr mlir::sm120::selectSchedule(MLIRContext *ctx, const GemmProblem &p,
+                                         const MachineModel &machine, int64_t m,
+                                         ScheduleCost *costOut) {
+  ScheduleAttr best;
+  ScheduleCost bestCost;
+  // Within 1% the tie-break prefers larger BN (fewer A re-reads), then
+  // larger BM, then smaller BK (more stages), then the TMA-store epilogue.
+  auto better = [&](ScheduleAttr s, const ScheduleCost &c) {
+    if (!best)
+      return true;
+    if (c.cycles < bestCost.cycles * 0.99)
+      return true;
+    if (c.cycles > bestCost.cycles * 1.01)
+      return false;
+    auto key = [](ScheduleAttr x) {
+      return std::make_tuple(x.getBlockN(), x.getBlockM(), -x.getBlockK(),
+                             x.getEpilogue() == EpilogueKind::TmaStore);
+    };
+    return key(s) > key(best);
+  };
+  for (int64_t bm : {64, 128})
+    for (int64_t bn : {16, 32, 48, 64, 96, 128, 160, 192, 256})
+      for (int64_t bk : blockKCandidates(p))
+        for (EpilogueKind epi :
+             {EpilogueKind::Direct, EpilogueKind::TmaStore}) {
+          SmemUse use = smemUse(p, bm, bn, bk, epi);
+          int64_t room = machine.smemPerBlock - use.epilogue - use.fixed;
+          if (room < 2 * use.perStage)
+            continue;
+          unsigned stages =
+              static_cast<unsigned>(std::min<int64_t>(room / use.perStage, 16));
+          SmallVector<int64_t> layout = {4, 2};
+          ScheduleAttr s = ScheduleAttr::get(
+              ctx, {bm, bn, bk}, stages, layout, /*tmaWarps=*/4,
+              rasterGroup(bm, bn, machine.smCount), epi);
+          if (!checkSchedule(p, s, machine).empty())
+            continue;
+          ScheduleCost c = estimateCost(p, s, machine, m);
+          if (better(s, c)) {
+            best = s;
+            bestCost = c;
+          }
+        }
+  if (best && costOut)
+    *costOut = bestCost;
+  return best;
+}

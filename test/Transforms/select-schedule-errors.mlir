@@ -1,0 +1,62 @@
+// RUN: sm120-opt %s -split-input-file -verify-diagnostics --sm120-select-schedule -o /dev/null
+// RUN: not sm120-opt %s --sm120-select-schedule=machine=a100 -o /dev/null 2>&1 | FileCheck %s --check-prefix=MACHINE
+// RUN: not sm120-opt %s --sm120-select-schedule=expected-m=0 -o /dev/null 2>&1 | FileCheck %s --check-prefix=EXPECTED
+
+// MACHINE: error: unknown machine 'a100'; expected one of rtx-pro-6000, rtx-5090, gb10, h100
+// EXPECTED: error: expected-m must be positive; got 0
+
+// A user schedule whose stages overflow shared memory is refused with the
+// byte counts.
+func.func @smem(%a: memref<4096x7168xbf16>, %b: memref<4096x7168xbf16>, %d: memref<4096x4096xbf16>) {
+  // expected-error @+1 {{schedule does not fit rtx-pro-6000: 4 stages need 132160 bytes of shared memory (4 x 32784 per stage + 0 epilogue + 1024 fixed); sm_120a allows 101376}}
+  sm120.gemm a(%a : memref<4096x7168xbf16>) b(%b : memref<4096x7168xbf16>) d(%d : memref<4096x4096xbf16>)
+      schedule <block = [128, 128, 64], stages = 4, warp_layout = [4, 2], raster_group = 8, epilogue = direct>
+  return
+}
+
+// -----
+
+// FP4 x FP4 MMAs step K by 64.
+func.func @mma_k(%a: memref<128x512xf4E2M1FN>, %b: memref<128x512xf4E2M1FN>,
+                 %sa: memref<4x128xi32>, %sb: memref<4x128xi32>, %d: memref<128x128xbf16>) {
+  // expected-error @+1 {{schedule does not fit rtx-pro-6000: BK = 96 is not a multiple of the MMA's K step 64}}
+  sm120.gemm a(%a : memref<128x512xf4E2M1FN>) b(%b : memref<128x512xf4E2M1FN>)
+      scales(%sa, %sb : memref<4x128xi32>, memref<4x128xi32>) d(%d : memref<128x128xbf16>)
+      schedule <block = [128, 128, 96], stages = 2, warp_layout = [4, 2], raster_group = 8, epilogue = direct>
+      {sfa_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 32, packed>,
+       sfb_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 32, packed>}
+  return
+}
+
+// -----
+
+// One swizzled TMA box per row holds at most 128 bytes.
+func.func @row_bytes(%a: memref<128x512xf8E4M3FN>, %b: memref<128x512xf8E4M3FN>,
+                     %sa: memref<1x128xi32>, %sb: memref<1x128xi32>, %d: memref<128x128xbf16>) {
+  // expected-error @+1 {{schedule does not fit rtx-pro-6000: BK = 256 gives 256-byte rows of A; one swizzled TMA box needs 32, 64 or 128}}
+  sm120.gemm a(%a : memref<128x512xf8E4M3FN>) b(%b : memref<128x512xf8E4M3FN>)
+      scales(%sa, %sb : memref<1x128xi32>, memref<1x128xi32>) d(%d : memref<128x128xbf16>)
+      schedule <block = [128, 128, 256], stages = 2, warp_layout = [4, 2], raster_group = 8, epilogue = direct>
+      {sfa_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 128, packed>,
+       sfb_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 128, packed>}
+  return
+}
+
+// -----
+
+func.func @one_stage(%a: memref<128x512xbf16>, %b: memref<128x512xbf16>, %d: memref<128x128xbf16>) {
+  // expected-error @+1 {{schedule does not fit rtx-pro-6000: a pipeline needs at least 2 stages}}
+  sm120.gemm a(%a : memref<128x512xbf16>) b(%b : memref<128x512xbf16>) d(%d : memref<128x128xbf16>)
+      schedule <block = [128, 128, 64], stages = 1, warp_layout = [4, 2], raster_group = 8, epilogue = direct>
+  return
+}
+
+// -----
+
+// Four math warps on a 128 x 256 tile hold 256 accumulators per thread.
+func.func @registers(%a: memref<128x512xbf16>, %b: memref<256x512xbf16>, %d: memref<128x256xbf16>) {
+  // expected-error @+1 {{schedule does not fit rtx-pro-6000: math threads need about 392 registers (64x128 tile per warp); the budget with 4 math warps is 240}}
+  sm120.gemm a(%a : memref<128x512xbf16>) b(%b : memref<256x512xbf16>) d(%d : memref<128x256xbf16>)
+      schedule <block = [128, 256, 32], stages = 2, warp_layout = [2, 2], raster_group = 8, epilogue = direct>
+  return
+}

@@ -1,0 +1,84 @@
+// RUN: sm120-opt %s -split-input-file --sm120-select-schedule | FileCheck %s
+// RUN: sm120-opt %s -split-input-file --sm120-select-schedule="machine=rtx-5090 sms=48" | FileCheck %s --check-prefix=SMALL
+// RUN: sm120-opt %s -split-input-file --sm120-select-schedule=print=true -o /dev/null 2>&1 | FileCheck %s --check-prefix=REMARK
+
+// Large FP8 GEMM: 128-row tiles, the widest N tile whose stages still fit
+// beside a 64-row TMA-store staging buffer.
+// CHECK-LABEL: func.func @fp8_large
+// CHECK: sm120.gemm
+// CHECK-SAME: schedule <block = [128, 160, 64], stages = 4, warp_layout = [4, 2], raster_group = 16, epilogue = tma_store>
+// REMARK: remark: chose #sm120.schedule<block = [128, 160, 64], stages = 4, warp_layout = [4, 2], raster_group = 16, epilogue = tma_store> for M = 4096 on rtx-pro-6000: 1440 tiles in 8 waves, 99904 bytes of shared memory, {{[0-9.]+}} us estimated
+// With 48 SMs the raster group shrinks to match the wave.
+// SMALL-LABEL: func.func @fp8_large
+// SMALL: sm120.gemm
+// SMALL-SAME: schedule <block = [128, 160, 64], stages = 4, warp_layout = [4, 2], raster_group = 8
+func.func @fp8_large(%a: memref<4096x16384xf8E4M3FN>, %b: memref<7168x16384xf8E4M3FN>,
+                     %sa: memref<32x4096xi32>, %sb: memref<32x7168xi32>,
+                     %d: memref<4096x7168xbf16>) {
+  sm120.gemm a(%a : memref<4096x16384xf8E4M3FN>) b(%b : memref<7168x16384xf8E4M3FN>)
+      scales(%sa, %sb : memref<32x4096xi32>, memref<32x7168xi32>) d(%d : memref<4096x7168xbf16>)
+      {sfa_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 128, packed>,
+       sfb_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 128, packed>}
+  return
+}
+
+// -----
+
+// A runtime M is costed at expected-m (4096 by default).
+// CHECK-LABEL: func.func @fp8_runtime_m
+// CHECK: sm120.gemm
+// CHECK-SAME: schedule <block = [128, 192, 64], stages = 3
+// REMARK: remark: chose {{.*}} for M = 4096 on rtx-pro-6000: 352 tiles in 2 waves
+// With 48 SMs wave quantization no longer favours N tiles that divide 2112.
+// SMALL-LABEL: func.func @fp8_runtime_m
+// SMALL: sm120.gemm
+// SMALL-SAME: schedule <block = [128, 96, 64], stages = 5
+func.func @fp8_runtime_m(%a: memref<?x7168xf8E4M3FN>, %b: memref<2112x7168xf8E4M3FN>,
+                         %sa: memref<14x?xi32>, %sb: memref<14x2112xi32>,
+                         %d: memref<?x2112xbf16>) {
+  sm120.gemm a(%a : memref<?x7168xf8E4M3FN>) b(%b : memref<2112x7168xf8E4M3FN>)
+      scales(%sa, %sb : memref<14x?xi32>, memref<14x2112xi32>) d(%d : memref<?x2112xbf16>)
+      {sfa_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 128, packed>,
+       sfb_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 128, packed>}
+  return
+}
+
+// -----
+
+// Decode-sized M: the 64-row tile floor.
+// CHECK-LABEL: func.func @fp4_small_m
+// CHECK: sm120.gemm
+// CHECK-SAME: schedule <block = [64, 128, 128], stages = 6
+func.func @fp4_small_m(%a: memref<1x2048xf4E2M1FN>, %b: memref<7168x2048xf4E2M1FN>,
+                       %sa: memref<16x4xi32>, %sb: memref<16x7168xi32>,
+                       %d: memref<1x7168xbf16>) {
+  sm120.gemm a(%a : memref<1x2048xf4E2M1FN>) b(%b : memref<7168x2048xf4E2M1FN>)
+      scales(%sa, %sb : memref<16x4xi32>, memref<16x7168xi32>) d(%d : memref<1x7168xbf16>)
+      {sfa_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 32, packed>,
+       sfb_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 32, packed>}
+  return
+}
+
+// -----
+
+// BF16 K blocks are 32 or 64 elements (64- or 128-byte rows).
+// CHECK-LABEL: func.func @bf16
+// CHECK: sm120.gemm
+// CHECK-SAME: schedule <block = [128, 64, 32], stages = 7, warp_layout = [4, 2], raster_group = 8, epilogue = tma_store>
+func.func @bf16(%a: memref<4096x7168xbf16>, %b: memref<4096x7168xbf16>, %d: memref<4096x4096xbf16>) {
+  sm120.gemm a(%a : memref<4096x7168xbf16>) b(%b : memref<4096x7168xbf16>) d(%d : memref<4096x4096xbf16>)
+  return
+}
+
+// -----
+
+// A schedule the user wrote is kept as written.
+// CHECK-LABEL: func.func @user_schedule
+// CHECK: sm120.gemm
+// CHECK-SAME: schedule <block = [128, 128, 64], stages = 3, warp_layout = [4, 2], raster_group = 8, epilogue = direct>
+// REMARK: remark: kept #sm120.schedule<block = [128, 128, 64], stages = 3, warp_layout = [4, 2], raster_group = 8, epilogue = direct> for M = 4096
+func.func @user_schedule(%a: memref<4096x7168xbf16>, %b: memref<4096x7168xbf16>, %d: memref<4096x4096xbf16>) {
+  sm120.gemm a(%a : memref<4096x7168xbf16>) b(%b : memref<4096x7168xbf16>) d(%d : memref<4096x4096xbf16>)
+      schedule <block = [128, 128, 64], stages = 3, warp_layout = [4, 2], raster_group = 8, epilogue = direct>
+  return
+}

@@ -1,0 +1,132 @@
+//===- ScheduleTest.cpp - machine model, SMEM accounting, cost model ------===//
+
+#include "sm120/Schedule/Schedule.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/MLIRContext.h"
+
+#include <gtest/gtest.h>
+
+using namespace mlir;
+using namespace mlir::sm120;
+
+namespace {
+
+class ScheduleTest : public ::testing::Test {
+protected:
+  ScheduleTest() { ctx.loadDialect<SM120Dialect>(); }
+
+  GemmProblem fp8(int64_t m, int64_t n, int64_t k) {
+    GemmProblem p;
+    p.m = m;
+    p.n = n;
+    p.k = k;
+    p.a = p.b = GemmProblem::Data::FP8;
+    p.outBytes = 2;
+    p.accumulate = false;
+    p.sfa = p.sfb =
+        BlockScaleAttr::get(&ctx, ScaleFormat::UE8M0, 1u, 128u, true);
+    return p;
+  }
+
+  ScheduleAttr schedule(int64_t bm, int64_t bn, int64_t bk, unsigned stages,
+                        EpilogueKind epi = EpilogueKind::Direct) {
+    return ScheduleAttr::get(&ctx, {bm, bn, bk}, stages, {4, 2}, 4, 8, epi);
+  }
+
+  MachineModel machine() { return *MachineModel::preset("rtx-pro-6000"); }
+
+  MLIRContext ctx;
+};
+
+TEST_F(ScheduleTest, PresetsAndNames) {
+  EXPECT_EQ(machine().smCount, 188u);
+  EXPECT_EQ(MachineModel::preset("rtx-5090")->smCount, 170u);
+  EXPECT_EQ(MachineModel::preset("h100")->chip, "sm_90a");
+  EXPECT_EQ(MachineModel::preset("h100")->smemPerBlock, 101376u);
+  EXPECT_FALSE(MachineModel::preset("a100"));
+  EXPECT_EQ(MachineModel::presetNames(), "rtx-pro-6000, rtx-5090, gb10, h100");
+}
+
+TEST_F(ScheduleTest, SmemAccountingOfAnFp8Stage) {
+  // A 128x64 and B 128x64 bytes (8 KiB each, 1024-aligned), one packed i32
+  // scale word per row (512 B each, 128-aligned), two mbarriers.
+  SmemUse use =
+      smemUse(fp8(4096, 4096, 7168), 128, 128, 64, EpilogueKind::Direct);
+  EXPECT_EQ(use.perStage, 8192 + 8192 + 512 + 512 + 16);
+  EXPECT_EQ(use.epilogue, 0);
+  EXPECT_EQ(use.total(4), 4 * use.perStage + 1024);
+  // The TMA-store epilogue stages 64 rows of BF16 output.
+  EXPECT_EQ(smemUse(fp8(4096, 4096, 7168), 128, 128, 64, EpilogueKind::TmaStore)
+                .epilogue,
+            64 * 128 * 2);
+}
+
+TEST_F(ScheduleTest, MixedFp4IsUnpackedInSharedMemory) {
+  GemmProblem p = fp8(4096, 4096, 7168);
+  p.b = GemmProblem::Data::FP4;
+  EXPECT_EQ(p.smemBits(GemmProblem::Data::FP4), 8u);
+  p.a = GemmProblem::Data::FP4;
+  EXPECT_EQ(p.smemBits(GemmProblem::Data::FP4), 4u);
+  EXPECT_EQ(p.mmaK(), 64);
+}
+
+TEST_F(ScheduleTest, CheckReportsSharedMemoryOverflowWithCounts) {
+  std::string why = checkSchedule(fp8(4096, 4096, 7168),
+                                  schedule(128, 128, 128, 6), machine());
+  EXPECT_NE(why.find("6 stages need"), std::string::npos) << why;
+  EXPECT_NE(why.find("allows 101376"), std::string::npos) << why;
+  EXPECT_EQ(checkSchedule(fp8(4096, 4096, 7168), schedule(128, 128, 128, 2),
+                          machine()),
+            "");
+}
+
+TEST_F(ScheduleTest, SelectionIsDeterministicAndValid) {
+  GemmProblem p = fp8(4096, 7168, 16384);
+  ScheduleCost c1, c2;
+  ScheduleAttr s1 = selectSchedule(&ctx, p, machine(), 4096, &c1);
+  ScheduleAttr s2 = selectSchedule(&ctx, p, machine(), 4096, &c2);
+  ASSERT_TRUE(s1);
+  EXPECT_EQ(s1, s2);
+  EXPECT_EQ(c1.cycles, c2.cycles);
+  EXPECT_EQ(checkSchedule(p, s1, machine()), "");
+  EXPECT_LE(c1.smemBytes, 101376);
+  // The estimate stays below the machine's MMA peak.
+  double flops = 2.0 * 4096 * 7168 * 16384;
+  double peak =
+      machine().fp8Flops * machine().smCount * machine().clockGHz * 1e9;
+  EXPECT_GT(c1.microseconds(machine()) * 1e-6, flops / peak);
+}
+
+TEST_F(ScheduleTest, WavesFollowTheSmCount) {
+  GemmProblem p = fp8(4096, 4096, 7168);
+  ScheduleAttr s = schedule(128, 128, 64, 4);
+  MachineModel big = machine(), small = machine();
+  small.smCount = 48;
+  ScheduleCost onBig = estimateCost(p, s, big, 4096);
+  ScheduleCost onSmall = estimateCost(p, s, small, 4096);
+  EXPECT_EQ(onBig.tiles, 32 * 32);
+  EXPECT_EQ(onBig.waves, 6);    // ceil(1024 / 188)
+  EXPECT_EQ(onSmall.waves, 22); // ceil(1024 / 48)
+  EXPECT_GT(onSmall.cycles, onBig.cycles);
+}
+
+TEST_F(ScheduleTest, MoreStagesNeverCostMore) {
+  GemmProblem p = fp8(4096, 4096, 7168);
+  double previous = 1e300;
+  for (unsigned stages = 2; stages <= 5; ++stages) {
+    double c =
+        estimateCost(p, schedule(128, 128, 64, stages), machine(), 4096).cycles;
+    EXPECT_LE(c, previous) << stages << " stages";
+    previous = c;
+  }
+}
+
+TEST_F(ScheduleTest, RegisterBudgetOfTheWarpLayouts) {
+  EXPECT_EQ(mathRegisterBudget(schedule(128, 128, 64, 4)), 232u);
+  // 2 M-tiles x 8 N-tiles x 4 accumulators + double-buffered fragments.
+  EXPECT_EQ(estimateMathRegisters(schedule(128, 128, 64, 4)),
+            64u + 2 * (2 * 4 + 8 * 2) + 40);
+}
+
+} // namespace
