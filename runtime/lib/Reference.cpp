@@ -12,6 +12,8 @@
 #include <cstring>
 #include <limits>
 
+#include <nlohmann/json.hpp>
+
 using namespace sm120rt;
 using namespace sm120rt::detail;
 
@@ -462,7 +464,168 @@ double flopsFixtureFp8Tile(const Manifest &m,
   return 2.0 * tensors[a].sizes[0] * tensors[b].sizes[0] * tensors[a].sizes[1];
 }
 
+/// Reads problem.sfa / problem.sfb ({"format", "mn", "k", "packed"}) and
+/// problem.a_major / b_major ("k" or "mn") of a gemm manifest.
+Expected<std::optional<ScaleRecipe>> recipeFromProblem(const nlohmann::json &p,
+                                                       const char *key) {
+  if (!p.contains(key))
+    return std::optional<ScaleRecipe>();
+  const nlohmann::json &r = p[key];
+  ScaleRecipe recipe;
+  std::string format = r.value("format", "");
+  if (format == "ue8m0")
+    recipe.format = ScaleRecipe::Format::UE8M0;
+  else if (format == "ue4m3")
+    recipe.format = ScaleRecipe::Format::UE4M3;
+  else if (format == "f32")
+    recipe.format = ScaleRecipe::Format::F32;
+  else
+    return makeError(Code::InvalidArgument,
+                     cat("gemm reference: problem.", key, ".format is '",
+                         format, "'; expected ue8m0, ue4m3 or f32"));
+  recipe.mn = r.value("mn", int64_t(1));
+  recipe.k = r.value("k", int64_t(128));
+  recipe.packed = r.value("packed", false);
+  if (recipe.mn < 1 || recipe.k < 1)
+    return makeError(Code::InvalidArgument,
+                     cat("gemm reference: problem.", key,
+                         " granularities must be positive"));
+  return std::optional<ScaleRecipe>(recipe);
+}
+
+Status computeGemm(const Manifest &m, std::vector<HostTensor> &tensors) {
+  nlohmann::json problem;
+  try {
+    problem = nlohmann::json::parse(m.problemJson);
+  } catch (const nlohmann::json::exception &e) {
+    return makeError(Code::InvalidArgument,
+                     cat("gemm reference: bad problem JSON: ", e.what()));
+  }
+  auto find = [&](const char *name) -> HostTensor * {
+    int i = m.findTensor(name);
+    return i < 0 ? nullptr : &tensors[i];
+  };
+  HostTensor *a = find("a"), *b = find("b"), *d = find("d");
+  if (!a || !b || !d)
+    return makeError(Code::InvalidArgument,
+                     "gemm reference needs tensors named 'a', 'b' and 'd'");
+  GemmOperand opA{a, problem.value("a_major", "k") == "k", find("sfa"), {}};
+  GemmOperand opB{b, problem.value("b_major", "k") == "k", find("sfb"), {}};
+  for (auto [op, key] :
+       {std::pair<GemmOperand *, const char *>{&opA, "sfa"}, {&opB, "sfb"}}) {
+    Expected<std::optional<ScaleRecipe>> r = recipeFromProblem(problem, key);
+    if (!r)
+      return r.error();
+    op->recipe = *r;
+  }
+  return referenceGemm(opA, opB, find("c"), *d);
+}
+
+double flopsGemm(const Manifest &m, const std::vector<HostTensor> &tensors) {
+  int a = m.findTensor("a"), d = m.findTensor("d");
+  if (a < 0 || d < 0 || tensors[a].rank() != 2 || tensors[d].rank() != 2)
+    return 0;
+  // K is the dimension of A that is not M.
+  int64_t rows = tensors[d].sizes[0];
+  int64_t k =
+      tensors[a].sizes[0] == rows ? tensors[a].sizes[1] : tensors[a].sizes[0];
+  return 2.0 * rows * tensors[d].sizes[1] * k;
+}
+
 } // namespace
+
+double sm120rt::gemmScale(const HostTensor &scale, const ScaleRecipe &recipe,
+                          int64_t i, int64_t k) {
+  int64_t granule = k / recipe.k;
+  if (recipe.packed) {
+    int64_t index[] = {granule / 4, i};
+    uint32_t word = scale.getBits(scale.offsetOf(index));
+    return decodeF8E8M0(static_cast<uint8_t>(word >> (8 * (granule % 4))));
+  }
+  int64_t index[] = {i / recipe.mn, granule};
+  double value = scale.get(scale.offsetOf(index));
+  if (recipe.format == ScaleRecipe::Format::F32 && std::isfinite(value) &&
+      value != 0) {
+    int exponent;
+    std::frexp(std::fabs(value), &exponent); // |value| = f * 2^exponent
+    return std::ldexp(1.0, exponent - 1);
+  }
+  return value;
+}
+
+Status sm120rt::referenceGemm(const GemmOperand &a, const GemmOperand &b,
+                              const HostTensor *c, HostTensor &d) {
+  const char *family = "gemm";
+  if (!a.data || !b.data || a.data->rank() != 2 || b.data->rank() != 2 ||
+      d.rank() != 2)
+    return makeError(Code::InvalidArgument,
+                     cat(family, " reference: a, b and d must have rank 2"));
+  const int64_t M = d.sizes[0], N = d.sizes[1];
+  const int64_t K = a.kMajor ? a.data->sizes[1] : a.data->sizes[0];
+  auto checkOperand = [&](const GemmOperand &op, const char *name,
+                          int64_t mn) -> Status {
+    int64_t rows = op.kMajor ? op.data->sizes[0] : op.data->sizes[1];
+    int64_t cols = op.kMajor ? op.data->sizes[1] : op.data->sizes[0];
+    if (rows != mn || cols != K)
+      return makeError(Code::InvalidArgument,
+                       cat(family, " reference: operand ", name, " is ",
+                           joinList(op.data->sizes), "; expected ",
+                           op.kMajor ? "[MN, K] = " : "[K, MN] = ",
+                           joinList(op.kMajor ? std::vector<int64_t>{mn, K}
+                                              : std::vector<int64_t>{K, mn})));
+    if (op.recipe.has_value() != (op.scale != nullptr))
+      return makeError(Code::InvalidArgument,
+                       cat(family, " reference: operand ", name,
+                           " needs both a scale tensor and a recipe, or "
+                           "neither"));
+    return Status::success();
+  };
+  if (Status s = checkOperand(a, "a", M); !s)
+    return s;
+  if (Status s = checkOperand(b, "b", N); !s)
+    return s;
+  if (d.dtype != DType::F32 && d.dtype != DType::BF16)
+    return makeError(Code::InvalidArgument,
+                     cat(family, " reference: d is ", dtypeName(d.dtype),
+                         "; expected f32 or bf16"));
+  if (c)
+    if (Status s = expectTensor(family, *c, DType::F32, {M, N}); !s)
+      return s;
+
+  // Dequantize each operand once, as [MN][K] doubles.
+  auto dequantize = [&](const GemmOperand &op, int64_t mn) {
+    std::vector<double> out(static_cast<size_t>(mn * K));
+    for (int64_t i = 0; i < mn; ++i)
+      for (int64_t k = 0; k < K; ++k) {
+        int64_t index[2] = {op.kMajor ? i : k, op.kMajor ? k : i};
+        double v = op.data->get(op.data->offsetOf(index));
+        if (op.recipe)
+          v *= gemmScale(*op.scale, *op.recipe, i, k);
+        out[i * K + k] = v;
+      }
+    return out;
+  };
+  std::vector<double> A = dequantize(a, M), B = dequantize(b, N);
+  for (int64_t i = 0; i < M; ++i)
+    for (int64_t j = 0; j < N; ++j) {
+      double sum = 0;
+      for (int64_t k = 0; k < K; ++k)
+        sum += A[i * K + k] * B[j * K + k];
+      int64_t index[] = {i, j};
+      // The kernel accumulates in FP32 and adds C in FP32.
+      float out = static_cast<float>(sum);
+      if (c)
+        out += c->get(c->offsetOf(index));
+      uint32_t bits;
+      if (d.dtype == DType::BF16) {
+        bits = encodeBF16(out);
+      } else {
+        std::memcpy(&bits, &out, sizeof(bits));
+      }
+      d.setBits(d.offsetOf(index), bits);
+    }
+  return Status::success();
+}
 
 Status sm120rt::referenceFixtureFp8Tile(const HostTensor &a,
                                         const HostTensor &b,
@@ -521,6 +684,8 @@ const std::vector<ReferenceKernel> &sm120rt::referenceKernels() {
        computeFixtureFp8Tile,
        flopsFixtureFp8Tile,
        /*maxRelError=*/1e-5},
+      // BF16 output rounding alone is up to 2^-9 of an element.
+      {"gemm", {"d"}, computeGemm, flopsGemm, /*maxRelError=*/1e-2},
   };
   return kernels;
 }

@@ -360,3 +360,161 @@ TEST(SizeOverrides, Parse) {
 }
 
 } // namespace
+
+//===----------------------------------------------------------------------===//
+// GEMM reference
+//===----------------------------------------------------------------------===//
+
+namespace gemm {
+
+HostTensor tensor(const char *name, DType dtype, std::vector<int64_t> sizes) {
+  int contiguous = static_cast<int>(sizes.size()) - 1;
+  return *makeHostTensor(spec(name, dtype, sizes, contiguous), sizes);
+}
+
+/// Writes `values` (row-major) as raw bits produced by `encode`.
+template <typename F>
+void setBits(HostTensor &t, const std::vector<float> &values, F encode) {
+  size_t n = 0;
+  t.forEachElement([&](int64_t o) { t.setBits(o, encode(values[n++])); });
+}
+
+uint32_t f32Bits(float v) {
+  uint32_t bits;
+  std::memcpy(&bits, &v, sizeof(bits));
+  return bits;
+}
+
+float at(const HostTensor &t, int64_t i, int64_t j) {
+  int64_t index[] = {i, j};
+  return t.get(t.offsetOf(index));
+}
+
+} // namespace gemm
+
+TEST(GemmReference, PackedUe8m0SelectsTheGranuleByte) {
+  using namespace gemm;
+  // One row, K = 8 with granularity 2: four granules in one i32 word.
+  HostTensor a = tensor("a", DType::F8E4M3, {1, 8});
+  HostTensor b = tensor("b", DType::F8E4M3, {1, 8});
+  HostTensor sfa = tensor("sfa", DType::I32, {1, 4}); // [K/(4k), align(1,4)]
+  HostTensor sfb = tensor("sfb", DType::I32, {1, 4});
+  HostTensor d = tensor("d", DType::F32, {1, 1});
+  setBits(a, {1, 1, 1, 1, 1, 1, 1, 1}, encodeF8E4M3);
+  setBits(b, {1, 1, 1, 1, 1, 1, 1, 1}, encodeF8E4M3);
+  // Granule g of A scaled by 2^g, B by 1.
+  int64_t w[] = {0, 0};
+  sfa.setBits(sfa.offsetOf(w), 127u | 128u << 8 | 129u << 16 | 130u << 24);
+  sfb.setBits(sfb.offsetOf(w), 0x7f7f7f7fu);
+  ScaleRecipe r{ScaleRecipe::Format::UE8M0, 1, 2, true};
+  ASSERT_TRUE(
+      referenceGemm({&a, true, &sfa, r}, {&b, true, &sfb, r}, nullptr, d).ok());
+  // 2 * (1 + 2 + 4 + 8)
+  EXPECT_EQ(at(d, 0, 0), 30.0f);
+}
+
+TEST(GemmReference, Nvfp4WithUe4m3ScalesAndAccumulate) {
+  using namespace gemm;
+  HostTensor a = tensor("a", DType::F4E2M1, {2, 32});
+  HostTensor b = tensor("b", DType::F4E2M1, {1, 32});
+  HostTensor sfa = tensor("sfa", DType::F8E4M3, {2, 2});
+  HostTensor sfb = tensor("sfb", DType::F8E4M3, {1, 2});
+  HostTensor c = tensor("c", DType::F32, {2, 1});
+  HostTensor d = tensor("d", DType::F32, {2, 1});
+  std::vector<float> rowA(64, 1.5f), rowB(32, 2.0f);
+  setBits(a, rowA, encodeF4E2M1);
+  setBits(b, rowB, encodeF4E2M1);
+  setBits(sfa, {0.5f, 1.0f, 3.0f, 0.25f}, encodeF8E4M3);
+  setBits(sfb, {1.0f, 2.0f}, encodeF8E4M3);
+  setBits(c, {100, -1}, f32Bits);
+  ScaleRecipe r{ScaleRecipe::Format::UE4M3, 1, 16, false};
+  ASSERT_TRUE(
+      referenceGemm({&a, true, &sfa, r}, {&b, true, &sfb, r}, &c, d).ok());
+  // Row 0: 16 * 1.5*0.5 * 2*1 + 16 * 1.5*1 * 2*2 = 24 + 96, plus 100.
+  EXPECT_EQ(at(d, 0, 0), 220.0f);
+  // Row 1: 16 * 1.5*3 * 2 + 16 * 1.5*0.25 * 4 = 144 + 24, minus 1.
+  EXPECT_EQ(at(d, 1, 0), 167.0f);
+}
+
+TEST(GemmReference, Fp32ScalesRoundDownToPowersOfTwoPerBlock) {
+  using namespace gemm;
+  // A [3, 4] scaled per row (mn = 1), B [2, 4] per 2-row block (mn = 2).
+  HostTensor sa = tensor("sfa", DType::F32, {3, 1});
+  setBits(sa, {3.0f, 0.75f, -5.0f}, f32Bits);
+  ScaleRecipe perRow{ScaleRecipe::Format::F32, 1, 4, false};
+  EXPECT_EQ(gemmScale(sa, perRow, 0, 3), 2.0); // 3 -> 2
+  EXPECT_EQ(gemmScale(sa, perRow, 1, 0), 0.5); // 0.75 -> 0.5
+  EXPECT_EQ(gemmScale(sa, perRow, 2, 0), 4.0); // the magnitude's exponent
+  HostTensor sb = tensor("sfb", DType::F32, {1, 2});
+  setBits(sb, {8.0f, 16.0f}, f32Bits);
+  ScaleRecipe block{ScaleRecipe::Format::F32, 2, 2, false};
+  EXPECT_EQ(gemmScale(sb, block, 1, 1), 8.0);
+  EXPECT_EQ(gemmScale(sb, block, 0, 3), 16.0);
+}
+
+TEST(GemmReference, MnMajorOperandsAndBf16Rounding) {
+  using namespace gemm;
+  // A stored [K, M] (MN-major), B [N, K]; BF16 data and output.
+  HostTensor a = tensor("a", DType::BF16, {2, 2}); // [K=2, M=2]
+  HostTensor b = tensor("b", DType::BF16, {1, 2}); // [N=1, K=2]
+  HostTensor d = tensor("d", DType::BF16, {2, 1});
+  setBits(a, {1.0f, 2.0f, 256.0f, 1.0f}, encodeBF16); // A^T = [[1,256],[2,1]]
+  setBits(b, {1.0f, 1.0f / 128}, encodeBF16);
+  ASSERT_TRUE(referenceGemm({&a, false, nullptr, {}}, {&b, true, nullptr, {}},
+                            nullptr, d)
+                  .ok());
+  EXPECT_EQ(at(d, 0, 0), 3.0f); // 1 + 256/128
+  EXPECT_EQ(at(d, 1, 0), 2.0f); // 2 + 1/128 rounds to 2 in bf16
+}
+
+TEST(GemmReference, RejectsInconsistentOperands) {
+  using namespace gemm;
+  HostTensor a = tensor("a", DType::F8E4M3, {4, 64});
+  HostTensor b = tensor("b", DType::F8E4M3, {2, 32});
+  HostTensor d = tensor("d", DType::F32, {4, 2});
+  EXPECT_TRUE(failsWith(
+      referenceGemm({&a, true, nullptr, {}}, {&b, true, nullptr, {}}, nullptr,
+                    d),
+      Code::InvalidArgument,
+      "gemm reference: operand b is [2, 32]; expected [MN, K] = [2, 64]"));
+  HostTensor b64 = tensor("b", DType::F8E4M3, {2, 64});
+  ScaleRecipe r;
+  EXPECT_TRUE(failsWith(referenceGemm({&a, true, nullptr, r},
+                                      {&b64, true, nullptr, {}}, nullptr, d),
+                        Code::InvalidArgument,
+                        "gemm reference: operand a needs both a scale tensor "
+                        "and a recipe, or neither"));
+  HostTensor d16 = tensor("d", DType::F16, {4, 2});
+  EXPECT_TRUE(failsWith(referenceGemm({&a, true, nullptr, {}},
+                                      {&b64, true, nullptr, {}}, nullptr, d16),
+                        Code::InvalidArgument,
+                        "gemm reference: d is f16; expected f32 or bf16"));
+}
+
+TEST(GemmReference, RegistryReadsRecipesFromTheProblem) {
+  const ReferenceKernel *ref = findReference("gemm");
+  ASSERT_NE(ref, nullptr);
+  Manifest m;
+  m.problemJson = R"({"family": "gemm", "a_major": "k", "b_major": "k",
+      "sfa": {"format": "ue8m0", "mn": 1, "k": 2, "packed": false},
+      "sfb": {"format": "ue8m0", "mn": 1, "k": 2, "packed": false}})";
+  m.tensors = {
+      spec("a", DType::F8E4M3, {1, 2}, 1), spec("b", DType::F8E4M3, {1, 2}, 1),
+      spec("sfa", DType::F8E8M0, {1, 1}, 1),
+      spec("sfb", DType::F8E8M0, {1, 1}, 1), spec("d", DType::F32, {1, 1}, 1)};
+  std::vector<HostTensor> t;
+  for (const TensorSpec &s : m.tensors)
+    t.push_back(*makeHostTensor(s, s.shape));
+  gemm::setBits(t[0], {2, 3}, encodeF8E4M3);
+  gemm::setBits(t[1], {1, 1}, encodeF8E4M3);
+  t[2].setBits(0, 128); // 2
+  t[3].setBits(0, 126); // 0.5
+  ASSERT_TRUE(ref->compute(m, t).ok());
+  EXPECT_EQ(gemm::at(t[4], 0, 0), 5.0f);
+  EXPECT_EQ(ref->flops(m, t), 2.0 * 1 * 1 * 2);
+
+  m.problemJson = R"({"family": "gemm", "sfa": {"format": "e5m2"}})";
+  EXPECT_TRUE(failsWith(ref->compute(m, t), Code::InvalidArgument,
+                        "gemm reference: problem.sfa.format is 'e5m2'; "
+                        "expected ue8m0, ue4m3 or f32"));
+}

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -119,6 +120,41 @@ SM120RT_API Status referenceFixtureFp8Tile(const HostTensor &a,
                                            const HostTensor &sfa,
                                            const HostTensor &sfb,
                                            HostTensor &d);
+
+/// Scale-factor recipe of one GEMM operand, as `#sm120.block_scale` says it
+/// (docs/reference/SM120Dialect.md): element (i, k) of the operand, in
+/// [MN, K] problem coordinates, is multiplied by the scale of (i / mn, k / k).
+struct ScaleRecipe {
+  enum class Format { UE8M0, UE4M3, F32 };
+  Format format = Format::UE8M0;
+  int64_t mn = 1;
+  int64_t k = 128;
+  /// UE8M0 only: i32 [ceil(K / (4k)), align(MN, 4)], byte j of element
+  /// [p, i] = exponent of K-granule 4p + j of row i. Otherwise the scale
+  /// tensor is [ceil(MN / mn), ceil(K / k)] (UE4M3: [MN, K / 16]).
+  bool packed = false;
+};
+
+/// One GEMM operand: `data` is [MN, K] when `kMajor`, else [K, MN]; `scale`
+/// and `recipe` are absent for BF16.
+struct GemmOperand {
+  const HostTensor *data = nullptr;
+  bool kMajor = true;
+  const HostTensor *scale = nullptr;
+  std::optional<ScaleRecipe> recipe;
+};
+
+/// The value a scale tensor holds for element (i, k) under `recipe`. FP32
+/// scales are rounded down to a power of two (their UE8M0 exponent), as the
+/// kernels use them.
+SM120RT_API double gemmScale(const HostTensor &scale, const ScaleRecipe &recipe,
+                             int64_t i, int64_t k);
+
+/// D = A * B^T (+ C) with block scales: D[m][n] = Σ_k (A[m][k] sa(m, k)) *
+/// (B[n][k] sb(n, k)) (+ C[m][n]), summed in double in k order, then rounded
+/// once to D's dtype (f32, or bf16 round-to-nearest-even). c is f32 [M, N].
+SM120RT_API Status referenceGemm(const GemmOperand &a, const GemmOperand &b,
+                                 const HostTensor *c, HostTensor &d);
 
 /// A CPU reference for one problem.family. `compute` receives every tensor
 /// of the manifest (in manifest order, inputs filled) and writes the
