@@ -32,14 +32,18 @@ llvm.func internal @pack4(%a: f32, %b: f32, %c: f32, %d: f32) -> {STRUCT} attrib
 }}
 """
 
+# vary: operands change every iteration. Needed for FP8 on sm_90a, where
+# ptxas emulates the MMA as widening + HMMA into a zero accumulator + FADD:
+# with loop-invariant operands it hoists the HMMAs out of the loop. The
+# widening (F2FP) is then measured too, as a real GEMM pays it.
 FORMS = {
-    "bf16": ("BF16 m16n8k16 mma.sync (HMMA), FP32 accumulate", 2 * 16 * 8 * 16, mma_bf16, ""),
-    "fp8": ("FP8 e4m3 m16n8k32 mma.sync, FP32 accumulate (HMMA after widening on sm_90a)",
-            2 * 16 * 8 * 32, mma_fp8, PACK4),
+    "bf16": ("BF16 m16n8k16 mma.sync (HMMA), FP32 accumulate", 2 * 16 * 8 * 16, mma_bf16, "", False),
+    "fp8": ("FP8 e4m3 m16n8k32 mma.sync, FP32 accumulate (widened to HMMA on sm_90a)",
+            2 * 16 * 8 * 32, mma_fp8, PACK4, True),
 }
 
 
-def kernel(name, desc, flops, mma, extra):
+def kernel(name, desc, flops, mma, extra, vary):
     out = [f"""// MMA peak microbenchmark: {desc}.
 // Every thread runs {ITERS} iterations of {N} MMAs; each MMA has its own A and B
 // registers and its own accumulator, so ptxas can neither merge nor shorten
@@ -67,18 +71,28 @@ llvm.func @mma_peak_{name}(%out: !llvm.ptr {{llvm.noalias}})
   %seed = arith.constant 1065369472 : i32
   %x = arith.ori %seed, %lane : i32
 """]
+    accs = [f"%a{j}_{i}" for j in range(N) for i in range(4)]
+    types = ", ".join(["f32"] * len(accs))
+    loop = (f"  %acc:{len(accs)} = scf.for %it = %c0 to %iters step %c1 iter_args("
+            + ", ".join(f"{a} = %zero" for a in accs) + f") -> ({types}) : i32 {{\n")
+    base = "%x"
+    if vary:
+        out.append(loop)
+        # Flip low mantissa bits of both halves with the iteration count.
+        out.append("    %mask = arith.constant 458759 : i32\n"  # 0x00070007
+                   "    %itm = arith.andi %it, %mask : i32\n"
+                   "    %xi = arith.xori %x, %itm : i32\n")
+        base = "%xi"
     regs = []
     for j in range(N):
         ops = []
         for r in range(6):  # 4 A registers, 2 B registers
             out.append(f"  %k{j}_{r} = arith.constant {j * 8 + r} : i32\n"
-                       f"  %o{j}_{r} = arith.xori %x, %k{j}_{r} : i32\n")
+                       f"  %o{j}_{r} = arith.xori {base}, %k{j}_{r} : i32\n")
             ops.append(f"%o{j}_{r}")
         regs.append(ops)
-    accs = [f"%a{j}_{i}" for j in range(N) for i in range(4)]
-    types = ", ".join(["f32"] * len(accs))
-    out.append(f"  %acc:{len(accs)} = scf.for %it = %c0 to %iters step %c1 iter_args("
-               + ", ".join(f"{a} = %zero" for a in accs) + f") -> ({types}) : i32 {{\n")
+    if not vary:
+        out.append(loop)
     yields = []
     for j in range(N):
         out.append(mma(j, ", ".join(regs[j][:4]), ", ".join(regs[j][4:]), ", ".join(accs[4 * j:4 * j + 4])))
@@ -95,6 +109,6 @@ llvm.func @mma_peak_{name}(%out: !llvm.ptr {{llvm.noalias}})
     return "".join(out)
 
 
-for name, (desc, flops, mma, extra) in FORMS.items():
+for name, (desc, flops, mma, extra, vary) in FORMS.items():
     with open(f"mma_peak_{name}.mlir", "w") as f:
-        f.write(kernel(name, desc, flops, mma, extra))
+        f.write(kernel(name, desc, flops, mma, extra, vary))
