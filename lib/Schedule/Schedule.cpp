@@ -2,6 +2,7 @@
 //-*-===//
 
 #include "sm120/Schedule/Schedule.h"
+#include "sm120/Schedule/Swizzle.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -164,7 +165,7 @@ std::string mlir::sm120::checkSchedule(const GemmProblem &p, ScheduleAttr s,
   for (auto [name, d] :
        {std::pair<const char *, GemmProblem::Data>{"A", p.a}, {"B", p.b}}) {
     int64_t rowBytes = bk * p.smemBits(d) / 8;
-    if (rowBytes != 32 && rowBytes != 64 && rowBytes != 128)
+    if (!swizzleForRowBytes(rowBytes))
       return llvm::formatv("BK = {0} gives {1}-byte rows of {2}; one "
                            "swizzled TMA box needs 32, 64 or 128",
                            bk, rowBytes, name);
