@@ -301,7 +301,7 @@ TEST(FixtureReference, RegistryRunsOnManifestTensors) {
   const ReferenceKernel *ref = findReference(m.problemFamily);
   ASSERT_NE(ref, nullptr);
   EXPECT_EQ(ref->outputs, (std::vector<std::string>{"d"}));
-  EXPECT_EQ(findReference("gemm"), nullptr);
+  EXPECT_EQ(findReference("no_such_family"), nullptr);
 
   std::vector<HostTensor> tensors;
   FillOptions options;
