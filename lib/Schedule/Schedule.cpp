@@ -199,7 +199,7 @@ std::string mlir::sm120::checkSchedule(const GemmProblem &p, ScheduleAttr s,
 
 // Constants of the cost model, in cycles.
 static constexpr double kMemoryLatency = 1500; // loaded TMA round trip
-static constexpr double kTileOverhead = 600;  // scheduler, fill, drain
+static constexpr double kTileOverhead = 600;   // scheduler, fill, drain
 static constexpr double kDirectStoreBytesPerCycle = 32;
 static constexpr double kTmaStoreBytesPerCycle = 96;
 

@@ -6,6 +6,7 @@
 // usage: manifest-fuzz-standalone [--iterations N] [--seconds S] [--seed S]
 //                                 <corpus file or dir>...
 
+#include "../lib/Support.hpp"
 #include "sm120rt/sm120rt.hpp"
 
 #include <nlohmann/json.hpp>
@@ -27,19 +28,10 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-class Rng {
+class Rng : public sm120rt::detail::SplitMix64 {
 public:
-  explicit Rng(uint64_t seed) : state(seed) {}
-  uint64_t next() {
-    uint64_t z = (state += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-  }
+  using SplitMix64::SplitMix64;
   size_t below(size_t n) { return n ? next() % n : 0; }
-
-private:
-  uint64_t state;
 };
 
 // Tokens that reach the parser's type, range and name checks.

@@ -296,16 +296,10 @@ sm120rt::makeHostTensor(const TensorSpec &spec,
 }
 
 namespace {
-/// SplitMix64: small, fast and the same on every platform.
-class Rng {
+/// Uniform draws over SplitMix64.
+class Rng : public SplitMix64 {
 public:
-  explicit Rng(uint64_t seed) : state(seed) {}
-  uint64_t next() {
-    uint64_t z = (state += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-  }
+  using SplitMix64::SplitMix64;
   int64_t uniformInt(int64_t lo, int64_t hi) {
     return lo +
            static_cast<int64_t>(next() % static_cast<uint64_t>(hi - lo + 1));
@@ -313,9 +307,6 @@ public:
   float uniform(float lo, float hi) {
     return lo + (hi - lo) * static_cast<float>((next() >> 40) * 0x1p-24);
   }
-
-private:
-  uint64_t state;
 };
 } // namespace
 

@@ -1,5 +1,6 @@
 // Internal helpers shared by the runtime's translation units: error
-// construction and the small formatting functions error messages use.
+// construction, the small formatting functions error messages use, and the
+// seeded random generator.
 
 #ifndef SM120RT_LIB_SUPPORT_HPP
 #define SM120RT_LIB_SUPPORT_HPP
@@ -41,6 +42,22 @@ template <typename T> std::string joinList(const std::vector<T> &values) {
   os << ']';
   return os.str();
 }
+
+/// SplitMix64: small, fast and the same on every platform; seeds the random
+/// test data and the fuzzer's mutations.
+class SplitMix64 {
+public:
+  explicit SplitMix64(uint64_t seed) : state(seed) {}
+  uint64_t next() {
+    uint64_t z = (state += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+  }
+
+private:
+  uint64_t state;
+};
 
 /// "tensor 'a' (argument #0)": how argument errors name a tensor.
 inline std::string describeArgument(const TensorSpec &spec, size_t index) {
