@@ -1,0 +1,62 @@
+//===- MmaLayout.h - register fragment layouts of mma.sync forms -*- C++
+//-*-===//
+//
+// Which element of the A, B and C/D tiles each lane's registers hold for the
+// warp-level MMA forms the compiler emits (PTX ISA "matrix fragments for
+// mma.m16n8k*"), and which lane addresses which row in ldmatrix. The
+// lowering builds its address and register arithmetic from these tables and
+// the sm_90a twin's emulation of the block-scaled forms is checked against
+// them, so both read one definition.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SM120_SCHEDULE_MMALAYOUT_H
+#define SM120_SCHEDULE_MMALAYOUT_H
+
+#include <cstdint>
+
+namespace mlir::sm120 {
+
+/// An m16n8kK MMA form by operand element width: K = 256 / bits.
+///   16 bits: m16n8k16 (bf16, f16);  8 bits: m16n8k32 (e4m3, mxf8f6f4);
+///   4 bits: m16n8k64 (e2m1, mxf4 / mxf4nvf4).
+struct MmaForm {
+  unsigned elementBits;
+  int64_t m() const { return 16; }
+  int64_t n() const { return 8; }
+  int64_t k() const { return 256 / elementBits; }
+  /// Elements of A or B one 32-bit register holds.
+  int64_t perRegister() const { return 32 / elementBits; }
+  int64_t aRegisters() const { return 4; }
+  int64_t bRegisters() const { return 2; }
+  int64_t cRegisters() const { return 4; }
+};
+
+struct TileCoord {
+  int64_t row, col;
+  bool operator==(const TileCoord &o) const {
+    return row == o.row && col == o.col;
+  }
+};
+
+/// Element `index` (< perRegister) of A register `reg` of `lane`: (m, k).
+TileCoord mmaAElement(MmaForm form, unsigned lane, unsigned reg,
+                      unsigned index);
+/// Element `index` of B register `reg` of `lane`: (k, n).
+TileCoord mmaBElement(MmaForm form, unsigned lane, unsigned reg,
+                      unsigned index);
+/// Accumulator register `reg` (< 4) of `lane`: (m, n).
+TileCoord mmaCElement(unsigned lane, unsigned reg);
+
+/// ldmatrix .m8n8 (b16): lane `lane` supplies the address of row
+/// (lane mod 8) of matrix (lane / 8); with `.x4` the four 8x8 matrices of an
+/// A fragment are [rows 0-7 | 8-15] x [bytes 0-15 | 16-31], which is the
+/// order a0..a3 need. Returns the (row, byte column) of the A tile whose
+/// 16 bytes `lane` addresses.
+TileCoord ldmatrixARow(unsigned lane);
+/// The same for B (`.x2`, rows are N, columns bytes of K): lanes 0-15.
+TileCoord ldmatrixBRow(unsigned lane);
+
+} // namespace mlir::sm120
+
+#endif // SM120_SCHEDULE_MMALAYOUT_H

@@ -1,0 +1,94 @@
+//===- MmaLayoutTest.cpp - register fragment layouts ----------------------===//
+
+#include "sm120/Schedule/MmaLayout.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+#include <utility>
+
+using namespace mlir::sm120;
+
+namespace {
+
+constexpr MmaForm kForms[] = {{16}, {8}, {4}};
+
+// Each fragment covers its tile exactly once across the warp.
+TEST(MmaLayout, FragmentsCoverTheirTilesOnce) {
+  for (MmaForm form : kForms) {
+    std::set<std::pair<int64_t, int64_t>> a, b, c;
+    for (unsigned lane = 0; lane < 32; ++lane) {
+      for (unsigned reg = 0; reg < 4; ++reg)
+        for (unsigned i = 0; i < form.perRegister(); ++i) {
+          TileCoord e = mmaAElement(form, lane, reg, i);
+          EXPECT_LT(e.row, form.m());
+          EXPECT_LT(e.col, form.k());
+          a.insert({e.row, e.col});
+        }
+      for (unsigned reg = 0; reg < 2; ++reg)
+        for (unsigned i = 0; i < form.perRegister(); ++i) {
+          TileCoord e = mmaBElement(form, lane, reg, i);
+          EXPECT_LT(e.row, form.k());
+          EXPECT_LT(e.col, form.n());
+          b.insert({e.row, e.col});
+        }
+      for (unsigned reg = 0; reg < 4; ++reg) {
+        TileCoord e = mmaCElement(lane, reg);
+        c.insert({e.row, e.col});
+      }
+    }
+    EXPECT_EQ(int64_t(a.size()), form.m() * form.k()) << form.elementBits;
+    EXPECT_EQ(int64_t(b.size()), form.k() * form.n()) << form.elementBits;
+    EXPECT_EQ(int64_t(c.size()), form.m() * form.n());
+  }
+}
+
+// The PTX ISA's m16n8k32 8-bit A layout: a0 (g, 4t..4t+3), a1 (g+8, same),
+// a2 (g, 16 + 4t..), a3 (g+8, 16 + 4t..).
+TEST(MmaLayout, Fp8AFragmentMatchesTheIsa) {
+  MmaForm fp8{8};
+  EXPECT_EQ(mmaAElement(fp8, 5, 0, 0), (TileCoord{1, 4}));
+  EXPECT_EQ(mmaAElement(fp8, 5, 1, 3), (TileCoord{9, 7}));
+  EXPECT_EQ(mmaAElement(fp8, 5, 2, 0), (TileCoord{1, 20}));
+  EXPECT_EQ(mmaAElement(fp8, 31, 3, 3), (TileCoord{15, 31}));
+  EXPECT_EQ(mmaBElement(fp8, 6, 1, 2), (TileCoord{16 + 8 + 2, 1}));
+  // BF16 m16n8k16: a2 holds columns 8 + 2t, 8 + 2t + 1.
+  EXPECT_EQ(mmaAElement(MmaForm{16}, 3, 2, 1), (TileCoord{0, 8 + 6 + 1}));
+  // FP4 m16n8k64: 8 elements per register, K halves of 32.
+  EXPECT_EQ(mmaAElement(MmaForm{4}, 2, 3, 7), (TileCoord{8, 32 + 16 + 7}));
+  EXPECT_EQ(mmaCElement(7, 3), (TileCoord{9, 7}));
+}
+
+// What ldmatrix.x4 delivers to lane L's register r is row (L / 4) of matrix
+// r at bytes 4 (L mod 4)..: that must be the A fragment's register r. The
+// matrix a lane addresses is ldmatrixARow's.
+TEST(MmaLayout, LdmatrixX4FeedsTheAFragment) {
+  for (MmaForm form : kForms) {
+    for (unsigned reg = 0; reg < 4; ++reg) {
+      // The lanes that address matrix `reg`, in row order.
+      for (unsigned lane = 0; lane < 32; ++lane) {
+        TileCoord rowStart = ldmatrixARow(8 * reg + (lane / 4));
+        form.elementBits / 8 ? form.elementBits / 8 : 0;
+        TileCoord e = mmaAElement(form, lane, reg, 0);
+        EXPECT_EQ(e.row, rowStart.row);
+        // Byte column of the element = matrix byte offset + 4 (lane mod 4).
+        int64_t byteCol = e.col * form.elementBits / 8;
+        EXPECT_EQ(byteCol, rowStart.col + 4 * (lane % 4))
+            << "bits " << form.elementBits << " lane " << lane;
+      }
+    }
+  }
+}
+
+TEST(MmaLayout, LdmatrixX2FeedsTheBFragment) {
+  for (MmaForm form : kForms)
+    for (unsigned reg = 0; reg < 2; ++reg)
+      for (unsigned lane = 0; lane < 32; ++lane) {
+        TileCoord rowStart = ldmatrixBRow(8 * reg + (lane / 4));
+        TileCoord e = mmaBElement(form, lane, reg, 0); // (k, n)
+        EXPECT_EQ(e.col, rowStart.row);
+        EXPECT_EQ(e.row * form.elementBits / 8, rowStart.col + 4 * (lane % 4));
+      }
+}
+
+} // namespace
