@@ -65,10 +65,9 @@ TEST(MmaLayout, Fp8AFragmentMatchesTheIsa) {
 TEST(MmaLayout, LdmatrixX4FeedsTheAFragment) {
   for (MmaForm form : kForms) {
     for (unsigned reg = 0; reg < 4; ++reg) {
-      // The lanes that address matrix `reg`, in row order.
+      // Lane L reads row L / 4 of matrix `reg`, addressed by lane 8 reg + L / 4.
       for (unsigned lane = 0; lane < 32; ++lane) {
         TileCoord rowStart = ldmatrixARow(8 * reg + (lane / 4));
-        form.elementBits / 8 ? form.elementBits / 8 : 0;
         TileCoord e = mmaAElement(form, lane, reg, 0);
         EXPECT_EQ(e.row, rowStart.row);
         // Byte column of the element = matrix byte offset + 4 (lane mod 4).
