@@ -49,6 +49,24 @@ def SelectSchedule : Pass<"sm120-select-schedule", "mlir::ModuleOp"> {
   ];
 }
 
+def LowerToTiles : Pass<"sm120-lower-to-tiles", "mlir::ModuleOp"> {
+  let summary = "Rewrite scheduled GEMMs into tile programs";
+  let description = [{
+    Replaces every `sm120.gemm` that carries a `schedule` with its tile
+    program (docs/design/tile-program.md): an `sm120.tile.loop` over the
+    BM x BN output tiles whose body zeroes an accumulator, runs an `scf.for`
+    over the K blocks that loads the A, B and scale tiles
+    (`sm120.tile.load`) and accumulates their product (`sm120.tile.mma`),
+    then stores the tile (`sm120.tile.store`, adding C when given).
+
+    Scale tiles are loaded in the packed UE8M0 layout ([K blocks / 4, MN],
+    MN contiguous); GEMMs with other scale layouts or head splits are
+    reported as not lowered yet.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect", "mlir::memref::MemRefDialect",
+                           "mlir::scf::SCFDialect"];
+}
+
 def Serialize : Pass<"sm120-serialize", "mlir::ModuleOp"> {
   let summary = "Compile the kernel module to PTX and a cubin, and write a bundle";
   let description = [{

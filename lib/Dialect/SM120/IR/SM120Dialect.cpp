@@ -21,7 +21,14 @@ using namespace mlir::sm120;
 
 #include "sm120/Dialect/SM120/IR/SM120Interfaces.cpp.inc"
 
+#define GET_TYPEDEF_CLASSES
+#include "sm120/Dialect/SM120/IR/SM120OpsTypes.cpp.inc"
+
 void SM120Dialect::initialize() {
+  addTypes<
+#define GET_TYPEDEF_LIST
+#include "sm120/Dialect/SM120/IR/SM120OpsTypes.cpp.inc"
+      >();
   addAttributes<
 #define GET_ATTRDEF_LIST
 #include "sm120/Dialect/SM120/IR/SM120Attrs.cpp.inc"

@@ -10,6 +10,7 @@
 #include "mlir/IR/OpDefinition.h"
 #include "mlir/IR/OpImplementation.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Interfaces/ControlFlowInterfaces.h"
 
 #include "sm120/Dialect/SM120/IR/SM120OpsDialect.h.inc"
 
@@ -19,6 +20,9 @@
 #include "sm120/Dialect/SM120/IR/SM120Attrs.h.inc"
 
 #include "sm120/Dialect/SM120/IR/SM120Interfaces.h.inc"
+
+#define GET_TYPEDEF_CLASSES
+#include "sm120/Dialect/SM120/IR/SM120OpsTypes.h.inc"
 
 #define GET_OP_CLASSES
 #include "sm120/Dialect/SM120/IR/SM120Ops.h.inc"

@@ -38,6 +38,7 @@ def SM120_Dialect : Dialect {
     `#sm120.block_scale` recipe attribute attached to each scaled operand.
   }];
   let useDefaultAttributePrinterParser = 1;
+  let useDefaultTypePrinterParser = 1;
   // `sm120.abi` on a kernel function is checked against its signature.
   let hasOperationAttrVerify = 1;
   let extraClassDeclaration = [{

@@ -6,6 +6,7 @@
 include "sm120/Dialect/SM120/IR/SM120Dialect.td"
 include "sm120/Dialect/SM120/IR/SM120Attrs.td"
 include "sm120/Dialect/SM120/IR/SM120Interfaces.td"
+include "sm120/Dialect/SM120/IR/SM120TileOps.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/IR/OpBase.td"
 

@@ -1,0 +1,166 @@
+//===- SM120TileOps.td - the tile program (layer 3) --------*- tablegen -*-===//
+//
+// Types and ops of the tile program that sm120-lower-to-tiles produces from a
+// problem op and its schedule (docs/design/tile-program.md).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SM120_TILE_OPS_TD
+#define SM120_TILE_OPS_TD
+
+include "sm120/Dialect/SM120/IR/SM120Dialect.td"
+include "sm120/Dialect/SM120/IR/SM120Attrs.td"
+include "mlir/IR/AttrTypeBase.td"
+include "mlir/IR/OpBase.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+//===----------------------------------------------------------------------===//
+// Types
+//===----------------------------------------------------------------------===//
+
+def SM120_SmemTileType : TypeDef<SM120_Dialect, "SmemTile"> {
+  let mnemonic = "smem";
+  let summary = "A tile in shared memory";
+  let description = [{
+    A row-major `rows x cols` tile of `elementType` in shared memory, filled
+    by a TMA load. `swizzle` (bytes: 0, 32, 64, 128) is the XOR pattern the
+    tile is stored with; `sm120-assign-swizzle` sets it.
+
+    ```mlir
+    !sm120.smem<128x64xf8E4M3FN>
+    !sm120.smem<128x64xf8E4M3FN, swizzle = 64>
+    ```
+  }];
+  let parameters = (ins
+    "int64_t":$rows, "int64_t":$cols, "::mlir::Type":$elementType,
+    DefaultValuedParameter<"unsigned", "0">:$swizzle);
+  let hasCustomAssemblyFormat = 1;
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// Bytes of one row (FP4 packs two elements per byte).
+    int64_t getRowBytes() const;
+  }];
+}
+
+def SM120_AccTileType : TypeDef<SM120_Dialect, "AccTile"> {
+  let mnemonic = "acc";
+  let summary = "An FP32 accumulator tile held in the math warps' registers";
+  let description = [{
+    `!sm120.acc<128x128>`: the BM x BN FP32 accumulators of one output tile,
+    distributed over the math warps as the schedule's warp layout says.
+  }];
+  let parameters = (ins "int64_t":$rows, "int64_t":$cols);
+  let hasCustomAssemblyFormat = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Ops
+//===----------------------------------------------------------------------===//
+
+class SM120_TileOp<string mnemonic, list<Trait> traits = []>
+    : Op<SM120_Dialect, "tile." # mnemonic, traits>;
+
+def SM120_TileLoopOp : SM120_TileOp<"loop", [
+    SingleBlockImplicitTerminator<"::mlir::sm120::TileYieldOp">,
+    RecursiveMemoryEffects]> {
+  let summary = "Loop over the output tiles of a GEMM-like kernel";
+  let description = [{
+    Visits every (tile_m, tile_n) of a `m x n` output in `block` tiles, in
+    the order the schedule's rasterization gives (`raster_group` M tiles per
+    sweep along N). The body runs once per tile with the tile's first row
+    and column as index block arguments. How tiles map to CTAs (persistent
+    over the SM count) is decided when the loop is lowered.
+
+    ```mlir
+    sm120.tile.loop (%m0, %n0) in (%m, %c2112) schedule <block = [...], ...> {
+      ...
+    }
+    ```
+  }];
+  let arguments = (ins Index:$m, Index:$n, SM120_ScheduleAttr:$schedule);
+  let regions = (region SizedRegion<1>:$body);
+  let hasCustomAssemblyFormat = 1;
+  let hasVerifier = 1;
+  let skipDefaultBuilders = 1;
+  let builders = [OpBuilder<(ins "::mlir::Value":$m, "::mlir::Value":$n,
+                                 "ScheduleAttr":$schedule)>];
+}
+
+def SM120_TileYieldOp : SM120_TileOp<"yield", [
+    Pure, Terminator, HasParent<"::mlir::sm120::TileLoopOp">]> {
+  let summary = "Terminator of sm120.tile.loop";
+  let assemblyFormat = "attr-dict";
+}
+
+def SM120_TileLoadOp : SM120_TileOp<"load", [
+    MemoryEffects<[MemRead]>]> {
+  let summary = "TMA load of one tile of a 2-D tensor into shared memory";
+  let description = [{
+    Loads the `rows x cols` box of `source` whose first element is at
+    (`row`, `col`) into a shared-memory tile. Elements outside `source` read
+    as zero (TMA out-of-bounds fill), so partial tiles need no masking.
+
+    ```mlir
+    %t = sm120.tile.load %a[%m0, %k0] : memref<?x7168xf8E4M3FN> -> !sm120.smem<128x64xf8E4M3FN>
+    ```
+  }];
+  let arguments = (ins AnyMemRef:$source, Index:$row, Index:$col);
+  let results = (outs SM120_SmemTileType:$result);
+  let assemblyFormat = [{
+    $source `[` $row `,` $col `]` attr-dict `:` type($source) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def SM120_AccZeroOp : SM120_TileOp<"zero", [Pure]> {
+  let summary = "A zero accumulator tile";
+  let results = (outs SM120_AccTileType:$result);
+  let assemblyFormat = "attr-dict `:` type($result)";
+}
+
+def SM120_TileMmaOp : SM120_TileOp<"mma", [
+    Pure, AttrSizedOperandSegments, AllTypesMatch<["acc", "result"]>]> {
+  let summary = "acc += A-tile x B-tile^T with block scales";
+  let description = [{
+    Multiplies the shared-memory tiles `a` (BM x BK, or BK x BM with
+    `a_major = mn`) and `b` (BN x BK, or BK x BN) and adds the product to
+    `acc`. With scales, `sfa` / `sfb` are the scale tiles loaded for the
+    same K block and `sfa_recipe` / `sfb_recipe` say how they apply;
+    `k_offset` is the K element where this block starts, which selects the
+    scale granule (and, for packed UE8M0, the byte) within the scale tile.
+  }];
+  let arguments = (ins
+    SM120_AccTileType:$acc, SM120_SmemTileType:$a, SM120_SmemTileType:$b,
+    Optional<SM120_SmemTileType>:$sfa, Optional<SM120_SmemTileType>:$sfb,
+    Index:$k_offset,
+    DefaultValuedAttr<SM120_MajorAttr, "::mlir::sm120::Major::K">:$a_major,
+    DefaultValuedAttr<SM120_MajorAttr, "::mlir::sm120::Major::K">:$b_major,
+    OptionalAttr<SM120_BlockScaleAttr>:$sfa_recipe,
+    OptionalAttr<SM120_BlockScaleAttr>:$sfb_recipe);
+  let results = (outs SM120_AccTileType:$result);
+  let assemblyFormat = [{
+    $acc `,` $a `,` $b (`scales` `(` $sfa^ `,` $sfb `)`)? `k_offset` $k_offset
+    attr-dict `:` type($a) `,` type($b) (`,` type($sfa)^ `,` type($sfb))?
+    `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def SM120_EpilogueOp : SM120_TileOp<"store", [
+    MemoryEffects<[MemRead, MemWrite]>]> {
+  let summary = "Write an accumulator tile (+ C) to the output";
+  let description = [{
+    Converts the accumulator tile to `d`'s element type and writes it at
+    (`row`, `col`), adding the matching tile of `c` first when given. Rows
+    and columns outside `d` are not written.
+  }];
+  let arguments = (ins SM120_AccTileType:$acc, Optional<AnyMemRef>:$c,
+                       AnyMemRef:$d, Index:$row, Index:$col);
+  let assemblyFormat = [{
+    $acc (`add` $c^ `:` type($c))? `into` $d `[` $row `,` $col `]` attr-dict
+    `:` type($acc) `,` type($d)
+  }];
+  let hasVerifier = 1;
+}
+
+#endif // SM120_TILE_OPS_TD

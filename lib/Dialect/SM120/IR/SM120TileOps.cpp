@@ -1,0 +1,215 @@
+//===- SM120TileOps.cpp - the tile program's types and ops ------*- C++ -*-===//
+
+#include "sm120/Dialect/SM120/IR/SM120.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/DialectImplementation.h"
+#include "mlir/IR/OpImplementation.h"
+
+using namespace mlir;
+using namespace mlir::sm120;
+
+//===----------------------------------------------------------------------===//
+// SmemTileType
+//===----------------------------------------------------------------------===//
+
+// Syntax: `<` rows `x` cols `x` type (`,` `swizzle` `=` int)? `>`
+Type SmemTileType::parse(AsmParser &parser) {
+  SmallVector<int64_t> dims;
+  Type elementType;
+  unsigned swizzle = 0;
+  if (parser.parseLess() ||
+      parser.parseDimensionList(dims, /*allowDynamic=*/false) ||
+      parser.parseType(elementType))
+    return {};
+  if (dims.size() != 2) {
+    parser.emitError(parser.getCurrentLocation())
+        << "smem tile must have 2 dimensions; got " << dims.size();
+    return {};
+  }
+  if (succeeded(parser.parseOptionalComma()) &&
+      (parser.parseKeyword("swizzle") || parser.parseEqual() ||
+       parser.parseInteger(swizzle)))
+    return {};
+  if (parser.parseGreater())
+    return {};
+  return parser.getChecked<SmemTileType>(parser.getContext(), dims[0], dims[1],
+                                         elementType, swizzle);
+}
+
+void SmemTileType::print(AsmPrinter &printer) const {
+  printer << '<' << getRows() << 'x' << getCols() << 'x' << getElementType();
+  if (getSwizzle())
+    printer << ", swizzle = " << getSwizzle();
+  printer << '>';
+}
+
+int64_t SmemTileType::getRowBytes() const {
+  return getCols() * getElementType().getIntOrFloatBitWidth() / 8;
+}
+
+LogicalResult SmemTileType::verify(function_ref<InFlightDiagnostic()> emitError,
+                                   int64_t rows, int64_t cols, Type elementType,
+                                   unsigned swizzle) {
+  if (rows < 1 || cols < 1 || rows > 256)
+    return emitError() << "smem tile is " << rows << "x" << cols
+                       << "; rows must be in [1, 256] and cols positive";
+  if (!elementType.isIntOrFloat())
+    return emitError() << "smem tile elements must be integers or floats; got "
+                       << elementType;
+  if (!llvm::is_contained({0u, 32u, 64u, 128u}, swizzle))
+    return emitError() << "smem tile swizzle is " << swizzle
+                       << "; expected 0, 32, 64 or 128";
+  int64_t rowBits = cols * elementType.getIntOrFloatBitWidth();
+  if (rowBits % 128 != 0)
+    return emitError() << "smem tile rows are " << rowBits
+                       << " bits; TMA needs a multiple of 16 bytes";
+  if (swizzle && rowBits / 8 != swizzle)
+    return emitError() << "smem tile rows are " << rowBits / 8
+                       << " bytes; swizzle " << swizzle
+                       << " needs rows of exactly that many bytes";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// AccTileType
+//===----------------------------------------------------------------------===//
+
+// Syntax: `<` rows `x` cols `>`
+Type AccTileType::parse(AsmParser &parser) {
+  SmallVector<int64_t> dims;
+  if (parser.parseLess() ||
+      parser.parseDimensionList(dims, /*allowDynamic=*/false,
+                                /*withTrailingX=*/false) ||
+      parser.parseGreater())
+    return {};
+  if (dims.size() != 2) {
+    parser.emitError(parser.getCurrentLocation())
+        << "accumulator tile must have 2 dimensions; got " << dims.size();
+    return {};
+  }
+  return AccTileType::get(parser.getContext(), dims[0], dims[1]);
+}
+
+void AccTileType::print(AsmPrinter &printer) const {
+  printer << '<' << getRows() << 'x' << getCols() << '>';
+}
+
+//===----------------------------------------------------------------------===//
+// TileLoopOp
+//===----------------------------------------------------------------------===//
+
+void TileLoopOp::build(OpBuilder &builder, OperationState &state, Value m,
+                       Value n, ScheduleAttr schedule) {
+  state.addOperands({m, n});
+  state.getOrAddProperties<Properties>().schedule = schedule;
+  Region *body = state.addRegion();
+  Block *block = new Block();
+  Type index = builder.getIndexType();
+  block->addArguments({index, index}, {state.location, state.location});
+  body->push_back(block);
+  OpBuilder::InsertionGuard guard(builder);
+  builder.setInsertionPointToEnd(block);
+  TileYieldOp::create(builder, state.location);
+}
+
+// Syntax: `(` %m0 `,` %n0 `)` `in` `(` %m `,` %n `)` `schedule` <...> region
+ParseResult TileLoopOp::parse(OpAsmParser &parser, OperationState &result) {
+  SmallVector<OpAsmParser::Argument, 2> args;
+  OpAsmParser::UnresolvedOperand m, n;
+  ScheduleAttr schedule;
+  Type index = parser.getBuilder().getIndexType();
+  if (parser.parseArgumentList(args, OpAsmParser::Delimiter::Paren) ||
+      parser.parseKeyword("in") || parser.parseLParen() ||
+      parser.parseOperand(m) || parser.parseComma() || parser.parseOperand(n) ||
+      parser.parseRParen() || parser.parseKeyword("schedule") ||
+      parser.parseCustomAttributeWithFallback(schedule, Type{}) ||
+      parser.resolveOperand(m, index, result.operands) ||
+      parser.resolveOperand(n, index, result.operands))
+    return failure();
+  if (args.size() != 2)
+    return parser.emitError(parser.getCurrentLocation())
+           << "sm120.tile.loop takes two tile coordinates (row, column)";
+  for (OpAsmParser::Argument &arg : args)
+    arg.type = index;
+  result.getOrAddProperties<Properties>().schedule = schedule;
+  Region *body = result.addRegion();
+  if (parser.parseRegion(*body, args) ||
+      parser.parseOptionalAttrDict(result.attributes))
+    return failure();
+  TileLoopOp::ensureTerminator(*body, parser.getBuilder(), result.location);
+  return success();
+}
+
+void TileLoopOp::print(OpAsmPrinter &p) {
+  Block &block = getBody().front();
+  p << " (" << block.getArgument(0) << ", " << block.getArgument(1) << ") in ("
+    << getM() << ", " << getN() << ") schedule ";
+  p.printStrippedAttrOrType(getSchedule());
+  p << ' ';
+  p.printRegion(getBody(), /*printEntryBlockArgs=*/false,
+                /*printBlockTerminators=*/false);
+  p.printOptionalAttrDict((*this)->getAttrs(), {"schedule"});
+}
+
+LogicalResult TileLoopOp::verify() {
+  Block &block = getBody().front();
+  if (block.getNumArguments() != 2 ||
+      !llvm::all_of(block.getArgumentTypes(),
+                    [](Type t) { return t.isIndex(); }))
+    return emitOpError("body must take two index arguments (the tile's first "
+                       "row and column)");
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// TileLoadOp, TileMmaOp, EpilogueOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult TileLoadOp::verify() {
+  MemRefType src = getSource().getType();
+  SmemTileType tile = getResult().getType();
+  if (src.getRank() != 2)
+    return emitOpError() << "loads from a rank-2 tensor; got rank "
+                         << src.getRank();
+  if (src.getElementType() != tile.getElementType())
+    return emitOpError() << "loads " << src.getElementType()
+                         << " elements into a tile of "
+                         << tile.getElementType();
+  return success();
+}
+
+LogicalResult TileMmaOp::verify() {
+  AccTileType acc = getAcc().getType();
+  SmemTileType a = getA().getType(), b = getB().getType();
+  bool aK = getAMajor() == Major::K, bK = getBMajor() == Major::K;
+  int64_t bm = aK ? a.getRows() : a.getCols();
+  int64_t ka = aK ? a.getCols() : a.getRows();
+  int64_t bn = bK ? b.getRows() : b.getCols();
+  int64_t kb = bK ? b.getCols() : b.getRows();
+  if (ka != kb)
+    return emitOpError() << "a has a K block of " << ka << " and b of " << kb;
+  if (bm != acc.getRows() || bn != acc.getCols())
+    return emitOpError() << "multiplies a " << bm << "x" << ka << " by a " << ka
+                         << "x" << bn << " tile into a " << acc.getRows() << "x"
+                         << acc.getCols() << " accumulator";
+  bool scaled = getSfa() != nullptr;
+  if (scaled != (getSfaRecipe().has_value() && getSfbRecipe().has_value()))
+    return emitOpError("scale tiles and both recipes go together");
+  return success();
+}
+
+LogicalResult EpilogueOp::verify() {
+  MemRefType d = getD().getType();
+  if (d.getRank() != 2)
+    return emitOpError() << "stores into a rank-2 output; got rank "
+                         << d.getRank();
+  if (!d.getElementType().isF32() && !d.getElementType().isBF16())
+    return emitOpError() << "stores f32 or bf16; got " << d.getElementType();
+  if (Value c = getC()) {
+    auto ct = cast<MemRefType>(c.getType());
+    if (ct.getRank() != 2 || !ct.getElementType().isF32())
+      return emitOpError() << "adds a rank-2 f32 c; got " << ct;
+  }
+  return success();
+}

@@ -1,0 +1,119 @@
+// RUN: sm120-opt %s -split-input-file -verify-diagnostics
+
+// expected-error @+1 {{smem tile must have 2 dimensions; got 3}}
+func.func @f(%t: !sm120.smem<2x128x64xf8E4M3FN>) { return }
+
+// -----
+
+// expected-error @+1 {{smem tile is 512x64; rows must be in [1, 256] and cols positive}}
+func.func @f(%t: !sm120.smem<512x64xf8E4M3FN>) { return }
+
+// -----
+
+// expected-error @+1 {{smem tile elements must be integers or floats; got 'index'}}
+func.func @f(%t: !sm120.smem<128x64xindex>) { return }
+
+// -----
+
+// expected-error @+1 {{smem tile swizzle is 16; expected 0, 32, 64 or 128}}
+func.func @f(%t: !sm120.smem<128x64xf8E4M3FN, swizzle = 16>) { return }
+
+// -----
+
+// expected-error @+1 {{smem tile rows are 96 bits; TMA needs a multiple of 16 bytes}}
+func.func @f(%t: !sm120.smem<128x12xf8E4M3FN>) { return }
+
+// -----
+
+// expected-error @+1 {{smem tile rows are 64 bytes; swizzle 128 needs rows of exactly that many bytes}}
+func.func @f(%t: !sm120.smem<128x64xf8E4M3FN, swizzle = 128>) { return }
+
+// -----
+
+// expected-error @+1 {{accumulator tile must have 2 dimensions; got 1}}
+func.func @f(%t: !sm120.acc<128>) { return }
+
+// -----
+
+func.func @f(%a: memref<4x128x64xf8E4M3FN>, %i: index) {
+  // expected-error @+1 {{loads from a rank-2 tensor; got rank 3}}
+  %t = sm120.tile.load %a[%i, %i] : memref<4x128x64xf8E4M3FN> -> !sm120.smem<128x64xf8E4M3FN>
+  return
+}
+
+// -----
+
+func.func @f(%a: memref<128x64xbf16>, %i: index) {
+  // expected-error @+1 {{loads 'bf16' elements into a tile of 'f8E4M3FN'}}
+  %t = sm120.tile.load %a[%i, %i] : memref<128x64xbf16> -> !sm120.smem<128x64xf8E4M3FN>
+  return
+}
+
+// -----
+
+func.func @f(%acc: !sm120.acc<128x128>, %a: !sm120.smem<128x64xbf16>, %b: !sm120.smem<128x32xbf16>, %k: index) {
+  // expected-error @+1 {{a has a K block of 64 and b of 32}}
+  %r = sm120.tile.mma %acc, %a, %b k_offset %k : !sm120.smem<128x64xbf16>, !sm120.smem<128x32xbf16> -> !sm120.acc<128x128>
+  return
+}
+
+// -----
+
+func.func @f(%acc: !sm120.acc<128x64>, %a: !sm120.smem<128x64xbf16>, %b: !sm120.smem<128x64xbf16>, %k: index) {
+  // expected-error @+1 {{multiplies a 128x64 by a 64x128 tile into a 128x64 accumulator}}
+  %r = sm120.tile.mma %acc, %a, %b k_offset %k : !sm120.smem<128x64xbf16>, !sm120.smem<128x64xbf16> -> !sm120.acc<128x64>
+  return
+}
+
+// -----
+
+func.func @f(%acc: !sm120.acc<128x128>, %a: !sm120.smem<128x64xf8E4M3FN>, %b: !sm120.smem<128x64xf8E4M3FN>,
+             %s: !sm120.smem<1x128xi32>, %k: index) {
+  // expected-error @+1 {{scale tiles and both recipes go together}}
+  %r = sm120.tile.mma %acc, %a, %b scales(%s, %s) k_offset %k : !sm120.smem<128x64xf8E4M3FN>, !sm120.smem<128x64xf8E4M3FN>, !sm120.smem<1x128xi32>, !sm120.smem<1x128xi32> -> !sm120.acc<128x128>
+  return
+}
+
+// -----
+
+func.func @f(%acc: !sm120.acc<128x128>, %d: memref<4x128x128xf32>, %i: index) {
+  // expected-error @+1 {{stores into a rank-2 output; got rank 3}}
+  sm120.tile.store %acc into %d[%i, %i] : !sm120.acc<128x128>, memref<4x128x128xf32>
+  return
+}
+
+// -----
+
+func.func @f(%acc: !sm120.acc<128x128>, %d: memref<128x128xf16>, %i: index) {
+  // expected-error @+1 {{stores f32 or bf16; got 'f16'}}
+  sm120.tile.store %acc into %d[%i, %i] : !sm120.acc<128x128>, memref<128x128xf16>
+  return
+}
+
+// -----
+
+func.func @f(%acc: !sm120.acc<128x128>, %c: memref<128x128xbf16>, %d: memref<128x128xf32>, %i: index) {
+  // expected-error @+1 {{adds a rank-2 f32 c; got 'memref<128x128xbf16>'}}
+  sm120.tile.store %acc add %c : memref<128x128xbf16> into %d[%i, %i] : !sm120.acc<128x128>, memref<128x128xf32>
+  return
+}
+
+// -----
+
+func.func @f(%m: index) {
+  // expected-error @+1 {{body must take two index arguments (the tile's first row and column)}}
+  "sm120.tile.loop"(%m, %m) <{schedule = #sm120.schedule<block = [128, 64, 64], stages = 2, warp_layout = [4, 2], epilogue = direct>}> ({
+  ^bb0(%x: index):
+    "sm120.tile.yield"() : () -> ()
+  }) : (index, index) -> ()
+  return
+}
+
+// -----
+
+func.func @f(%m: index) {
+  // expected-error @+1 {{sm120.tile.loop takes two tile coordinates (row, column)}}
+  sm120.tile.loop (%m0) in (%m, %m) schedule <block = [128, 64, 64], stages = 2, warp_layout = [4, 2], epilogue = direct> {
+  }
+  return
+}

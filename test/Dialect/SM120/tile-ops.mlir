@@ -1,0 +1,34 @@
+// Round trip of the tile-program types and ops.
+// RUN: sm120-opt %s | sm120-opt | FileCheck %s
+// RUN: sm120-opt %s --mlir-print-op-generic | sm120-opt | FileCheck %s
+
+// CHECK-LABEL: func.func @tile_program
+// CHECK: sm120.tile.loop (%[[M0:.*]], %[[N0:.*]]) in (%{{.*}}, %{{.*}}) schedule <block = [128, 64, 64], stages = 4
+// CHECK: %[[Z:.*]] = sm120.tile.zero : <128x64>
+// CHECK: %[[TA:.*]] = sm120.tile.load %{{.*}}[%[[M0]], %{{.*}}] : memref<?x256xf8E4M3FN> -> <128x64xf8E4M3FN, swizzle = 64>
+// CHECK: %[[TB:.*]] = sm120.tile.load %{{.*}} -> <64x64xf8E4M3FN, swizzle = 64>
+// CHECK: %[[TS:.*]] = sm120.tile.load %{{.*}} -> <1x128xi32>
+// CHECK: %[[TT:.*]] = sm120.tile.load %{{.*}} -> <1x64xi32>
+// CHECK: %[[R:.*]] = sm120.tile.mma %[[Z]], %[[TA]], %[[TB]] scales(%[[TS]], %[[TT]]) k_offset %{{.*}} {sfa_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 128, packed>, sfb_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 128, packed>}
+// CHECK: sm120.tile.store %[[R]] add %{{.*}} : memref<?x64xf32> into %{{.*}}[%[[M0]], %[[N0]]] : <128x64>, memref<?x64xbf16>
+func.func @tile_program(%a: memref<?x256xf8E4M3FN>, %b: memref<64x256xf8E4M3FN>,
+                        %sa: memref<1x?xi32>, %sb: memref<1x64xi32>,
+                        %c: memref<?x64xf32>, %d: memref<?x64xbf16>, %m: index) {
+  %c0 = arith.constant 0 : index
+  %n = arith.constant 64 : index
+  sm120.tile.loop (%m0, %n0) in (%m, %n)
+      schedule <block = [128, 64, 64], stages = 4, warp_layout = [4, 2], raster_group = 8, epilogue = direct> {
+    %z = sm120.tile.zero : !sm120.acc<128x64>
+    %ta = sm120.tile.load %a[%m0, %c0] : memref<?x256xf8E4M3FN> -> !sm120.smem<128x64xf8E4M3FN, swizzle = 64>
+    %tb = sm120.tile.load %b[%n0, %c0] : memref<64x256xf8E4M3FN> -> !sm120.smem<64x64xf8E4M3FN, swizzle = 64>
+    %ts = sm120.tile.load %sa[%c0, %m0] : memref<1x?xi32> -> !sm120.smem<1x128xi32>
+    %tt = sm120.tile.load %sb[%c0, %n0] : memref<1x64xi32> -> !sm120.smem<1x64xi32>
+    %r = sm120.tile.mma %z, %ta, %tb scales(%ts, %tt) k_offset %c0
+        {sfa_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 128, packed>,
+         sfb_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 128, packed>}
+        : !sm120.smem<128x64xf8E4M3FN, swizzle = 64>, !sm120.smem<64x64xf8E4M3FN, swizzle = 64>,
+          !sm120.smem<1x128xi32>, !sm120.smem<1x64xi32> -> !sm120.acc<128x64>
+    sm120.tile.store %r add %c : memref<?x64xf32> into %d[%m0, %n0] : !sm120.acc<128x64>, memref<?x64xbf16>
+  }
+  return
+}
