@@ -67,6 +67,19 @@ def LowerToTiles : Pass<"sm120-lower-to-tiles", "mlir::ModuleOp"> {
                            "mlir::scf::SCFDialect"];
 }
 
+def AssignSwizzle : Pass<"sm120-assign-swizzle", "mlir::ModuleOp"> {
+  let summary = "Choose the shared-memory swizzle of every MMA operand tile";
+  let description = [{
+    Gives each shared-memory tile that feeds the A or B operand of an
+    `sm120.tile.mma` the XOR swizzle whose span equals its row size (32, 64
+    or 128 bytes; lib/Schedule/Swizzle.h), by rewriting the tile's type:
+    the TMA descriptor and the ldmatrix addresses are both derived from
+    that type, so they cannot disagree, and every ldmatrix phase reads 32
+    distinct banks. Tiles that only hold scales keep no swizzle. An operand
+    tile whose rows are not a swizzle span is an error.
+  }];
+}
+
 def Serialize : Pass<"sm120-serialize", "mlir::ModuleOp"> {
   let summary = "Compile the kernel module to PTX and a cubin, and write a bundle";
   let description = [{
