@@ -65,7 +65,8 @@ TEST(MmaLayout, Fp8AFragmentMatchesTheIsa) {
 TEST(MmaLayout, LdmatrixX4FeedsTheAFragment) {
   for (MmaForm form : kForms) {
     for (unsigned reg = 0; reg < 4; ++reg) {
-      // Lane L reads row L / 4 of matrix `reg`, addressed by lane 8 reg + L / 4.
+      // Lane L reads row L / 4 of matrix `reg`, addressed by lane 8 reg + L
+      // / 4.
       for (unsigned lane = 0; lane < 32; ++lane) {
         TileCoord rowStart = ldmatrixARow(8 * reg + (lane / 4));
         TileCoord e = mmaAElement(form, lane, reg, 0);
