@@ -7,7 +7,12 @@ import subprocess
 import sys
 
 opt = sys.argv[1]
-specs = sorted(pathlib.Path(sys.argv[2]).glob("*.mlir"))
+# Kernel specs (directories) and single files: the examples, plus inputs
+# that exercise the ABI attributes and the tile-program types.
+specs = []
+for arg in sys.argv[2:]:
+    path = pathlib.Path(arg)
+    specs += sorted(path.glob("*.mlir")) if path.is_dir() else [path]
 rng = random.Random(120)  # fixed seed: the same inputs every run
 
 # Token swaps that keep the text parseable but break types and attributes.
@@ -20,13 +25,16 @@ swaps = [
     ("x128", "x?"), ("7168", "7169"), ("2048", "-1"), ("strided<[", "strided<[0, "),
     ("sfa_recipe", "sfb_recipe"), ("{clean_logits}", "{clean_logits = 1}"),
     ("<mn>", "<nm>"), (": i64", ": i1"), ("%", "%%"),
+    ("x64xf8E4M3FN", "x0xf8E4M3FN"), ("swizzle = 64", "swizzle = 65"),
+    ("box = [128, 128]", "box = [128]"), ("block = [128, 1, 1]", "block = [0]"),
+    ("tensor = 0", "tensor = 99"), ("!sm120.acc<128x64>", "!sm120.acc<128>"),
 ]
 
 
 def inputs():
     for spec in specs:
         text = spec.read_text()
-        for cut in range(0, len(text), 23):
+        for cut in range(0, len(text), 37):
             yield f"{spec.name} truncated at {cut}", text[:cut]
         for old, new in swaps:
             if old in text:
@@ -41,7 +49,9 @@ runs = crashes = 0
 for name, text in inputs():
     runs += 1
     try:
-        proc = subprocess.run([opt, "-", "--sm120-summarize", "-o", "/dev/null"],
+        # The compile passes so far run too (they do nothing to non-GEMMs).
+        proc = subprocess.run([opt, "-", "--sm120-select-schedule", "--sm120-lower-to-tiles",
+                               "--sm120-assign-swizzle", "--sm120-summarize", "-o", "/dev/null"],
                               input=text, capture_output=True, text=True, timeout=20)
     except subprocess.TimeoutExpired:
         print(f"HANG: {name}")
