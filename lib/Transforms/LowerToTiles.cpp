@@ -8,6 +8,8 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Builders.h"
 
+#include <numeric>
+
 namespace mlir::sm120 {
 #define GEN_PASS_DEF_LOWERTOTILES
 #include "sm120/Transforms/Passes.h.inc"
@@ -38,18 +40,39 @@ Value loadOperand(OpBuilder &b, Location loc, Value operand, Major major,
                             kMajor ? k0 : mn0);
 }
 
-/// Loads the packed UE8M0 scale words of `mnRows` rows for the K block at
-/// `k0`: one i32 per row holds four K granules.
-Value loadPackedScales(OpBuilder &b, Location loc, Value scales,
-                       BlockScaleAttr recipe, Value mn0, Value k0,
-                       int64_t mnRows, int64_t bk) {
-  int64_t wordSpan = 4 * recipe.getK(); // K elements one word covers
-  int64_t words = (bk + wordSpan - 1) / wordSpan;
-  auto tile = SmemTileType::get(b.getContext(), words, mnRows, b.getI32Type(),
-                                /*swizzle=*/0);
-  Value span = arith::ConstantIndexOp::create(b, loc, wordSpan);
-  Value word = arith::DivUIOp::create(b, loc, k0, span);
-  return TileLoadOp::create(b, loc, tile, scales, word, mn0);
+/// Loads the scale tile for `mnRows` rows from `mn0` and the K block at
+/// `k0`, starting at their granules (see sm120.tile.mma).
+Value loadScales(OpBuilder &b, Location loc, Value scales,
+                 BlockScaleAttr recipe, Value mn0, Value k0, int64_t mnRows,
+                 int64_t bk) {
+  MLIRContext *ctx = b.getContext();
+  auto index = [&](int64_t v) {
+    return arith::ConstantIndexOp::create(b, loc, v);
+  };
+  if (recipe.getPacked()) {
+    // [words, rows]: one i32 per row holds four K granules.
+    int64_t wordSpan = 4 * recipe.getK();
+    int64_t words = (bk + wordSpan - 1) / wordSpan;
+    auto tile = SmemTileType::get(ctx, words, mnRows, b.getI32Type(), 0);
+    Value word = arith::DivUIOp::create(b, loc, k0, index(wordSpan));
+    return TileLoadOp::create(b, loc, tile, scales, word, mn0);
+  }
+  // [rows / mn, K / k], K contiguous. A tile that is not a whole number of
+  // granules straddles one more row granule; TMA rows are padded to 16
+  // bytes (the extra columns are the next blocks' scales, or zero fill).
+  Type elem = cast<MemRefType>(scales.getType()).getElementType();
+  int64_t mn = recipe.getMn(), gk = recipe.getK();
+  // Tiles start at multiples of mnRows, so they begin at most
+  // mn - gcd(mnRows, mn) rows into a granule.
+  int64_t misalign = mnRows % mn ? mn - std::gcd(mnRows, mn) : 0;
+  int64_t rows = (mnRows + misalign + mn - 1) / mn;
+  int64_t perRow16 = 16 / (elem.getIntOrFloatBitWidth() / 8);
+  int64_t granules = (bk + gk - 1) / gk;
+  int64_t cols = (granules + perRow16 - 1) / perRow16 * perRow16;
+  auto tile = SmemTileType::get(ctx, rows, cols, elem, 0);
+  Value row = arith::DivUIOp::create(b, loc, mn0, index(mn));
+  Value col = arith::DivUIOp::create(b, loc, k0, index(gk));
+  return TileLoadOp::create(b, loc, tile, scales, row, col);
 }
 
 LogicalResult lowerGemm(GemmOp op) {
@@ -58,16 +81,6 @@ LogicalResult lowerGemm(GemmOp op) {
     return op.emitOpError("has no schedule; run sm120-select-schedule first");
   if (op.getHeadSplits())
     return op.emitOpError("with head_splits is not lowered to tiles yet");
-  for (auto [name, recipe] :
-       {std::pair<StringRef, std::optional<BlockScaleAttr>>{"sfa",
-                                                            op.getSfaRecipe()},
-        {"sfb", op.getSfbRecipe()}})
-    if (recipe && !recipe->getPacked())
-      return op.emitOpError()
-             << "scale recipe " << *recipe << " of " << name
-             << " is not lowered to tiles yet; use packed ue8m0 scales "
-                "(#sm120.block_scale<ue8m0, mn = 1, k = ..., packed>)";
-
   OpBuilder b(op);
   Location loc = op.getLoc();
   int64_t bm = s.getBlockM(), bn = s.getBlockN(), bk = s.getBlockK();
@@ -95,13 +108,11 @@ LogicalResult lowerGemm(GemmOp op) {
     Value bt = loadOperand(b, loc, op.getB(), op.getBMajor(), n0, k0, bn, bk);
     Value sfa, sfb;
     if (op.getSfa()) {
-      sfa = loadPackedScales(b, loc, op.getSfa(), *op.getSfaRecipe(), m0, k0,
-                             bm, bk);
-      sfb = loadPackedScales(b, loc, op.getSfb(), *op.getSfbRecipe(), n0, k0,
-                             bn, bk);
+      sfa = loadScales(b, loc, op.getSfa(), *op.getSfaRecipe(), m0, k0, bm, bk);
+      sfb = loadScales(b, loc, op.getSfb(), *op.getSfbRecipe(), n0, k0, bn, bk);
     }
-    auto mma = TileMmaOp::create(b, loc, accType, acc, a, bt, sfa, sfb, k0,
-                                 op.getAMajorAttr(), op.getBMajorAttr(),
+    auto mma = TileMmaOp::create(b, loc, accType, acc, a, bt, sfa, sfb, m0, n0,
+                                 k0, op.getAMajorAttr(), op.getBMajorAttr(),
                                  op.getSfaRecipeAttr(), op.getSfbRecipeAttr());
     scf::YieldOp::create(b, loc, mma.getResult());
   }

@@ -4,7 +4,7 @@ func.func @rows_16_bytes(%a: memref<128x256xf8E4M3FN>, %k: index) {
   %z = sm120.tile.zero : !sm120.acc<128x128>
   // expected-error @+1 {{'sm120.tile.load' op feeds an MMA with 16-byte rows; a swizzled operand tile needs 32, 64 or 128}}
   %ta = sm120.tile.load %a[%k, %k] : memref<128x256xf8E4M3FN> -> !sm120.smem<128x16xf8E4M3FN>
-  %r = sm120.tile.mma %z, %ta, %ta k_offset %k : !sm120.smem<128x16xf8E4M3FN>, !sm120.smem<128x16xf8E4M3FN> -> !sm120.acc<128x128>
+  %r = sm120.tile.mma %z, %ta, %ta at [%k, %k] k_offset %k : !sm120.smem<128x16xf8E4M3FN>, !sm120.smem<128x16xf8E4M3FN> -> !sm120.acc<128x128>
   return
 }
 
@@ -14,7 +14,7 @@ func.func @rows_16_bytes(%a: memref<128x256xf8E4M3FN>, %k: index) {
 // expected-error @+1 {{feeds an MMA with 48-byte rows; a swizzled operand tile needs 32, 64 or 128}}
 func.func @operand_argument(%t: !sm120.smem<128x48xf8E4M3FN>, %k: index) {
   %z = sm120.tile.zero : !sm120.acc<128x128>
-  %r = sm120.tile.mma %z, %t, %t k_offset %k : !sm120.smem<128x48xf8E4M3FN>, !sm120.smem<128x48xf8E4M3FN> -> !sm120.acc<128x128>
+  %r = sm120.tile.mma %z, %t, %t at [%k, %k] k_offset %k : !sm120.smem<128x48xf8E4M3FN>, !sm120.smem<128x48xf8E4M3FN> -> !sm120.acc<128x128>
   return
 }
 
@@ -23,7 +23,7 @@ func.func @operand_argument(%t: !sm120.smem<128x48xf8E4M3FN>, %k: index) {
 // expected-error @+1 {{an unswizzled MMA operand tile must come from sm120.tile.load to be given a swizzle}}
 func.func @unswizzled_argument(%t: !sm120.smem<128x64xf8E4M3FN>, %k: index) {
   %z = sm120.tile.zero : !sm120.acc<128x128>
-  %r = sm120.tile.mma %z, %t, %t k_offset %k : !sm120.smem<128x64xf8E4M3FN>, !sm120.smem<128x64xf8E4M3FN> -> !sm120.acc<128x128>
+  %r = sm120.tile.mma %z, %t, %t at [%k, %k] k_offset %k : !sm120.smem<128x64xf8E4M3FN>, !sm120.smem<128x64xf8E4M3FN> -> !sm120.acc<128x128>
   return
 }
 
@@ -32,6 +32,6 @@ func.func @unswizzled_argument(%t: !sm120.smem<128x64xf8E4M3FN>, %k: index) {
 // Already swizzled arguments are fine.
 func.func @swizzled_argument(%t: !sm120.smem<128x64xf8E4M3FN, swizzle = 64>, %k: index) {
   %z = sm120.tile.zero : !sm120.acc<128x128>
-  %r = sm120.tile.mma %z, %t, %t k_offset %k : !sm120.smem<128x64xf8E4M3FN, swizzle = 64>, !sm120.smem<128x64xf8E4M3FN, swizzle = 64> -> !sm120.acc<128x128>
+  %r = sm120.tile.mma %z, %t, %t at [%k, %k] k_offset %k : !sm120.smem<128x64xf8E4M3FN, swizzle = 64>, !sm120.smem<128x64xf8E4M3FN, swizzle = 64> -> !sm120.acc<128x128>
   return
 }

@@ -14,14 +14,14 @@ func.func @modes(%a: memref<128x256xf8E4M3FN>, %s: memref<1x128xi32>,
   %z = sm120.tile.zero : !sm120.acc<128x128>
   %ta = sm120.tile.load %a[%k, %k] : memref<128x256xf8E4M3FN> -> !sm120.smem<128x64xf8E4M3FN>
   %ts = sm120.tile.load %s[%k, %k] : memref<1x128xi32> -> !sm120.smem<1x128xi32>
-  %r = sm120.tile.mma %z, %ta, %ta scales(%ts, %ts) k_offset %k
+  %r = sm120.tile.mma %z, %ta, %ta scales(%ts, %ts) at [%k, %k] k_offset %k
       {sfa_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 128, packed>,
        sfb_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 128, packed>}
       : !sm120.smem<128x64xf8E4M3FN>, !sm120.smem<128x64xf8E4M3FN>, !sm120.smem<1x128xi32>, !sm120.smem<1x128xi32> -> !sm120.acc<128x128>
   %th = sm120.tile.load %h[%k, %k] : memref<128x256xbf16> -> !sm120.smem<128x64xbf16>
-  %r2 = sm120.tile.mma %r, %th, %th k_offset %k : !sm120.smem<128x64xbf16>, !sm120.smem<128x64xbf16> -> !sm120.acc<128x128>
+  %r2 = sm120.tile.mma %r, %th, %th at [%k, %k] k_offset %k : !sm120.smem<128x64xbf16>, !sm120.smem<128x64xbf16> -> !sm120.acc<128x128>
   %tq = sm120.tile.load %q[%k, %k] : memref<128x256xf4E2M1FN> -> !sm120.smem<128x64xf4E2M1FN>
-  %r3 = sm120.tile.mma %r2, %tq, %tq scales(%ts, %ts) k_offset %k
+  %r3 = sm120.tile.mma %r2, %tq, %tq scales(%ts, %ts) at [%k, %k] k_offset %k
       {sfa_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 32, packed>,
        sfb_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 32, packed>}
       : !sm120.smem<128x64xf4E2M1FN>, !sm120.smem<128x64xf4E2M1FN>, !sm120.smem<1x128xi32>, !sm120.smem<1x128xi32> -> !sm120.acc<128x128>

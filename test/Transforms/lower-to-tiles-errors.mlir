@@ -8,19 +8,6 @@ func.func @no_schedule(%a: memref<128x64xbf16>, %b: memref<128x64xbf16>, %d: mem
 
 // -----
 
-func.func @unpacked_scales(%a: memref<128x256xf8E4M3FN>, %b: memref<128x256xf8E4M3FN>,
-                           %sa: memref<128x2xf32>, %sb: memref<1x2xf32>, %d: memref<128x128xbf16>) {
-  // expected-error @+1 {{scale recipe #sm120.block_scale<f32, mn = 1, k = 128> of sfa is not lowered to tiles yet; use packed ue8m0 scales}}
-  sm120.gemm a(%a : memref<128x256xf8E4M3FN>) b(%b : memref<128x256xf8E4M3FN>)
-      scales(%sa, %sb : memref<128x2xf32>, memref<1x2xf32>) d(%d : memref<128x128xbf16>)
-      schedule <block = [128, 128, 128], stages = 2, warp_layout = [4, 2], raster_group = 8, epilogue = direct>
-      {sfa_recipe = #sm120.block_scale<f32, mn = 1, k = 128>,
-       sfb_recipe = #sm120.block_scale<f32, mn = 128, k = 128>}
-  return
-}
-
-// -----
-
 func.func @head_splits(%a: memref<128x512xf8E4M3FN>, %b: memref<256x512xf8E4M3FN>,
                        %sa: memref<1x128xi32>, %sb: memref<1x256xi32>, %d: memref<128x320xbf16>) {
   // expected-error @+1 {{with head_splits is not lowered to tiles yet}}

@@ -15,7 +15,7 @@
 // CHECK: %[[W:.*]] = arith.divui %[[K0]], %{{.*}} : index
 // CHECK: %[[TSA:.*]] = sm120.tile.load %[[SA]][%[[W]], %[[M0]]] : memref<14x?xi32> -> <1x128xi32>
 // CHECK: %[[TSB:.*]] = sm120.tile.load %[[SB]][%{{.*}}, %[[N0]]] : memref<14x2112xi32> -> <1x192xi32>
-// CHECK: %[[NEXT:.*]] = sm120.tile.mma %[[IT]], %[[TA]], %[[TB]] scales(%[[TSA]], %[[TSB]]) k_offset %[[K0]]
+// CHECK: %[[NEXT:.*]] = sm120.tile.mma %[[IT]], %[[TA]], %[[TB]] scales(%[[TSA]], %[[TSB]]) at [%[[M0]], %[[N0]]] k_offset %[[K0]]
 // CHECK: scf.yield %[[NEXT]]
 // CHECK: sm120.tile.store %[[ACC]] into %[[D]][%[[M0]], %[[N0]]] : <128x192>, memref<?x2112xbf16>
 // CHECK-NOT: sm120.gemm
@@ -34,7 +34,7 @@ func.func @fp8(%a: memref<?x7168xf8E4M3FN>, %b: memref<2112x7168xf8E4M3FN>,
 // BF16 with an MN-major B ([K, N] tiles) and accumulation into C.
 // CHECK-LABEL: func.func @bf16_mn_major_b
 // CHECK: sm120.tile.load %{{.*}}[%[[K0:.*]], %[[N0:.*]]] : memref<512x256xbf16> -> <64x128xbf16>
-// CHECK: sm120.tile.mma {{.*}} k_offset %[[K0]] {b_major = #sm120.major<mn>} : <128x64xbf16>, <64x128xbf16> -> <128x128>
+// CHECK: sm120.tile.mma {{.*}} at [%{{.*}}, %[[N0]]] k_offset %[[K0]] {b_major = #sm120.major<mn>} : <128x64xbf16>, <64x128xbf16> -> <128x128>
 // CHECK: sm120.tile.store %{{.*}} add %[[C:.*]] : memref<128x256xf32> into %{{.*}} : <128x128>, memref<128x256xf32>
 func.func @bf16_mn_major_b(%a: memref<128x512xbf16>, %b: memref<512x256xbf16>,
                            %c: memref<128x256xf32>, %d: memref<128x256xf32>) {
@@ -60,5 +60,37 @@ func.func @fp4_wide_k(%a: memref<128x1024xf4E2M1FN>, %b: memref<128x1024xf4E2M1F
       schedule <block = [128, 128, 256], stages = 2, warp_layout = [4, 2], raster_group = 8, epilogue = direct>
       {sfa_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 32, packed>,
        sfb_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 32, packed>}
+  return
+}
+
+// -----
+
+// Unpacked scales load [row granules, K granules] tiles from the granule of
+// the tile's first row and K block, rows padded to 16 bytes: per-token FP32
+// on A (128 x 4 floats), per-128-block FP32 on B (2 x 4: a 192-column tile
+// can straddle two row granules), and NVFP4 UE4M3 (128 x 16 bytes).
+// CHECK-LABEL: func.func @unpacked_scales
+// CHECK: %[[TSA:.*]] = sm120.tile.load %{{.*}}[%{{.*}}, %{{.*}}] : memref<4096x56xf32> -> <128x4xf32>
+// CHECK: %[[TSB:.*]] = sm120.tile.load %{{.*}}[%{{.*}}, %{{.*}}] : memref<17x56xf32> -> <2x4xf32>
+// CHECK: sm120.tile.mma {{.*}} scales(%[[TSA]], %[[TSB]])
+// CHECK-LABEL: func.func @nvfp4
+// CHECK: sm120.tile.load %{{.*}} : memref<256x64xf8E4M3FN> -> <128x16xf8E4M3FN>
+func.func @unpacked_scales(%a: memref<4096x7168xf8E4M3FN>, %b: memref<2112x7168xf8E4M3FN>,
+                           %sa: memref<4096x56xf32>, %sb: memref<17x56xf32>, %d: memref<4096x2112xbf16>) {
+  sm120.gemm a(%a : memref<4096x7168xf8E4M3FN>) b(%b : memref<2112x7168xf8E4M3FN>)
+      scales(%sa, %sb : memref<4096x56xf32>, memref<17x56xf32>) d(%d : memref<4096x2112xbf16>)
+      schedule <block = [128, 192, 64], stages = 3, warp_layout = [4, 2], raster_group = 16, epilogue = tma_store>
+      {sfa_recipe = #sm120.block_scale<f32, mn = 1, k = 128>,
+       sfb_recipe = #sm120.block_scale<f32, mn = 128, k = 128>}
+  return
+}
+
+func.func @nvfp4(%a: memref<256x1024xf4E2M1FN>, %b: memref<256x1024xf4E2M1FN>,
+                 %sa: memref<256x64xf8E4M3FN>, %sb: memref<256x64xf8E4M3FN>, %d: memref<256x256xf32>) {
+  sm120.gemm a(%a : memref<256x1024xf4E2M1FN>) b(%b : memref<256x1024xf4E2M1FN>)
+      scales(%sa, %sb : memref<256x64xf8E4M3FN>, memref<256x64xf8E4M3FN>) d(%d : memref<256x256xf32>)
+      schedule <block = [128, 128, 128], stages = 2, warp_layout = [4, 2], raster_group = 8, epilogue = direct>
+      {sfa_recipe = #sm120.block_scale<ue4m3, mn = 1, k = 16>,
+       sfb_recipe = #sm120.block_scale<ue4m3, mn = 1, k = 16>}
   return
 }

@@ -59,9 +59,10 @@ def LowerToTiles : Pass<"sm120-lower-to-tiles", "mlir::ModuleOp"> {
     (`sm120.tile.load`) and accumulates their product (`sm120.tile.mma`),
     then stores the tile (`sm120.tile.store`, adding C when given).
 
-    Scale tiles are loaded in the packed UE8M0 layout ([K blocks / 4, MN],
-    MN contiguous); GEMMs with other scale layouts or head splits are
-    reported as not lowered yet.
+    Scale tiles start at the granules of the tile's first row and K block:
+    packed UE8M0 loads the i32 words ([words, rows]); the other layouts load
+    [row granules, K granules] tiles with rows padded to 16 bytes. GEMMs
+    with head splits are reported as not lowered yet.
   }];
   let dependentDialects = ["mlir::arith::ArithDialect", "mlir::memref::MemRefDialect",
                            "mlir::scf::SCFDialect"];

@@ -53,7 +53,7 @@ func.func @f(%a: memref<128x64xbf16>, %i: index) {
 
 func.func @f(%acc: !sm120.acc<128x128>, %a: !sm120.smem<128x64xbf16>, %b: !sm120.smem<128x32xbf16>, %k: index) {
   // expected-error @+1 {{a has a K block of 64 and b of 32}}
-  %r = sm120.tile.mma %acc, %a, %b k_offset %k : !sm120.smem<128x64xbf16>, !sm120.smem<128x32xbf16> -> !sm120.acc<128x128>
+  %r = sm120.tile.mma %acc, %a, %b at [%k, %k] k_offset %k : !sm120.smem<128x64xbf16>, !sm120.smem<128x32xbf16> -> !sm120.acc<128x128>
   return
 }
 
@@ -61,7 +61,7 @@ func.func @f(%acc: !sm120.acc<128x128>, %a: !sm120.smem<128x64xbf16>, %b: !sm120
 
 func.func @f(%acc: !sm120.acc<128x64>, %a: !sm120.smem<128x64xbf16>, %b: !sm120.smem<128x64xbf16>, %k: index) {
   // expected-error @+1 {{multiplies a 128x64 by a 64x128 tile into a 128x64 accumulator}}
-  %r = sm120.tile.mma %acc, %a, %b k_offset %k : !sm120.smem<128x64xbf16>, !sm120.smem<128x64xbf16> -> !sm120.acc<128x64>
+  %r = sm120.tile.mma %acc, %a, %b at [%k, %k] k_offset %k : !sm120.smem<128x64xbf16>, !sm120.smem<128x64xbf16> -> !sm120.acc<128x64>
   return
 }
 
@@ -70,7 +70,7 @@ func.func @f(%acc: !sm120.acc<128x64>, %a: !sm120.smem<128x64xbf16>, %b: !sm120.
 func.func @f(%acc: !sm120.acc<128x128>, %a: !sm120.smem<128x64xf8E4M3FN>, %b: !sm120.smem<128x64xf8E4M3FN>,
              %s: !sm120.smem<1x128xi32>, %k: index) {
   // expected-error @+1 {{scale tiles and both recipes go together}}
-  %r = sm120.tile.mma %acc, %a, %b scales(%s, %s) k_offset %k : !sm120.smem<128x64xf8E4M3FN>, !sm120.smem<128x64xf8E4M3FN>, !sm120.smem<1x128xi32>, !sm120.smem<1x128xi32> -> !sm120.acc<128x128>
+  %r = sm120.tile.mma %acc, %a, %b scales(%s, %s) at [%k, %k] k_offset %k : !sm120.smem<128x64xf8E4M3FN>, !sm120.smem<128x64xf8E4M3FN>, !sm120.smem<1x128xi32>, !sm120.smem<1x128xi32> -> !sm120.acc<128x128>
   return
 }
 

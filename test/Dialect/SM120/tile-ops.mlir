@@ -9,7 +9,7 @@
 // CHECK: %[[TB:.*]] = sm120.tile.load %{{.*}} -> <64x64xf8E4M3FN, swizzle = 64>
 // CHECK: %[[TS:.*]] = sm120.tile.load %{{.*}} -> <1x128xi32>
 // CHECK: %[[TT:.*]] = sm120.tile.load %{{.*}} -> <1x64xi32>
-// CHECK: %[[R:.*]] = sm120.tile.mma %[[Z]], %[[TA]], %[[TB]] scales(%[[TS]], %[[TT]]) k_offset %{{.*}} {sfa_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 128, packed>, sfb_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 128, packed>}
+// CHECK: %[[R:.*]] = sm120.tile.mma %[[Z]], %[[TA]], %[[TB]] scales(%[[TS]], %[[TT]]) at [%[[M0]], %[[N0]]] k_offset %{{.*}} {sfa_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 128, packed>, sfb_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 128, packed>}
 // CHECK: sm120.tile.store %[[R]] add %{{.*}} : memref<?x64xf32> into %{{.*}}[%[[M0]], %[[N0]]] : <128x64>, memref<?x64xbf16>
 func.func @tile_program(%a: memref<?x256xf8E4M3FN>, %b: memref<64x256xf8E4M3FN>,
                         %sa: memref<1x?xi32>, %sb: memref<1x64xi32>,
@@ -23,7 +23,7 @@ func.func @tile_program(%a: memref<?x256xf8E4M3FN>, %b: memref<64x256xf8E4M3FN>,
     %tb = sm120.tile.load %b[%n0, %c0] : memref<64x256xf8E4M3FN> -> !sm120.smem<64x64xf8E4M3FN, swizzle = 64>
     %ts = sm120.tile.load %sa[%c0, %m0] : memref<1x?xi32> -> !sm120.smem<1x128xi32>
     %tt = sm120.tile.load %sb[%c0, %n0] : memref<1x64xi32> -> !sm120.smem<1x64xi32>
-    %r = sm120.tile.mma %z, %ta, %tb scales(%ts, %tt) k_offset %c0
+    %r = sm120.tile.mma %z, %ta, %tb scales(%ts, %tt) at [%m0, %n0] k_offset %c0
         {sfa_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 128, packed>,
          sfb_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 128, packed>}
         : !sm120.smem<128x64xf8E4M3FN, swizzle = 64>, !sm120.smem<64x64xf8E4M3FN, swizzle = 64>,

@@ -124,22 +124,30 @@ def SM120_TileMmaOp : SM120_TileOp<"mma", [
   let description = [{
     Multiplies the shared-memory tiles `a` (BM x BK, or BK x BM with
     `a_major = mn`) and `b` (BN x BK, or BK x BN) and adds the product to
-    `acc`. With scales, `sfa` / `sfb` are the scale tiles loaded for the
-    same K block and `sfa_recipe` / `sfb_recipe` say how they apply;
-    `k_offset` is the K element where this block starts, which selects the
-    scale granule (and, for packed UE8M0, the byte) within the scale tile.
+    `acc`, the output tile whose first row and column are (`m0`, `n0`).
+    With scales, `sfa` / `sfb` are the scale tiles loaded for the same K
+    block and `sfa_recipe` / `sfb_recipe` say how they apply; `k_offset` is
+    the K element where this block starts.
+
+    Scale tiles start at the granule of the tile's first row (column) and
+    of `k_offset`: row 0 of `sfa` holds the scales of rows from
+    floor(m0 / mn) * mn on, column 0 those of K from
+    floor(k_offset / k) * k on. Packed UE8M0 tiles hold one i32 per row
+    (transposed: [words, rows]); the word and byte of a granule follow from
+    `k_offset`.
   }];
   let arguments = (ins
     SM120_AccTileType:$acc, SM120_SmemTileType:$a, SM120_SmemTileType:$b,
     Optional<SM120_SmemTileType>:$sfa, Optional<SM120_SmemTileType>:$sfb,
-    Index:$k_offset,
+    Index:$m0, Index:$n0, Index:$k_offset,
     DefaultValuedAttr<SM120_MajorAttr, "::mlir::sm120::Major::K">:$a_major,
     DefaultValuedAttr<SM120_MajorAttr, "::mlir::sm120::Major::K">:$b_major,
     OptionalAttr<SM120_BlockScaleAttr>:$sfa_recipe,
     OptionalAttr<SM120_BlockScaleAttr>:$sfb_recipe);
   let results = (outs SM120_AccTileType:$result);
   let assemblyFormat = [{
-    $acc `,` $a `,` $b (`scales` `(` $sfa^ `,` $sfb `)`)? `k_offset` $k_offset
+    $acc `,` $a `,` $b (`scales` `(` $sfa^ `,` $sfb `)`)?
+    `at` ` ` `[` $m0 `,` $n0 `]` `k_offset` $k_offset
     attr-dict `:` type($a) `,` type($b) (`,` type($sfa)^ `,` type($sfb))?
     `->` type($result)
   }];
