@@ -79,8 +79,6 @@ LogicalResult lowerGemm(GemmOp op) {
   ScheduleAttr s = op.getScheduleAttr();
   if (!s)
     return op.emitOpError("has no schedule; run sm120-select-schedule first");
-  if (op.getHeadSplits())
-    return op.emitOpError("with head_splits is not lowered to tiles yet");
   OpBuilder b(op);
   Location loc = op.getLoc();
   int64_t bm = s.getBlockM(), bn = s.getBlockN(), bk = s.getBlockK();
@@ -116,7 +114,8 @@ LogicalResult lowerGemm(GemmOp op) {
                                  op.getSfaRecipeAttr(), op.getSfbRecipeAttr());
     scf::YieldOp::create(b, loc, mma.getResult());
   }
-  EpilogueOp::create(b, loc, kLoop.getResult(0), op.getC(), op.getD(), m0, n0);
+  EpilogueOp::create(b, loc, kLoop.getResult(0), op.getC(), op.getD(), m0, n0,
+                     op.getHeadSplitsAttr());
   op.erase();
   return success();
 }

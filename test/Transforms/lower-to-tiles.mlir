@@ -94,3 +94,21 @@ func.func @nvfp4(%a: memref<256x1024xf4E2M1FN>, %b: memref<256x1024xf4E2M1FN>,
        sfb_recipe = #sm120.block_scale<ue4m3, mn = 1, k = 16>}
   return
 }
+
+// -----
+
+// Head splits: the tile loop covers the 512 computed columns; the store
+// remaps them into the wider output.
+// CHECK-LABEL: func.func @head_splits
+// CHECK: sm120.tile.loop (%{{.*}}, %{{.*}}) in (%{{.*}}, %[[N:.*]]) schedule
+// CHECK: sm120.tile.store %{{.*}} into %{{.*}}[%{{.*}}, %{{.*}}] {head_splits = array<i64: 128, 64, 128>} : <128x128>, memref<128x640xbf16>
+func.func @head_splits(%a: memref<128x512xf8E4M3FN>, %b: memref<512x512xf8E4M3FN>,
+                       %sa: memref<1x128xi32>, %sb: memref<1x512xi32>, %d: memref<128x640xbf16>) {
+  sm120.gemm a(%a : memref<128x512xf8E4M3FN>) b(%b : memref<512x512xf8E4M3FN>)
+      scales(%sa, %sb : memref<1x128xi32>, memref<1x512xi32>) d(%d : memref<128x640xbf16>)
+      schedule <block = [128, 128, 128], stages = 2, warp_layout = [4, 2], raster_group = 8, epilogue = direct>
+      {head_splits = array<i64: 128, 64, 128>,
+       sfa_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 128, packed>,
+       sfb_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 128, packed>}
+  return
+}

@@ -61,8 +61,8 @@ def LowerToTiles : Pass<"sm120-lower-to-tiles", "mlir::ModuleOp"> {
 
     Scale tiles start at the granules of the tile's first row and K block:
     packed UE8M0 loads the i32 words ([words, rows]); the other layouts load
-    [row granules, K granules] tiles with rows padded to 16 bytes. GEMMs
-    with head splits are reported as not lowered yet.
+    [row granules, K granules] tiles with rows padded to 16 bytes. Head
+    splits move to the store, which remaps the columns.
   }];
   let dependentDialects = ["mlir::arith::ArithDialect", "mlir::memref::MemRefDialect",
                            "mlir::scf::SCFDialect"];

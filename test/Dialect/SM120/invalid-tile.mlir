@@ -117,3 +117,19 @@ func.func @f(%m: index) {
   }
   return
 }
+
+// -----
+
+func.func @f(%acc: !sm120.acc<128x128>, %d: memref<128x640xbf16>, %i: index) {
+  // expected-error @+1 {{head_splits must be (left, mid, right), non-negative with left + right > 0}}
+  sm120.tile.store %acc into %d[%i, %i] {head_splits = array<i64: 128, 64>} : !sm120.acc<128x128>, memref<128x640xbf16>
+  return
+}
+
+// -----
+
+func.func @f(%acc: !sm120.acc<128x128>, %c: memref<128x512xf32>, %d: memref<128x640xf32>, %i: index) {
+  // expected-error @+1 {{head_splits does not combine with c}}
+  sm120.tile.store %acc add %c : memref<128x512xf32> into %d[%i, %i] {head_splits = array<i64: 128, 64, 128>} : !sm120.acc<128x128>, memref<128x640xf32>
+  return
+}

@@ -211,5 +211,13 @@ LogicalResult EpilogueOp::verify() {
     if (ct.getRank() != 2 || !ct.getElementType().isF32())
       return emitOpError() << "adds a rank-2 f32 c; got " << ct;
   }
+  if (std::optional<ArrayRef<int64_t>> splits = getHeadSplits()) {
+    if (splits->size() != 3 || (*splits)[0] + (*splits)[2] <= 0 ||
+        llvm::any_of(*splits, [](int64_t v) { return v < 0; }))
+      return emitOpError("head_splits must be (left, mid, right), "
+                         "non-negative with left + right > 0");
+    if (getC())
+      return emitOpError("head_splits does not combine with c");
+  }
   return success();
 }

@@ -160,10 +160,13 @@ def SM120_EpilogueOp : SM120_TileOp<"store", [
   let description = [{
     Converts the accumulator tile to `d`'s element type and writes it at
     (`row`, `col`), adding the matching tile of `c` first when given. Rows
-    and columns outside `d` are not written.
+    and columns outside `d` are not written. With `head_splits = array<i64:
+    l, m, r>` (see `sm120.gemm`), computed column n goes to column
+    n + floor((n + r) / (l + r)) * m of `d`.
   }];
   let arguments = (ins SM120_AccTileType:$acc, Optional<AnyMemRef>:$c,
-                       AnyMemRef:$d, Index:$row, Index:$col);
+                       AnyMemRef:$d, Index:$row, Index:$col,
+                       OptionalAttr<DenseI64ArrayAttr>:$head_splits);
   let assemblyFormat = [{
     $acc (`add` $c^ `:` type($c))? `into` $d `[` $row `,` $col `]` attr-dict
     `:` type($acc) `,` type($d)
