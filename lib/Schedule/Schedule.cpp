@@ -2,6 +2,7 @@
 //-*-===//
 
 #include "sm120/Schedule/Schedule.h"
+#include "sm120/Schedule/MmaLayout.h"
 #include "sm120/Schedule/Swizzle.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -75,11 +76,12 @@ GemmProblem GemmProblem::fromOp(GemmOp op) {
 }
 
 int64_t GemmProblem::mmaK() const {
-  if (a == Data::BF16)
-    return 16; // m16n8k16
-  if (a == Data::FP4 && b == Data::FP4)
-    return 64; // m16n8k64 kind::mxf4 / mxf4nvf4
-  return 32;   // m16n8k32 kind::mxf8f6f4 (FP8, and mixed FP8 x FP4)
+  // m16n8k16 for BF16, m16n8k64 (mxf4 / mxf4nvf4) for FP4 x FP4, and
+  // m16n8k32 (mxf8f6f4) for FP8 and mixed FP8 x FP4.
+  unsigned bits = a == Data::BF16                    ? 16
+                  : a == Data::FP4 && b == Data::FP4 ? 4
+                                                     : 8;
+  return MmaForm{bits}.k();
 }
 
 unsigned GemmProblem::smemBits(Data d) const {
