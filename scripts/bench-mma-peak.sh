@@ -6,8 +6,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="${SM120_BUILD_DIR:-$root/build}"
 out="${1:-$build/bench-bundles}"
-lower=(--convert-scf-to-cf --convert-nvvm-to-llvm --convert-arith-to-llvm
-       --convert-cf-to-llvm --reconcile-unrealized-casts)
+lower=(--sm120-lower-kernel-to-llvm)
 for form in bf16 fp8; do
   for chip in sm_90a; do
     "$build/bin/sm120-opt" "$root/bench/mma_peak/mma_peak_$form.mlir" "${lower[@]}" \

@@ -7,8 +7,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 build="${SM120_BUILD_DIR:-$root/build}"
 out="${1:-$build/fixture-bundles}"
 fixture="$root/test/Target/Inputs/fixture_fp8_tile"
-lower=(--convert-scf-to-cf --convert-nvvm-to-llvm --convert-arith-to-llvm
-       --convert-cf-to-llvm --reconcile-unrealized-casts)
+lower=(--sm120-lower-kernel-to-llvm)
 for chip in sm_90a sm_120a; do
   rm -rf "$out/$chip"
   cat "$fixture/kernel.mlir" "$fixture/mma_${chip/_/}.mlir" |

@@ -34,8 +34,6 @@ if "CUDA_HOME" in os.environ:
 
 # Upstream passes that lower the scf/arith/nvvm test kernels to the LLVM and
 # NVVM dialects the serializer takes.
-config.substitutions.append(("%lower-to-llvm",
-    "--convert-scf-to-cf --convert-nvvm-to-llvm --convert-arith-to-llvm "
-    "--convert-cf-to-llvm --reconcile-unrealized-casts"))
+config.substitutions.append(("%lower-to-llvm", "--sm120-lower-kernel-to-llvm"))
 config.substitutions.append(("%fixture", os.path.join(config.test_source_root, "Target", "Inputs", "fixture_fp8_tile")))
 config.substitutions.append(("%cuda_home", cuda_home))

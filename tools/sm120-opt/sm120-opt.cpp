@@ -23,6 +23,7 @@
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Target/LLVMIR/Dialect/All.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
+#include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 
 int main(int argc, char **argv) {
@@ -41,6 +42,19 @@ int main(int argc, char **argv) {
   mlir::registerConversionPasses();
   mlir::registerGPUPasses();
   mlir::sm120::registerSM120Passes();
+
+  // Kernels written with scf/arith/nvvm (the backend fixture, the bench
+  // kernels) reach the LLVM + NVVM form sm120-serialize takes through this.
+  mlir::PassPipelineRegistration<>(
+      "sm120-lower-kernel-to-llvm",
+      "Lower scf/arith/cf/nvvm kernel code to the LLVM and NVVM dialects",
+      [](mlir::OpPassManager &pm) {
+        pm.addPass(mlir::createSCFToControlFlowPass());
+        pm.addPass(mlir::createConvertNVVMToLLVMPass());
+        pm.addPass(mlir::createArithToLLVMConversionPass());
+        pm.addPass(mlir::createConvertControlFlowToLLVMPass());
+        pm.addPass(mlir::createReconcileUnrealizedCastsPass());
+      });
 
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "sm120 compiler driver\n", registry));
