@@ -7,6 +7,7 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
 
 #include <numeric>
 
@@ -75,10 +76,62 @@ Value loadScales(OpBuilder &b, Location loc, Value scales,
   return TileLoadOp::create(b, loc, tile, scales, row, col);
 }
 
+DictionaryAttr recipeDict(Builder &b, BlockScaleAttr r) {
+  return b.getDictionaryAttr(
+      {b.getNamedAttr("format",
+                      b.getStringAttr(stringifyScaleFormat(r.getFormat()))),
+       b.getNamedAttr("mn", b.getI64IntegerAttr(r.getMn())),
+       b.getNamedAttr("k", b.getI64IntegerAttr(r.getK())),
+       b.getNamedAttr("packed", b.getBoolAttr(r.getPacked()))});
+}
+
+/// Records on the enclosing function what the kernel computes and which
+/// argument is which operand (`sm120.problem`), for the kernel ABI that
+/// sm120-lower-to-nvvm writes: the runtime's reference reads these names.
+LogicalResult annotateProblem(GemmOp op) {
+  auto func = op->getParentOfType<FunctionOpInterface>();
+  if (!func)
+    return op.emitOpError("must be inside a function to become a kernel");
+  Builder b(op.getContext());
+  SmallVector<std::pair<Value, StringRef>> roles = {
+      {op.getA(), "a"}, {op.getB(), "b"}, {op.getD(), "d"}};
+  if (op.getSfa())
+    roles.append({{op.getSfa(), "sfa"}, {op.getSfb(), "sfb"}});
+  if (op.getC())
+    roles.push_back({op.getC(), "c"});
+  SmallVector<Attribute> names(func.getNumArguments(), b.getStringAttr(""));
+  for (auto [value, name] : roles) {
+    auto arg = dyn_cast<BlockArgument>(value);
+    if (!arg || arg.getOwner() != &func.getFunctionBody().front())
+      return op.emitOpError() << "operand '" << name
+                              << "' must be an argument of the kernel function";
+    if (!cast<StringAttr>(names[arg.getArgNumber()]).getValue().empty())
+      return op.emitOpError() << "operand '" << name << "' shares argument #"
+                              << arg.getArgNumber() << " with another operand";
+    names[arg.getArgNumber()] = b.getStringAttr(name);
+  }
+  SmallVector<NamedAttribute> fields = {
+      b.getNamedAttr("family", b.getStringAttr("gemm")),
+      b.getNamedAttr("names", b.getArrayAttr(names)),
+      b.getNamedAttr("outputs", b.getStrArrayAttr({"d"})),
+      b.getNamedAttr("a_major",
+                     b.getStringAttr(stringifyMajor(op.getAMajor()))),
+      b.getNamedAttr("b_major",
+                     b.getStringAttr(stringifyMajor(op.getBMajor())))};
+  if (op.getSfa()) {
+    fields.push_back(b.getNamedAttr("sfa", recipeDict(b, *op.getSfaRecipe())));
+    fields.push_back(b.getNamedAttr("sfb", recipeDict(b, *op.getSfbRecipe())));
+  }
+  func->setAttr("sm120.problem", b.getDictionaryAttr(fields));
+  return success();
+}
+
 LogicalResult lowerGemm(GemmOp op) {
   ScheduleAttr s = op.getScheduleAttr();
   if (!s)
     return op.emitOpError("has no schedule; run sm120-select-schedule first");
+  if (failed(annotateProblem(op)))
+    return failure();
   OpBuilder b(op);
   Location loc = op.getLoc();
   int64_t bm = s.getBlockM(), bn = s.getBlockN(), bk = s.getBlockK();

@@ -110,6 +110,8 @@ Expected<HarnessResult> sm120rt::runBundle(const Bundle &bundle,
       fillRandom(*t, options.fill, i);
     host.push_back(t.take());
   }
+  if (result.reference && result.reference->prepareInputs)
+    result.reference->prepareInputs(m, host, options.fill);
 
   Expected<Kernel> kernel = Kernel::create(bundle, options.device);
   if (!kernel)

@@ -512,6 +512,32 @@ Status computeGemm(const Manifest &m, std::vector<HostTensor> &tensors) {
   return referenceGemm(opA, opB, find("c"), *d);
 }
 
+/// Packed UE8M0 scale tensors get four exponents per int32 from the scale
+/// range (small-integer runs keep them within 2^±2 so products stay exact).
+void prepareGemm(const Manifest &m, std::vector<HostTensor> &tensors,
+                 const FillOptions &options) {
+  nlohmann::json problem =
+      nlohmann::json::parse(m.problemJson, nullptr, /*allow_exceptions=*/false);
+  if (problem.is_discarded())
+    return;
+  for (const char *key : {"sfa", "sfb"}) {
+    int i = m.findTensor(key);
+    if (i < 0 || !problem.contains(key) ||
+        !problem[key].value("packed", false) || tensors[i].dtype != DType::I32)
+      continue;
+    Rng rng(options.seed * 0x9e3779b97f4a7c15ull + static_cast<uint64_t>(i));
+    int lo = options.smallInt ? 125 : options.scaleExpMin;
+    int hi = options.smallInt ? 129 : options.scaleExpMax;
+    HostTensor &t = tensors[i];
+    t.forEachElement([&](int64_t offset) {
+      uint32_t word = 0;
+      for (int byte = 0; byte < 4; ++byte)
+        word |= static_cast<uint32_t>(rng.uniformInt(lo, hi)) << (8 * byte);
+      t.setBits(offset, word);
+    });
+  }
+}
+
 double flopsGemm(const Manifest &m, const std::vector<HostTensor> &tensors) {
   int a = m.findTensor("a"), d = m.findTensor("d");
   if (a < 0 || d < 0 || tensors[a].rank() != 2 || tensors[d].rank() != 2)
@@ -676,7 +702,12 @@ const std::vector<ReferenceKernel> &sm120rt::referenceKernels() {
        flopsFixtureFp8Tile,
        /*maxRelError=*/1e-5},
       // BF16 output rounding alone is up to 2^-9 of an element.
-      {"gemm", {"d"}, computeGemm, flopsGemm, /*maxRelError=*/1e-2},
+      {"gemm",
+       {"d"},
+       computeGemm,
+       flopsGemm,
+       /*maxRelError=*/1e-2,
+       prepareGemm},
   };
   return kernels;
 }

@@ -51,7 +51,9 @@ for name, text in inputs():
     try:
         # The compile passes so far run too (they do nothing to non-GEMMs).
         proc = subprocess.run([opt, "-", "--sm120-select-schedule", "--sm120-lower-to-tiles",
-                               "--sm120-assign-swizzle", "--sm120-summarize", "-o", "/dev/null"],
+                               "--sm120-assign-swizzle", "--sm120-pipeline",
+                               "--sm120-warp-specialize", "--sm120-lower-to-nvvm=chip=sm_90a",
+                               "--sm120-summarize", "-o", "/dev/null"],
                               input=text, capture_output=True, text=True, timeout=20)
     except subprocess.TimeoutExpired:
         print(f"HANG: {name}")

@@ -81,6 +81,64 @@ def AssignSwizzle : Pass<"sm120-assign-swizzle", "mlir::ModuleOp"> {
   }];
 }
 
+def Pipeline : Pass<"sm120-pipeline", "mlir::ModuleOp"> {
+  let summary = "Turn each tile loop's K-block loads into an N-stage pipeline";
+  let description = [{
+    For every `sm120.tile.loop`, gathers the `sm120.tile.load`s of its K
+    loop into one stage of an `!sm120.pipeline` with the schedule's stage
+    count (`sm120.pipeline.create` before the loop): the loads move into an
+    `sm120.pipeline.produce`, their users read the tiles of the matching
+    `sm120.pipeline.consume`, and an `sm120.pipeline.release` follows the
+    last user. The program keeps its meaning when run by one role; the
+    stages let a producer run up to `stages` K blocks ahead once the roles
+    are split. Loads must run after swizzles are assigned (the ring holds
+    the final tile types).
+  }];
+}
+
+def WarpSpecialize : Pass<"sm120-warp-specialize", "mlir::ModuleOp"> {
+  let summary = "Split pipelined tile loops into producer and math warp roles";
+  let description = [{
+    Wraps every pipelined `sm120.tile.loop` in an `sm120.warp_specialize`:
+    the producer role keeps the tile loop with only its K loop's
+    `sm120.pipeline.produce`s (and the index arithmetic they need); the math
+    role keeps everything else. Warp counts come from the schedule (its TMA
+    warps and warp layout); the register split gives the producers the
+    minimum (40 per thread) and the math warps the rest of the register
+    file, rounded down to a multiple of 8 and capped at 256.
+  }];
+}
+
+def LowerToNVVM : Pass<"sm120-lower-to-nvvm", "mlir::ModuleOp"> {
+  let summary = "Lower warp-specialized tile programs to NVVM kernels";
+  let description = [{
+    Turns every function holding an `sm120.warp_specialize` into an
+    `llvm.func` kernel carrying its `sm120.abi`: a TMA descriptor parameter
+    per loaded tensor, a pointer per other tensor, the runtime sizes, and a
+    persistent launch over the output tiles. Roles become warp-index
+    branches with `setmaxnreg`; each pipeline becomes a ring of stages in
+    dynamic shared memory with full/empty mbarriers (the elected producer
+    lane waits for an empty stage, arms its full barrier with the stage's
+    byte count and issues the TMA loads; math warps wait for full stages and
+    each warp's lane 0 releases them). `sm120.tile.mma` becomes ldmatrix
+    loads at the swizzled addresses and one `mma.sync` per 16x8 fragment:
+    the block-scaled form on sm_120a/sm_121a; on sm_90a, the verification
+    twin, a plain mma.sync whose result is scaled with the scale registers
+    of the sm_120a instruction, read from the lanes its selectors name.
+    `sm120.tile.store` writes the registers with row/column bounds.
+
+    Lowered so far: K-major BF16 x BF16 and FP8 e4m3 x e4m3 with packed
+    UE8M0 scales (MN granularity 1), BF16/FP32 output, optional C, direct
+    epilogue; anything else is a diagnostic.
+  }];
+  let options = [
+    Option<"chip", "chip", "std::string", /*default=*/"\"sm_120a\"",
+           "Target chip: sm_120a, sm_121a or sm_90a (the twin)">,
+  ];
+  let dependentDialects = ["mlir::LLVM::LLVMDialect", "mlir::NVVM::NVVMDialect",
+                           "mlir::arith::ArithDialect", "mlir::scf::SCFDialect"];
+}
+
 def Serialize : Pass<"sm120-serialize", "mlir::ModuleOp"> {
   let summary = "Compile the kernel module to PTX and a cubin, and write a bundle";
   let description = [{

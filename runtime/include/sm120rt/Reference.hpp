@@ -169,6 +169,11 @@ struct ReferenceKernel {
                   const std::vector<HostTensor> &tensors) = nullptr;
   /// Largest accepted maxRelError for random (not small-integer) inputs.
   double maxRelError = 0;
+  /// Optional: refills inputs whose dtype alone does not say what they hold
+  /// (e.g. UE8M0 scales packed four per int32) after fillRandom.
+  void (*prepareInputs)(const Manifest &manifest,
+                        std::vector<HostTensor> &tensors,
+                        const FillOptions &options) = nullptr;
 };
 
 /// nullptr when the family has no reference yet.

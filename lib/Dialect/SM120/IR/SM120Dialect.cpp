@@ -303,6 +303,22 @@ KernelAbiAttr::verify(function_ref<InFlightDiagnostic()> emitError,
 
 LogicalResult SM120Dialect::verifyOperationAttribute(Operation *op,
                                                      NamedAttribute attr) {
+  if (attr.getName() == "sm120.problem") {
+    // What a tile program computes and which argument is which operand, set
+    // by sm120-lower-to-tiles for the kernel ABI.
+    auto dict = dyn_cast<DictionaryAttr>(attr.getValue());
+    auto fn = dyn_cast<FunctionOpInterface>(op);
+    if (!dict || !fn)
+      return op->emitError("'sm120.problem' must be a dictionary on a "
+                           "function");
+    auto names = dict.getAs<ArrayAttr>("names");
+    if (!dict.getAs<StringAttr>("family") || !names ||
+        names.size() != fn.getNumArguments() ||
+        !llvm::all_of(names, [](Attribute a) { return isa<StringAttr>(a); }))
+      return op->emitError("'sm120.problem' needs a string 'family' and "
+                           "'names' with one string per argument");
+    return success();
+  }
   if (attr.getName() != kAbiAttrName)
     return op->emitError() << "unknown sm120 attribute '"
                            << attr.getName().getValue() << "'";

@@ -221,3 +221,136 @@ LogicalResult EpilogueOp::verify() {
   }
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// PipelineType
+//===----------------------------------------------------------------------===//
+
+// Syntax: `<` stages `x` `[` type (`,` type)* `]` `>`
+Type PipelineType::parse(AsmParser &parser) {
+  unsigned stages = 0;
+  SmallVector<Type> tiles;
+  if (parser.parseLess() || parser.parseInteger(stages) ||
+      parser.parseKeyword("x") ||
+      parser.parseCommaSeparatedList(AsmParser::Delimiter::Square,
+                                     [&]() -> ParseResult {
+                                       Type t;
+                                       if (parser.parseType(t))
+                                         return failure();
+                                       tiles.push_back(t);
+                                       return success();
+                                     }) ||
+      parser.parseGreater())
+    return {};
+  return parser.getChecked<PipelineType>(parser.getContext(), stages,
+                                         ArrayRef<Type>(tiles));
+}
+
+void PipelineType::print(AsmPrinter &printer) const {
+  printer << '<' << getStages() << " x [";
+  llvm::interleaveComma(getTiles(), printer);
+  printer << "]>";
+}
+
+LogicalResult PipelineType::verify(function_ref<InFlightDiagnostic()> emitError,
+                                   unsigned stages, ArrayRef<Type> tiles) {
+  if (stages < 1 || stages > 16)
+    return emitError() << "pipeline has " << stages
+                       << " stages; expected 1 to 16";
+  if (tiles.empty())
+    return emitError() << "pipeline stages must hold at least one tile";
+  for (Type t : tiles)
+    if (!isa<SmemTileType>(t))
+      return emitError() << "pipeline stages hold !sm120.smem tiles; got " << t;
+  return success();
+}
+
+int64_t PipelineType::getAlignment(unsigned i) const {
+  // A swizzled tile starts where its XOR pattern repeats (8 rows of the
+  // span); TMA needs 128 bytes otherwise.
+  unsigned swizzle = cast<SmemTileType>(getTiles()[i]).getSwizzle();
+  return swizzle ? 8 * swizzle : 128;
+}
+
+int64_t PipelineType::getSlotBytes(unsigned i) const {
+  auto tile = cast<SmemTileType>(getTiles()[i]);
+  return llvm::alignTo(tile.getRows() * tile.getRowBytes(), getAlignment(i));
+}
+
+int64_t PipelineType::getRingOffset(unsigned i) const {
+  int64_t offset = 0;
+  for (unsigned j = 0; j < i; ++j)
+    offset = llvm::alignTo(offset, getAlignment(j)) +
+             int64_t(getStages()) * getSlotBytes(j);
+  return i < getTiles().size() ? int64_t(llvm::alignTo(offset, getAlignment(i)))
+                               : offset;
+}
+
+int64_t PipelineType::getBytes() const {
+  return getRingOffset(getTiles().size());
+}
+
+//===----------------------------------------------------------------------===//
+// Pipeline ops and WarpSpecializeOp
+//===----------------------------------------------------------------------===//
+
+/// Checks that `types` are the tiles of one stage of `pipeline`.
+static LogicalResult checkStageTiles(Operation *op, PipelineType pipeline,
+                                     TypeRange types, StringRef what) {
+  if (types.size() != pipeline.getTiles().size())
+    return op->emitOpError() << what << " " << types.size()
+                             << " tiles; a stage of the pipeline holds "
+                             << pipeline.getTiles().size();
+  for (auto [i, pair] : llvm::enumerate(llvm::zip(types, pipeline.getTiles())))
+    if (std::get<0>(pair) != std::get<1>(pair))
+      return op->emitOpError()
+             << what << " " << std::get<0>(pair) << " as tile " << i
+             << "; the pipeline holds " << std::get<1>(pair);
+  return success();
+}
+
+LogicalResult PipelineProduceOp::verify() {
+  auto yield = cast<PipelineYieldOp>(getBody().front().getTerminator());
+  if (failed(checkStageTiles(*this, getPipeline().getType(),
+                             yield.getTiles().getTypes(), "yields")))
+    return failure();
+  for (Value tile : yield.getTiles()) {
+    auto load = tile.getDefiningOp<TileLoadOp>();
+    if (!load || load->getParentOp() != getOperation())
+      return emitOpError("fills its stage only with sm120.tile.load results "
+                         "of its own body");
+  }
+  return success();
+}
+
+LogicalResult PipelineConsumeOp::verify() {
+  return checkStageTiles(*this, getPipeline().getType(), getTiles().getTypes(),
+                         "returns");
+}
+
+LogicalResult WarpSpecializeOp::verify() {
+  auto check = [&](StringRef role, uint32_t warps,
+                   uint32_t registers) -> LogicalResult {
+    // setmaxnreg applies to whole warpgroups and takes multiples of 8.
+    if (warps == 0 || warps % 4 != 0)
+      return emitOpError() << role << " role has " << warps
+                           << " warps; expected a positive multiple of 4";
+    if (registers < 24 || registers > 256 || registers % 8 != 0)
+      return emitOpError() << role << " role asks for " << registers
+                           << " registers; expected a multiple of 8 in "
+                              "[24, 256]";
+    return success();
+  };
+  if (failed(check("producer", getProducerWarps(), getProducerRegisters())) ||
+      failed(check("math", getMathWarps(), getMathRegisters())))
+    return failure();
+  int64_t total = 32 * (int64_t(getProducerWarps()) * getProducerRegisters() +
+                        int64_t(getMathWarps()) * getMathRegisters());
+  if (total > 65536)
+    return emitOpError() << "roles need " << total
+                         << " registers; an SM has 65536";
+  if (getProducerWarps() + getMathWarps() > 32)
+    return emitOpError() << "roles have " << getProducerWarps() + getMathWarps()
+                         << " warps; a CTA has at most 32";
+  return success();
+}

@@ -53,6 +53,41 @@ def SM120_AccTileType : TypeDef<SM120_Dialect, "AccTile"> {
   let hasCustomAssemblyFormat = 1;
 }
 
+
+def SM120_PipelineType : TypeDef<SM120_Dialect, "Pipeline"> {
+  let mnemonic = "pipeline";
+  let summary = "A ring of shared-memory stages with full/empty barriers";
+  let description = [{
+    `stages` copies of the listed shared-memory tiles, each copy guarded by
+    a full and an empty mbarrier. A producer fills the next stage
+    (`sm120.pipeline.produce`), a consumer takes stages in the same order
+    (`sm120.pipeline.consume`) and hands each back
+    (`sm120.pipeline.release`); the i-th consume sees the i-th produce's
+    tiles. The phase bits that walk the ring are implicit.
+
+    ```mlir
+    !sm120.pipeline<3 x [!sm120.smem<128x64xf8E4M3FN, swizzle = 64>,
+                         !sm120.smem<192x64xf8E4M3FN, swizzle = 64>]>
+    ```
+  }];
+  let parameters = (ins "unsigned":$stages,
+                        ArrayRefParameter<"::mlir::Type">:$tiles);
+  let hasCustomAssemblyFormat = 1;
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    // Shared-memory layout: tile i of every stage lives in its own ring of
+    // `stages` slots, the rings one after another.
+    /// Alignment of tile i: where its swizzle pattern repeats, or 128.
+    int64_t getAlignment(unsigned i) const;
+    /// Bytes of one slot of tile i's ring (its size, aligned).
+    int64_t getSlotBytes(unsigned i) const;
+    /// Byte offset of tile i's ring from the pipeline's base.
+    int64_t getRingOffset(unsigned i) const;
+    /// Bytes of all rings.
+    int64_t getBytes() const;
+  }];
+}
+
 //===----------------------------------------------------------------------===//
 // Ops
 //===----------------------------------------------------------------------===//
@@ -170,6 +205,110 @@ def SM120_EpilogueOp : SM120_TileOp<"store", [
   let assemblyFormat = [{
     $acc (`add` $c^ `:` type($c))? `into` $d `[` $row `,` $col `]` attr-dict
     `:` type($acc) `,` type($d)
+  }];
+  let hasVerifier = 1;
+}
+
+
+//===----------------------------------------------------------------------===//
+// Pipeline and warp roles (sm120-pipeline, sm120-warp-specialize)
+//===----------------------------------------------------------------------===//
+
+class SM120_PipelineOp<string mnemonic, list<Trait> traits = []>
+    : Op<SM120_Dialect, "pipeline." # mnemonic, traits>;
+
+def SM120_PipelineCreateOp : SM120_PipelineOp<"create"> {
+  let summary = "Allocate a pipeline's stages and barriers";
+  let description = [{
+    Reserves shared memory for every stage of the pipeline and initializes
+    its barriers; all stages start empty. Created once per kernel, before
+    the tile loop.
+
+    ```mlir
+    %p = sm120.pipeline.create : !sm120.pipeline<3 x [!sm120.smem<...>]>
+    ```
+  }];
+  let results = (outs SM120_PipelineType:$pipeline);
+  let assemblyFormat = "attr-dict `:` type($pipeline)";
+}
+
+def SM120_PipelineProduceOp : SM120_PipelineOp<"produce", [
+    SingleBlockImplicitTerminator<"::mlir::sm120::PipelineYieldOp">]> {
+  let summary = "Fill the next stage of a pipeline";
+  let description = [{
+    Waits until the next stage is empty, then runs the body, whose
+    `sm120.tile.load`s fill that stage's tiles (in the order of the
+    pipeline type) and complete its full barrier with their byte count.
+
+    ```mlir
+    sm120.pipeline.produce %p : !sm120.pipeline<...> {
+      %a = sm120.tile.load %src[%m0, %k0] : memref<...> -> <128x64xf8E4M3FN>
+      sm120.pipeline.yield %a : !sm120.smem<128x64xf8E4M3FN>
+    }
+    ```
+  }];
+  let arguments = (ins SM120_PipelineType:$pipeline);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = "$pipeline attr-dict `:` type($pipeline) $body";
+  let hasVerifier = 1;
+}
+
+def SM120_PipelineYieldOp : SM120_PipelineOp<"yield", [
+    Pure, Terminator, HasParent<"::mlir::sm120::PipelineProduceOp">]> {
+  let summary = "The tiles a stage is filled with";
+  let arguments = (ins Variadic<SM120_SmemTileType>:$tiles);
+  let assemblyFormat = "($tiles^ `:` type($tiles))? attr-dict";
+  let builders = [OpBuilder<(ins), [{ build($_builder, $_state, ValueRange{}); }]>];
+}
+
+def SM120_PipelineConsumeOp : SM120_PipelineOp<"consume"> {
+  let summary = "Wait for the oldest filled stage and use its tiles";
+  let description = [{
+    Waits until the stage after the last consumed one is full and returns
+    its tiles. They stay valid until the matching `sm120.pipeline.release`.
+
+    ```mlir
+    %a, %b = sm120.pipeline.consume %p : !sm120.pipeline<...> -> !sm120.smem<...>, !sm120.smem<...>
+    ```
+  }];
+  let arguments = (ins SM120_PipelineType:$pipeline);
+  let results = (outs Variadic<SM120_SmemTileType>:$tiles);
+  let assemblyFormat = "$pipeline attr-dict `:` type($pipeline) `->` type($tiles)";
+  let hasVerifier = 1;
+}
+
+def SM120_PipelineReleaseOp : SM120_PipelineOp<"release"> {
+  let summary = "Hand the oldest consumed stage back to the producer";
+  let arguments = (ins SM120_PipelineType:$pipeline);
+  let assemblyFormat = "$pipeline attr-dict `:` type($pipeline)";
+}
+
+def SM120_WarpSpecializeOp : Op<SM120_Dialect, "warp_specialize", [
+    NoTerminator, RecursiveMemoryEffects]> {
+  let summary = "Producer and math warp roles of a kernel";
+  let description = [{
+    The CTA is `producer_warps + math_warps` warps. The producer warps run
+    the `producer` region (only one elected lane issues the TMA loads) and
+    lower their register file to `producer_registers` per thread; the math
+    warps run the `math` region with `math_registers` (setmaxnreg). Both
+    walk the same tiles; they meet only through pipelines.
+
+    ```mlir
+    sm120.warp_specialize producer(warps = 4, registers = 40) {
+      ...
+    } math(warps = 8, registers = 232) {
+      ...
+    }
+    ```
+  }];
+  let arguments = (ins I32Attr:$producer_warps, I32Attr:$producer_registers,
+                       I32Attr:$math_warps, I32Attr:$math_registers);
+  let regions = (region SizedRegion<1>:$producer, SizedRegion<1>:$math);
+  let assemblyFormat = [{
+    `producer` `(` `warps` `=` $producer_warps `,` `registers` `=`
+    $producer_registers `)` $producer
+    `math` `(` `warps` `=` $math_warps `,` `registers` `=` $math_registers `)`
+    $math attr-dict
   }];
   let hasVerifier = 1;
 }

@@ -1,0 +1,920 @@
+//===- LowerToNVVM.cpp - warp-specialized tile programs to NVVM -*- C++ -*-===//
+//
+// Turns each function holding an sm120.warp_specialize into an NVVM kernel
+// (llvm.func with sm120.abi): roles become warp-index branches with
+// setmaxnreg, pipelines become mbarrier rings in dynamic shared memory, tile
+// loads become TMA copies, tile.mma becomes ldmatrix + mma.sync per
+// fragment, and tile.store becomes bounds-checked register stores.
+//
+// Both chips see the same fragments and scale registers. On sm_120a a scaled
+// MMA is one block-scaled mma.sync; on the sm_90a twin it is emulated from
+// those registers: a plain mma.sync into zero, then each accumulator element
+// scaled by the A and B scales fetched from the lanes the PTX ISA names
+// (thread-id selector 0: A row g from lane 4g, row g + 8 from lane 4g + 1,
+// B column g from lane 4g) and added.
+//
+//===----------------------------------------------------------------------===//
+
+#include "sm120/Dialect/SM120/IR/SM120.h"
+#include "sm120/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/IRMapping.h"
+
+namespace mlir::sm120 {
+#define GEN_PASS_DEF_LOWERTONVVM
+#include "sm120/Transforms/Passes.h.inc"
+} // namespace mlir::sm120
+
+using namespace mlir;
+using namespace mlir::sm120;
+
+namespace {
+
+constexpr llvm::StringLiteral kSmemSymbol = "sm120_dynamic_smem";
+
+/// Where a pipeline lives in shared memory and the per-thread counters that
+/// walk its ring (promoted to registers by LLVM).
+struct PipeInfo {
+  PipelineType type;
+  int64_t ring = 0;     // byte offset of stage 0
+  int64_t barriers = 0; // full[stages] then empty[stages], 8 bytes each
+  Value produced, consumed, released; // !llvm.ptr to i32 counters
+};
+
+struct KernelLowering {
+  KernelLowering(func::FuncOp func, bool twin)
+      : func(func), twin(twin), b(func.getContext()), loc(func.getLoc()) {}
+
+  func::FuncOp func;
+  bool twin;
+  OpBuilder b;
+  Location loc;
+
+  LLVM::LLVMFuncOp kernel;
+  IRMapping map;
+  DenseMap<Value, SmallVector<Value>> accs;
+  DenseMap<Value, Value> tileOffsets;
+  DenseMap<Value, PipeInfo> pipes;
+  DenseMap<Value, Value> tmaParams, ptrParams;
+  DenseMap<std::pair<unsigned, unsigned>, Value> dimParams;
+  Value tid, warp, lane, group, tig, smem;
+  int64_t smemBytes = 0;
+  WarpSpecializeOp ws;
+  ScheduleAttr schedule;
+  Value loopM; // the M of the tile loop being lowered
+
+  // --- small builders ------------------------------------------------------
+  Type i32() { return b.getI32Type(); }
+  Type f32() { return b.getF32Type(); }
+  Value c32(int64_t v) { return arith::ConstantIntOp::create(b, loc, v, 32); }
+  Value cf32(double v) {
+    return arith::ConstantFloatOp::create(b, loc, b.getF32Type(),
+                                          APFloat(static_cast<float>(v)));
+  }
+  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
+  Value mul(Value x, Value y) { return arith::MulIOp::create(b, loc, x, y); }
+  Value addc(Value x, int64_t v) { return v ? add(x, c32(v)) : x; }
+  Value toI32(Value index) {
+    if (index.getType().isInteger(32))
+      return index;
+    return arith::IndexCastOp::create(b, loc, i32(), index);
+  }
+  Value toIndex(Value v) {
+    return arith::IndexCastOp::create(b, loc, b.getIndexType(), v);
+  }
+  Value smemPtr(Value offset) {
+    return LLVM::GEPOp::create(b, loc,
+                               LLVM::LLVMPointerType::get(b.getContext(), 3),
+                               b.getI8Type(), smem, ValueRange{offset});
+  }
+  Value load(Value counter) {
+    return LLVM::LoadOp::create(b, loc, i32(), counter);
+  }
+  void bump(Value counter) {
+    LLVM::StoreOp::create(b, loc, addc(load(counter), 1), counter);
+  }
+  Value cmp(arith::CmpIPredicate p, Value x, Value y) {
+    return arith::CmpIOp::create(b, loc, p, x, y);
+  }
+  template <typename F> void ifThen(Value cond, F body) {
+    auto op = scf::IfOp::create(b, loc, cond, /*withElseRegion=*/false);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(op.thenBlock());
+    body();
+  }
+
+  // --- kernel signature -----------------------------------------------------
+  LogicalResult buildKernel();
+  LogicalResult lowerBlock(Block &block);
+  LogicalResult lowerOp(Operation &op);
+  LogicalResult lowerWarpSpecialize(WarpSpecializeOp op);
+  LogicalResult lowerTileLoop(TileLoopOp op);
+  LogicalResult lowerFor(scf::ForOp op);
+  LogicalResult lowerProduce(PipelineProduceOp op);
+  LogicalResult lowerMma(TileMmaOp op);
+  LogicalResult lowerStore(EpilogueOp op);
+  void waitSlot(PipeInfo &pipe, Value counter, bool empty);
+  Value barrierOffset(PipeInfo &pipe, Value slot, bool empty);
+  Value slotOffset(PipeInfo &pipe, unsigned tile, Value slot);
+};
+
+/// The tile type every load from `arg` uses, or null if there is none.
+FailureOr<SmemTileType> loadedTile(func::FuncOp func, BlockArgument arg) {
+  SmemTileType tile;
+  for (Operation *user : arg.getUsers())
+    if (auto load = dyn_cast<TileLoadOp>(user)) {
+      if (tile && tile != load.getType())
+        return load.emitOpError("loads a different tile shape from the same "
+                                "tensor; one TMA descriptor serves all loads");
+      tile = load.getType();
+    }
+  return tile;
+}
+
+LogicalResult KernelLowering::buildKernel() {
+  MLIRContext *ctx = func.getContext();
+  auto problem = func->getAttrOfType<DictionaryAttr>("sm120.problem");
+  if (!problem)
+    return func.emitOpError(
+        "has no sm120.problem; lower it with sm120-lower-to-tiles");
+  auto names = problem.getAs<ArrayAttr>("names");
+  if (!names || names.size() != func.getNumArguments())
+    return func.emitOpError("sm120.problem.names must name every argument");
+
+  // Parameters: a TMA descriptor per loaded tensor, a pointer per other
+  // tensor, then the runtime sizes the program reads.
+  SmallVector<Attribute> tensors, params;
+  SmallVector<Type> paramTypes;
+  SmallVector<std::function<void(Value)>> bind;
+  auto ptrType = LLVM::LLVMPointerType::get(ctx);
+  SmallVector<SmemTileType> tiles(func.getNumArguments());
+  for (BlockArgument arg : func.getArguments()) {
+    auto type = dyn_cast<MemRefType>(arg.getType());
+    if (!type)
+      return func.emitOpError("kernel arguments must be memrefs; got ")
+             << arg.getType();
+    tensors.push_back(TensorArgAttr::get(
+        ctx, cast<StringAttr>(names[arg.getArgNumber()]).getValue(), type));
+    FailureOr<SmemTileType> tile = loadedTile(func, arg);
+    if (failed(tile))
+      return failure();
+    unsigned i = arg.getArgNumber();
+    if (*tile) {
+      tiles[i] = *tile;
+      params.push_back(TmaParamAttr::get(
+          ctx, i, {tile->getRows(), tile->getCols()}, tile->getSwizzle(),
+          /*l2_promotion=*/256, /*oob_nan=*/false, /*fp4_unpack=*/false));
+      paramTypes.push_back(ptrType);
+      bind.push_back([this, arg](Value v) { tmaParams[arg] = v; });
+    } else {
+      params.push_back(PointerParamAttr::get(ctx, i));
+      paramTypes.push_back(ptrType);
+      bind.push_back([this, arg](Value v) { ptrParams[arg] = v; });
+    }
+  }
+  SmallVector<memref::DimOp> dimOps;
+  func.walk([&](memref::DimOp op) { dimOps.push_back(op); });
+  for (memref::DimOp op : dimOps) {
+    auto arg = dyn_cast<BlockArgument>(op.getSource());
+    std::optional<int64_t> d = op.getConstantIndex();
+    if (!arg || !d)
+      return op.emitOpError("kernel sizes must be constant dims of arguments");
+    auto key = std::make_pair(arg.getArgNumber(), unsigned(*d));
+    if (dimParams.count(key))
+      continue;
+    dimParams[key] = Value();
+    params.push_back(DimParamAttr::get(ctx, key.first, key.second, i32()));
+    paramTypes.push_back(i32());
+    bind.push_back([this, key](Value v) { dimParams[key] = v; });
+  }
+
+  // The launch: a persistent grid over the output tiles.
+  SmallVector<WarpSpecializeOp> roles;
+  func.walk([&](WarpSpecializeOp op) { roles.push_back(op); });
+  if (roles.size() != 1)
+    return func.emitOpError("needs exactly one sm120.warp_specialize; found ")
+           << roles.size() << " (run sm120-pipeline and sm120-warp-specialize)";
+  ws = roles.front();
+  TileLoopOp mathLoop;
+  ws.getMath().walk([&](TileLoopOp l) { mathLoop = l; });
+  if (!mathLoop)
+    return ws.emitOpError("math role has no sm120.tile.loop");
+  schedule = mathLoop.getSchedule();
+  SmallVector<Attribute> factors;
+  for (auto [value, tile] :
+       {std::pair<Value, int64_t>{mathLoop.getM(), schedule.getBlockM()},
+        {mathLoop.getN(), schedule.getBlockN()}}) {
+    std::optional<std::pair<unsigned, unsigned>> source;
+    if (auto dim = value.getDefiningOp<memref::DimOp>())
+      source = {cast<BlockArgument>(dim.getSource()).getArgNumber(),
+                unsigned(*dim.getConstantIndex())};
+    else if (std::optional<int64_t> c = getConstantIntValue(value))
+      for (BlockArgument arg : func.getArguments()) {
+        ArrayRef<int64_t> shape = cast<MemRefType>(arg.getType()).getShape();
+        for (auto [d, size] : llvm::enumerate(shape))
+          if (!source && size == *c)
+            source = {arg.getArgNumber(), unsigned(d)};
+      }
+    if (!source)
+      return mathLoop.emitOpError("tile loop bounds must be tensor sizes");
+    factors.push_back(
+        TileFactorAttr::get(ctx, source->first, source->second, tile));
+  }
+
+  // Shared memory: every pipeline's ring, then all barriers.
+  SmallVector<PipelineCreateOp> creates;
+  func.walk([&](PipelineCreateOp op) { creates.push_back(op); });
+  for (PipelineCreateOp op : creates) {
+    PipeInfo info;
+    info.type = op.getType();
+    info.ring = smemBytes;
+    smemBytes += llvm::alignTo(info.type.getBytes(), 1024);
+    pipes[op.getResult()] = info;
+  }
+  for (PipelineCreateOp op : creates) {
+    PipeInfo &info = pipes[op.getResult()];
+    info.barriers = smemBytes;
+    smemBytes += 16 * info.type.getStages();
+  }
+  int64_t threads = 32 * (ws.getProducerWarps() + ws.getMathWarps());
+  auto launch = LaunchAttr::get(ctx, {threads, 1, 1}, smemBytes,
+                                /*grid=*/{}, b.getArrayAttr(factors),
+                                /*persistent=*/true);
+  SmallVector<NamedAttribute> fields;
+  for (NamedAttribute n : problem)
+    if (n.getName() != "names")
+      fields.push_back(n);
+  auto abi =
+      KernelAbiAttr::get(ctx, b.getArrayAttr(tensors), b.getArrayAttr(params),
+                         launch, b.getDictionaryAttr(fields));
+
+  // The kernel and the shared-memory symbol its carve-up starts from.
+  auto module = func->getParentOfType<ModuleOp>();
+  b.setInsertionPointToStart(module.getBody());
+  if (!module.lookupSymbol(kSmemSymbol))
+    LLVM::GlobalOp::create(b, loc, LLVM::LLVMArrayType::get(b.getI8Type(), 0),
+                           /*isConstant=*/false, LLVM::Linkage::External,
+                           kSmemSymbol, Attribute(), /*alignment=*/1024,
+                           /*addrSpace=*/3);
+  b.setInsertionPoint(func);
+  kernel = LLVM::LLVMFuncOp::create(
+      b, loc, func.getName(),
+      LLVM::LLVMFunctionType::get(LLVM::LLVMVoidType::get(ctx), paramTypes));
+  kernel->setAttr("nvvm.kernel", b.getUnitAttr());
+  kernel->setAttr("nvvm.maxntid",
+                  b.getDenseI32ArrayAttr({int32_t(threads), 1, 1}));
+  kernel->setAttr("sm120.abi", abi);
+  for (auto [i, p] : llvm::enumerate(params)) {
+    if (isa<TmaParamAttr>(p)) {
+      kernel.setArgAttr(
+          i, "llvm.byval",
+          TypeAttr::get(LLVM::LLVMArrayType::get(b.getI8Type(), 128)));
+      kernel.setArgAttr(i, "llvm.align", b.getI64IntegerAttr(64));
+      kernel.setArgAttr(i, "nvvm.grid_constant", b.getUnitAttr());
+    } else if (isa<PointerParamAttr>(p)) {
+      kernel.setArgAttr(i, "llvm.noalias", b.getUnitAttr());
+    }
+  }
+  Block *entry = kernel.addEntryBlock(b);
+  b.setInsertionPointToStart(entry);
+  for (auto [i, f] : llvm::enumerate(bind))
+    f(entry->getArgument(i));
+
+  tid = NVVM::ThreadIdXOp::create(b, loc, i32());
+  warp = arith::DivUIOp::create(b, loc, tid, c32(32));
+  lane = arith::RemUIOp::create(b, loc, tid, c32(32));
+  group = arith::DivUIOp::create(b, loc, lane, c32(4));
+  tig = arith::RemUIOp::create(b, loc, lane, c32(4));
+  Value base = LLVM::AddressOfOp::create(
+      b, loc, LLVM::LLVMPointerType::get(ctx, 3), kSmemSymbol);
+  smem = base;
+  for (auto &[value, info] : pipes) {
+    auto one = c32(1);
+    info.produced = LLVM::AllocaOp::create(b, loc, ptrType, i32(), one);
+    info.consumed = LLVM::AllocaOp::create(b, loc, ptrType, i32(), one);
+    info.released = LLVM::AllocaOp::create(b, loc, ptrType, i32(), one);
+    for (Value counter : {info.produced, info.consumed, info.released})
+      LLVM::StoreOp::create(b, loc, c32(0), counter);
+  }
+  if (failed(lowerBlock(func.getBody().front())))
+    return failure();
+  return success();
+}
+
+LogicalResult KernelLowering::lowerBlock(Block &block) {
+  for (Operation &op : block)
+    if (failed(lowerOp(op)))
+      return failure();
+  return success();
+}
+
+Value KernelLowering::slotOffset(PipeInfo &pipe, unsigned tile, Value slot) {
+  return add(c32(pipe.ring + pipe.type.getRingOffset(tile)),
+             mul(slot, c32(pipe.type.getSlotBytes(tile))));
+}
+
+Value KernelLowering::barrierOffset(PipeInfo &pipe, Value slot, bool empty) {
+  int64_t first = pipe.barriers + (empty ? 8 * pipe.type.getStages() : 0);
+  return add(c32(first), mul(slot, c32(8)));
+}
+
+/// Blocks until the counter's slot is full (consumer) or empty (producer).
+void KernelLowering::waitSlot(PipeInfo &pipe, Value counter, bool empty) {
+  Value it = load(counter);
+  Value stages = c32(pipe.type.getStages());
+  Value slot = arith::RemUIOp::create(b, loc, it, stages);
+  Value phase = arith::AndIOp::create(
+      b, loc, arith::DivUIOp::create(b, loc, it, stages), c32(1));
+  // The producer waits for the phase before the consumer's release: a
+  // fresh barrier counts that phase as complete.
+  if (empty)
+    phase = arith::XOrIOp::create(b, loc, phase, c32(1));
+  NVVM::MBarrierTryWaitParityOp::create(
+      b, loc, smemPtr(barrierOffset(pipe, slot, empty)), phase, c32(0x989680));
+}
+
+LogicalResult KernelLowering::lowerOp(Operation &op) {
+  if (isa<arith::ArithDialect>(op.getDialect()) && op.getNumRegions() == 0) {
+    b.clone(op, map);
+    return success();
+  }
+  if (auto dim = dyn_cast<memref::DimOp>(op)) {
+    auto key =
+        std::make_pair(cast<BlockArgument>(dim.getSource()).getArgNumber(),
+                       unsigned(*dim.getConstantIndex()));
+    map.map(dim.getResult(), toIndex(dimParams[key]));
+    return success();
+  }
+  if (auto create = dyn_cast<PipelineCreateOp>(op)) {
+    PipeInfo &pipe = pipes[create.getResult()];
+    unsigned stages = pipe.type.getStages();
+    ifThen(cmp(arith::CmpIPredicate::eq, tid, c32(0)), [&] {
+      for (unsigned s = 0; s < stages; ++s) {
+        NVVM::MBarrierInitOp::create(
+            b, loc, smemPtr(c32(pipe.barriers + 8 * s)), c32(1), Value());
+        NVVM::MBarrierInitOp::create(
+            b, loc, smemPtr(c32(pipe.barriers + 8 * (stages + s))),
+            c32(ws.getMathWarps()), Value());
+      }
+      NVVM::FenceMbarrierInitOp::create(b, loc);
+    });
+    return success();
+  }
+  if (auto role = dyn_cast<WarpSpecializeOp>(op))
+    return lowerWarpSpecialize(role);
+  if (auto loop = dyn_cast<TileLoopOp>(op))
+    return lowerTileLoop(loop);
+  if (isa<TileYieldOp, scf::YieldOp>(op))
+    return success();
+  if (auto loop = dyn_cast<scf::ForOp>(op))
+    return lowerFor(loop);
+  if (auto produce = dyn_cast<PipelineProduceOp>(op))
+    return lowerProduce(produce);
+  if (auto consume = dyn_cast<PipelineConsumeOp>(op)) {
+    PipeInfo &pipe = pipes[consume.getPipeline()];
+    waitSlot(pipe, pipe.consumed, /*empty=*/false);
+    Value slot = arith::RemUIOp::create(b, loc, load(pipe.consumed),
+                                        c32(pipe.type.getStages()));
+    for (auto [i, tile] : llvm::enumerate(consume.getTiles()))
+      tileOffsets[tile] = slotOffset(pipe, i, slot);
+    bump(pipe.consumed);
+    return success();
+  }
+  if (auto release = dyn_cast<PipelineReleaseOp>(op)) {
+    PipeInfo &pipe = pipes[release.getPipeline()];
+    // The warp's reads of the stage are done once all its lanes get here.
+    NVVM::SyncWarpOp::create(b, loc, c32(-1));
+    Value slot = arith::RemUIOp::create(b, loc, load(pipe.released),
+                                        c32(pipe.type.getStages()));
+    ifThen(cmp(arith::CmpIPredicate::eq, lane, c32(0)), [&] {
+      NVVM::MBarrierArriveOp::create(
+          b, loc, Type(), smemPtr(barrierOffset(pipe, slot, true)), Value());
+    });
+    bump(pipe.released);
+    return success();
+  }
+  if (auto zero = dyn_cast<AccZeroOp>(op)) {
+    AccTileType type = zero.getType();
+    int64_t n = type.getRows() * type.getCols() / (32 * ws.getMathWarps());
+    accs[zero.getResult()] = SmallVector<Value>(n, cf32(0));
+    return success();
+  }
+  if (auto mma = dyn_cast<TileMmaOp>(op))
+    return lowerMma(mma);
+  if (auto store = dyn_cast<EpilogueOp>(op))
+    return lowerStore(store);
+  if (isa<func::ReturnOp>(op)) {
+    LLVM::ReturnOp::create(b, loc, ValueRange{});
+    return success();
+  }
+  return op.emitOpError("cannot be lowered to NVVM by sm120-lower-to-nvvm");
+}
+
+LogicalResult KernelLowering::lowerWarpSpecialize(WarpSpecializeOp op) {
+  // Barrier initialization is visible to every warp before the roles start.
+  NVVM::Barrier0Op::create(b, loc);
+  Value isMath = cmp(arith::CmpIPredicate::ult, warp, c32(op.getMathWarps()));
+  auto branch = scf::IfOp::create(b, loc, isMath, /*withElseRegion=*/true);
+  LogicalResult result = success();
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(branch.thenBlock());
+    NVVM::SetMaxRegisterOp::create(b, loc, op.getMathRegisters(),
+                                   NVVM::SetMaxRegisterAction::increase);
+    result = lowerBlock(op.getMath().front());
+  }
+  if (failed(result))
+    return failure();
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(branch.elseBlock());
+  NVVM::SetMaxRegisterOp::create(b, loc, op.getProducerRegisters(),
+                                 NVVM::SetMaxRegisterAction::decrease);
+  // One elected lane of the first producer warp issues every load.
+  Value first = cmp(arith::CmpIPredicate::eq, warp, c32(op.getMathWarps()));
+  ifThen(first, [&] {
+    Value elected = NVVM::ElectSyncOp::create(b, loc, b.getI1Type(), Value());
+    ifThen(elected, [&] { result = lowerBlock(op.getProducer().front()); });
+  });
+  return result;
+}
+
+LogicalResult KernelLowering::lowerTileLoop(TileLoopOp op) {
+  ScheduleAttr s = op.getSchedule();
+  auto idx = [&](int64_t v) {
+    return arith::ConstantIndexOp::create(b, loc, v);
+  };
+  Value m = map.lookupOrDefault(op.getM()), n = map.lookupOrDefault(op.getN());
+  loopM = m;
+  Value bm = idx(s.getBlockM()), bn = idx(s.getBlockN());
+  Value tilesM = arith::CeilDivUIOp::create(b, loc, m, bm);
+  Value tilesN = arith::CeilDivUIOp::create(b, loc, n, bn);
+  Value total = arith::MulIOp::create(b, loc, tilesM, tilesN);
+  Value first = toIndex(NVVM::BlockIdXOp::create(b, loc, i32()));
+  Value step = toIndex(NVVM::GridDimXOp::create(b, loc, i32()));
+  auto loop = scf::ForOp::create(b, loc, first, total, step);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPoint(loop.getBody()->getTerminator());
+  // Grouped rasterization: sweeps of `raster_group` M tiles along N.
+  Value t = loop.getInductionVar();
+  Value g = idx(std::max<unsigned>(1, s.getRasterGroup()));
+  Value perGroup = arith::MulIOp::create(b, loc, g, tilesN);
+  Value firstM = arith::MulIOp::create(
+      b, loc, arith::DivUIOp::create(b, loc, t, perGroup), g);
+  Value size = arith::MinUIOp::create(
+      b, loc, g, arith::SubIOp::create(b, loc, tilesM, firstM));
+  Value r = arith::RemUIOp::create(b, loc, t, perGroup);
+  Value mt = arith::AddIOp::create(b, loc, firstM,
+                                   arith::RemUIOp::create(b, loc, r, size));
+  Value nt = arith::DivUIOp::create(b, loc, r, size);
+  Block &body = op.getBody().front();
+  map.map(body.getArgument(0), arith::MulIOp::create(b, loc, mt, bm));
+  map.map(body.getArgument(1), arith::MulIOp::create(b, loc, nt, bn));
+  return lowerBlock(body);
+}
+
+LogicalResult KernelLowering::lowerFor(scf::ForOp op) {
+  // Accumulator iter_args become their registers.
+  SmallVector<Value> inits;
+  SmallVector<unsigned> sizes;
+  for (Value init : op.getInitArgs()) {
+    if (isa<AccTileType>(init.getType())) {
+      auto &regs = accs[init];
+      inits.append(regs.begin(), regs.end());
+      sizes.push_back(regs.size());
+    } else {
+      inits.push_back(map.lookupOrDefault(init));
+      sizes.push_back(0);
+    }
+  }
+  auto loop =
+      scf::ForOp::create(b, loc, map.lookupOrDefault(op.getLowerBound()),
+                         map.lookupOrDefault(op.getUpperBound()),
+                         map.lookupOrDefault(op.getStep()), inits);
+  map.map(op.getInductionVar(), loop.getInductionVar());
+  // The builder adds a terminator only to loops without iter_args.
+  if (loop.getBody()->empty() || !isa<scf::YieldOp>(loop.getBody()->back())) {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToEnd(loop.getBody());
+    scf::YieldOp::create(b, loc, loop.getRegionIterArgs());
+  }
+  auto split = [&](ValueRange flat, ValueRange originals) {
+    unsigned pos = 0;
+    for (auto [orig, size] : llvm::zip(originals, sizes)) {
+      if (size) {
+        accs[orig] = llvm::to_vector(flat.slice(pos, size));
+        pos += size;
+      } else {
+        map.map(orig, flat[pos++]);
+      }
+    }
+  };
+  split(loop.getRegionIterArgs(), op.getRegionIterArgs());
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(loop.getBody()->getTerminator());
+    if (failed(lowerBlock(*op.getBody())))
+      return failure();
+    auto yield = cast<scf::YieldOp>(op.getBody()->getTerminator());
+    SmallVector<Value> results;
+    for (Value v : yield.getOperands()) {
+      if (isa<AccTileType>(v.getType()))
+        llvm::append_range(results, accs[v]);
+      else
+        results.push_back(map.lookupOrDefault(v));
+    }
+    loop.getBody()->getTerminator()->setOperands(results);
+  }
+  split(loop.getResults(), op.getResults());
+  return success();
+}
+
+LogicalResult KernelLowering::lowerProduce(PipelineProduceOp op) {
+  PipeInfo &pipe = pipes[op.getPipeline()];
+  waitSlot(pipe, pipe.produced, /*empty=*/true);
+  Value slot = arith::RemUIOp::create(b, loc, load(pipe.produced),
+                                      c32(pipe.type.getStages()));
+  Value full = smemPtr(barrierOffset(pipe, slot, false));
+  int64_t bytes = 0;
+  for (Type t : pipe.type.getTiles()) {
+    auto tile = cast<SmemTileType>(t);
+    bytes += tile.getRows() * tile.getRowBytes();
+  }
+  NVVM::MBarrierArriveExpectTxOp::create(b, loc, Type(), full, c32(bytes),
+                                         NVVM::MemScopeKind::CTA,
+                                         /*relaxed=*/false, Value());
+  auto yield = cast<PipelineYieldOp>(op.getBody().front().getTerminator());
+  for (Operation &nested : op.getBody().front().without_terminator()) {
+    auto load = dyn_cast<TileLoadOp>(nested);
+    if (!load) {
+      if (failed(lowerOp(nested)))
+        return failure();
+      continue;
+    }
+    unsigned i = llvm::find(yield.getTiles(), load.getResult()) -
+                 yield.getTiles().begin();
+    Value dst = smemPtr(slotOffset(pipe, i, slot));
+    Value tma = tmaParams.lookup(load.getSource());
+    if (!tma)
+      return load.emitOpError("loads from a tensor that is not a kernel "
+                              "argument");
+    // TMA coordinates run innermost first.
+    SmallVector<Value> coords = {toI32(map.lookupOrDefault(load.getCol())),
+                                 toI32(map.lookupOrDefault(load.getRow()))};
+    NVVM::CpAsyncBulkTensorGlobalToSharedClusterOp::create(
+        b, loc, dst, tma, coords, full, ValueRange{}, Value(), Value(),
+        NVVM::TMALoadMode::TILE, /*isCTAOnly=*/true, nullptr, Value());
+  }
+  bump(pipe.produced);
+  return success();
+}
+
+/// One ldmatrix of `num` 8x8 b16 matrices at `offset` (bytes into smem).
+SmallVector<Value> ldmatrix(KernelLowering &k, Value offset, int num) {
+  OpBuilder &b = k.b;
+  SmallVector<Type> fields(num, k.i32());
+  auto type = LLVM::LLVMStructType::getLiteral(b.getContext(), fields);
+  Value frag = NVVM::LdMatrixOp::create(
+      b, k.loc, type, k.smemPtr(offset), num, NVVM::MMALayout::row,
+      NVVM::LdStMatrixShapeAttr::get(b.getContext(), 8, 8),
+      NVVM::LdStMatrixEltType::B16);
+  SmallVector<Value> regs;
+  for (int i = 0; i < num; ++i)
+    regs.push_back(LLVM::ExtractValueOp::create(b, k.loc, frag, i));
+  return regs;
+}
+
+/// Byte offset of 16-byte chunk `chunk` of row `row` in a swizzled tile.
+Value swizzled(KernelLowering &k, Value tileOffset, Value row, int64_t rowBytes,
+               Value chunk, unsigned swizzle) {
+  Value off = k.add(k.mul(row, k.c32(rowBytes)), k.mul(chunk, k.c32(16)));
+  if (swizzle) {
+    // Matches lib/Schedule/Swizzle: bits [7, 7 + b) XOR into bits [4, 4 + b).
+    Value bits = arith::AndIOp::create(
+        k.b, k.loc, arith::ShRUIOp::create(k.b, k.loc, off, k.c32(7)),
+        k.c32(swizzle / 16 - 1));
+    off = arith::XOrIOp::create(
+        k.b, k.loc, off, arith::ShLIOp::create(k.b, k.loc, bits, k.c32(4)));
+  }
+  return k.add(tileOffset, off);
+}
+
+/// UE8M0 byte (in the low 8 bits of `e`) to its FP32 value, exactly.
+Value decodeUe8m0(KernelLowering &k, Value e) {
+  OpBuilder &b = k.b;
+  Value bits = arith::ShLIOp::create(b, k.loc, e, k.c32(23));
+  Value zero = k.cmp(arith::CmpIPredicate::eq, e, k.c32(0));
+  Value nan = k.cmp(arith::CmpIPredicate::eq, e, k.c32(255));
+  bits = arith::SelectOp::create(b, k.loc, zero, k.c32(0x00400000), bits);
+  bits = arith::SelectOp::create(b, k.loc, nan, k.c32(0x7fc00000), bits);
+  return arith::BitcastOp::create(b, k.loc, k.f32(), bits);
+}
+
+Value shfl(KernelLowering &k, Value v, Value srcLane) {
+  return NVVM::ShflOp::create(k.b, k.loc, k.i32(), k.c32(-1), v, srcLane,
+                              k.c32(31), NVVM::ShflKind::idx, UnitAttr());
+}
+
+LogicalResult KernelLowering::lowerMma(TileMmaOp op) {
+  SmemTileType a = op.getA().getType(), bt = op.getB().getType();
+  if (op.getAMajor() != Major::K || op.getBMajor() != Major::K)
+    return op.emitOpError("MN-major operands are not lowered yet");
+  Type ea = a.getElementType(), eb = bt.getElementType();
+  bool bf16 = ea.isBF16() && eb.isBF16();
+  bool fp8 = isa<Float8E4M3FNType>(ea) && isa<Float8E4M3FNType>(eb);
+  if (!bf16 && !fp8)
+    return op.emitOpError() << "lowers bf16 x bf16 and f8E4M3FN x f8E4M3FN; "
+                            << ea << " x " << eb << " is not lowered yet";
+  std::optional<BlockScaleAttr> ra = op.getSfaRecipe(), rb = op.getSfbRecipe();
+  if (fp8 != bool(ra))
+    return op.emitOpError(fp8 ? "FP8 operands need scales"
+                              : "BF16 operands take no scales");
+  if (fp8)
+    for (BlockScaleAttr r : {*ra, *rb})
+      if (r.getFormat() != ScaleFormat::UE8M0 || !r.getPacked() ||
+          r.getMn() != 1)
+        return op.emitOpError()
+               << "lowers packed UE8M0 scales with MN granularity 1; " << r
+               << " is not lowered yet";
+
+  unsigned wm = schedule.getWarpLayout()[0], wn = schedule.getWarpLayout()[1];
+  int64_t warpRows = schedule.getBlockM() / wm;
+  int64_t warpCols = schedule.getBlockN() / wn;
+  int64_t mTiles = warpRows / 16, nTiles = warpCols / 8;
+  int64_t rowBytesA = a.getRowBytes(), rowBytesB = bt.getRowBytes();
+  int64_t kSteps = rowBytesA / 32; // 32 bytes of K per MMA for both forms
+  int64_t kPerStep = fp8 ? 32 : 16;
+
+  Value wmIdx = arith::DivUIOp::create(b, loc, warp, c32(wn));
+  Value wnIdx = arith::RemUIOp::create(b, loc, warp, c32(wn));
+  Value warpRow = mul(wmIdx, c32(warpRows));
+  Value warpCol = mul(wnIdx, c32(warpCols));
+  // ldmatrix lane roles: A .x4 row (lane mod 8) + 8 * bit 3, chunk bit 4;
+  // B .x2 row (lane mod 8), chunk bit 3.
+  Value l8 = arith::RemUIOp::create(b, loc, lane, c32(8));
+  Value bit3 = arith::AndIOp::create(
+      b, loc, arith::ShRUIOp::create(b, loc, lane, c32(3)), c32(1));
+  Value bit4 = arith::ShRUIOp::create(b, loc, lane, c32(4));
+  Value aRow = add(add(warpRow, l8), mul(bit3, c32(8)));
+  Value bRow = add(warpCol, l8);
+  for (Value tile : {op.getA(), op.getB(), op.getSfa(), op.getSfb()})
+    if (tile && !tileOffsets.count(tile))
+      return op.emitOpError("reads a tile that no sm120.pipeline.consume "
+                            "provides (run sm120-pipeline first)");
+  if (!accs.count(op.getAcc()))
+    return op.emitOpError("accumulates into a value that is not an "
+                          "accumulator of the math role");
+  Value aTile = tileOffsets[op.getA()], bTile = tileOffsets[op.getB()];
+
+  SmallVector<Value> acc = accs[op.getAcc()];
+  Value kOffset = toI32(map.lookupOrDefault(op.getKOffset()));
+  for (int64_t ks = 0; ks < kSteps; ++ks) {
+    SmallVector<SmallVector<Value>> fa, fb;
+    for (int64_t i = 0; i < mTiles; ++i)
+      fa.push_back(
+          ldmatrix(*this,
+                   swizzled(*this, aTile, addc(aRow, 16 * i), rowBytesA,
+                            addc(bit4, 2 * ks), a.getSwizzle()),
+                   4));
+    for (int64_t j = 0; j < nTiles; ++j)
+      fb.push_back(ldmatrix(*this,
+                            swizzled(*this, bTile, addc(bRow, 8 * j), rowBytesB,
+                                     addc(bit3, 2 * ks), bt.getSwizzle()),
+                            2));
+
+    // Scale registers (packed UE8M0: the byte of this K step's granule).
+    SmallVector<Value> sa, sb;
+    if (fp8) {
+      auto scaleRegs = [&](Value tile, BlockScaleAttr r, SmemTileType type,
+                           Value firstRow, int64_t count, int64_t stride,
+                           Value laneRow) {
+        Value kElem = addc(kOffset, ks * kPerStep);
+        Value gran = arith::DivUIOp::create(b, loc, kElem, c32(r.getK()));
+        Value word = arith::SubIOp::create(
+            b, loc, arith::DivUIOp::create(b, loc, gran, c32(4)),
+            arith::DivUIOp::create(b, loc, kOffset, c32(4 * r.getK())));
+        Value shift = mul(arith::RemUIOp::create(b, loc, gran, c32(4)), c32(8));
+        SmallVector<Value> regs;
+        for (int64_t t = 0; t < count; ++t) {
+          Value row = add(addc(firstRow, stride * t), laneRow);
+          Value index = add(mul(word, c32(type.getCols())), row);
+          Value v = LLVM::LoadOp::create(
+              b, loc, i32(), smemPtr(add(tile, mul(index, c32(4)))));
+          v = arith::ShRUIOp::create(b, loc, v, shift);
+          regs.push_back(arith::AndIOp::create(b, loc, v, c32(0xff)));
+        }
+        return regs;
+      };
+      Value laneOdd8 = mul(arith::AndIOp::create(b, loc, lane, c32(1)), c32(8));
+      sa = scaleRegs(tileOffsets[op.getSfa()], *ra, op.getSfa().getType(),
+                     warpRow, mTiles, 16, add(group, laneOdd8));
+      sb = scaleRegs(tileOffsets[op.getSfb()], *rb, op.getSfb().getType(),
+                     warpCol, nTiles, 8, group);
+    }
+
+    // Twin: the scales of this thread's accumulator rows and columns, from
+    // the lanes that hold them.
+    SmallVector<std::array<Value, 2>> rowScale, colScale;
+    if (fp8 && twin) {
+      Value quad = arith::AndIOp::create(b, loc, lane, c32(~3));
+      Value col0 = mul(tig, c32(8)); // lane 4 * (2 * tig)
+      for (Value s : sa)
+        rowScale.push_back({decodeUe8m0(*this, shfl(*this, s, quad)),
+                            decodeUe8m0(*this, shfl(*this, s, addc(quad, 1)))});
+      for (Value s : sb)
+        colScale.push_back({decodeUe8m0(*this, shfl(*this, s, col0)),
+                            decodeUe8m0(*this, shfl(*this, s, addc(col0, 4)))});
+    }
+
+    auto resultType = LLVM::LLVMStructType::getLiteral(
+        b.getContext(), {f32(), f32(), f32(), f32()});
+    for (int64_t i = 0; i < mTiles; ++i)
+      for (int64_t j = 0; j < nTiles; ++j) {
+        int64_t base = (i * nTiles + j) * 4;
+        ArrayRef<Value> c(acc.data() + base, 4);
+        SmallVector<Value> d(4);
+        if (bf16) {
+          Value r = NVVM::MmaOp::create(
+              b, loc, resultType, fa[i], fb[j], c, {16, 8, 16}, std::nullopt,
+              std::nullopt,
+              std::array<NVVM::MMATypes, 2>{NVVM::MMATypes::bf16,
+                                            NVVM::MMATypes::bf16},
+              std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row,
+                                             NVVM::MMALayout::col});
+          for (int e = 0; e < 4; ++e)
+            d[e] = LLVM::ExtractValueOp::create(b, loc, r, e);
+        } else if (!twin) {
+          Value zero16 = arith::ConstantIntOp::create(b, loc, 0, 16);
+          Value r = NVVM::MmaBlockScaleOp::create(
+              b, loc, resultType, fa[i], fb[j], c, sa[i], zero16, zero16, sb[j],
+              zero16, zero16, {16, 8, 32},
+              std::array<NVVM::MMATypes, 2>{NVVM::MMATypes::e4m3,
+                                            NVVM::MMATypes::e4m3},
+              NVVM::ScaleVecSize::X1, NVVM::BlockScaleFormat::UE8M0,
+              NVVM::MMABlockScaleKind::MXF8F6F4);
+          for (int e = 0; e < 4; ++e)
+            d[e] = LLVM::ExtractValueOp::create(b, loc, r, e);
+        } else {
+          SmallVector<Value> ins(fa[i]);
+          llvm::append_range(ins, fb[j]);
+          for (int e = 0; e < 4; ++e)
+            ins.push_back(cf32(0));
+          auto ptx = NVVM::InlinePtxOp::create(
+              b, loc, TypeRange{f32(), f32(), f32(), f32()}, ins, ValueRange{},
+              "mma.sync.aligned.m16n8k32.row.col.f32.e4m3.e4m3.f32 "
+              "{$0, $1, $2, $3}, {$4, $5, $6, $7}, {$8, $9}, "
+              "{$10, $11, $12, $13};",
+              Value());
+          for (int e = 0; e < 4; ++e) {
+            Value s = arith::MulFOp::create(b, loc, rowScale[i][e / 2],
+                                            colScale[j][e % 2]);
+            Value p = arith::MulFOp::create(b, loc, ptx.getResult(e), s);
+            d[e] = arith::AddFOp::create(b, loc, c[e], p);
+          }
+        }
+        for (int e = 0; e < 4; ++e)
+          acc[base + e] = d[e];
+      }
+  }
+  accs[op.getResult()] = acc;
+  return success();
+}
+
+LogicalResult KernelLowering::lowerStore(EpilogueOp op) {
+  if (op.getHeadSplits())
+    return op.emitOpError("head_splits are not lowered yet");
+  if (schedule.getEpilogue() != EpilogueKind::Direct)
+    return op.emitOpError("the TMA-store epilogue is not lowered yet; use a "
+                          "schedule with epilogue = direct");
+  MemRefType dType = op.getD().getType();
+  int64_t n = dType.getDimSize(1);
+  if (ShapedType::isDynamic(n))
+    return op.emitOpError("needs a static N");
+  bool bf16 = dType.getElementType().isBF16();
+  unsigned wn = schedule.getWarpLayout()[1];
+  int64_t warpRows = schedule.getBlockM() / schedule.getWarpLayout()[0];
+  int64_t warpCols = schedule.getBlockN() / wn;
+  int64_t mTiles = warpRows / 16, nTiles = warpCols / 8;
+  Value row0 =
+      add(toI32(map.lookupOrDefault(op.getRow())),
+          mul(arith::DivUIOp::create(b, loc, warp, c32(wn)), c32(warpRows)));
+  Value col0 =
+      add(toI32(map.lookupOrDefault(op.getCol())),
+          mul(arith::RemUIOp::create(b, loc, warp, c32(wn)), c32(warpCols)));
+  row0 = add(row0, group);
+  col0 = add(col0, mul(tig, c32(2)));
+  // Rows of the output: the tile loop's M (partial tiles are not written).
+  Value rows = toI32(loopM);
+  Value d = ptrParams.lookup(op.getD());
+  Value cPtr = op.getC() ? ptrParams.lookup(op.getC()) : Value();
+  if (!d || (op.getC() && !cPtr))
+    return op.emitOpError("writes or adds a tensor that is not a pointer "
+                          "argument of the kernel");
+  if (!accs.count(op.getAcc()))
+    return op.emitOpError("stores a value that is not an accumulator of the "
+                          "math role");
+  Type elem = dType.getElementType();
+  auto ptrType = LLVM::LLVMPointerType::get(b.getContext());
+  SmallVector<Value> acc = accs[op.getAcc()];
+  bool pairs = n % 2 == 0;
+  for (int64_t i = 0; i < mTiles; ++i)
+    for (int64_t j = 0; j < nTiles; ++j)
+      for (int half = 0; half < 2; ++half) {
+        Value row = addc(row0, 16 * i + 8 * half);
+        Value col = addc(col0, 8 * j);
+        Value v0 = acc[(i * nTiles + j) * 4 + 2 * half];
+        Value v1 = acc[(i * nTiles + j) * 4 + 2 * half + 1];
+        Value inRows = cmp(arith::CmpIPredicate::ult, row, rows);
+        Value index = arith::AddIOp::create(
+            b, loc,
+            arith::MulIOp::create(
+                b, loc, arith::ExtUIOp::create(b, loc, b.getI64Type(), row),
+                arith::ConstantIntOp::create(b, loc, n, 64)),
+            arith::ExtUIOp::create(b, loc, b.getI64Type(), col));
+        auto storeOne = [&](Value idx, ArrayRef<Value> vals) {
+          SmallVector<Value> out(vals);
+          if (cPtr) {
+            Value p = LLVM::GEPOp::create(b, loc, ptrType, f32(), cPtr,
+                                          ValueRange{idx});
+            for (auto [e, v] : llvm::enumerate(out)) {
+              Value pe = e ? LLVM::GEPOp::create(b, loc, ptrType, f32(), p,
+                                                 ArrayRef<LLVM::GEPArg>{1})
+                           : p;
+              v = arith::AddFOp::create(
+                  b, loc, v, LLVM::LoadOp::create(b, loc, f32(), pe));
+            }
+          }
+          if (bf16)
+            for (Value &v : out)
+              v = arith::TruncFOp::create(b, loc, b.getBF16Type(), v);
+          Value p =
+              LLVM::GEPOp::create(b, loc, ptrType, elem, d, ValueRange{idx});
+          if (out.size() == 1) {
+            LLVM::StoreOp::create(b, loc, out[0], p);
+            return;
+          }
+          auto vecType = VectorType::get({2}, elem);
+          Value vec = LLVM::UndefOp::create(b, loc, vecType);
+          for (auto [e, v] : llvm::enumerate(out))
+            vec = LLVM::InsertElementOp::create(
+                b, loc, vec, v,
+                arith::ConstantIntOp::create(b, loc, int64_t(e), 32));
+          LLVM::StoreOp::create(b, loc, vec, p,
+                                /*alignment=*/bf16 ? 4 : 8);
+        };
+        if (pairs) {
+          // Columns come in even pairs and N is even: both or neither fit.
+          Value ok = arith::AndIOp::create(
+              b, loc, inRows, cmp(arith::CmpIPredicate::ult, col, c32(n)));
+          ifThen(ok, [&] { storeOne(index, {v0, v1}); });
+        } else {
+          for (int e = 0; e < 2; ++e) {
+            Value ce = addc(col, e);
+            Value ok = arith::AndIOp::create(
+                b, loc, inRows, cmp(arith::CmpIPredicate::ult, ce, c32(n)));
+            ifThen(ok, [&] {
+              Value idx = arith::AddIOp::create(
+                  b, loc, index, arith::ConstantIntOp::create(b, loc, e, 64));
+              storeOne(idx, {e ? v1 : v0});
+            });
+          }
+        }
+      }
+  return success();
+}
+
+struct LowerToNVVM : sm120::impl::LowerToNVVMBase<LowerToNVVM> {
+  using LowerToNVVMBase::LowerToNVVMBase;
+  void runOnOperation() override {
+    if (chip != "sm_120a" && chip != "sm_121a" && chip != "sm_90a") {
+      getOperation().emitError()
+          << "sm120-lower-to-nvvm: unknown chip '" << chip
+          << "'; expected sm_120a, sm_121a or sm_90a";
+      return signalPassFailure();
+    }
+    SmallVector<func::FuncOp> funcs;
+    getOperation().walk([&](func::FuncOp f) {
+      bool has = false;
+      f.walk([&](WarpSpecializeOp) { has = true; });
+      if (has)
+        funcs.push_back(f);
+    });
+    for (func::FuncOp f : funcs) {
+      KernelLowering lowering(f, chip == "sm_90a");
+      if (failed(lowering.buildKernel())) {
+        if (lowering.kernel)
+          lowering.kernel.erase();
+        return signalPassFailure();
+      }
+      f.erase();
+    }
+  }
+};
+
+} // namespace

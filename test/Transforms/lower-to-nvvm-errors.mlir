@@ -1,0 +1,94 @@
+// RUN: sm120-opt %s -split-input-file -verify-diagnostics --sm120-pipeline --sm120-warp-specialize --sm120-lower-to-nvvm=chip=sm_90a
+
+// The TMA-store epilogue has no lowering yet.
+func.func @tma_store(%a: memref<?x512xbf16>, %b: memref<256x512xbf16>, %d: memref<?x256xbf16>) attributes {sm120.problem = {family = "gemm", names = ["a", "b", "d"], outputs = ["d"]}} {
+  %c0 = arith.constant 0 : index
+  %m = memref.dim %a, %c0 : memref<?x512xbf16>
+  %n = arith.constant 256 : index
+  %k = arith.constant 512 : index
+  sm120.tile.loop (%m0, %n0) in (%m, %n) schedule <block = [128, 64, 64], stages = 3, warp_layout = [4, 2], raster_group = 8, epilogue = tma_store> {
+    %z = sm120.tile.zero : <128x64>
+    %c64 = arith.constant 64 : index
+    %r = scf.for %k0 = %c0 to %k step %c64 iter_args(%acc = %z) -> (!sm120.acc<128x64>) {
+      %ta = sm120.tile.load %a[%m0, %k0] : memref<?x512xbf16> -> <128x64xbf16, swizzle = 128>
+      %tb = sm120.tile.load %b[%n0, %k0] : memref<256x512xbf16> -> <64x64xbf16, swizzle = 128>
+      %p = sm120.tile.mma %acc, %ta, %tb at [%m0, %n0] k_offset %k0 : <128x64xbf16, swizzle = 128>, <64x64xbf16, swizzle = 128> -> <128x64>
+      scf.yield %p : !sm120.acc<128x64>
+    }
+    // expected-error @+1 {{'sm120.tile.store' op the TMA-store epilogue is not lowered yet; use a schedule with epilogue = direct}}
+    sm120.tile.store %r into %d[%m0, %n0] : <128x64>, memref<?x256xbf16>
+  }
+  return
+}
+
+// -----
+
+// FP8 without scales is not a form the lowering knows.
+func.func @fp8_unscaled(%a: memref<?x512xf8E4M3FN>, %b: memref<256x512xf8E4M3FN>, %d: memref<?x256xbf16>) attributes {sm120.problem = {family = "gemm", names = ["a", "b", "d"], outputs = ["d"]}} {
+  %c0 = arith.constant 0 : index
+  %m = memref.dim %a, %c0 : memref<?x512xf8E4M3FN>
+  %n = arith.constant 256 : index
+  %k = arith.constant 512 : index
+  sm120.tile.loop (%m0, %n0) in (%m, %n) schedule <block = [128, 64, 64], stages = 3, warp_layout = [4, 2], raster_group = 8, epilogue = direct> {
+    %z = sm120.tile.zero : <128x64>
+    %c64 = arith.constant 64 : index
+    %r = scf.for %k0 = %c0 to %k step %c64 iter_args(%acc = %z) -> (!sm120.acc<128x64>) {
+      %ta = sm120.tile.load %a[%m0, %k0] : memref<?x512xf8E4M3FN> -> <128x64xf8E4M3FN, swizzle = 64>
+      %tb = sm120.tile.load %b[%n0, %k0] : memref<256x512xf8E4M3FN> -> <64x64xf8E4M3FN, swizzle = 64>
+      // expected-error @+1 {{'sm120.tile.mma' op FP8 operands need scales}}
+      %p = sm120.tile.mma %acc, %ta, %tb at [%m0, %n0] k_offset %k0 : <128x64xf8E4M3FN, swizzle = 64>, <64x64xf8E4M3FN, swizzle = 64> -> <128x64>
+      scf.yield %p : !sm120.acc<128x64>
+    }
+    sm120.tile.store %r into %d[%m0, %n0] : <128x64>, memref<?x256xbf16>
+  }
+  return
+}
+
+// -----
+
+func.func @fp4(%a: memref<?x512xf4E2M1FN>, %b: memref<256x512xf4E2M1FN>, %d: memref<?x256xbf16>) attributes {sm120.problem = {family = "gemm", names = ["a", "b", "d"], outputs = ["d"]}} {
+  %c0 = arith.constant 0 : index
+  %m = memref.dim %a, %c0 : memref<?x512xf4E2M1FN>
+  %n = arith.constant 256 : index
+  %k = arith.constant 512 : index
+  sm120.tile.loop (%m0, %n0) in (%m, %n) schedule <block = [128, 64, 64], stages = 3, warp_layout = [4, 2], raster_group = 8, epilogue = direct> {
+    %z = sm120.tile.zero : <128x64>
+    %c64 = arith.constant 64 : index
+    %r = scf.for %k0 = %c0 to %k step %c64 iter_args(%acc = %z) -> (!sm120.acc<128x64>) {
+      %ta = sm120.tile.load %a[%m0, %k0] : memref<?x512xf4E2M1FN> -> <128x64xf4E2M1FN, swizzle = 32>
+      %tb = sm120.tile.load %b[%n0, %k0] : memref<256x512xf4E2M1FN> -> <64x64xf4E2M1FN, swizzle = 32>
+      // expected-error @+1 {{'sm120.tile.mma' op lowers bf16 x bf16 and f8E4M3FN x f8E4M3FN; 'f4E2M1FN' x 'f4E2M1FN' is not lowered yet}}
+      %p = sm120.tile.mma %acc, %ta, %tb at [%m0, %n0] k_offset %k0 : <128x64xf4E2M1FN, swizzle = 32>, <64x64xf4E2M1FN, swizzle = 32> -> <128x64>
+      scf.yield %p : !sm120.acc<128x64>
+    }
+    sm120.tile.store %r into %d[%m0, %n0] : <128x64>, memref<?x256xbf16>
+  }
+  return
+}
+
+// -----
+
+// expected-error @+1 {{has no sm120.problem; lower it with sm120-lower-to-tiles}}
+func.func @no_problem(%a: memref<?x512xbf16>, %b: memref<256x512xbf16>, %d: memref<?x256xbf16>) {
+  %c0 = arith.constant 0 : index
+  %m = memref.dim %a, %c0 : memref<?x512xbf16>
+  %n = arith.constant 256 : index
+  %k = arith.constant 512 : index
+  sm120.tile.loop (%m0, %n0) in (%m, %n) schedule <block = [128, 64, 64], stages = 3, warp_layout = [4, 2], raster_group = 8, epilogue = direct> {
+    %z = sm120.tile.zero : <128x64>
+    %c64 = arith.constant 64 : index
+    %r = scf.for %k0 = %c0 to %k step %c64 iter_args(%acc = %z) -> (!sm120.acc<128x64>) {
+      %ta = sm120.tile.load %a[%m0, %k0] : memref<?x512xbf16> -> <128x64xbf16, swizzle = 128>
+      %tb = sm120.tile.load %b[%n0, %k0] : memref<256x512xbf16> -> <64x64xbf16, swizzle = 128>
+      %p = sm120.tile.mma %acc, %ta, %tb at [%m0, %n0] k_offset %k0 : <128x64xbf16, swizzle = 128>, <64x64xbf16, swizzle = 128> -> <128x64>
+      scf.yield %p : !sm120.acc<128x64>
+    }
+    sm120.tile.store %r into %d[%m0, %n0] : <128x64>, memref<?x256xbf16>
+  }
+  return
+}
+
+// -----
+
+// RUN: not sm120-opt %s -split-input-file --sm120-lower-to-nvvm=chip=sm_100a 2>&1 | FileCheck %s --check-prefix=CHIP
+// CHIP: sm120-lower-to-nvvm: unknown chip 'sm_100a'; expected sm_120a, sm_121a or sm_90a

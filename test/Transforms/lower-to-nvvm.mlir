@@ -1,0 +1,112 @@
+// RUN: sm120-opt %s -split-input-file --sm120-pipeline --sm120-warp-specialize --sm120-lower-to-nvvm=chip=sm_120a | FileCheck %s --check-prefixes=CHECK,SM120
+// RUN: sm120-opt %s -split-input-file --sm120-pipeline --sm120-warp-specialize --sm120-lower-to-nvvm=chip=sm_90a | FileCheck %s --check-prefixes=CHECK,SM90
+// RUN: sm120-opt %s -split-input-file --sm120-pipeline --sm120-warp-specialize --sm120-lower-to-nvvm=chip=sm_120a --sm120-lower-kernel-to-llvm | FileCheck %s --check-prefix=LLVM
+
+// FP8 with packed UE8M0 scales, 128x128x128 tiles: 2-slot rings of 16 KiB
+// A, 16 KiB B and 512 B per scale tile (67584 B), then 4 barriers. Loaded
+// tensors become TMA parameters, the output a pointer, M an i32.
+// CHECK: llvm.mlir.global external @sm120_dynamic_smem() {addr_space = 3 : i32, alignment = 1024 : i64}
+// CHECK-LABEL: llvm.func @fp8(
+// CHECK-SAME: %{{.*}}: !llvm.ptr {llvm.align = 64 : i64, llvm.byval = !llvm.array<128 x i8>, nvvm.grid_constant}
+// CHECK-SAME: %{{.*}}: !llvm.ptr {llvm.noalias}, %{{.*}}: i32)
+// CHECK-SAME: nvvm.maxntid = array<i32: 384, 1, 1>
+// CHECK-SAME: params = [#sm120.tma<tensor = 0, box = [128, 128], swizzle = 128>, #sm120.tma<tensor = 1, box = [128, 128], swizzle = 128>, #sm120.tma<tensor = 2, box = [1, 128]>, #sm120.tma<tensor = 3, box = [1, 128]>, #sm120.ptr<4>, #sm120.dim<0, 0 : i32>]
+// CHECK-SAME: launch = <block = [384, 1, 1], dynamic_smem = 67616, tiles = [#sm120.tiles<tensor = 0, dim = 0, tile = 128>, #sm120.tiles<tensor = 1, dim = 0, tile = 128>], persistent = true>
+// CHECK-SAME: problem = {family = "gemm", outputs = ["d"]}
+// Thread 0 initializes full (count 1) and empty (count 8 math warps) barriers.
+// CHECK: nvvm.mbarrier.init %{{.*}}, %[[ONE:.*]] :
+// CHECK: nvvm.mbarrier.init
+// CHECK: nvvm.fence.mbarrier.init
+// CHECK: nvvm.barrier0
+// CHECK: %[[MATH:.*]] = arith.cmpi ult, %{{.*}}, %c8_i32
+// CHECK: scf.if %[[MATH]] {
+// CHECK-NEXT: nvvm.setmaxregister increase 232
+// Persistent walk over the tiles.
+// CHECK: nvvm.read.ptx.sreg.ctaid.x
+// CHECK: nvvm.read.ptx.sreg.nctaid.x
+// Consumer: wait for the full stage, 4 K steps x (2 A + 8 B ldmatrix).
+// CHECK: nvvm.mbarrier.try_wait.parity
+// CHECK-COUNT-2: nvvm.ldmatrix {{.*}}num = 4
+// CHECK-COUNT-8: nvvm.ldmatrix {{.*}}num = 2
+// SM120: nvvm.mma.block_scale {{.*}}blockScaleFormat = #nvvm.block_scale_format<ue8m0>, kind = #nvvm.block_scale_kind<mxf8f6f4>, multiplicandAPtxType = #nvvm.mma_type<e4m3>, multiplicandBPtxType = #nvvm.mma_type<e4m3>, scaleVecSize = #nvvm.scale_vec_size<x1>, shape = #nvvm.shape<m = 16, n = 8, k = 32>
+// The twin fetches the scales of its rows and columns from the lanes the
+// sm_120a instruction reads them from, and emulates it.
+// SM90: nvvm.shfl.sync idx
+// SM90: nvvm.inline_ptx "mma.sync.aligned.m16n8k32.row.col.f32.e4m3.e4m3.f32
+// SM90: arith.mulf
+// SM90: arith.addf
+// CHECK: nvvm.bar.warp.sync
+// CHECK: nvvm.mbarrier.arrive
+// Epilogue: FP32 pairs under row and column bounds.
+// CHECK: llvm.store {{.*}} {alignment = 8 : i64} : vector<2xf32>, !llvm.ptr
+// Producer: drop to 40 registers; one elected lane of warp 8 loads.
+// CHECK: } else {
+// CHECK-NEXT: nvvm.setmaxregister decrease 40
+// CHECK: arith.cmpi eq, %{{.*}}, %c8_i32
+// CHECK: nvvm.elect.sync
+// CHECK: nvvm.mbarrier.try_wait.parity
+// CHECK: nvvm.mbarrier.arrive.expect_tx %{{.*}}, %c33792_i32
+// CHECK-COUNT-4: nvvm.cp.async.bulk.tensor.shared.cluster.global {{.*}} {isCTAOnly = true
+// CHECK: llvm.return
+// LLVM-LABEL: llvm.func @fp8
+// LLVM-NOT: scf.
+// LLVM-NOT: arith.
+func.func @fp8(%a: memref<?x1024xf8E4M3FN>, %b: memref<256x1024xf8E4M3FN>,
+               %sa: memref<2x?xi32>, %sb: memref<2x256xi32>, %d: memref<?x256xf32>)
+    attributes {sm120.problem = {family = "gemm", names = ["a", "b", "sfa", "sfb", "d"], outputs = ["d"]}} {
+  %c0 = arith.constant 0 : index
+  %m = memref.dim %a, %c0 : memref<?x1024xf8E4M3FN>
+  %n = arith.constant 256 : index
+  %k = arith.constant 1024 : index
+  sm120.tile.loop (%m0, %n0) in (%m, %n) schedule <block = [128, 128, 128], stages = 2, warp_layout = [4, 2], raster_group = 8, epilogue = direct> {
+    %z = sm120.tile.zero : <128x128>
+    %c128 = arith.constant 128 : index
+    %c512 = arith.constant 512 : index
+    %r = scf.for %k0 = %c0 to %k step %c128 iter_args(%acc = %z) -> (!sm120.acc<128x128>) {
+      %ta = sm120.tile.load %a[%m0, %k0] : memref<?x1024xf8E4M3FN> -> <128x128xf8E4M3FN, swizzle = 128>
+      %tb = sm120.tile.load %b[%n0, %k0] : memref<256x1024xf8E4M3FN> -> <128x128xf8E4M3FN, swizzle = 128>
+      %w = arith.divui %k0, %c512 : index
+      %tsa = sm120.tile.load %sa[%w, %m0] : memref<2x?xi32> -> <1x128xi32>
+      %tsb = sm120.tile.load %sb[%w, %n0] : memref<2x256xi32> -> <1x128xi32>
+      %p = sm120.tile.mma %acc, %ta, %tb scales(%tsa, %tsb) at [%m0, %n0] k_offset %k0
+          {sfa_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 128, packed>,
+           sfb_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 128, packed>}
+          : <128x128xf8E4M3FN, swizzle = 128>, <128x128xf8E4M3FN, swizzle = 128>, !sm120.smem<1x128xi32>, !sm120.smem<1x128xi32> -> <128x128>
+      scf.yield %p : !sm120.acc<128x128>
+    }
+    sm120.tile.store %r into %d[%m0, %n0] : <128x128>, memref<?x256xf32>
+  }
+  return
+}
+
+// -----
+
+// BF16 on both chips: plain m16n8k16 mma.sync; BF16 output in pairs; C is
+// read (FP32) and added before the conversion.
+// CHECK-LABEL: llvm.func @bf16(
+// CHECK-SAME: params = [#sm120.tma<tensor = 0, box = [128, 64], swizzle = 128>, #sm120.tma<tensor = 1, box = [64, 64], swizzle = 128>, #sm120.ptr<2>, #sm120.ptr<3>, #sm120.dim<0, 0 : i32>]
+// CHECK: nvvm.mma.sync {{.*}}multiplicandAPtxType = #nvvm.mma_type<bf16>, multiplicandBPtxType = #nvvm.mma_type<bf16>, shape = #nvvm.shape<m = 16, n = 8, k = 16>
+// CHECK-NOT: nvvm.mma.block_scale
+// CHECK: llvm.load {{.*}} -> f32
+// CHECK: arith.truncf {{.*}} : f32 to bf16
+// CHECK: llvm.store {{.*}} {alignment = 4 : i64} : vector<2xbf16>, !llvm.ptr
+// CHECK: nvvm.mbarrier.arrive.expect_tx %{{.*}}, %c24576_i32
+func.func @bf16(%a: memref<?x512xbf16>, %b: memref<256x512xbf16>, %c: memref<?x256xf32>, %d: memref<?x256xbf16>)
+    attributes {sm120.problem = {family = "gemm", names = ["a", "b", "c", "d"], outputs = ["d"]}} {
+  %c0 = arith.constant 0 : index
+  %m = memref.dim %a, %c0 : memref<?x512xbf16>
+  %n = arith.constant 256 : index
+  %k = arith.constant 512 : index
+  sm120.tile.loop (%m0, %n0) in (%m, %n) schedule <block = [128, 64, 64], stages = 3, warp_layout = [4, 2], raster_group = 8, epilogue = direct> {
+    %z = sm120.tile.zero : <128x64>
+    %c64 = arith.constant 64 : index
+    %r = scf.for %k0 = %c0 to %k step %c64 iter_args(%acc = %z) -> (!sm120.acc<128x64>) {
+      %ta = sm120.tile.load %a[%m0, %k0] : memref<?x512xbf16> -> <128x64xbf16, swizzle = 128>
+      %tb = sm120.tile.load %b[%n0, %k0] : memref<256x512xbf16> -> <64x64xbf16, swizzle = 128>
+      %p = sm120.tile.mma %acc, %ta, %tb at [%m0, %n0] k_offset %k0 : <128x64xbf16, swizzle = 128>, <64x64xbf16, swizzle = 128> -> <128x64>
+      scf.yield %p : !sm120.acc<128x64>
+    }
+    sm120.tile.store %r add %c : memref<?x256xf32> into %d[%m0, %n0] : <128x64>, memref<?x256xbf16>
+  }
+  return
+}
