@@ -123,7 +123,9 @@ TEST_F(ScheduleTest, MoreStagesNeverCostMore) {
 }
 
 TEST_F(ScheduleTest, RegisterBudgetOfTheWarpLayouts) {
-  EXPECT_EQ(mathRegisterBudget(schedule(128, 128, 64, 4)), 232u);
+  // setmaxnreg would give 232, but ptxas allocates under the 384-thread
+  // launch bound: 65536 / 384 = 170, rounded down to 168.
+  EXPECT_EQ(mathRegisterBudget(schedule(128, 128, 64, 4)), 168u);
   // 2 M-tiles x 8 N-tiles x 4 accumulators + double-buffered fragments.
   EXPECT_EQ(estimateMathRegisters(schedule(128, 128, 64, 4)),
             64u + 2 * (2 * 4 + 8 * 2) + 40);

@@ -149,7 +149,10 @@ unsigned mlir::sm120::mathRegisterBudget(const ScheduleAttr &s) {
   unsigned producerThreads = 128;
   unsigned mathThreads = s.getNumMathWarps() * 32;
   unsigned budget = (65536 - producerThreads * 40) / mathThreads;
-  budget = std::min(budget, 240u);
+  // ptxas allocates the whole kernel under its launch bound (every thread
+  // of the CTA), whatever setmaxnreg later grants: 168 for 384 threads.
+  unsigned launchBound = 65536 / (producerThreads + mathThreads);
+  budget = std::min({budget, launchBound, 240u});
   return budget / 8 * 8; // setmaxnreg counts are multiples of 8
 }
 
@@ -293,7 +296,8 @@ static SmallVector<int64_t> blockKCandidates(const GemmProblem &p) {
 
 ScheduleAttr mlir::sm120::selectSchedule(MLIRContext *ctx, const GemmProblem &p,
                                          const MachineModel &machine, int64_t m,
-                                         ScheduleCost *costOut) {
+                                         ScheduleCost *costOut,
+                                         std::optional<EpilogueKind> only) {
   ScheduleAttr best;
   ScheduleCost bestCost;
   // Within 1% the tie-break prefers larger BN (fewer A re-reads), then
@@ -316,6 +320,8 @@ ScheduleAttr mlir::sm120::selectSchedule(MLIRContext *ctx, const GemmProblem &p,
       for (int64_t bk : blockKCandidates(p))
         for (EpilogueKind epi :
              {EpilogueKind::Direct, EpilogueKind::TmaStore}) {
+          if (only && epi != *only)
+            continue;
           SmemUse use = smemUse(p, bm, bn, bk, epi);
           int64_t room = machine.smemPerBlock - use.epilogue - use.fixed;
           if (room < 2 * use.perStage)

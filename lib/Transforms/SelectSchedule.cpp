@@ -28,6 +28,15 @@ struct SelectSchedule : sm120::impl::SelectScheduleBase<SelectSchedule> {
     }
     if (sms)
       model->smCount = sms;
+    std::optional<EpilogueKind> only;
+    if (epilogue != "any") {
+      only = symbolizeEpilogueKind(epilogue);
+      if (!only) {
+        getOperation().emitError() << "unknown epilogue '" << epilogue
+                                   << "'; expected any, direct or tma_store";
+        return signalPassFailure();
+      }
+    }
     if (expectedM < 1) {
       getOperation().emitError() << "expected-m must be positive; got "
                                  << static_cast<int64_t>(expectedM);
@@ -50,7 +59,7 @@ struct SelectSchedule : sm120::impl::SelectScheduleBase<SelectSchedule> {
       }
       ScheduleCost cost;
       ScheduleAttr chosen =
-          selectSchedule(op.getContext(), problem, *model, m, &cost);
+          selectSchedule(op.getContext(), problem, *model, m, &cost, only);
       if (!chosen) {
         op.emitOpError() << "no schedule fits " << model->name
                          << " (shared memory " << model->smemPerBlock

@@ -1,17 +1,22 @@
 // RUN: sm120-opt %s -split-input-file --sm120-select-schedule | FileCheck %s
 // RUN: sm120-opt %s -split-input-file --sm120-select-schedule="machine=rtx-5090 sms=48" | FileCheck %s --check-prefix=SMALL
 // RUN: sm120-opt %s -split-input-file --sm120-select-schedule=print=true -o /dev/null 2>&1 | FileCheck %s --check-prefix=REMARK
+// RUN: sm120-opt %s -split-input-file --sm120-select-schedule=epilogue=direct | FileCheck %s --check-prefix=DIRECT
 
-// Large FP8 GEMM: 128-row tiles, the widest N tile whose stages still fit
-// beside a 64-row TMA-store staging buffer.
+// Restricted to one epilogue, only its schedules are candidates.
+// DIRECT-NOT: epilogue = tma_store
+
+// Large FP8 GEMM: 128-row tiles and the widest N tile whose accumulators
+// and fragments fit the 168 registers ptxas allows under a 384-thread
+// launch bound.
 // CHECK-LABEL: func.func @fp8_large
 // CHECK: sm120.gemm
-// CHECK-SAME: schedule <block = [128, 160, 64], stages = 4, warp_layout = [4, 2], raster_group = 16, epilogue = tma_store>
-// REMARK: remark: chose #sm120.schedule<block = [128, 160, 64], stages = 4, warp_layout = [4, 2], raster_group = 16, epilogue = tma_store> for M = 4096 on rtx-pro-6000: 1440 tiles in 8 waves, 99904 bytes of shared memory, {{[0-9.]+}} us estimated
+// CHECK-SAME: schedule <block = [128, 128, 64], stages = 4, warp_layout = [4, 2], raster_group = 16, epilogue = tma_store>
+// REMARK: remark: chose #sm120.schedule<block = [128, 128, 64], stages = 4, warp_layout = [4, 2], raster_group = 16, epilogue = tma_store> for M = 4096 on rtx-pro-6000: 1792 tiles in 10 waves, 87104 bytes of shared memory, {{[0-9.]+}} us estimated
 // With 48 SMs the raster group shrinks to match the wave.
 // SMALL-LABEL: func.func @fp8_large
 // SMALL: sm120.gemm
-// SMALL-SAME: schedule <block = [128, 160, 64], stages = 4, warp_layout = [4, 2], raster_group = 8
+// SMALL-SAME: schedule <block = [128, 128, 64], stages = 4, warp_layout = [4, 2], raster_group = 8
 func.func @fp8_large(%a: memref<4096x16384xf8E4M3FN>, %b: memref<7168x16384xf8E4M3FN>,
                      %sa: memref<32x4096xi32>, %sb: memref<32x7168xi32>,
                      %d: memref<4096x7168xbf16>) {
@@ -27,8 +32,8 @@ func.func @fp8_large(%a: memref<4096x16384xf8E4M3FN>, %b: memref<7168x16384xf8E4
 // A runtime M is costed at expected-m (4096 by default).
 // CHECK-LABEL: func.func @fp8_runtime_m
 // CHECK: sm120.gemm
-// CHECK-SAME: schedule <block = [128, 192, 64], stages = 3
-// REMARK: remark: chose {{.*}} for M = 4096 on rtx-pro-6000: 352 tiles in 2 waves
+// CHECK-SAME: schedule <block = [128, 128, 64], stages = 4
+// REMARK: remark: chose {{.*}} for M = 4096 on rtx-pro-6000: 544 tiles in 3 waves
 // With 48 SMs wave quantization no longer favours N tiles that divide 2112.
 // SMALL-LABEL: func.func @fp8_runtime_m
 // SMALL: sm120.gemm

@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "sm120/Dialect/SM120/IR/SM120.h"
+#include "sm120/Target/Pipelines.h"
 #include "sm120/Transforms/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
@@ -21,9 +22,9 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/DialectRegistry.h"
+#include "mlir/Pass/PassRegistry.h"
 #include "mlir/Target/LLVMIR/Dialect/All.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
-#include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 
 int main(int argc, char **argv) {
@@ -43,18 +44,9 @@ int main(int argc, char **argv) {
   mlir::registerGPUPasses();
   mlir::sm120::registerSM120Passes();
 
-  // Kernels written with scf/arith/nvvm (the backend fixture, the bench
-  // kernels) reach the LLVM + NVVM form sm120-serialize takes through this.
-  mlir::PassPipelineRegistration<>(
-      "sm120-lower-kernel-to-llvm",
-      "Lower scf/arith/cf/nvvm kernel code to the LLVM and NVVM dialects",
-      [](mlir::OpPassManager &pm) {
-        pm.addPass(mlir::createSCFToControlFlowPass());
-        pm.addPass(mlir::createConvertNVVMToLLVMPass());
-        pm.addPass(mlir::createArithToLLVMConversionPass());
-        pm.addPass(mlir::createConvertControlFlowToLLVMPass());
-        pm.addPass(mlir::createReconcileUnrealizedCastsPass());
-      });
+  // sm120-compile, and sm120-lower-kernel-to-llvm for kernels written with
+  // scf/arith/nvvm (the backend fixture, the bench kernels).
+  mlir::sm120::registerPipelines();
 
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "sm120 compiler driver\n", registry));

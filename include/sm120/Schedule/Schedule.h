@@ -84,11 +84,13 @@ struct ScheduleCost {
 ScheduleCost estimateCost(const GemmProblem &p, ScheduleAttr s,
                           const MachineModel &machine, int64_t m);
 
-/// Chooses the cheapest valid schedule, deterministically. Fails (null)
-/// only when no candidate fits the machine.
+/// Chooses the cheapest valid schedule, deterministically, among those with
+/// the epilogue `only` when given. Fails (null) only when no candidate fits
+/// the machine.
 ScheduleAttr selectSchedule(MLIRContext *ctx, const GemmProblem &p,
                             const MachineModel &machine, int64_t m,
-                            ScheduleCost *cost = nullptr);
+                            ScheduleCost *cost = nullptr,
+                            std::optional<EpilogueKind> only = std::nullopt);
 
 } // namespace mlir::sm120
 

@@ -44,6 +44,8 @@ def SelectSchedule : Pass<"sm120-select-schedule", "mlir::ModuleOp"> {
            "SM count (0: the preset's)">,
     Option<"expectedM", "expected-m", "int64_t", /*default=*/"4096",
            "Rows to cost for when M is a runtime size">,
+    Option<"epilogue", "epilogue", "std::string", /*default=*/"\"any\"",
+           "Epilogues to choose from: any, direct or tma_store">,
     Option<"print", "print", "bool", /*default=*/"false",
            "Report each chosen schedule as a remark">
   ];
