@@ -270,6 +270,9 @@ LogicalResult KernelLowering::buildKernel() {
   kernel->setAttr("nvvm.kernel", b.getUnitAttr());
   kernel->setAttr("nvvm.maxntid",
                   b.getDenseI32ArrayAttr({int32_t(threads), 1, 1}));
+  // setmaxnreg needs the launch register count fixed (.maxnreg): the CTA's
+  // register pool is what the roles trade, so it must be the whole file.
+  kernel->setAttr("nvvm.maxnreg", b.getI32IntegerAttr(65536 / threads / 8 * 8));
   kernel->setAttr("sm120.abi", abi);
   for (auto [i, p] : llvm::enumerate(params)) {
     if (isa<TmaParamAttr>(p)) {
@@ -336,8 +339,21 @@ void KernelLowering::waitSlot(PipeInfo &pipe, Value counter, bool empty) {
   // fresh barrier counts that phase as complete.
   if (empty)
     phase = arith::XOrIOp::create(b, loc, phase, c32(1));
-  NVVM::MBarrierTryWaitParityOp::create(
-      b, loc, smemPtr(barrierOffset(pipe, slot, empty)), phase, c32(0x989680));
+  // A loop of our own around try_wait: each lane leaves it when it sees the
+  // phase complete, and the compiler reconverges the divergent exit before
+  // the .aligned ldmatrix (a wait loop whose branches claim to be uniform
+  // is not safe there).
+  Value bar = smemPtr(barrierOffset(pipe, slot, empty));
+  auto loop = scf::WhileOp::create(b, loc, TypeRange{}, ValueRange{});
+  OpBuilder::InsertionGuard guard(b);
+  b.createBlock(&loop.getBefore());
+  Value done = NVVM::MBarrierTryWaitOp::create(b, loc, b.getI1Type(), bar,
+                                               phase, Value());
+  Value again = arith::XOrIOp::create(
+      b, loc, done, arith::ConstantIntOp::create(b, loc, 1, 1));
+  scf::ConditionOp::create(b, loc, again, ValueRange{});
+  b.createBlock(&loop.getAfter());
+  scf::YieldOp::create(b, loc, ValueRange{});
 }
 
 LogicalResult KernelLowering::lowerOp(Operation &op) {
@@ -380,6 +396,9 @@ LogicalResult KernelLowering::lowerOp(Operation &op) {
   if (auto consume = dyn_cast<PipelineConsumeOp>(op)) {
     PipeInfo &pipe = pipes[consume.getPipeline()];
     waitSlot(pipe, pipe.consumed, /*empty=*/false);
+    // Lanes leave the wait loop independently; the .aligned ldmatrix and
+    // mma.sync that follow need the whole warp.
+    NVVM::SyncWarpOp::create(b, loc, c32(-1));
     Value slot = arith::RemUIOp::create(b, loc, load(pipe.consumed),
                                         c32(pipe.type.getStages()));
     for (auto [i, tile] : llvm::enumerate(consume.getTiles()))

@@ -9,7 +9,8 @@
 // CHECK-LABEL: llvm.func @fp8(
 // CHECK-SAME: %{{.*}}: !llvm.ptr {llvm.align = 64 : i64, llvm.byval = !llvm.array<128 x i8>, nvvm.grid_constant}
 // CHECK-SAME: %{{.*}}: !llvm.ptr {llvm.noalias}, %{{.*}}: i32)
-// CHECK-SAME: nvvm.maxntid = array<i32: 384, 1, 1>
+// setmaxnreg trades the CTA's registers: the launch count is fixed at 168.
+// CHECK-SAME: nvvm.maxnreg = 168 : i32, nvvm.maxntid = array<i32: 384, 1, 1>
 // CHECK-SAME: params = [#sm120.tma<tensor = 0, box = [128, 128], swizzle = 128>, #sm120.tma<tensor = 1, box = [128, 128], swizzle = 128>, #sm120.tma<tensor = 2, box = [1, 128]>, #sm120.tma<tensor = 3, box = [1, 128]>, #sm120.ptr<4>, #sm120.dim<0, 0 : i32>]
 // CHECK-SAME: launch = <block = [384, 1, 1], dynamic_smem = 67616, tiles = [#sm120.tiles<tensor = 0, dim = 0, tile = 128>, #sm120.tiles<tensor = 1, dim = 0, tile = 128>], persistent = true>
 // CHECK-SAME: problem = {family = "gemm", outputs = ["d"]}
@@ -24,8 +25,11 @@
 // Persistent walk over the tiles.
 // CHECK: nvvm.read.ptx.sreg.ctaid.x
 // CHECK: nvvm.read.ptx.sreg.nctaid.x
-// Consumer: wait for the full stage, 4 K steps x (2 A + 8 B ldmatrix).
-// CHECK: nvvm.mbarrier.try_wait.parity
+// Consumer: each lane spins on the full barrier, the warp reconverges, then
+// 4 K steps x (2 A + 8 B ldmatrix).
+// CHECK: scf.while
+// CHECK-NEXT: nvvm.mbarrier.try_wait %{{.*}}, %{{.*}} : !llvm.ptr<3>, i32 -> i1
+// CHECK: nvvm.bar.warp.sync
 // CHECK-COUNT-2: nvvm.ldmatrix {{.*}}num = 4
 // CHECK-COUNT-8: nvvm.ldmatrix {{.*}}num = 2
 // SM120: nvvm.mma.block_scale {{.*}}blockScaleFormat = #nvvm.block_scale_format<ue8m0>, kind = #nvvm.block_scale_kind<mxf8f6f4>, multiplicandAPtxType = #nvvm.mma_type<e4m3>, multiplicandBPtxType = #nvvm.mma_type<e4m3>, scaleVecSize = #nvvm.scale_vec_size<x1>, shape = #nvvm.shape<m = 16, n = 8, k = 32>
@@ -44,7 +48,7 @@
 // CHECK-NEXT: nvvm.setmaxregister decrease 40
 // CHECK: arith.cmpi eq, %{{.*}}, %c8_i32
 // CHECK: nvvm.elect.sync
-// CHECK: nvvm.mbarrier.try_wait.parity
+// CHECK: nvvm.mbarrier.try_wait
 // CHECK: nvvm.mbarrier.arrive.expect_tx %{{.*}}, %c33792_i32
 // CHECK-COUNT-4: nvvm.cp.async.bulk.tensor.shared.cluster.global {{.*}} {isCTAOnly = true
 // CHECK: llvm.return
