@@ -27,6 +27,8 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
 
+#include <map>
+
 namespace mlir::sm120 {
 #define GEN_PASS_DEF_LOWERTONVVM
 #include "sm120/Transforms/Passes.h.inc"
@@ -610,18 +612,25 @@ SmallVector<Value> ldmatrix(KernelLowering &k, Value offset, int num) {
 }
 
 /// Byte offset of 16-byte chunk `chunk` of row `row` in a swizzled tile.
-Value swizzled(KernelLowering &k, Value tileOffset, Value row, int64_t rowBytes,
-               Value chunk, unsigned swizzle) {
-  Value off = k.add(k.mul(row, k.c32(rowBytes)), k.mul(chunk, k.c32(16)));
+/// Byte offset of 16-byte chunk `chunk` of row `laneRow + rowStep` in a
+/// tile with `rowBytes`-byte rows and that swizzle (lib/Schedule/Swizzle:
+/// address bits [7, 7 + b) XOR into bits [4, 4 + b)). Rows are one swizzle
+/// span, so the XOR term depends on the row modulo 8 only; with `rowStep` a
+/// multiple of 8 the per-fragment part is a constant the address folds.
+Value swizzled(KernelLowering &k, Value tileOffset, Value laneRow,
+               int64_t rowStep, int64_t rowBytes, Value chunk,
+               unsigned swizzle) {
+  assert(rowStep % 8 == 0 && (!swizzle || swizzle == rowBytes));
   if (swizzle) {
-    // Matches lib/Schedule/Swizzle: bits [7, 7 + b) XOR into bits [4, 4 + b).
+    // (row * span + chunk * 16) >> 7 = row >> log2(128 / span).
+    int64_t shift = llvm::Log2_64(128 / swizzle);
     Value bits = arith::AndIOp::create(
-        k.b, k.loc, arith::ShRUIOp::create(k.b, k.loc, off, k.c32(7)),
+        k.b, k.loc, arith::ShRUIOp::create(k.b, k.loc, laneRow, k.c32(shift)),
         k.c32(swizzle / 16 - 1));
-    off = arith::XOrIOp::create(
-        k.b, k.loc, off, arith::ShLIOp::create(k.b, k.loc, bits, k.c32(4)));
+    chunk = arith::XOrIOp::create(k.b, k.loc, chunk, bits);
   }
-  return k.add(tileOffset, off);
+  Value off = k.add(k.mul(laneRow, k.c32(rowBytes)), k.mul(chunk, k.c32(16)));
+  return k.addc(k.add(tileOffset, off), rowStep * rowBytes);
 }
 
 /// UE8M0 byte (in the low 8 bits of `e`) to its FP32 value, exactly.
@@ -693,74 +702,119 @@ LogicalResult KernelLowering::lowerMma(TileMmaOp op) {
 
   SmallVector<Value> acc = accs[op.getAcc()];
   Value kOffset = toI32(map.lookupOrDefault(op.getKOffset()));
+  // Scale registers (packed UE8M0: the byte of a K step's granule), shared
+  // by the K steps of one granule: computed once per granule the block
+  // touches when the granule and the K block nest (the schedule's case).
+  int64_t blockK = rowBytesA * 8 / ea.getIntOrFloatBitWidth();
+  auto granuleKey = [&](BlockScaleAttr r, int64_t ks) -> int64_t {
+    int64_t gk = r.getK();
+    if (gk % blockK == 0)
+      return 0;
+    if (blockK % gk == 0)
+      return ks * kPerStep / gk;
+    return ks; // no nesting: per K step
+  };
+  auto scaleRegs = [&](Value tile, BlockScaleAttr r, SmemTileType type,
+                       Value firstRow, int64_t count, int64_t stride,
+                       Value laneRow, int64_t ks) {
+    Value kElem = addc(kOffset, ks * kPerStep);
+    Value gran = arith::DivUIOp::create(b, loc, kElem, c32(r.getK()));
+    Value word = arith::SubIOp::create(
+        b, loc, arith::DivUIOp::create(b, loc, gran, c32(4)),
+        arith::DivUIOp::create(b, loc, kOffset, c32(4 * r.getK())));
+    Value shift = mul(arith::RemUIOp::create(b, loc, gran, c32(4)), c32(8));
+    SmallVector<Value> regs;
+    for (int64_t t = 0; t < count; ++t) {
+      Value row = add(addc(firstRow, stride * t), laneRow);
+      Value index = add(mul(word, c32(type.getCols())), row);
+      Value v = LLVM::LoadOp::create(b, loc, i32(),
+                                     smemPtr(add(tile, mul(index, c32(4)))));
+      v = arith::ShRUIOp::create(b, loc, v, shift);
+      regs.push_back(arith::AndIOp::create(b, loc, v, c32(0xff)));
+    }
+    return regs;
+  };
+  struct Scales {
+    SmallVector<Value> regs;                   // the MMA's scale operands
+    SmallVector<std::array<Value, 2>> decoded; // twin: this thread's rows/cols
+  };
+  /// One operand's scales per granule key. The twin also needs the scales
+  /// of this thread's accumulator rows (from lanes 4g and 4g + 1) and
+  /// columns 2 * tig, 2 * tig + 1 (from lanes 8 * tig and 8 * tig + 4).
+  struct Operand {
+    Value tile;
+    BlockScaleAttr recipe;
+    SmemTileType type;
+    Value firstRow, laneRow, srcLane0, srcLane1;
+    int64_t count, stride;
+    std::map<int64_t, Scales> byGranule;
+  };
+  Value quad = arith::AndIOp::create(b, loc, lane, c32(~3));
+  Value col0 = mul(tig, c32(8));
+  Operand opA, opB;
+  if (fp8) {
+    Value laneOdd8 = mul(arith::AndIOp::create(b, loc, lane, c32(1)), c32(8));
+    opA = {tileOffsets[op.getSfa()],
+           *ra,
+           op.getSfa().getType(),
+           warpRow,
+           add(group, laneOdd8),
+           quad,
+           addc(quad, 1),
+           mTiles,
+           16,
+           {}};
+    opB = {tileOffsets[op.getSfb()],
+           *rb,
+           op.getSfb().getType(),
+           warpCol,
+           group,
+           col0,
+           addc(col0, 4),
+           nTiles,
+           8,
+           {}};
+  }
+  auto scalesOf = [&](Operand &o, int64_t ks) -> Scales & {
+    auto [it, fresh] = o.byGranule.try_emplace(granuleKey(o.recipe, ks));
+    if (fresh) {
+      it->second.regs = scaleRegs(o.tile, o.recipe, o.type, o.firstRow, o.count,
+                                  o.stride, o.laneRow, ks);
+      if (twin)
+        for (Value v : it->second.regs)
+          it->second.decoded.push_back(
+              {decodeUe8m0(*this, shfl(*this, v, o.srcLane0)),
+               decodeUe8m0(*this, shfl(*this, v, o.srcLane1))});
+    }
+    return it->second;
+  };
+
+  auto resultType = LLVM::LLVMStructType::getLiteral(
+      b.getContext(), {f32(), f32(), f32(), f32()});
   for (int64_t ks = 0; ks < kSteps; ++ks) {
-    SmallVector<SmallVector<Value>> fa, fb;
+    // A fragments of the K step stay live across the N tiles; each B
+    // fragment is loaded next to the MMAs that use it, to keep few live.
+    SmallVector<SmallVector<Value>> fa;
     for (int64_t i = 0; i < mTiles; ++i)
-      fa.push_back(
+      fa.push_back(ldmatrix(*this,
+                            swizzled(*this, aTile, aRow, 16 * i, rowBytesA,
+                                     addc(bit4, 2 * ks), a.getSwizzle()),
+                            4));
+    Scales *sa = fp8 ? &scalesOf(opA, ks) : nullptr;
+    Scales *sb = fp8 ? &scalesOf(opB, ks) : nullptr;
+    for (int64_t j = 0; j < nTiles; ++j) {
+      SmallVector<Value> fb =
           ldmatrix(*this,
-                   swizzled(*this, aTile, addc(aRow, 16 * i), rowBytesA,
-                            addc(bit4, 2 * ks), a.getSwizzle()),
-                   4));
-    for (int64_t j = 0; j < nTiles; ++j)
-      fb.push_back(ldmatrix(*this,
-                            swizzled(*this, bTile, addc(bRow, 8 * j), rowBytesB,
-                                     addc(bit3, 2 * ks), bt.getSwizzle()),
-                            2));
-
-    // Scale registers (packed UE8M0: the byte of this K step's granule).
-    SmallVector<Value> sa, sb;
-    if (fp8) {
-      auto scaleRegs = [&](Value tile, BlockScaleAttr r, SmemTileType type,
-                           Value firstRow, int64_t count, int64_t stride,
-                           Value laneRow) {
-        Value kElem = addc(kOffset, ks * kPerStep);
-        Value gran = arith::DivUIOp::create(b, loc, kElem, c32(r.getK()));
-        Value word = arith::SubIOp::create(
-            b, loc, arith::DivUIOp::create(b, loc, gran, c32(4)),
-            arith::DivUIOp::create(b, loc, kOffset, c32(4 * r.getK())));
-        Value shift = mul(arith::RemUIOp::create(b, loc, gran, c32(4)), c32(8));
-        SmallVector<Value> regs;
-        for (int64_t t = 0; t < count; ++t) {
-          Value row = add(addc(firstRow, stride * t), laneRow);
-          Value index = add(mul(word, c32(type.getCols())), row);
-          Value v = LLVM::LoadOp::create(
-              b, loc, i32(), smemPtr(add(tile, mul(index, c32(4)))));
-          v = arith::ShRUIOp::create(b, loc, v, shift);
-          regs.push_back(arith::AndIOp::create(b, loc, v, c32(0xff)));
-        }
-        return regs;
-      };
-      Value laneOdd8 = mul(arith::AndIOp::create(b, loc, lane, c32(1)), c32(8));
-      sa = scaleRegs(tileOffsets[op.getSfa()], *ra, op.getSfa().getType(),
-                     warpRow, mTiles, 16, add(group, laneOdd8));
-      sb = scaleRegs(tileOffsets[op.getSfb()], *rb, op.getSfb().getType(),
-                     warpCol, nTiles, 8, group);
-    }
-
-    // Twin: the scales of this thread's accumulator rows and columns, from
-    // the lanes that hold them.
-    SmallVector<std::array<Value, 2>> rowScale, colScale;
-    if (fp8 && twin) {
-      Value quad = arith::AndIOp::create(b, loc, lane, c32(~3));
-      Value col0 = mul(tig, c32(8)); // lane 4 * (2 * tig)
-      for (Value s : sa)
-        rowScale.push_back({decodeUe8m0(*this, shfl(*this, s, quad)),
-                            decodeUe8m0(*this, shfl(*this, s, addc(quad, 1)))});
-      for (Value s : sb)
-        colScale.push_back({decodeUe8m0(*this, shfl(*this, s, col0)),
-                            decodeUe8m0(*this, shfl(*this, s, addc(col0, 4)))});
-    }
-
-    auto resultType = LLVM::LLVMStructType::getLiteral(
-        b.getContext(), {f32(), f32(), f32(), f32()});
-    for (int64_t i = 0; i < mTiles; ++i)
-      for (int64_t j = 0; j < nTiles; ++j) {
+                   swizzled(*this, bTile, bRow, 8 * j, rowBytesB,
+                            addc(bit3, 2 * ks), bt.getSwizzle()),
+                   2);
+      for (int64_t i = 0; i < mTiles; ++i) {
         int64_t base = (i * nTiles + j) * 4;
         ArrayRef<Value> c(acc.data() + base, 4);
         SmallVector<Value> d(4);
         if (bf16) {
           Value r = NVVM::MmaOp::create(
-              b, loc, resultType, fa[i], fb[j], c, {16, 8, 16}, std::nullopt,
+              b, loc, resultType, fa[i], fb, c, {16, 8, 16}, std::nullopt,
               std::nullopt,
               std::array<NVVM::MMATypes, 2>{NVVM::MMATypes::bf16,
                                             NVVM::MMATypes::bf16},
@@ -771,8 +825,8 @@ LogicalResult KernelLowering::lowerMma(TileMmaOp op) {
         } else if (!twin) {
           Value zero16 = arith::ConstantIntOp::create(b, loc, 0, 16);
           Value r = NVVM::MmaBlockScaleOp::create(
-              b, loc, resultType, fa[i], fb[j], c, sa[i], zero16, zero16, sb[j],
-              zero16, zero16, {16, 8, 32},
+              b, loc, resultType, fa[i], fb, c, sa->regs[i], zero16, zero16,
+              sb->regs[j], zero16, zero16, {16, 8, 32},
               std::array<NVVM::MMATypes, 2>{NVVM::MMATypes::e4m3,
                                             NVVM::MMATypes::e4m3},
               NVVM::ScaleVecSize::X1, NVVM::BlockScaleFormat::UE8M0,
@@ -781,7 +835,7 @@ LogicalResult KernelLowering::lowerMma(TileMmaOp op) {
             d[e] = LLVM::ExtractValueOp::create(b, loc, r, e);
         } else {
           SmallVector<Value> ins(fa[i]);
-          llvm::append_range(ins, fb[j]);
+          llvm::append_range(ins, fb);
           for (int e = 0; e < 4; ++e)
             ins.push_back(cf32(0));
           auto ptx = NVVM::InlinePtxOp::create(
@@ -791,15 +845,15 @@ LogicalResult KernelLowering::lowerMma(TileMmaOp op) {
               "{$10, $11, $12, $13};",
               Value());
           for (int e = 0; e < 4; ++e) {
-            Value s = arith::MulFOp::create(b, loc, rowScale[i][e / 2],
-                                            colScale[j][e % 2]);
-            Value p = arith::MulFOp::create(b, loc, ptx.getResult(e), s);
-            d[e] = arith::AddFOp::create(b, loc, c[e], p);
+            Value s = arith::MulFOp::create(b, loc, sa->decoded[i][e / 2],
+                                            sb->decoded[j][e % 2]);
+            d[e] = LLVM::FMAOp::create(b, loc, ptx.getResult(e), s, c[e]);
           }
         }
         for (int e = 0; e < 4; ++e)
           acc[base + e] = d[e];
       }
+    }
   }
   accs[op.getResult()] = acc;
   return success();

@@ -169,6 +169,7 @@ Expected<HarnessResult> sm120rt::runBundle(const Bundle &bundle,
       }
       result.outputs.push_back(check);
     }
+    result.expected = std::move(expected);
   }
 
   if (options.iterations > 0) {

@@ -1,16 +1,16 @@
 // REQUIRES: cuda-toolkit
-// sm120-compile takes a GEMM spec to a bundle in one pipeline. For sm_120a
-// the FP8 and BF16 examples assemble with no spills; the twin builds too
-// (its FP8 emulation still spills, which the report shows).
+// sm120-compile takes a GEMM spec to a bundle in one pipeline. The FP8 and
+// BF16 examples assemble with no spills for sm_120a and for the twin.
 // RUN: rm -rf %t && mkdir -p %t
 // RUN: sm120-opt %examples/fp8_gemm.mlir --sm120-compile="chip=sm_120a output=%t/fp8_120 report=true" -o /dev/null | FileCheck %s --check-prefix=FP8
 // RUN: sm120-opt %examples/bf16_gemm.mlir --sm120-compile="chip=sm_120a output=%t/bf16_120 report=true" -o /dev/null | FileCheck %s --check-prefix=BF16
 // RUN: sm120-opt %examples/bf16_gemm.mlir --sm120-compile="chip=sm_90a output=%t/bf16_90 report=true" -o /dev/null | FileCheck %s --check-prefix=BF16-90
-// RUN: sm120-opt %examples/fp8_gemm.mlir --sm120-compile="chip=sm_90a output=%t/fp8_90" -o /dev/null
+// RUN: sm120-opt %examples/fp8_gemm.mlir --sm120-compile="chip=sm_90a output=%t/fp8_90 report=true" -o /dev/null | FileCheck %s --check-prefix=FP8-90
 // RUN: FileCheck %s --check-prefix=MANIFEST < %t/fp8_120/manifest.json
 // RUN: test -s %t/fp8_90/fp8_gemm_2112x7168.sm_90a.cubin
 // FP8: fp8_gemm_2112x7168 for sm_120a: {{[0-9]+}} registers, 0 bytes spill stores, 0 bytes spill loads
 // BF16: bf16_gemm_4096x7168 for sm_120a: {{[0-9]+}} registers, 0 bytes spill stores, 0 bytes spill loads
+// FP8-90: fp8_gemm_2112x7168 for sm_90a: {{[0-9]+}} registers, 0 bytes spill stores, 0 bytes spill loads
 // BF16-90: bf16_gemm_4096x7168 for sm_90a: {{[0-9]+}} registers, 0 bytes spill stores, 0 bytes spill loads
 // MANIFEST: "kind": "persistent"
 // MANIFEST: "family": "gemm"

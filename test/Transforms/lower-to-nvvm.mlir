@@ -26,19 +26,22 @@
 // CHECK: nvvm.read.ptx.sreg.ctaid.x
 // CHECK: nvvm.read.ptx.sreg.nctaid.x
 // Consumer: each lane spins on the full barrier, the warp reconverges, then
-// 4 K steps x (2 A + 8 B ldmatrix).
+// per K step the 2 A fragments, the scales of the granule (once per K block:
+// 128-element granules cover it), then per N tile its B fragment and the 2
+// MMAs that use it.
 // CHECK: scf.while
 // CHECK-NEXT: nvvm.mbarrier.try_wait %{{.*}}, %{{.*}} : !llvm.ptr<3>, i32 -> i1
 // CHECK: nvvm.bar.warp.sync
 // CHECK-COUNT-2: nvvm.ldmatrix {{.*}}num = 4
-// CHECK-COUNT-8: nvvm.ldmatrix {{.*}}num = 2
-// SM120: nvvm.mma.block_scale {{.*}}blockScaleFormat = #nvvm.block_scale_format<ue8m0>, kind = #nvvm.block_scale_kind<mxf8f6f4>, multiplicandAPtxType = #nvvm.mma_type<e4m3>, multiplicandBPtxType = #nvvm.mma_type<e4m3>, scaleVecSize = #nvvm.scale_vec_size<x1>, shape = #nvvm.shape<m = 16, n = 8, k = 32>
 // The twin fetches the scales of its rows and columns from the lanes the
-// sm_120a instruction reads them from, and emulates it.
-// SM90: nvvm.shfl.sync idx
+// sm_120a instruction reads them from, and emulates the instruction.
+// SM90-COUNT-4: nvvm.shfl.sync idx
+// CHECK: nvvm.ldmatrix {{.*}}num = 2
+// SM120-COUNT-2: nvvm.mma.block_scale {{.*}}blockScaleFormat = #nvvm.block_scale_format<ue8m0>, kind = #nvvm.block_scale_kind<mxf8f6f4>, multiplicandAPtxType = #nvvm.mma_type<e4m3>, multiplicandBPtxType = #nvvm.mma_type<e4m3>, scaleVecSize = #nvvm.scale_vec_size<x1>, shape = #nvvm.shape<m = 16, n = 8, k = 32>
 // SM90: nvvm.inline_ptx "mma.sync.aligned.m16n8k32.row.col.f32.e4m3.e4m3.f32
 // SM90: arith.mulf
-// SM90: arith.addf
+// SM90: llvm.intr.fma
+// CHECK: nvvm.ldmatrix {{.*}}num = 2
 // CHECK: nvvm.bar.warp.sync
 // CHECK: nvvm.mbarrier.arrive
 // Epilogue: FP32 pairs under row and column bounds.

@@ -47,6 +47,8 @@ struct SM120RT_API HarnessResult {
   std::vector<OutputCheck> outputs;
   /// Every tensor as read back from the device after the checked launch.
   std::vector<HostTensor> results;
+  /// The reference's tensors (empty without a reference).
+  std::vector<HostTensor> expected;
   std::vector<float> timesMs;
   double medianMs = 0;
   double flops = 0; // of one launch; 0 when unknown

@@ -8,6 +8,7 @@
 #include "sm120rt/sm120rt.hpp"
 
 #include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -22,11 +23,15 @@ void usage(const char *argv0) {
       stderr,
       "usage: %s <bundle-dir> [--device N] [--seed S] [--iters N]\n"
       "          [--sizes name=dim:size,...] [--small-int]\n"
+      "          [--show-mismatches N]\n"
       "\n"
       "  --device N     CUDA device ordinal (default 0)\n"
       "  --seed S       seed of the random inputs (default 1)\n"
       "  --iters N      timed launches after the checked one (default 20)\n"
       "  --sizes ...    sizes of dynamic (-1) dims, e.g. a=0:4096,d=0:4096\n"
+      "  --show-mismatches N\n"
+      "                 print the first N output elements off by more than\n"
+      "                 1%% of max |ref| (index, got, expected)\n"
       "  --small-int    inputs are integers in [-4, 4], so outputs must match\n"
       "                 the reference exactly\n",
       argv0);
@@ -36,6 +41,42 @@ template <typename T> bool parseNumber(const char *text, T &out) {
   std::string_view s(text);
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
   return ec == std::errc() && end == s.data() + s.size();
+}
+
+/// Prints up to `limit` elements of output `name` that are off by more than
+/// 1% of max |ref|, with their multi-index, to localize a wrong tile.
+void printMismatches(const HarnessResult &r, const std::string &name,
+                     double maxAbsRef, int64_t limit) {
+  const HostTensor *got = nullptr, *ref = nullptr;
+  for (size_t i = 0; i < r.results.size() && i < r.expected.size(); ++i)
+    if (r.results[i].name == name) {
+      got = &r.results[i];
+      ref = &r.expected[i];
+    }
+  if (!got)
+    return;
+  std::vector<int64_t> index(got->rank(), 0);
+  int64_t shown = 0, total = 0;
+  for (int64_t linear = 0; linear < got->numElements(); ++linear) {
+    int64_t rest = linear;
+    for (int d = got->rank() - 1; d >= 0; --d) {
+      index[d] = rest % got->sizes[d];
+      rest /= got->sizes[d];
+    }
+    int64_t offset = got->offsetOf(index.data());
+    double x = got->get(offset), y = ref->get(offset);
+    if (!(std::fabs(x - y) <= 0.01 * maxAbsRef)) {
+      ++total;
+      if (shown++ < limit) {
+        std::printf("mismatch %s[", name.c_str());
+        for (int d = 0; d < got->rank(); ++d)
+          std::printf(d ? ", %lld" : "%lld", static_cast<long long>(index[d]));
+        std::printf("]: got %.6g, expected %.6g\n", x, y);
+      }
+    }
+  }
+  std::printf("mismatch %s: %lld elements off by more than 1%% of max |ref|\n",
+              name.c_str(), static_cast<long long>(total));
 }
 
 int fail(const Error &error) {
@@ -50,12 +91,15 @@ int main(int argc, char **argv) {
   std::string dir;
   HarnessOptions options;
   options.iterations = 20;
+  int64_t showMismatches = 0;
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
     bool hasValue = i + 1 < argc;
     bool ok = true;
     if (arg == "--small-int") {
       options.fill.smallInt = true;
+    } else if (arg == "--show-mismatches" && hasValue) {
+      ok = parseNumber(argv[++i], showMismatches) && showMismatches >= 0;
     } else if (arg == "--device" && hasValue) {
       ok = parseNumber(argv[++i], options.device) && options.device >= 0;
     } else if (arg == "--seed" && hasValue) {
@@ -126,6 +170,8 @@ int main(int argc, char **argv) {
                 m.problemFamily.c_str());
   for (const OutputCheck &o : result->outputs) {
     const Comparison &c = o.comparison;
+    if (showMismatches > 0)
+      printMismatches(*result, o.name, c.maxAbsRef, showMismatches);
     std::printf("output   %s: max abs err %.4g, max rel err %.4g (of max "
                 "|ref| %.6g), diff %.4g; %lld of %lld differ, %lld "
                 "non-finite: %s (%s)\n",
