@@ -166,6 +166,11 @@ Expected<HarnessResult> sm120rt::runBundle(const Bundle &bundle,
         double tolerance = result.reference->maxRelError;
         check.passed = c->nonFinite == 0 && c->maxRelError <= tolerance;
         check.criterion = cat("finite, max |err| / max |ref| <= ", tolerance);
+        if (result.reference->maxDiff) {
+          double maxDiff = result.reference->maxDiff(m);
+          check.passed = check.passed && c->diff <= maxDiff;
+          check.criterion += cat(", diff <= ", maxDiff);
+        }
       }
       result.outputs.push_back(check);
     }

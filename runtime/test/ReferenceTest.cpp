@@ -491,6 +491,44 @@ TEST(GemmReference, RejectsInconsistentOperands) {
                         "gemm reference: d is f16; expected f32 or bf16"));
 }
 
+TEST(GemmReference, DiffBoundsFollowTheOperandTypes) {
+  const ReferenceKernel *ref = findReference("gemm");
+  ASSERT_NE(ref, nullptr);
+  ASSERT_NE(ref->maxDiff, nullptr);
+  Manifest m;
+  auto bound = [&](DType a, DType b) {
+    m.tensors = {spec("a", a, {1, 64}, 1), spec("b", b, {1, 64}, 1),
+                 spec("d", DType::BF16, {1, 1}, 1)};
+    return ref->maxDiff(m);
+  };
+  EXPECT_EQ(bound(DType::F8E4M3, DType::F8E4M3), 0.001);
+  EXPECT_EQ(bound(DType::BF16, DType::BF16), 0.001);
+  EXPECT_EQ(bound(DType::F8E4M3, DType::F4E2M1), 0.01);
+  EXPECT_EQ(bound(DType::F4E2M1, DType::F8E4M3), 0.01);
+  EXPECT_EQ(bound(DType::F4E2M1, DType::F4E2M1), 0.02);
+}
+
+TEST(GemmReference, PackedScalesAreFilledWithValidExponents) {
+  const ReferenceKernel *ref = findReference("gemm");
+  ASSERT_NE(ref, nullptr);
+  ASSERT_NE(ref->prepareInputs, nullptr);
+  Manifest m;
+  m.problemJson = R"({"family": "gemm",
+      "sfa": {"format": "ue8m0", "mn": 1, "k": 128, "packed": true}})";
+  m.tensors = {spec("sfa", DType::I32, {2, 8}, 1)};
+  std::vector<HostTensor> t = {*makeHostTensor(m.tensors[0], {2, 8})};
+  FillOptions options;
+  ref->prepareInputs(m, t, options);
+  t[0].forEachElement([&](int64_t offset) {
+    uint32_t word = t[0].getBits(offset);
+    for (int byte = 0; byte < 4; ++byte) {
+      int e = (word >> (8 * byte)) & 0xff;
+      EXPECT_GE(e, options.scaleExpMin);
+      EXPECT_LE(e, options.scaleExpMax);
+    }
+  });
+}
+
 TEST(GemmReference, RegistryReadsRecipesFromTheProblem) {
   const ReferenceKernel *ref = findReference("gemm");
   ASSERT_NE(ref, nullptr);

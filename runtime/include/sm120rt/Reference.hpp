@@ -169,6 +169,10 @@ struct ReferenceKernel {
                   const std::vector<HostTensor> &tensors) = nullptr;
   /// Largest accepted maxRelError for random (not small-integer) inputs.
   double maxRelError = 0;
+  /// Optional: the largest accepted diff (1 - 2 Σxy / Σ(x² + y²)) for
+  /// random inputs, which may depend on the kernel's dtypes; checked with
+  /// maxRelError.
+  double (*maxDiff)(const Manifest &manifest) = nullptr;
   /// Optional: refills inputs whose dtype alone does not say what they hold
   /// (e.g. UE8M0 scales packed four per int32) after fillRandom.
   void (*prepareInputs)(const Manifest &manifest,

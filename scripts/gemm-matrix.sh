@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Compiles the dense GEMM acceptance matrix: every lowered dtype
+# configuration x the seven (N, K) shapes, for each chip, into
+# build/gemm-matrix/<dtype>_<N>x<K>_<chip>/ (bundles the GPU run takes),
+# prints each kernel's assembler report and fails if any kernel spills.
+# Usage: scripts/gemm-matrix.sh [chip ...]   (default: sm_120a sm_90a)
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+build="${SM120_BUILD_DIR:-$root/build}"
+opt="${SM120_OPT:-$build/bin/sm120-opt}"
+out="${SM120_MATRIX_DIR:-$build/gemm-matrix}"
+chips=("$@")
+[ ${#chips[@]} -gt 0 ] || chips=(sm_120a sm_90a)
+shapes=(2112x7168 576x7168 24576x1536 32768x512 7168x16384 4096x7168 7168x2048)
+
+mkdir -p "$out/specs"
+spec() { # dtype N K -> spec file
+  local dtype=$1 n=$2 k=$3 f="$out/specs/$1_$2x$3.mlir"
+  case $dtype in
+  fp8)
+    local w=$((k / 512)) t=f8E4M3FN
+    cat > "$f" <<SPEC
+func.func @fp8_gemm_${n}x${k}(%a: memref<?x${k}x$t>, %b: memref<${n}x${k}x$t>,
+    %sfa: memref<${w}x?xi32>, %sfb: memref<${w}x${n}xi32>, %d: memref<?x${n}xbf16>) {
+  sm120.gemm a(%a : memref<?x${k}x$t>) b(%b : memref<${n}x${k}x$t>)
+      scales(%sfa, %sfb : memref<${w}x?xi32>, memref<${w}x${n}xi32>)
+      d(%d : memref<?x${n}xbf16>)
+      {sfa_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 128, packed>,
+       sfb_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 128, packed>}
+  return
+}
+SPEC
+    ;;
+  bf16)
+    cat > "$f" <<SPEC
+func.func @bf16_gemm_${n}x${k}(%a: memref<?x${k}xbf16>, %b: memref<${n}x${k}xbf16>,
+    %d: memref<?x${n}xbf16>) {
+  sm120.gemm a(%a : memref<?x${k}xbf16>) b(%b : memref<${n}x${k}xbf16>)
+      d(%d : memref<?x${n}xbf16>)
+  return
+}
+SPEC
+    ;;
+  esac
+  echo "$f"
+}
+
+spills=0
+for dtype in fp8 bf16; do
+  for shape in "${shapes[@]}"; do
+    f=$(spec "$dtype" "${shape%x*}" "${shape#*x}")
+    for chip in "${chips[@]}"; do
+      report=$("$opt" "$f" \
+        --sm120-compile="chip=$chip output=$out/${dtype}_${shape}_$chip report=true" \
+        -o /dev/null)
+      echo "$report"
+      if ! grep -q " 0 bytes spill stores, 0 bytes spill loads" <<<"$report"; then
+        spills=$((spills + 1))
+      fi
+    done
+  done
+done
+if [ "$spills" -ne 0 ]; then
+  echo "gemm-matrix: $spills kernels spill" >&2
+  exit 1
+fi
+echo "gemm-matrix: every kernel assembles without spills"

@@ -1,0 +1,8 @@
+// REQUIRES: cuda-toolkit
+// Every lowered dense GEMM configuration of the acceptance matrix (FP8 with
+// packed UE8M0 scales and BF16, seven (N, K) shapes) assembles for sm_120a
+// and for the twin without spills.
+// RUN: rm -rf %t
+// RUN: env SM120_OPT=%sm120_opt SM120_MATRIX_DIR=%t %scripts/gemm-matrix.sh | FileCheck %s
+// CHECK-COUNT-28: for sm_{{(120a|90a)}}: {{[0-9]+}} registers, 0 bytes spill stores, 0 bytes spill loads
+// CHECK: gemm-matrix: every kernel assembles without spills
