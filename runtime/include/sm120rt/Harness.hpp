@@ -29,6 +29,8 @@ struct HarnessOptions {
   FillOptions fill;
   /// Timed launches after the checked one (0: no timing).
   int iterations = 10;
+  /// Compare the outputs with the CPU reference (off: timing only).
+  bool check = true;
   std::vector<SizeOverride> sizes;
 };
 

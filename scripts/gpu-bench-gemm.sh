@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# On the GPU machine: the dense GEMM benchmark. Measures the BF16 HMMA
+# mma.sync peak (build/bench-bundles, from scripts/bench-mma-peak.sh) and,
+# in the same run, the twin GEMM bundles of build/gemm-matrix (from
+# scripts/gemm-matrix.sh sm_90a) at M = 4096 for the benchmark shapes,
+# then writes one JSON record with TFLOPS and the fraction of the peak to
+# $1 (default bench/results/). SM120_COMMIT names the commit.
+# Usage: scripts/gpu-bench-gemm.sh [out-dir] [M]
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+out="${1:-$root/bench/results}"
+m="${2:-4096}"
+shapes=(7168x16384 4096x7168 24576x1536)
+build="$root/build-rt"
+mkdir -p "$out"
+cmake -S "$root/runtime" -B "$build" -G Ninja -DSM120RT_BUILD_TESTS=OFF > /dev/null
+cmake --build "$build" -j "$(nproc)" --target sm120-mma-peak sm120-run > /dev/null
+
+log="$build.bench-gemm.log"
+peak="$build.peak.json"
+"$build/bin/sm120-mma-peak" "$root"/build/bench-bundles/mma_peak_bf16* \
+  --commit "${SM120_COMMIT:-unknown}" --json "$peak" | tee "$log"
+for dtype in bf16 fp8; do
+  for shape in "${shapes[@]}"; do
+    dir="$root/build/gemm-matrix/${dtype}_${shape}_sm_90a"
+    [ -d "$dir" ] || continue
+    sizes="a=0:$m,d=0:$m"
+    [ "$dtype" = fp8 ] && sizes="$sizes,sfa=1:$m"
+    echo "case ${dtype} ${shape} M=$m" | tee -a "$log"
+    "$build/bin/sm120-run" "$dir" --sizes "$sizes" --no-check --iters 50 \
+      | grep -E "^(bundle|device|launch|time)" | tee -a "$log"
+  done
+done
+python3 - "$log" "$peak" "${SM120_COMMIT:-unknown}" \
+  > "$out/gemm-bench-$(date -u +%Y%m%dT%H%M%SZ).json" <<'PY'
+import datetime, json, re, sys
+log, peak, commit = open(sys.argv[1]).read(), json.load(open(sys.argv[2])), sys.argv[3]
+peak_tflops = max(r["tflops"] for r in peak["results"] if r["mma"] == "bf16")
+device = re.search(r"device\s+\d+: (.*)", log)
+rows = []
+for block in re.split(r"^case ", log, flags=re.M)[1:]:
+    dtype, n, k, m = re.match(r"(\S+) (\d+)x(\d+) M=(\d+)", block).groups()
+    t = re.search(r"median ([0-9.]+) ms.*?([0-9.]+) TFLOPS", block)
+    rows.append({"dtype": dtype, "m": int(m), "n": int(n), "k": int(k),
+                 "median_ms": float(t.group(1)) if t else None,
+                 "tflops": float(t.group(2)) if t else None,
+                 "fraction_of_peak": float(t.group(2)) / peak_tflops if t else None})
+print(json.dumps({
+    "kind": "gemm-bench", "device": device.group(1).strip() if device else "unknown",
+    "commit": commit,
+    "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+    "peak": {"form": "BF16 m16n8k16 HMMA mma.sync (same run)", "tflops": peak_tflops},
+    "target_fraction": 0.75, "results": rows}, indent=2))
+PY
