@@ -468,35 +468,33 @@ LogicalResult KernelLowering::lowerWarpSpecialize(WarpSpecializeOp op) {
 
 LogicalResult KernelLowering::lowerTileLoop(TileLoopOp op) {
   ScheduleAttr s = op.getSchedule();
-  auto idx = [&](int64_t v) {
-    return arith::ConstantIndexOp::create(b, loc, v);
-  };
   Value m = map.lookupOrDefault(op.getM()), n = map.lookupOrDefault(op.getN());
   loopM = m;
-  Value bm = idx(s.getBlockM()), bn = idx(s.getBlockN());
-  Value tilesM = arith::CeilDivUIOp::create(b, loc, m, bm);
-  Value tilesN = arith::CeilDivUIOp::create(b, loc, n, bn);
-  Value total = arith::MulIOp::create(b, loc, tilesM, tilesN);
-  Value first = toIndex(NVVM::BlockIdXOp::create(b, loc, i32()));
-  Value step = toIndex(NVVM::GridDimXOp::create(b, loc, i32()));
+  // Tile counts fit in 32 bits (M < 2^31): the walk is i32 arithmetic, which
+  // keeps the producer lane's state small and its divisions cheap.
+  Value bm = c32(s.getBlockM()), bn = c32(s.getBlockN());
+  Value tilesM = arith::CeilDivUIOp::create(b, loc, toI32(m), bm);
+  Value tilesN = arith::CeilDivUIOp::create(b, loc, toI32(n), bn);
+  Value total = mul(tilesM, tilesN);
+  Value first = NVVM::BlockIdXOp::create(b, loc, i32());
+  Value step = NVVM::GridDimXOp::create(b, loc, i32());
   auto loop = scf::ForOp::create(b, loc, first, total, step);
+  loop.setUnsignedCmp(true);
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPoint(loop.getBody()->getTerminator());
   // Grouped rasterization: sweeps of `raster_group` M tiles along N.
   Value t = loop.getInductionVar();
-  Value g = idx(std::max<unsigned>(1, s.getRasterGroup()));
-  Value perGroup = arith::MulIOp::create(b, loc, g, tilesN);
-  Value firstM = arith::MulIOp::create(
-      b, loc, arith::DivUIOp::create(b, loc, t, perGroup), g);
+  Value g = c32(std::max<unsigned>(1, s.getRasterGroup()));
+  Value perGroup = mul(g, tilesN);
+  Value firstM = mul(arith::DivUIOp::create(b, loc, t, perGroup), g);
   Value size = arith::MinUIOp::create(
       b, loc, g, arith::SubIOp::create(b, loc, tilesM, firstM));
   Value r = arith::RemUIOp::create(b, loc, t, perGroup);
-  Value mt = arith::AddIOp::create(b, loc, firstM,
-                                   arith::RemUIOp::create(b, loc, r, size));
+  Value mt = add(firstM, arith::RemUIOp::create(b, loc, r, size));
   Value nt = arith::DivUIOp::create(b, loc, r, size);
   Block &body = op.getBody().front();
-  map.map(body.getArgument(0), arith::MulIOp::create(b, loc, mt, bm));
-  map.map(body.getArgument(1), arith::MulIOp::create(b, loc, nt, bn));
+  map.map(body.getArgument(0), toIndex(mul(mt, bm)));
+  map.map(body.getArgument(1), toIndex(mul(nt, bn)));
   return lowerBlock(body);
 }
 
