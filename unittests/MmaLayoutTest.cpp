@@ -91,4 +91,38 @@ TEST(MmaLayout, LdmatrixX2FeedsTheBFragment) {
       }
 }
 
+// The twin emulates a block-scaled MMA from the scale registers of the
+// sm_120a instruction: for every accumulator element, the lanes it fetches
+// from must be lanes the instruction reads (selector 0) and hold the scales
+// of exactly that element's row and column.
+TEST(MmaLayout, TwinScaleLanesMatchTheSelectorZeroTables) {
+  for (unsigned lane = 0; lane < 32; ++lane)
+    for (unsigned reg = 0; reg < 4; ++reg) {
+      TileCoord c = mmaCElement(lane, reg);
+      unsigned ra = twinRowScaleLane(lane, reg);
+      unsigned rb = twinColScaleLane(lane, reg);
+      ASSERT_LT(ra, 32u);
+      ASSERT_LT(rb, 32u);
+      EXPECT_TRUE(suppliesScaleA(ra)) << lane << " " << reg;
+      EXPECT_TRUE(suppliesScaleB(rb)) << lane << " " << reg;
+      EXPECT_EQ(scaleARowOfLane(ra), c.row) << lane << " " << reg;
+      EXPECT_EQ(scaleBColOfLane(rb), c.col) << lane << " " << reg;
+    }
+}
+
+// Selector 0 covers each of the 16 A rows and 8 B columns exactly once.
+TEST(MmaLayout, SelectorZeroCoversEveryRowAndColumnOnce) {
+  int rows[16] = {}, cols[8] = {};
+  for (unsigned lane = 0; lane < 32; ++lane) {
+    if (suppliesScaleA(lane))
+      ++rows[scaleARowOfLane(lane)];
+    if (suppliesScaleB(lane))
+      ++cols[scaleBColOfLane(lane)];
+  }
+  for (int r : rows)
+    EXPECT_EQ(r, 1);
+  for (int c : cols)
+    EXPECT_EQ(c, 1);
+}
+
 } // namespace

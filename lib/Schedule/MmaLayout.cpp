@@ -39,3 +39,23 @@ TileCoord mlir::sm120::ldmatrixBRow(unsigned lane) {
   unsigned matrix = (lane / 8) % 2;
   return {int64_t(lane % 8), int64_t(16 * matrix)};
 }
+
+int64_t mlir::sm120::scaleARowOfLane(unsigned lane) {
+  return lane / 4 + 8 * (lane % 2);
+}
+
+int64_t mlir::sm120::scaleBColOfLane(unsigned lane) { return lane / 4; }
+
+bool mlir::sm120::suppliesScaleA(unsigned lane) { return lane % 4 < 2; }
+
+bool mlir::sm120::suppliesScaleB(unsigned lane) { return lane % 4 == 0; }
+
+unsigned mlir::sm120::twinRowScaleLane(unsigned lane, unsigned reg) {
+  // Row g (+ 8 for registers 2, 3) is held by lane 4g (+ 1).
+  return (lane & ~3u) | (reg / 2);
+}
+
+unsigned mlir::sm120::twinColScaleLane(unsigned lane, unsigned reg) {
+  // Column 2t + (reg mod 2) is held by lane 4 * (2t + reg mod 2).
+  return 4 * (2 * (lane % 4) + reg % 2);
+}

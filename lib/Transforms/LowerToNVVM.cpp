@@ -736,9 +736,12 @@ LogicalResult KernelLowering::lowerMma(TileMmaOp op) {
     SmallVector<Value> regs;                   // the MMA's scale operands
     SmallVector<std::array<Value, 2>> decoded; // twin: this thread's rows/cols
   };
-  /// One operand's scales per granule key. The twin also needs the scales
-  /// of this thread's accumulator rows (from lanes 4g and 4g + 1) and
-  /// columns 2 * tig, 2 * tig + 1 (from lanes 8 * tig and 8 * tig + 4).
+  /// One operand's scales per granule key. Lanes supply the scales of the
+  /// rows/columns of MmaLayout's scaleARowOfLane / scaleBColOfLane; the
+  /// twin also needs the scales of this thread's accumulator rows (from
+  /// lanes 4g and 4g + 1) and columns 2 * tig, 2 * tig + 1 (from lanes
+  /// 8 * tig and 8 * tig + 4): twinRowScaleLane / twinColScaleLane, whose
+  /// agreement with the selector tables is unit-tested.
   struct Operand {
     Value tile;
     BlockScaleAttr recipe;

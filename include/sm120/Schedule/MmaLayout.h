@@ -1,5 +1,4 @@
-//===- MmaLayout.h - register fragment layouts of mma.sync forms -*- C++
-//-*-===//
+//===- MmaLayout.h - fragment layouts of mma.sync forms ---------*- C++ -*-===//
 //
 // Which element of the A, B and C/D tiles each lane's registers hold for the
 // warp-level MMA forms the compiler emits (PTX ISA "matrix fragments for
@@ -56,6 +55,22 @@ TileCoord mmaCElement(unsigned lane, unsigned reg);
 TileCoord ldmatrixARow(unsigned lane);
 /// The same for B (`.x2`, rows are N, columns bytes of K): lanes 0-15.
 TileCoord ldmatrixBRow(unsigned lane);
+
+/// Block-scaled forms with scale_vec::1X and thread-id selector 0: the row
+/// of the 16-row A tile whose scale `lane` supplies (lanes 4g and 4g + 1
+/// hold rows g and g + 8), and the column of B (lane 4g holds column g).
+/// Other lanes' scale registers are not read.
+int64_t scaleARowOfLane(unsigned lane);
+int64_t scaleBColOfLane(unsigned lane);
+/// Lanes with a scale under selector 0.
+bool suppliesScaleA(unsigned lane);
+bool suppliesScaleB(unsigned lane);
+
+/// The sm_90a twin's emulation of those forms: the lane whose scale
+/// register holds the scale of the row (column) of accumulator register
+/// `reg` of `lane`; the lowering fetches them with shfl.idx.
+unsigned twinRowScaleLane(unsigned lane, unsigned reg);
+unsigned twinColScaleLane(unsigned lane, unsigned reg);
 
 } // namespace mlir::sm120
 
