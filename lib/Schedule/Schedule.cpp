@@ -145,10 +145,12 @@ unsigned mlir::sm120::estimateMathRegisters(const ScheduleAttr &s) {
 }
 
 unsigned mlir::sm120::mathRegisterBudget(const ScheduleAttr &s) {
-  // setmaxnreg: producers drop to 40; 65536 registers are shared by all.
+  // setmaxnreg: producers drop to kProducerRegisters; 65536 registers are
+  // shared by all.
   unsigned producerThreads = 128;
   unsigned mathThreads = s.getNumMathWarps() * 32;
-  unsigned budget = (65536 - producerThreads * 40) / mathThreads;
+  unsigned budget =
+      (65536 - producerThreads * kProducerRegisters) / mathThreads;
   // ptxas allocates the whole kernel under its launch bound (every thread
   // of the CTA), whatever setmaxnreg later grants: 168 for 384 threads.
   unsigned launchBound = 65536 / (producerThreads + mathThreads);

@@ -122,7 +122,7 @@ struct KernelLowering {
   LogicalResult lowerProduce(PipelineProduceOp op);
   LogicalResult lowerMma(TileMmaOp op);
   LogicalResult lowerStore(EpilogueOp op);
-  void waitSlot(PipeInfo &pipe, Value counter, bool empty);
+  Value waitSlot(PipeInfo &pipe, Value counter, bool empty);
   Value barrierOffset(PipeInfo &pipe, Value slot, bool empty);
   Value slotOffset(PipeInfo &pipe, unsigned tile, Value slot);
 };
@@ -156,7 +156,6 @@ LogicalResult KernelLowering::buildKernel() {
   SmallVector<Type> paramTypes;
   SmallVector<std::function<void(Value)>> bind;
   auto ptrType = LLVM::LLVMPointerType::get(ctx);
-  SmallVector<SmemTileType> tiles(func.getNumArguments());
   for (BlockArgument arg : func.getArguments()) {
     auto type = dyn_cast<MemRefType>(arg.getType());
     if (!type)
@@ -169,7 +168,6 @@ LogicalResult KernelLowering::buildKernel() {
       return failure();
     unsigned i = arg.getArgNumber();
     if (*tile) {
-      tiles[i] = *tile;
       params.push_back(TmaParamAttr::get(
           ctx, i, {tile->getRows(), tile->getCols()}, tile->getSwizzle(),
           /*l2_promotion=*/256, /*oob_nan=*/false, /*fp4_unpack=*/false));
@@ -297,9 +295,8 @@ LogicalResult KernelLowering::buildKernel() {
   lane = arith::RemUIOp::create(b, loc, tid, c32(32));
   group = arith::DivUIOp::create(b, loc, lane, c32(4));
   tig = arith::RemUIOp::create(b, loc, lane, c32(4));
-  Value base = LLVM::AddressOfOp::create(
-      b, loc, LLVM::LLVMPointerType::get(ctx, 3), kSmemSymbol);
-  smem = base;
+  smem = LLVM::AddressOfOp::create(b, loc, LLVM::LLVMPointerType::get(ctx, 3),
+                                   kSmemSymbol);
   for (auto &[value, info] : pipes) {
     auto one = c32(1);
     info.produced = LLVM::AllocaOp::create(b, loc, ptrType, i32(), one);
@@ -331,7 +328,7 @@ Value KernelLowering::barrierOffset(PipeInfo &pipe, Value slot, bool empty) {
 }
 
 /// Blocks until the counter's slot is full (consumer) or empty (producer).
-void KernelLowering::waitSlot(PipeInfo &pipe, Value counter, bool empty) {
+Value KernelLowering::waitSlot(PipeInfo &pipe, Value counter, bool empty) {
   Value it = load(counter);
   Value stages = c32(pipe.type.getStages());
   Value slot = arith::RemUIOp::create(b, loc, it, stages);
@@ -356,6 +353,7 @@ void KernelLowering::waitSlot(PipeInfo &pipe, Value counter, bool empty) {
   scf::ConditionOp::create(b, loc, again, ValueRange{});
   b.createBlock(&loop.getAfter());
   scf::YieldOp::create(b, loc, ValueRange{});
+  return slot;
 }
 
 LogicalResult KernelLowering::lowerOp(Operation &op) {
@@ -397,12 +395,10 @@ LogicalResult KernelLowering::lowerOp(Operation &op) {
     return lowerProduce(produce);
   if (auto consume = dyn_cast<PipelineConsumeOp>(op)) {
     PipeInfo &pipe = pipes[consume.getPipeline()];
-    waitSlot(pipe, pipe.consumed, /*empty=*/false);
+    Value slot = waitSlot(pipe, pipe.consumed, /*empty=*/false);
     // Lanes leave the wait loop independently; the .aligned ldmatrix and
     // mma.sync that follow need the whole warp.
     NVVM::SyncWarpOp::create(b, loc, c32(-1));
-    Value slot = arith::RemUIOp::create(b, loc, load(pipe.consumed),
-                                        c32(pipe.type.getStages()));
     for (auto [i, tile] : llvm::enumerate(consume.getTiles()))
       tileOffsets[tile] = slotOffset(pipe, i, slot);
     bump(pipe.consumed);
@@ -556,9 +552,7 @@ LogicalResult KernelLowering::lowerFor(scf::ForOp op) {
 
 LogicalResult KernelLowering::lowerProduce(PipelineProduceOp op) {
   PipeInfo &pipe = pipes[op.getPipeline()];
-  waitSlot(pipe, pipe.produced, /*empty=*/true);
-  Value slot = arith::RemUIOp::create(b, loc, load(pipe.produced),
-                                      c32(pipe.type.getStages()));
+  Value slot = waitSlot(pipe, pipe.produced, /*empty=*/true);
   Value full = smemPtr(barrierOffset(pipe, slot, false));
   int64_t bytes = 0;
   for (Type t : pipe.type.getTiles()) {

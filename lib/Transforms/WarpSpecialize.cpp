@@ -1,6 +1,7 @@
 //===- WarpSpecialize.cpp - producer and math warp roles --------*- C++ -*-===//
 
 #include "sm120/Dialect/SM120/IR/SM120.h"
+#include "sm120/Schedule/Schedule.h"
 #include "sm120/Transforms/Passes.h"
 
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -17,8 +18,6 @@ using namespace mlir;
 using namespace mlir::sm120;
 
 namespace {
-
-constexpr unsigned kProducerRegisters = 40;
 
 /// Ops of `block` that `roots` (ops of `block`) need, roots included.
 llvm::SmallPtrSet<Operation *, 16> neededOps(Block &block,

@@ -62,7 +62,10 @@ SmemUse smemUse(const GemmProblem &p, int64_t bm, int64_t bn, int64_t bk,
 /// Registers a math thread needs for its accumulators and double-buffered
 /// fragments, plus addressing overhead.
 unsigned estimateMathRegisters(const ScheduleAttr &s);
-/// The setmaxnreg budget of a math thread for the schedule's warp count.
+/// Registers per thread the TMA producer warps keep (setmaxnreg.dec).
+constexpr unsigned kProducerRegisters = 40;
+/// The registers a math thread may use for the schedule's warp count: the
+/// setmaxnreg split, capped by ptxas's launch bound.
 unsigned mathRegisterBudget(const ScheduleAttr &s);
 
 /// Checks `s` against the problem and the machine. Returns an empty string
