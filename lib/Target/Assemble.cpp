@@ -240,11 +240,20 @@ mlir::sm120::assemblePTX(StringRef ptx, const ChipInfo &chip, StringRef kernel,
                          AssemblerReport &report, CompileTimes &times) {
   auto start = std::chrono::steady_clock::now();
   FailureOr<std::vector<char>> cubin = failure();
-  if (const NvJitLink *api = NvJitLink::load(toolkit)) {
-    cubin = assembleWithNvJitLink(*api, ptx, chip, loc, report);
-  } else if (std::optional<std::string> ptxas =
-                 findInToolkit(toolkit, "bin/ptxas")) {
+  // libnvJitLink always assembles relocatable code, where ptxas drops
+  // setmaxnreg (C7504) and the kernel launches with its own register count:
+  // warp-specialized kernels go through whole-program ptxas when it exists.
+  bool budgets = ptx.contains("setmaxnreg");
+  const NvJitLink *api = NvJitLink::load(toolkit);
+  std::optional<std::string> ptxas = findInToolkit(toolkit, "bin/ptxas");
+  if (ptxas && (budgets || !api)) {
     cubin = assembleWithPtxas(*ptxas, ptx, chip, loc, report);
+  } else if (api) {
+    if (budgets)
+      emitWarning(loc) << "bin/ptxas not found: libnvJitLink ignores the "
+                          "setmaxnreg register budgets of "
+                       << kernel;
+    cubin = assembleWithNvJitLink(*api, ptx, chip, loc, report);
   } else {
     return emitError(loc)
            << "no CUDA toolkit found (looked in the 'toolkit' option, else "

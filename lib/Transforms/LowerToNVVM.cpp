@@ -406,7 +406,15 @@ LogicalResult KernelLowering::lowerOp(Operation &op) {
   }
   if (auto release = dyn_cast<PipelineReleaseOp>(op)) {
     PipeInfo &pipe = pipes[release.getPipeline()];
-    // The warp's reads of the stage are done once all its lanes get here.
+    // The stage is refilled by TMA (async proxy) while this warp read it with
+    // ldmatrix (generic proxy): without a proxy fence ptxas issues the arrive
+    // before the last ldmatrix has read shared memory (seen on sm_90a as a
+    // nondeterministic K block overwritten under a lagging warp). Each lane
+    // fences its reads; the warp is done once all lanes get past the sync.
+    NVVM::FenceProxyOp::create(
+        b, loc, NVVM::ProxyKind::async_shared,
+        NVVM::SharedSpaceAttr::get(b.getContext(),
+                                   NVVM::SharedSpace::shared_cta));
     NVVM::SyncWarpOp::create(b, loc, c32(-1));
     Value slot = arith::RemUIOp::create(b, loc, load(pipe.released),
                                         c32(pipe.type.getStages()));

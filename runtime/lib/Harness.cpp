@@ -79,9 +79,17 @@ sm120rt::parseSizeOverrides(std::string_view text) {
   return result;
 }
 
-bool HarnessResult::passed() const {
+static bool allPassed(const std::vector<OutputCheck> &outputs) {
   return std::all_of(outputs.begin(), outputs.end(),
                      [](const OutputCheck &o) { return o.passed; });
+}
+
+bool RepeatCheck::passed() const { return allPassed(outputs); }
+
+bool HarnessResult::passed() const {
+  return allPassed(outputs) &&
+         std::all_of(repeats.begin(), repeats.end(),
+                     [](const RepeatCheck &r) { return r.passed(); });
 }
 
 Expected<HarnessResult> sm120rt::runBundle(const Bundle &bundle,
@@ -135,16 +143,29 @@ Expected<HarnessResult> sm120rt::runBundle(const Bundle &bundle,
   if (grid)
     result.grid = *grid;
 
-  if (Status s = kernel->launch(args, nullptr); !s)
+  // One checked launch: poisoned outputs uploaded, launched, every tensor
+  // read back into `readBack`.
+  auto launchAndRead = [&](std::vector<HostTensor> &readBack) -> Status {
+    for (size_t i = 0; i < host.size(); ++i)
+      if (outputs.count(host[i].name))
+        if (Status s =
+                buffers[i].upload(host[i].bytes.data(), host[i].bytes.size());
+            !s)
+          return s;
+    if (Status s = kernel->launch(args, nullptr); !s)
+      return s;
+    if (Status s = synchronizeDevice(options.device); !s)
+      return s;
+    readBack = host;
+    for (size_t i = 0; i < host.size(); ++i)
+      if (Status s = buffers[i].download(readBack[i].bytes.data(),
+                                         readBack[i].bytes.size());
+          !s)
+        return s;
+    return Status::success();
+  };
+  if (Status s = launchAndRead(result.results); !s)
     return s.error();
-  if (Status s = synchronizeDevice(options.device); !s)
-    return s.error();
-  result.results = host;
-  for (size_t i = 0; i < host.size(); ++i)
-    if (Status s = buffers[i].download(result.results[i].bytes.data(),
-                                       result.results[i].bytes.size());
-        !s)
-      return s.error();
 
   if (result.reference)
     result.flops = result.reference->flops(m, host);
@@ -152,28 +173,49 @@ Expected<HarnessResult> sm120rt::runBundle(const Bundle &bundle,
     std::vector<HostTensor> expected = host;
     if (Status s = result.reference->compute(m, expected); !s)
       return s.error();
-    for (const std::string &name : outputNames) {
-      int i = m.findTensor(name);
-      Expected<Comparison> c = compareTensors(result.results[i], expected[i]);
-      if (!c)
-        return c.error();
-      OutputCheck check;
-      check.name = name;
-      check.comparison = *c;
-      if (options.fill.smallInt) {
-        check.passed = c->exact();
-        check.criterion = "exact (small-integer inputs)";
-      } else {
-        double tolerance = result.reference->maxRelError;
-        check.passed = c->nonFinite == 0 && c->maxRelError <= tolerance;
-        check.criterion = cat("finite, max |err| / max |ref| <= ", tolerance);
-        if (result.reference->maxDiff) {
-          double maxDiff = result.reference->maxDiff(m);
-          check.passed = check.passed && c->diff <= maxDiff;
-          check.criterion += cat(", diff <= ", maxDiff);
+    auto checkOutputs = [&](const std::vector<HostTensor> &got)
+        -> Expected<std::vector<OutputCheck>> {
+      std::vector<OutputCheck> checks;
+      for (const std::string &name : outputNames) {
+        int i = m.findTensor(name);
+        Expected<Comparison> c = compareTensors(got[i], expected[i]);
+        if (!c)
+          return c.error();
+        OutputCheck check;
+        check.name = name;
+        check.comparison = *c;
+        if (options.fill.smallInt) {
+          check.passed = c->exact();
+          check.criterion = "exact (small-integer inputs)";
+        } else {
+          double tolerance = result.reference->maxRelError;
+          check.passed = c->nonFinite == 0 && c->maxRelError <= tolerance;
+          check.criterion = cat("finite, max |err| / max |ref| <= ", tolerance);
+          if (result.reference->maxDiff) {
+            double maxDiff = result.reference->maxDiff(m);
+            check.passed = check.passed && c->diff <= maxDiff;
+            check.criterion += cat(", diff <= ", maxDiff);
+          }
         }
+        checks.push_back(check);
       }
-      result.outputs.push_back(check);
+      return checks;
+    };
+    Expected<std::vector<OutputCheck>> first = checkOutputs(result.results);
+    if (!first)
+      return first.error();
+    result.outputs = *first;
+    for (int r = 0; r < options.repeats; ++r) {
+      RepeatCheck repeat;
+      if (Status s = launchAndRead(repeat.results); !s)
+        return s.error();
+      Expected<std::vector<OutputCheck>> checks = checkOutputs(repeat.results);
+      if (!checks)
+        return checks.error();
+      repeat.outputs = *checks;
+      if (repeat.passed())
+        repeat.results.clear(); // only failures keep their tensors
+      result.repeats.push_back(std::move(repeat));
     }
     result.expected = std::move(expected);
   }

@@ -42,6 +42,9 @@
 // SM90: arith.mulf
 // SM90: llvm.intr.fma
 // CHECK: nvvm.ldmatrix {{.*}}num = 2
+// Release: the proxy fence orders the warp's ldmatrix reads before the TMA
+// that refills the stage; then lane 0 arrives on the empty barrier.
+// CHECK: nvvm.fence.proxy {kind = #nvvm.proxy_kind<async.shared>, space = #nvvm.shared_space<cta>}
 // CHECK: nvvm.bar.warp.sync
 // CHECK: nvvm.mbarrier.arrive
 // Epilogue: FP32 pairs under row and column bounds.

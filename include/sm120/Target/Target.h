@@ -55,7 +55,9 @@ void parseAssemblerLog(llvm::StringRef log, llvm::StringRef kernel,
                        AssemblerReport &report);
 
 /// Assembles PTX to a cubin for `chip`: in-process with libnvJitLink when it
-/// can be loaded, else with the ptxas executable. The CUDA toolkit is
+/// can be loaded, else with the ptxas executable; PTX with setmaxnreg goes to
+/// ptxas first (whole-program mode keeps the register budgets that
+/// libnvJitLink's relocatable mode drops). The CUDA toolkit is
 /// `toolkit` when given, else CUDA_HOME, else /usr/local/cuda. Returns the
 /// cubin or emits the assembler's log as an error at `loc`.
 FailureOr<std::vector<char>>

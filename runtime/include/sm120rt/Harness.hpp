@@ -31,6 +31,9 @@ struct HarnessOptions {
   int iterations = 10;
   /// Compare the outputs with the CPU reference (off: timing only).
   bool check = true;
+  /// Further checked launches after the first, each from freshly poisoned
+  /// outputs against the same reference: catches timing-dependent errors.
+  int repeats = 0;
   std::vector<SizeOverride> sizes;
 };
 
@@ -39,6 +42,14 @@ struct OutputCheck {
   Comparison comparison;
   bool passed = false;
   std::string criterion; // what `passed` required, for reports
+};
+
+/// The checks of one further launch (HarnessOptions::repeats).
+struct SM120RT_API RepeatCheck {
+  std::vector<OutputCheck> outputs;
+  /// Every tensor as read back; kept only when a check failed.
+  std::vector<HostTensor> results;
+  bool passed() const;
 };
 
 struct SM120RT_API HarnessResult {
@@ -51,11 +62,13 @@ struct SM120RT_API HarnessResult {
   std::vector<HostTensor> results;
   /// The reference's tensors (empty without a reference).
   std::vector<HostTensor> expected;
+  /// One entry per further checked launch.
+  std::vector<RepeatCheck> repeats;
   std::vector<float> timesMs;
   double medianMs = 0;
   double flops = 0; // of one launch; 0 when unknown
 
-  /// True when every compared output passed.
+  /// True when every compared output of every launch passed.
   bool passed() const;
 };
 

@@ -23,13 +23,15 @@ void usage(const char *argv0) {
       stderr,
       "usage: %s <bundle-dir> [--device N] [--seed S] [--iters N]\n"
       "          [--sizes name=dim:size,...] [--small-int]\n"
-      "          [--show-mismatches N] [--no-check]\n"
+      "          [--show-mismatches N] [--no-check] [--repeat N]\n"
       "\n"
       "  --device N     CUDA device ordinal (default 0)\n"
       "  --seed S       seed of the random inputs (default 1)\n"
       "  --iters N      timed launches after the checked one (default 20)\n"
       "  --sizes ...    sizes of dynamic (-1) dims, e.g. a=0:4096,d=0:4096\n"
       "  --no-check     time only; skip the CPU reference\n"
+      "  --repeat N     N further checked launches (fresh poisoned outputs,\n"
+      "                 same reference), for timing-dependent errors\n"
       "  --show-mismatches N\n"
       "                 print the first N output elements off by more than\n"
       "                 1%% of max |ref| (index, got, expected)\n"
@@ -46,13 +48,14 @@ template <typename T> bool parseNumber(const char *text, T &out) {
 
 /// Prints up to `limit` elements of output `name` that are off by more than
 /// 1% of max |ref|, with their multi-index, to localize a wrong tile.
-void printMismatches(const HarnessResult &r, const std::string &name,
-                     double maxAbsRef, int64_t limit) {
+void printMismatches(const std::vector<HostTensor> &results,
+                     const std::vector<HostTensor> &expected,
+                     const std::string &name, double maxAbsRef, int64_t limit) {
   const HostTensor *got = nullptr, *ref = nullptr;
-  for (size_t i = 0; i < r.results.size() && i < r.expected.size(); ++i)
-    if (r.results[i].name == name) {
-      got = &r.results[i];
-      ref = &r.expected[i];
+  for (size_t i = 0; i < results.size() && i < expected.size(); ++i)
+    if (results[i].name == name) {
+      got = &results[i];
+      ref = &expected[i];
     }
   if (!got)
     return;
@@ -101,6 +104,8 @@ int main(int argc, char **argv) {
       options.fill.smallInt = true;
     } else if (arg == "--no-check") {
       options.check = false;
+    } else if (arg == "--repeat" && hasValue) {
+      ok = parseNumber(argv[++i], options.repeats) && options.repeats >= 0;
     } else if (arg == "--show-mismatches" && hasValue) {
       ok = parseNumber(argv[++i], showMismatches) && showMismatches >= 0;
     } else if (arg == "--device" && hasValue) {
@@ -173,18 +178,28 @@ int main(int argc, char **argv) {
     std::printf("output   no CPU reference for family '%s'; outputs not "
                 "checked\n",
                 m.problemFamily.c_str());
-  for (const OutputCheck &o : result->outputs) {
-    const Comparison &c = o.comparison;
-    if (showMismatches > 0)
-      printMismatches(*result, o.name, c.maxAbsRef, showMismatches);
-    std::printf("output   %s: max abs err %.4g, max rel err %.4g (of max "
-                "|ref| %.6g), diff %.4g; %lld of %lld differ, %lld "
-                "non-finite: %s (%s)\n",
-                o.name.c_str(), c.maxAbsError, c.maxRelError, c.maxAbsRef,
-                c.diff, static_cast<long long>(c.mismatches),
-                static_cast<long long>(c.elements),
-                static_cast<long long>(c.nonFinite),
-                o.passed ? "ok" : "MISMATCH", o.criterion.c_str());
+  auto report = [&](const char *label, const std::vector<OutputCheck> &checks,
+                    const std::vector<HostTensor> &results) {
+    for (const OutputCheck &o : checks) {
+      const Comparison &c = o.comparison;
+      if (showMismatches > 0 && !results.empty())
+        printMismatches(results, result->expected, o.name, c.maxAbsRef,
+                        showMismatches);
+      std::printf("%-8s %s: max abs err %.4g, max rel err %.4g (of max "
+                  "|ref| %.6g), diff %.4g; %lld of %lld differ, %lld "
+                  "non-finite: %s (%s)\n",
+                  label, o.name.c_str(), c.maxAbsError, c.maxRelError,
+                  c.maxAbsRef, c.diff, static_cast<long long>(c.mismatches),
+                  static_cast<long long>(c.elements),
+                  static_cast<long long>(c.nonFinite),
+                  o.passed ? "ok" : "MISMATCH", o.criterion.c_str());
+    }
+  };
+  report("output", result->outputs, result->results);
+  for (size_t r = 0; r < result->repeats.size(); ++r) {
+    std::string label = "repeat" + std::to_string(r + 1);
+    report(label.c_str(), result->repeats[r].outputs,
+           result->repeats[r].results);
   }
   if (!result->timesMs.empty()) {
     std::printf("time     median %.4f ms over %zu launches", result->medianMs,
