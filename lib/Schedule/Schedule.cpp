@@ -135,27 +135,29 @@ SmemUse mlir::sm120::smemUse(const GemmProblem &p, int64_t bm, int64_t bn,
 // Registers
 //===----------------------------------------------------------------------===//
 
-unsigned mlir::sm120::estimateMathRegisters(const ScheduleAttr &s) {
+unsigned mlir::sm120::estimateMathRegisters(const GemmProblem &p,
+                                            const ScheduleAttr &s) {
   int64_t mTiles = s.getBlockM() / s.getWarpLayout()[0] / 16;
   int64_t nTiles = s.getBlockN() / s.getWarpLayout()[1] / 8;
   int64_t acc = mTiles * nTiles * 4;
   // A: 4 registers per m16 tile, B: 2 per n8 tile, double-buffered.
   int64_t frags = 2 * (mTiles * 4 + nTiles * 2);
-  return static_cast<unsigned>(acc + frags + 40);
+  // The sm_90a twin runs the same schedule and widens FP8/FP4 fragments to
+  // f16 pairs in registers (twice the words) and holds decoded scales.
+  int64_t twin = p.a == GemmProblem::Data::BF16
+                     ? 0
+                     : mTiles * 4 + nTiles * 2 + 2 * (mTiles + nTiles);
+  return static_cast<unsigned>(acc + frags + twin + 40);
 }
 
 unsigned mlir::sm120::mathRegisterBudget(const ScheduleAttr &s) {
-  // setmaxnreg: producers drop to kProducerRegisters; 65536 registers are
-  // shared by all.
-  unsigned producerThreads = 128;
+  // setmaxnreg: producers drop to kProducerRegisters and the math warps take
+  // the rest of the 65536 registers.
+  unsigned producerThreads = 32 * s.getTmaWarps();
   unsigned mathThreads = s.getNumMathWarps() * 32;
   unsigned budget =
       (65536 - producerThreads * kProducerRegisters) / mathThreads;
-  // ptxas allocates the whole kernel under its launch bound (every thread
-  // of the CTA), whatever setmaxnreg later grants: 168 for 384 threads.
-  unsigned launchBound = 65536 / (producerThreads + mathThreads);
-  budget = std::min({budget, launchBound, 240u});
-  return budget / 8 * 8; // setmaxnreg counts are multiples of 8
+  return std::min(budget, kMaxThreadRegisters) / 8 * 8;
 }
 
 //===----------------------------------------------------------------------===//
@@ -189,7 +191,7 @@ std::string mlir::sm120::checkSchedule(const GemmProblem &p, ScheduleAttr s,
         machine.chip, machine.smemPerBlock);
   if (s.getStages() < 2)
     return "a pipeline needs at least 2 stages";
-  unsigned regs = estimateMathRegisters(s), budget = mathRegisterBudget(s);
+  unsigned regs = estimateMathRegisters(p, s), budget = mathRegisterBudget(s);
   if (regs > budget)
     return llvm::formatv("math threads need about {0} registers ({1}x{2} "
                          "tile per warp); the budget with {3} math warps is "
@@ -209,6 +211,7 @@ static constexpr double kMemoryLatency = 1500; // loaded TMA round trip
 static constexpr double kTileOverhead = 600;   // scheduler, fill, drain
 static constexpr double kDirectStoreBytesPerCycle = 32;
 static constexpr double kTmaStoreBytesPerCycle = 96;
+static constexpr double kSmemBytesPerCycle = 128; // ldmatrix, per SM
 
 static double mmaRate(const GemmProblem &p, const MachineModel &m) {
   if (p.a == GemmProblem::Data::BF16)
@@ -236,6 +239,15 @@ ScheduleCost mlir::sm120::estimateCost(const GemmProblem &p, ScheduleAttr s,
   double nTiles = double(bn) / s.getWarpLayout()[1] / 8;
   double issue = 1.0 + 0.5 * (mTiles + nTiles / 2) / (mTiles * nTiles);
   double mma = 2.0 * bm * bn * bk / mmaRate(p, machine) * issue;
+  // Fragment traffic per K block: every math warp reads its rows of A and
+  // its columns of B once. The tensor and shared-memory pipes overlap, but
+  // not perfectly when both are busy.
+  double warpRows = double(bm) / s.getWarpLayout()[0];
+  double warpCols = double(bn) / s.getWarpLayout()[1];
+  double fragments = s.getNumMathWarps() * bk *
+                     (warpRows * p.smemBits(p.a) + warpCols * p.smemBits(p.b)) /
+                     8 / kSmemBytesPerCycle;
+  double compute = std::max(mma, fragments) + 0.3 * std::min(mma, fragments);
 
   // DRAM traffic per K block: a tile's A block is shared by the N-tiles in
   // flight, its B block by the raster group's M-tiles (L2 reuse).
@@ -252,7 +264,7 @@ ScheduleCost mlir::sm120::estimateCost(const GemmProblem &p, ScheduleAttr s,
 
   // A ring of `stages` keeps stages - 1 loads in flight across the latency.
   double latencyBound = kMemoryLatency / std::max(1u, s.getStages() - 1);
-  double perBlock = std::max({mma, load, latencyBound});
+  double perBlock = std::max({compute, load, latencyBound});
   int64_t kBlocks = (k + bk - 1) / bk;
 
   double outBytes = double(bm) * bn * p.outBytes * (p.accumulate ? 2 : 1);
@@ -330,16 +342,27 @@ ScheduleAttr mlir::sm120::selectSchedule(MLIRContext *ctx, const GemmProblem &p,
             continue;
           unsigned stages =
               static_cast<unsigned>(std::min<int64_t>(room / use.perStage, 16));
-          SmallVector<int64_t> layout = {4, 2};
-          ScheduleAttr s = ScheduleAttr::get(
-              ctx, {bm, bn, bk}, stages, layout, /*tmaWarps=*/4,
-              rasterGroup(bm, bn, machine.smCount), epi);
-          if (!checkSchedule(p, s, machine).empty())
-            continue;
-          ScheduleCost c = estimateCost(p, s, machine, m);
-          if (better(s, c)) {
-            best = s;
-            bestCost = c;
+          // Two math warpgroups with 32x(BN/2) warp tiles, as the reference
+          // kernels; BF16 may also take 64x(BN/4), which halves ldmatrix
+          // traffic per MMA (BF16 moves twice the bytes per FLOP of FP8,
+          // and on the twin shared memory, not the tensor cores, bounds
+          // 32x64 warp tiles). Warp tiles span whole n16 pairs.
+          static constexpr int64_t kLayouts[][2] = {{4, 2}, {2, 4}};
+          for (const int64_t(&layout)[2] : kLayouts) {
+            if (bm / layout[0] < 16 || bn % (16 * layout[1]) != 0)
+              continue;
+            if (layout[0] == 2 && p.a != GemmProblem::Data::BF16)
+              continue;
+            ScheduleAttr s = ScheduleAttr::get(
+                ctx, {bm, bn, bk}, stages, ArrayRef<int64_t>(layout),
+                /*tmaWarps=*/4, rasterGroup(bm, bn, machine.smCount), epi);
+            if (!checkSchedule(p, s, machine).empty())
+              continue;
+            ScheduleCost c = estimateCost(p, s, machine, m);
+            if (better(s, c)) {
+              best = s;
+              bestCost = c;
+            }
           }
         }
   if (best && costOut)

@@ -16,6 +16,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "sm120/Dialect/SM120/IR/SM120.h"
+#include "sm120/Schedule/Schedule.h"
 #include "sm120/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -272,7 +273,9 @@ LogicalResult KernelLowering::buildKernel() {
                   b.getDenseI32ArrayAttr({int32_t(threads), 1, 1}));
   // setmaxnreg needs the launch register count fixed (.maxnreg): the CTA's
   // register pool is what the roles trade, so it must be the whole file.
-  kernel->setAttr("nvvm.maxnreg", b.getI32IntegerAttr(65536 / threads / 8 * 8));
+  kernel->setAttr("nvvm.maxnreg",
+                  b.getI32IntegerAttr(std::min<int64_t>(
+                      kMaxThreadRegisters, 65536 / threads / 8 * 8)));
   kernel->setAttr("sm120.abi", abi);
   for (auto [i, p] : llvm::enumerate(params)) {
     if (isa<TmaParamAttr>(p)) {
@@ -847,10 +850,13 @@ LogicalResult KernelLowering::lowerMma(TileMmaOp op) {
               "{$0, $1, $2, $3}, {$4, $5, $6, $7}, {$8, $9}, "
               "{$10, $11, $12, $13};",
               Value());
+          // (p * sb) * sa + c: both scales are powers of two, so this is
+          // p * (sa * sb) exactly, and no per-element product of the scales
+          // exists to be hoisted and kept live across the K steps.
           for (int e = 0; e < 4; ++e) {
-            Value s = arith::MulFOp::create(b, loc, sa->decoded[i][e / 2],
+            Value p = arith::MulFOp::create(b, loc, ptx.getResult(e),
                                             sb->decoded[j][e % 2]);
-            d[e] = LLVM::FMAOp::create(b, loc, ptx.getResult(e), s, c[e]);
+            d[e] = LLVM::FMAOp::create(b, loc, p, sa->decoded[i][e / 2], c[e]);
           }
         }
         for (int e = 0; e < 4; ++e)

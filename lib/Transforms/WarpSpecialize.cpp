@@ -90,7 +90,8 @@ void specialize(TileLoopOp loop) {
   unsigned producerWarps = s.getTmaWarps();
   unsigned mathWarps = s.getNumMathWarps();
   unsigned left = 65536 / 32 - producerWarps * kProducerRegisters;
-  unsigned mathRegisters = std::min(256u, left / mathWarps / 8 * 8);
+  unsigned mathRegisters =
+      std::min(kMaxThreadRegisters, left / mathWarps / 8 * 8);
 
   OpBuilder b(loop);
   auto ws =

@@ -6,17 +6,16 @@
 // Restricted to one epilogue, only its schedules are candidates.
 // DIRECT-NOT: epilogue = tma_store
 
-// Large FP8 GEMM: 128-row tiles and the widest N tile whose accumulators
-// and fragments fit the 168 registers ptxas allows under a 384-thread
-// launch bound.
+// Large FP8 GEMM: 128-row tiles, two math warpgroups of 32-row warp tiles
+// (setmaxnreg gives them 232 registers), N = 160 for wave quantization.
 // CHECK-LABEL: func.func @fp8_large
 // CHECK: sm120.gemm
-// CHECK-SAME: schedule <block = [128, 128, 64], stages = 4, warp_layout = [4, 2], raster_group = 16, epilogue = tma_store>
-// REMARK: remark: chose #sm120.schedule<block = [128, 128, 64], stages = 4, warp_layout = [4, 2], raster_group = 16, epilogue = tma_store> for M = 4096 on rtx-pro-6000: 1792 tiles in 10 waves, 87104 bytes of shared memory, {{[0-9.]+}} us estimated
+// CHECK-SAME: schedule <block = [128, 160, 64], stages = 4, warp_layout = [4, 2], raster_group = 16, epilogue = tma_store>
+// REMARK: remark: chose #sm120.schedule<block = [128, 160, 64], stages = 4, warp_layout = [4, 2], raster_group = 16, epilogue = tma_store> for M = 4096 on rtx-pro-6000: 1440 tiles in 8 waves, {{[0-9]+}} bytes of shared memory, {{[0-9.]+}} us estimated
 // With 48 SMs the raster group shrinks to match the wave.
 // SMALL-LABEL: func.func @fp8_large
 // SMALL: sm120.gemm
-// SMALL-SAME: schedule <block = [128, 128, 64], stages = 4, warp_layout = [4, 2], raster_group = 8
+// SMALL-SAME: schedule <block = [128, 160, 64], stages = 4, warp_layout = [4, 2], raster_group = 8
 func.func @fp8_large(%a: memref<4096x16384xf8E4M3FN>, %b: memref<7168x16384xf8E4M3FN>,
                      %sa: memref<32x4096xi32>, %sb: memref<32x7168xi32>,
                      %d: memref<4096x7168xbf16>) {
@@ -66,10 +65,13 @@ func.func @fp4_small_m(%a: memref<1x2048xf4E2M1FN>, %b: memref<7168x2048xf4E2M1F
 
 // -----
 
-// BF16 K blocks are 32 or 64 elements (64- or 128-byte rows).
+// BF16 K blocks are 32 or 64 elements (64- or 128-byte rows); 64x64 warp
+// tiles halve the ldmatrix traffic per MMA that bounds BF16.
 // CHECK-LABEL: func.func @bf16
 // CHECK: sm120.gemm
-// CHECK-SAME: schedule <block = [128, 64, 32], stages = 7, warp_layout = [4, 2], raster_group = 8, epilogue = tma_store>
+// CHECK-SAME: schedule <block = [128, 256, 32], stages = 2, warp_layout = [2, 4], raster_group = 16, epilogue = tma_store>
+// DIRECT-LABEL: func.func @bf16
+// DIRECT: schedule <block = [128, 256, 32], stages = 4, warp_layout = [2, 4]
 func.func @bf16(%a: memref<4096x7168xbf16>, %b: memref<4096x7168xbf16>, %d: memref<4096x4096xbf16>) {
   sm120.gemm a(%a : memref<4096x7168xbf16>) b(%b : memref<4096x7168xbf16>) d(%d : memref<4096x4096xbf16>)
   return

@@ -60,12 +60,16 @@ SmemUse smemUse(const GemmProblem &p, int64_t bm, int64_t bn, int64_t bk,
                 EpilogueKind epilogue);
 
 /// Registers a math thread needs for its accumulators and double-buffered
-/// fragments, plus addressing overhead.
-unsigned estimateMathRegisters(const ScheduleAttr &s);
+/// fragments, plus addressing overhead; FP8/FP4 add what the sm_90a twin
+/// needs to run the same schedule (widened fragments, decoded scales).
+unsigned estimateMathRegisters(const GemmProblem &p, const ScheduleAttr &s);
 /// Registers per thread the TMA producer warps keep (setmaxnreg.dec).
 constexpr unsigned kProducerRegisters = 40;
+/// The most registers a thread holds (255) rounded down to setmaxnreg's
+/// multiple of 8.
+constexpr unsigned kMaxThreadRegisters = 248;
 /// The registers a math thread may use for the schedule's warp count: the
-/// setmaxnreg split, capped by ptxas's launch bound.
+/// setmaxnreg split of the 65536 registers (whole-program ptxas honours it).
 unsigned mathRegisterBudget(const ScheduleAttr &s);
 
 /// Checks `s` against the problem and the machine. Returns an empty string

@@ -148,7 +148,9 @@ def Serialize : Pass<"sm120-serialize", "mlir::ModuleOp"> {
     kernel `llvm.func` carrying an `sm120.abi` attribute. The pass
     translates it to LLVM IR and runs LLVM's NVPTX backend in-process for
     `chip`, assembles the PTX with libnvJitLink (or the ptxas executable
-    when the library is missing) and writes the bundle directory `output`:
+    when the library is missing; kernels with `setmaxnreg` go to the ptxas
+    executable first, since libnvJitLink's relocatable mode drops the
+    register budgets) and writes the bundle directory `output`:
     the cubin, the PTX and `manifest.json` (docs/bundle-manifest.md) with
     the assembler's report (registers, spills, stack, shared memory) and
     the time of each stage. Without a CUDA toolkit it stops at PTX with a
