@@ -647,6 +647,32 @@ Value decodeUe8m0(KernelLowering &k, Value e) {
   return arith::BitcastOp::create(b, k.loc, k.f32(), bits);
 }
 
+/// The twin widens a register of four e4m3 (K order k..k+3) into two f16x2
+/// registers: {k, k+1} and {k+2, k+3}. Exact: every e4m3 is an f16.
+std::array<Value, 2> widenE4m3(KernelLowering &k, Value v) {
+  auto ptx = NVVM::InlinePtxOp::create(
+      k.b, k.loc, TypeRange{k.i32(), k.i32()}, ValueRange{v}, ValueRange{},
+      "{ .reg .b16 sm120_lo, sm120_hi; mov.b32 {sm120_lo, sm120_hi}, $2; "
+      "cvt.rn.f16x2.e4m3x2 $0, sm120_lo; cvt.rn.f16x2.e4m3x2 $1, sm120_hi; }",
+      Value());
+  return {ptx.getResult(0), ptx.getResult(1)};
+}
+
+/// One f16 m16n8k16 mma.sync with FP32 accumulators (operands as b32).
+SmallVector<Value> mmaF16(KernelLowering &k, ArrayRef<Value> a,
+                          ArrayRef<Value> b, ArrayRef<Value> c) {
+  SmallVector<Value> ins(a);
+  llvm::append_range(ins, b);
+  llvm::append_range(ins, c);
+  auto ptx = NVVM::InlinePtxOp::create(
+      k.b, k.loc, TypeRange{k.f32(), k.f32(), k.f32(), k.f32()}, ins,
+      ValueRange{},
+      "mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 {$0, $1, $2, $3}, "
+      "{$4, $5, $6, $7}, {$8, $9}, {$10, $11, $12, $13};",
+      Value());
+  return SmallVector<Value>(ptx.getResults());
+}
+
 Value shfl(KernelLowering &k, Value v, Value srcLane) {
   return NVVM::ShflOp::create(k.b, k.loc, k.i32(), k.c32(-1), v, srcLane,
                               k.c32(31), NVVM::ShflKind::idx, UnitAttr());
@@ -806,6 +832,21 @@ LogicalResult KernelLowering::lowerMma(TileMmaOp op) {
                             swizzled(*this, aTile, aRow, 16 * i, rowBytesA,
                                      addc(bit4, 2 * ks), a.getSwizzle()),
                             4));
+    // Twin FP8: an m16n8k32 e4m3 MMA is two f16 m16n8k16 MMAs over a K
+    // permutation both operands share: f16 pair {2t, 2t+1} is e4m3 K
+    // {4t, 4t+1}, pair {8+2t, 9+2t} is {4t+2, 4t+3} (t = lane % 4); the
+    // second MMA takes K 16..31. A is widened once per K step and reused
+    // across the N tiles, B once per N tile and reused across the M tiles.
+    SmallVector<std::array<SmallVector<Value>, 2>> faWide;
+    if (twin && fp8)
+      for (int64_t i = 0; i < mTiles; ++i) {
+        std::array<Value, 2> w[4];
+        for (int r = 0; r < 4; ++r)
+          w[r] = widenE4m3(*this, fa[i][r]);
+        faWide.push_back(
+            {SmallVector<Value>{w[0][0], w[1][0], w[0][1], w[1][1]},
+             SmallVector<Value>{w[2][0], w[3][0], w[2][1], w[3][1]}});
+      }
     Scales *sa = fp8 ? &scalesOf(opA, ks) : nullptr;
     Scales *sb = fp8 ? &scalesOf(opB, ks) : nullptr;
     for (int64_t j = 0; j < nTiles; ++j) {
@@ -814,6 +855,12 @@ LogicalResult KernelLowering::lowerMma(TileMmaOp op) {
                    swizzled(*this, bTile, bRow, 8 * j, rowBytesB,
                             addc(bit3, 2 * ks), bt.getSwizzle()),
                    2);
+      std::array<SmallVector<Value>, 2> fbWide;
+      if (twin && fp8)
+        for (int h = 0; h < 2; ++h) {
+          std::array<Value, 2> w = widenE4m3(*this, fb[h]);
+          fbWide[h] = {w[0], w[1]};
+        }
       for (int64_t i = 0; i < mTiles; ++i) {
         int64_t base = (i * nTiles + j) * 4;
         ArrayRef<Value> c(acc.data() + base, 4);
@@ -840,23 +887,17 @@ LogicalResult KernelLowering::lowerMma(TileMmaOp op) {
           for (int e = 0; e < 4; ++e)
             d[e] = LLVM::ExtractValueOp::create(b, loc, r, e);
         } else {
-          SmallVector<Value> ins(fa[i]);
-          llvm::append_range(ins, fb);
-          for (int e = 0; e < 4; ++e)
-            ins.push_back(cf32(0));
-          auto ptx = NVVM::InlinePtxOp::create(
-              b, loc, TypeRange{f32(), f32(), f32(), f32()}, ins, ValueRange{},
-              "mma.sync.aligned.m16n8k32.row.col.f32.e4m3.e4m3.f32 "
-              "{$0, $1, $2, $3}, {$4, $5, $6, $7}, {$8, $9}, "
-              "{$10, $11, $12, $13};",
-              Value());
+          SmallVector<Value> zero(4, cf32(0));
+          SmallVector<Value> p = mmaF16(*this, faWide[i][0], fbWide[0], zero);
+          p = mmaF16(*this, faWide[i][1], fbWide[1], p);
           // (p * sb) * sa + c: both scales are powers of two, so this is
           // p * (sa * sb) exactly, and no per-element product of the scales
           // exists to be hoisted and kept live across the K steps.
           for (int e = 0; e < 4; ++e) {
-            Value p = arith::MulFOp::create(b, loc, ptx.getResult(e),
-                                            sb->decoded[j][e % 2]);
-            d[e] = LLVM::FMAOp::create(b, loc, p, sa->decoded[i][e / 2], c[e]);
+            Value scaled =
+                arith::MulFOp::create(b, loc, p[e], sb->decoded[j][e % 2]);
+            d[e] = LLVM::FMAOp::create(b, loc, scaled, sa->decoded[i][e / 2],
+                                       c[e]);
           }
         }
         for (int e = 0; e < 4; ++e)

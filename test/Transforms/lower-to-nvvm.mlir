@@ -33,12 +33,16 @@
 // CHECK-NEXT: nvvm.mbarrier.try_wait %{{.*}}, %{{.*}} : !llvm.ptr<3>, i32 -> i1
 // CHECK: nvvm.bar.warp.sync
 // CHECK-COUNT-2: nvvm.ldmatrix {{.*}}num = 4
-// The twin fetches the scales of its rows and columns from the lanes the
-// sm_120a instruction reads them from, and emulates the instruction.
+// The twin widens each A register (four e4m3) to two f16x2 once per K
+// step, fetches the scales of its rows and columns from the lanes the
+// sm_120a instruction reads them from, and emulates the instruction: two
+// f16 MMAs over the widened fragments, scaled by the column then the row.
+// SM90-COUNT-8: cvt.rn.f16x2.e4m3x2 $0, sm120_lo; cvt.rn.f16x2.e4m3x2 $1, sm120_hi;
 // SM90-COUNT-4: nvvm.shfl.sync idx
 // CHECK: nvvm.ldmatrix {{.*}}num = 2
 // SM120-COUNT-2: nvvm.mma.block_scale {{.*}}blockScaleFormat = #nvvm.block_scale_format<ue8m0>, kind = #nvvm.block_scale_kind<mxf8f6f4>, multiplicandAPtxType = #nvvm.mma_type<e4m3>, multiplicandBPtxType = #nvvm.mma_type<e4m3>, scaleVecSize = #nvvm.scale_vec_size<x1>, shape = #nvvm.shape<m = 16, n = 8, k = 32>
-// SM90: nvvm.inline_ptx "mma.sync.aligned.m16n8k32.row.col.f32.e4m3.e4m3.f32
+// SM90-COUNT-2: cvt.rn.f16x2.e4m3x2
+// SM90-COUNT-2: nvvm.inline_ptx "mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32
 // SM90: arith.mulf
 // SM90: llvm.intr.fma
 // CHECK: nvvm.ldmatrix {{.*}}num = 2
