@@ -821,6 +821,71 @@ LogicalResult KernelLowering::lowerMma(TileMmaOp op) {
     return it->second;
   };
 
+  if (twin && fp8) {
+    // The twin: an m16n8k32 e4m3 MMA is two f16 m16n8k16 MMAs over a K
+    // permutation both operands share (f16 pair {2t, 2t+1} is e4m3 K
+    // {4t, 4t+1}, pair {8+2t, 9+2t} is {4t+2, 4t+3}, t = lane % 4; the
+    // second MMA takes K 16..31), on fragments widened exactly with
+    // cvt.rn.f16x2.e4m3x2. The K steps that share both scale granules
+    // accumulate into one FP32 partial per fragment, which is scaled once
+    // (by the column, then the row: exact for powers of two) into the
+    // accumulator: DESIGN's per-granule promotion. N tiles run outside the
+    // K steps so that only one N tile's partials are live.
+    for (int64_t ks = 0; ks < kSteps;) {
+      int64_t end = ks + 1;
+      while (end < kSteps && granuleKey(*ra, end) == granuleKey(*ra, ks) &&
+             granuleKey(*rb, end) == granuleKey(*rb, ks))
+        ++end;
+      // Widened A: [k step][m tile] -> {first MMA's 4 regs, second's 4}.
+      SmallVector<SmallVector<std::array<SmallVector<Value>, 2>>> aw;
+      for (int64_t s = ks; s < end; ++s) {
+        aw.emplace_back();
+        for (int64_t i = 0; i < mTiles; ++i) {
+          SmallVector<Value> f =
+              ldmatrix(*this,
+                       swizzled(*this, aTile, aRow, 16 * i, rowBytesA,
+                                addc(bit4, 2 * s), a.getSwizzle()),
+                       4);
+          std::array<Value, 2> w[4];
+          for (int r = 0; r < 4; ++r)
+            w[r] = widenE4m3(*this, f[r]);
+          aw.back().push_back(
+              {SmallVector<Value>{w[0][0], w[1][0], w[0][1], w[1][1]},
+               SmallVector<Value>{w[2][0], w[3][0], w[2][1], w[3][1]}});
+        }
+      }
+      Scales &sa = scalesOf(opA, ks), &sb = scalesOf(opB, ks);
+      for (int64_t j = 0; j < nTiles; ++j) {
+        SmallVector<SmallVector<Value>> part(mTiles,
+                                             SmallVector<Value>(4, cf32(0)));
+        for (int64_t s = ks; s < end; ++s) {
+          SmallVector<Value> fb =
+              ldmatrix(*this,
+                       swizzled(*this, bTile, bRow, 8 * j, rowBytesB,
+                                addc(bit3, 2 * s), bt.getSwizzle()),
+                       2);
+          std::array<Value, 2> w0 = widenE4m3(*this, fb[0]);
+          std::array<Value, 2> w1 = widenE4m3(*this, fb[1]);
+          for (int64_t i = 0; i < mTiles; ++i) {
+            part[i] = mmaF16(*this, aw[s - ks][i][0], {w0[0], w0[1]}, part[i]);
+            part[i] = mmaF16(*this, aw[s - ks][i][1], {w1[0], w1[1]}, part[i]);
+          }
+        }
+        for (int64_t i = 0; i < mTiles; ++i)
+          for (int e = 0; e < 4; ++e) {
+            int64_t idx = (i * nTiles + j) * 4 + e;
+            Value scaled =
+                arith::MulFOp::create(b, loc, part[i][e], sb.decoded[j][e % 2]);
+            acc[idx] = LLVM::FMAOp::create(b, loc, scaled, sa.decoded[i][e / 2],
+                                           acc[idx]);
+          }
+      }
+      ks = end;
+    }
+    accs[op.getResult()] = acc;
+    return success();
+  }
+
   auto resultType = LLVM::LLVMStructType::getLiteral(
       b.getContext(), {f32(), f32(), f32(), f32()});
   for (int64_t ks = 0; ks < kSteps; ++ks) {
@@ -832,21 +897,6 @@ LogicalResult KernelLowering::lowerMma(TileMmaOp op) {
                             swizzled(*this, aTile, aRow, 16 * i, rowBytesA,
                                      addc(bit4, 2 * ks), a.getSwizzle()),
                             4));
-    // Twin FP8: an m16n8k32 e4m3 MMA is two f16 m16n8k16 MMAs over a K
-    // permutation both operands share: f16 pair {2t, 2t+1} is e4m3 K
-    // {4t, 4t+1}, pair {8+2t, 9+2t} is {4t+2, 4t+3} (t = lane % 4); the
-    // second MMA takes K 16..31. A is widened once per K step and reused
-    // across the N tiles, B once per N tile and reused across the M tiles.
-    SmallVector<std::array<SmallVector<Value>, 2>> faWide;
-    if (twin && fp8)
-      for (int64_t i = 0; i < mTiles; ++i) {
-        std::array<Value, 2> w[4];
-        for (int r = 0; r < 4; ++r)
-          w[r] = widenE4m3(*this, fa[i][r]);
-        faWide.push_back(
-            {SmallVector<Value>{w[0][0], w[1][0], w[0][1], w[1][1]},
-             SmallVector<Value>{w[2][0], w[3][0], w[2][1], w[3][1]}});
-      }
     Scales *sa = fp8 ? &scalesOf(opA, ks) : nullptr;
     Scales *sb = fp8 ? &scalesOf(opB, ks) : nullptr;
     for (int64_t j = 0; j < nTiles; ++j) {
@@ -855,12 +905,6 @@ LogicalResult KernelLowering::lowerMma(TileMmaOp op) {
                    swizzled(*this, bTile, bRow, 8 * j, rowBytesB,
                             addc(bit3, 2 * ks), bt.getSwizzle()),
                    2);
-      std::array<SmallVector<Value>, 2> fbWide;
-      if (twin && fp8)
-        for (int h = 0; h < 2; ++h) {
-          std::array<Value, 2> w = widenE4m3(*this, fb[h]);
-          fbWide[h] = {w[0], w[1]};
-        }
       for (int64_t i = 0; i < mTiles; ++i) {
         int64_t base = (i * nTiles + j) * 4;
         ArrayRef<Value> c(acc.data() + base, 4);
@@ -875,7 +919,7 @@ LogicalResult KernelLowering::lowerMma(TileMmaOp op) {
                                              NVVM::MMALayout::col});
           for (int e = 0; e < 4; ++e)
             d[e] = LLVM::ExtractValueOp::create(b, loc, r, e);
-        } else if (!twin) {
+        } else {
           Value zero16 = arith::ConstantIntOp::create(b, loc, 0, 16);
           Value r = NVVM::MmaBlockScaleOp::create(
               b, loc, resultType, fa[i], fb, c, sa->regs[i], zero16, zero16,
@@ -886,19 +930,6 @@ LogicalResult KernelLowering::lowerMma(TileMmaOp op) {
               NVVM::MMABlockScaleKind::MXF8F6F4);
           for (int e = 0; e < 4; ++e)
             d[e] = LLVM::ExtractValueOp::create(b, loc, r, e);
-        } else {
-          SmallVector<Value> zero(4, cf32(0));
-          SmallVector<Value> p = mmaF16(*this, faWide[i][0], fbWide[0], zero);
-          p = mmaF16(*this, faWide[i][1], fbWide[1], p);
-          // (p * sb) * sa + c: both scales are powers of two, so this is
-          // p * (sa * sb) exactly, and no per-element product of the scales
-          // exists to be hoisted and kept live across the K steps.
-          for (int e = 0; e < 4; ++e) {
-            Value scaled =
-                arith::MulFOp::create(b, loc, p[e], sb->decoded[j][e % 2]);
-            d[e] = LLVM::FMAOp::create(b, loc, scaled, sa->decoded[i][e / 2],
-                                       c[e]);
-          }
         }
         for (int e = 0; e < 4; ++e)
           acc[base + e] = d[e];

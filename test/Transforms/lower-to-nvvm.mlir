@@ -25,27 +25,31 @@
 // Persistent walk over the tiles.
 // CHECK: nvvm.read.ptx.sreg.ctaid.x
 // CHECK: nvvm.read.ptx.sreg.nctaid.x
-// Consumer: each lane spins on the full barrier, the warp reconverges, then
-// per K step the 2 A fragments, the scales of the granule (once per K block:
-// 128-element granules cover it), then per N tile its B fragment and the 2
-// MMAs that use it.
+// Consumer: each lane spins on the full barrier, the warp reconverges; on
+// sm_120a then per K step the 2 A fragments, the scales of the granule (once
+// per K block: 128-element granules cover it), then per N tile its B
+// fragment and the 2 MMAs that use it.
 // CHECK: scf.while
 // CHECK-NEXT: nvvm.mbarrier.try_wait %{{.*}}, %{{.*}} : !llvm.ptr<3>, i32 -> i1
 // CHECK: nvvm.bar.warp.sync
-// CHECK-COUNT-2: nvvm.ldmatrix {{.*}}num = 4
-// The twin widens each A register (four e4m3) to two f16x2 once per K
-// step, fetches the scales of its rows and columns from the lanes the
-// sm_120a instruction reads them from, and emulates the instruction: two
-// f16 MMAs over the widened fragments, scaled by the column then the row.
-// SM90-COUNT-8: cvt.rn.f16x2.e4m3x2 $0, sm120_lo; cvt.rn.f16x2.e4m3x2 $1, sm120_hi;
-// SM90-COUNT-4: nvvm.shfl.sync idx
-// CHECK: nvvm.ldmatrix {{.*}}num = 2
+// SM120-COUNT-2: nvvm.ldmatrix {{.*}}num = 4
+// SM120: nvvm.ldmatrix {{.*}}num = 2
 // SM120-COUNT-2: nvvm.mma.block_scale {{.*}}blockScaleFormat = #nvvm.block_scale_format<ue8m0>, kind = #nvvm.block_scale_kind<mxf8f6f4>, multiplicandAPtxType = #nvvm.mma_type<e4m3>, multiplicandBPtxType = #nvvm.mma_type<e4m3>, scaleVecSize = #nvvm.scale_vec_size<x1>, shape = #nvvm.shape<m = 16, n = 8, k = 32>
-// SM90-COUNT-2: cvt.rn.f16x2.e4m3x2
-// SM90-COUNT-2: nvvm.inline_ptx "mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32
+// SM120: nvvm.ldmatrix {{.*}}num = 2
+// The twin: the 4 K steps share one scale granule, so it loads and widens
+// (four e4m3 to two f16x2 per register) the A fragments of all of them,
+// fetches the scales of its rows and columns from the lanes the sm_120a
+// instruction reads them from, then per N tile sums the 4 K steps' f16
+// MMA pairs into one partial per fragment and scales it into the
+// accumulator once (by the column, then the row).
+// SM90-COUNT-8: nvvm.ldmatrix {{.*}}num = 4
+// SM90: cvt.rn.f16x2.e4m3x2 $0, sm120_lo; cvt.rn.f16x2.e4m3x2 $1, sm120_hi;
+// SM90: nvvm.shfl.sync idx
+// SM90-COUNT-4: nvvm.ldmatrix {{.*}}num = 2
+// SM90-NOT: llvm.intr.fma
+// SM90: nvvm.inline_ptx "mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32
 // SM90: arith.mulf
-// SM90: llvm.intr.fma
-// CHECK: nvvm.ldmatrix {{.*}}num = 2
+// SM90-NEXT: llvm.intr.fma
 // Release: the proxy fence orders the warp's ldmatrix reads before the TMA
 // that refills the stage; then lane 0 arrives on the empty barrier.
 // CHECK: nvvm.fence.proxy {kind = #nvvm.proxy_kind<async.shared>, space = #nvvm.shared_space<cta>}
