@@ -134,14 +134,15 @@ TEST_F(ScheduleTest, RegisterBudgetOfTheWarpLayouts) {
   // rest of the 65536: (65536 - 128 * 40) / 256 = 236 -> 232 for 8 math
   // warps; 4 math warps are capped at the 248 a thread can hold.
   EXPECT_EQ(mathRegisterBudget(schedule(128, 128, 64, 4)), 232u);
-  // 2 M-tiles x 8 N-tiles x 4 accumulators + double-buffered fragments; FP8
-  // adds the twin's widened fragments and decoded scales.
+  // 2 M-tiles x 8 N-tiles x 4 accumulators + double-buffered fragments.
   EXPECT_EQ(
       estimateMathRegisters(bf16(4096, 4096, 7168), schedule(128, 128, 64, 4)),
       64u + 2 * (2 * 4 + 8 * 2) + 40);
+  // FP8 with BK = 128: the twin widens the A fragments of the granule's 4
+  // K steps and needs more than the native MMA.
   EXPECT_EQ(
-      estimateMathRegisters(fp8(4096, 4096, 7168), schedule(128, 128, 64, 4)),
-      64u + 2 * (2 * 4 + 8 * 2) + (2 * 4 + 8 * 2) + 2 * (2 + 8) + 40);
+      estimateMathRegisters(fp8(4096, 4096, 7168), schedule(128, 128, 128, 2)),
+      64u + 4 * 2 * 8 + 2 * 4 + 6 + 2 * (2 + 8) + 56);
 }
 
 } // namespace

@@ -142,12 +142,19 @@ unsigned mlir::sm120::estimateMathRegisters(const GemmProblem &p,
   int64_t acc = mTiles * nTiles * 4;
   // A: 4 registers per m16 tile, B: 2 per n8 tile, double-buffered.
   int64_t frags = 2 * (mTiles * 4 + nTiles * 2);
-  // The sm_90a twin runs the same schedule and widens FP8/FP4 fragments to
-  // f16 pairs in registers (twice the words) and holds decoded scales.
-  int64_t twin = p.a == GemmProblem::Data::BF16
-                     ? 0
-                     : mTiles * 4 + nTiles * 2 + 2 * (mTiles + nTiles);
-  return static_cast<unsigned>(acc + frags + twin + 40);
+  int64_t native = acc + frags + 40;
+  if (p.a == GemmProblem::Data::BF16)
+    return static_cast<unsigned>(native);
+  // The sm_90a twin runs the same schedule: it keeps the widened A
+  // fragments (8 registers per m16 tile) of every K step of a scale granule
+  // within the block, one partial per fragment of an N tile, a widened B
+  // fragment, the decoded row and column scales, and more addressing.
+  int64_t granule =
+      std::min<int64_t>(s.getBlockK(), std::min(p.sfa.getK(), p.sfb.getK()));
+  int64_t steps = std::max<int64_t>(1, granule / p.mmaK());
+  int64_t twin =
+      acc + steps * mTiles * 8 + mTiles * 4 + 6 + 2 * (mTiles + nTiles) + 56;
+  return static_cast<unsigned>(std::max(native, twin));
 }
 
 unsigned mlir::sm120::mathRegisterBudget(const ScheduleAttr &s) {
@@ -209,6 +216,9 @@ std::string mlir::sm120::checkSchedule(const GemmProblem &p, ScheduleAttr s,
 // Constants of the cost model, in cycles.
 static constexpr double kMemoryLatency = 1500; // loaded TMA round trip
 static constexpr double kTileOverhead = 600;   // scheduler, fill, drain
+// Barrier wait, proxy fence and release per K block and warp, not hidden
+// by the tensor pipe.
+static constexpr double kBlockOverhead = 64;
 static constexpr double kDirectStoreBytesPerCycle = 32;
 static constexpr double kTmaStoreBytesPerCycle = 96;
 static constexpr double kSmemBytesPerCycle = 128; // ldmatrix, per SM
@@ -264,7 +274,7 @@ ScheduleCost mlir::sm120::estimateCost(const GemmProblem &p, ScheduleAttr s,
 
   // A ring of `stages` keeps stages - 1 loads in flight across the latency.
   double latencyBound = kMemoryLatency / std::max(1u, s.getStages() - 1);
-  double perBlock = std::max({compute, load, latencyBound});
+  double perBlock = std::max({compute, load, latencyBound}) + kBlockOverhead;
   int64_t kBlocks = (k + bk - 1) / bk;
 
   double outBytes = double(bm) * bn * p.outBytes * (p.accumulate ? 2 : 1);

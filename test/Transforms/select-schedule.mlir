@@ -31,12 +31,12 @@ func.func @fp8_large(%a: memref<4096x16384xf8E4M3FN>, %b: memref<7168x16384xf8E4
 // A runtime M is costed at expected-m (4096 by default).
 // CHECK-LABEL: func.func @fp8_runtime_m
 // CHECK: sm120.gemm
-// CHECK-SAME: schedule <block = [128, 128, 64], stages = 4
-// REMARK: remark: chose {{.*}} for M = 4096 on rtx-pro-6000: 544 tiles in 3 waves
-// With 48 SMs wave quantization no longer favours N tiles that divide 2112.
+// CHECK-SAME: schedule <block = [128, 192, 64], stages = 3
+// REMARK: remark: chose {{.*}} for M = 4096 on rtx-pro-6000: 352 tiles in 2 waves
+// With 48 SMs wave quantization favours other N tiles.
 // SMALL-LABEL: func.func @fp8_runtime_m
 // SMALL: sm120.gemm
-// SMALL-SAME: schedule <block = [128, 96, 64], stages = 5
+// SMALL-SAME: schedule <block = [128, 96, 128], stages = 2
 func.func @fp8_runtime_m(%a: memref<?x7168xf8E4M3FN>, %b: memref<2112x7168xf8E4M3FN>,
                          %sa: memref<14x?xi32>, %sb: memref<14x2112xi32>,
                          %d: memref<?x2112xbf16>) {
@@ -52,7 +52,7 @@ func.func @fp8_runtime_m(%a: memref<?x7168xf8E4M3FN>, %b: memref<2112x7168xf8E4M
 // Decode-sized M: the 64-row tile floor.
 // CHECK-LABEL: func.func @fp4_small_m
 // CHECK: sm120.gemm
-// CHECK-SAME: schedule <block = [64, 128, 128], stages = 6
+// CHECK-SAME: schedule <block = [64, 128, 256], stages = 3
 func.func @fp4_small_m(%a: memref<1x2048xf4E2M1FN>, %b: memref<7168x2048xf4E2M1FN>,
                        %sa: memref<16x4xi32>, %sb: memref<16x7168xi32>,
                        %d: memref<1x7168xbf16>) {
@@ -66,12 +66,13 @@ func.func @fp4_small_m(%a: memref<1x2048xf4E2M1FN>, %b: memref<7168x2048xf4E2M1F
 // -----
 
 // BF16 K blocks are 32 or 64 elements (64- or 128-byte rows); 64x64 warp
-// tiles halve the ldmatrix traffic per MMA that bounds BF16.
+// tiles halve the ldmatrix traffic per MMA that bounds BF16, and longer K
+// blocks pay the per-block barrier and fence cost less often.
 // CHECK-LABEL: func.func @bf16
 // CHECK: sm120.gemm
-// CHECK-SAME: schedule <block = [128, 256, 32], stages = 2, warp_layout = [2, 4], raster_group = 16, epilogue = tma_store>
+// CHECK-SAME: schedule <block = [128, 256, 64], stages = 2, warp_layout = [2, 4], raster_group = 16, epilogue = direct>
 // DIRECT-LABEL: func.func @bf16
-// DIRECT: schedule <block = [128, 256, 32], stages = 4, warp_layout = [2, 4]
+// DIRECT: schedule <block = [128, 256, 64], stages = 2, warp_layout = [2, 4]
 func.func @bf16(%a: memref<4096x7168xbf16>, %b: memref<4096x7168xbf16>, %d: memref<4096x4096xbf16>) {
   sm120.gemm a(%a : memref<4096x7168xbf16>) b(%b : memref<4096x7168xbf16>) d(%d : memref<4096x4096xbf16>)
   return

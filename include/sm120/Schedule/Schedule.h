@@ -60,8 +60,9 @@ SmemUse smemUse(const GemmProblem &p, int64_t bm, int64_t bn, int64_t bk,
                 EpilogueKind epilogue);
 
 /// Registers a math thread needs for its accumulators and double-buffered
-/// fragments, plus addressing overhead; FP8/FP4 add what the sm_90a twin
-/// needs to run the same schedule (widened fragments, decoded scales).
+/// fragments, plus addressing overhead; for FP8/FP4 at least what the sm_90a
+/// twin needs to run the same schedule (widened fragments of a scale
+/// granule, partials, decoded scales).
 unsigned estimateMathRegisters(const GemmProblem &p, const ScheduleAttr &s);
 /// Registers per thread the TMA producer warps keep (setmaxnreg.dec).
 constexpr unsigned kProducerRegisters = 40;
