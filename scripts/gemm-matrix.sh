@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Compiles the dense GEMM acceptance matrix: every lowered dtype
-# configuration x the seven (N, K) shapes, for each chip, into
+# configuration x the seven (N, K) shapes (plus FP32 output and accumulation
+# into C on one shape), for each chip, into
 # build/gemm-matrix/<dtype>_<N>x<K>_<chip>/ (bundles the GPU run takes),
 # prints each kernel's assembler report and fails if any kernel spills.
 # Usage: scripts/gemm-matrix.sh [chip ...]   (default: sm_120a sm_90a)
@@ -16,27 +17,34 @@ shapes=(2112x7168 576x7168 24576x1536 32768x512 7168x16384 4096x7168 7168x2048)
 mkdir -p "$out/specs"
 spec() { # dtype N K -> spec file
   local dtype=$1 n=$2 k=$3 f="$out/specs/$1_$2x$3.mlir"
+  # fp8c: C accumulated in FP32; bf16f32: FP32 output.
+  local out_t=bf16 c_arg="" c_use=""
+  [ "$dtype" = bf16f32 ] && out_t=f32
+  if [ "$dtype" = fp8c ]; then
+    c_arg="%c: memref<?x${n}xf32>, "
+    c_use="c(%c : memref<?x${n}xf32>) "
+  fi
   case $dtype in
-  fp8)
+  fp8 | fp8c)
     local w=$((k / 512)) t=f8E4M3FN
     cat > "$f" <<SPEC
-func.func @fp8_gemm_${n}x${k}(%a: memref<?x${k}x$t>, %b: memref<${n}x${k}x$t>,
-    %sfa: memref<${w}x?xi32>, %sfb: memref<${w}x${n}xi32>, %d: memref<?x${n}xbf16>) {
+func.func @${dtype}_gemm_${n}x${k}(%a: memref<?x${k}x$t>, %b: memref<${n}x${k}x$t>,
+    %sfa: memref<${w}x?xi32>, %sfb: memref<${w}x${n}xi32>, ${c_arg}%d: memref<?x${n}xbf16>) {
   sm120.gemm a(%a : memref<?x${k}x$t>) b(%b : memref<${n}x${k}x$t>)
       scales(%sfa, %sfb : memref<${w}x?xi32>, memref<${w}x${n}xi32>)
-      d(%d : memref<?x${n}xbf16>)
+      ${c_use}d(%d : memref<?x${n}xbf16>)
       {sfa_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 128, packed>,
        sfb_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 128, packed>}
   return
 }
 SPEC
     ;;
-  bf16)
+  bf16 | bf16f32)
     cat > "$f" <<SPEC
-func.func @bf16_gemm_${n}x${k}(%a: memref<?x${k}xbf16>, %b: memref<${n}x${k}xbf16>,
-    %d: memref<?x${n}xbf16>) {
+func.func @${dtype}_gemm_${n}x${k}(%a: memref<?x${k}xbf16>, %b: memref<${n}x${k}xbf16>,
+    %d: memref<?x${n}x${out_t}>) {
   sm120.gemm a(%a : memref<?x${k}xbf16>) b(%b : memref<${n}x${k}xbf16>)
-      d(%d : memref<?x${n}xbf16>)
+      d(%d : memref<?x${n}x${out_t}>)
   return
 }
 SPEC
@@ -46,8 +54,12 @@ SPEC
 }
 
 spills=0
-for dtype in fp8 bf16; do
-  for shape in "${shapes[@]}"; do
+# Every shape for the BF16-output configurations; one shape each for FP32
+# output and accumulation into C.
+for dtype in fp8 bf16 fp8c bf16f32; do
+  list=("${shapes[@]}")
+  case $dtype in fp8c | bf16f32) list=(2112x7168) ;; esac
+  for shape in "${list[@]}"; do
     f=$(spec "$dtype" "${shape%x*}" "${shape#*x}")
     for chip in "${chips[@]}"; do
       report=$("$opt" "$f" \

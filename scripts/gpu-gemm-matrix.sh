@@ -28,6 +28,7 @@ for dir in "$root"/build/gemm-matrix/$glob; do
   for m in "${ms[@]}"; do
     sizes="a=0:$m,d=0:$m"
     grep -q '"name": "sfa"' "$dir/manifest.json" && sizes="$sizes,sfa=1:$m"
+    grep -q '"name": "c"' "$dir/manifest.json" && sizes="$sizes,c=0:$m"
     echo "case $(basename "$dir") M=$m" | tee -a "$log"
     "$build/bin/sm120-run" "$dir" --sizes "$sizes" --iters 0 --repeat 2 \
       --show-mismatches 8 2>&1 | grep -E "^(device|output|repeat|mismatch|result)|error" \

@@ -713,13 +713,15 @@ LogicalResult KernelLowering::lowerMma(TileMmaOp op) {
   Value warpRow = mul(wmIdx, c32(warpRows));
   Value warpCol = mul(wnIdx, c32(warpCols));
   // ldmatrix lane roles: A .x4 row (lane mod 8) + 8 * bit 3, chunk bit 4;
-  // B .x2 row (lane mod 8), chunk bit 3.
+  // B .x2 row (lane mod 8), chunk bit 3; .x4 pairs add the next N tile
+  // (8 rows on) for lanes 16-31.
   Value l8 = arith::RemUIOp::create(b, loc, lane, c32(8));
   Value bit3 = arith::AndIOp::create(
       b, loc, arith::ShRUIOp::create(b, loc, lane, c32(3)), c32(1));
   Value bit4 = arith::ShRUIOp::create(b, loc, lane, c32(4));
   Value aRow = add(add(warpRow, l8), mul(bit3, c32(8)));
   Value bRow = add(warpCol, l8);
+  Value bRowPair = add(bRow, mul(bit4, c32(8)));
   for (Value tile : {op.getA(), op.getB(), op.getSfa(), op.getSfb()})
     if (tile && !tileOffsets.count(tile))
       return op.emitOpError("reads a tile that no sm120.pipeline.consume "
@@ -899,40 +901,46 @@ LogicalResult KernelLowering::lowerMma(TileMmaOp op) {
                             4));
     Scales *sa = fp8 ? &scalesOf(opA, ks) : nullptr;
     Scales *sb = fp8 ? &scalesOf(opB, ks) : nullptr;
-    for (int64_t j = 0; j < nTiles; ++j) {
-      SmallVector<Value> fb =
+    // B fragments of two N tiles per ldmatrix.x4: lanes 16-31 address the
+    // second tile's rows (an odd last tile takes an .x2).
+    for (int64_t jp = 0; jp < nTiles; jp += 2) {
+      bool pair = jp + 1 < nTiles;
+      SmallVector<Value> fbs =
           ldmatrix(*this,
-                   swizzled(*this, bTile, bRow, 8 * j, rowBytesB,
-                            addc(bit3, 2 * ks), bt.getSwizzle()),
-                   2);
-      for (int64_t i = 0; i < mTiles; ++i) {
-        int64_t base = (i * nTiles + j) * 4;
-        ArrayRef<Value> c(acc.data() + base, 4);
-        SmallVector<Value> d(4);
-        if (bf16) {
-          Value r = NVVM::MmaOp::create(
-              b, loc, resultType, fa[i], fb, c, {16, 8, 16}, std::nullopt,
-              std::nullopt,
-              std::array<NVVM::MMATypes, 2>{NVVM::MMATypes::bf16,
-                                            NVVM::MMATypes::bf16},
-              std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row,
-                                             NVVM::MMALayout::col});
+                   swizzled(*this, bTile, pair ? bRowPair : bRow, 8 * jp,
+                            rowBytesB, addc(bit3, 2 * ks), bt.getSwizzle()),
+                   pair ? 4 : 2);
+      for (int64_t j = jp; j < jp + (pair ? 2 : 1); ++j) {
+        SmallVector<Value> fb = {fbs[2 * (j - jp)], fbs[2 * (j - jp) + 1]};
+        for (int64_t i = 0; i < mTiles; ++i) {
+          int64_t base = (i * nTiles + j) * 4;
+          ArrayRef<Value> c(acc.data() + base, 4);
+          SmallVector<Value> d(4);
+          if (bf16) {
+            Value r = NVVM::MmaOp::create(
+                b, loc, resultType, fa[i], fb, c, {16, 8, 16}, std::nullopt,
+                std::nullopt,
+                std::array<NVVM::MMATypes, 2>{NVVM::MMATypes::bf16,
+                                              NVVM::MMATypes::bf16},
+                std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row,
+                                               NVVM::MMALayout::col});
+            for (int e = 0; e < 4; ++e)
+              d[e] = LLVM::ExtractValueOp::create(b, loc, r, e);
+          } else {
+            Value zero16 = arith::ConstantIntOp::create(b, loc, 0, 16);
+            Value r = NVVM::MmaBlockScaleOp::create(
+                b, loc, resultType, fa[i], fb, c, sa->regs[i], zero16, zero16,
+                sb->regs[j], zero16, zero16, {16, 8, 32},
+                std::array<NVVM::MMATypes, 2>{NVVM::MMATypes::e4m3,
+                                              NVVM::MMATypes::e4m3},
+                NVVM::ScaleVecSize::X1, NVVM::BlockScaleFormat::UE8M0,
+                NVVM::MMABlockScaleKind::MXF8F6F4);
+            for (int e = 0; e < 4; ++e)
+              d[e] = LLVM::ExtractValueOp::create(b, loc, r, e);
+          }
           for (int e = 0; e < 4; ++e)
-            d[e] = LLVM::ExtractValueOp::create(b, loc, r, e);
-        } else {
-          Value zero16 = arith::ConstantIntOp::create(b, loc, 0, 16);
-          Value r = NVVM::MmaBlockScaleOp::create(
-              b, loc, resultType, fa[i], fb, c, sa->regs[i], zero16, zero16,
-              sb->regs[j], zero16, zero16, {16, 8, 32},
-              std::array<NVVM::MMATypes, 2>{NVVM::MMATypes::e4m3,
-                                            NVVM::MMATypes::e4m3},
-              NVVM::ScaleVecSize::X1, NVVM::BlockScaleFormat::UE8M0,
-              NVVM::MMABlockScaleKind::MXF8F6F4);
-          for (int e = 0; e < 4; ++e)
-            d[e] = LLVM::ExtractValueOp::create(b, loc, r, e);
+            acc[base + e] = d[e];
         }
-        for (int e = 0; e < 4; ++e)
-          acc[base + e] = d[e];
       }
     }
   }

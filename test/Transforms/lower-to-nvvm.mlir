@@ -27,15 +27,15 @@
 // CHECK: nvvm.read.ptx.sreg.nctaid.x
 // Consumer: each lane spins on the full barrier, the warp reconverges; on
 // sm_120a then per K step the 2 A fragments, the scales of the granule (once
-// per K block: 128-element granules cover it), then per N tile its B
-// fragment and the 2 MMAs that use it.
+// per K block: 128-element granules cover it), then per pair of N tiles
+// their B fragments and the 4 MMAs that use them.
 // CHECK: scf.while
 // CHECK-NEXT: nvvm.mbarrier.try_wait %{{.*}}, %{{.*}} : !llvm.ptr<3>, i32 -> i1
 // CHECK: nvvm.bar.warp.sync
-// SM120-COUNT-2: nvvm.ldmatrix {{.*}}num = 4
-// SM120: nvvm.ldmatrix {{.*}}num = 2
-// SM120-COUNT-2: nvvm.mma.block_scale {{.*}}blockScaleFormat = #nvvm.block_scale_format<ue8m0>, kind = #nvvm.block_scale_kind<mxf8f6f4>, multiplicandAPtxType = #nvvm.mma_type<e4m3>, multiplicandBPtxType = #nvvm.mma_type<e4m3>, scaleVecSize = #nvvm.scale_vec_size<x1>, shape = #nvvm.shape<m = 16, n = 8, k = 32>
-// SM120: nvvm.ldmatrix {{.*}}num = 2
+// The B fragments of two N tiles come from one ldmatrix.x4.
+// SM120-COUNT-3: nvvm.ldmatrix {{.*}}num = 4
+// SM120-COUNT-4: nvvm.mma.block_scale {{.*}}blockScaleFormat = #nvvm.block_scale_format<ue8m0>, kind = #nvvm.block_scale_kind<mxf8f6f4>, multiplicandAPtxType = #nvvm.mma_type<e4m3>, multiplicandBPtxType = #nvvm.mma_type<e4m3>, scaleVecSize = #nvvm.scale_vec_size<x1>, shape = #nvvm.shape<m = 16, n = 8, k = 32>
+// SM120: nvvm.ldmatrix {{.*}}num = 4
 // The twin: the 4 K steps share one scale granule, so it loads and widens
 // (four e4m3 to two f16x2 per register) the A fragments of all of them,
 // fetches the scales of its rows and columns from the lanes the sm_120a
