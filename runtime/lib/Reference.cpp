@@ -585,6 +585,80 @@ double sm120rt::gemmScale(const HostTensor &scale, const ScaleRecipe &recipe,
   return value;
 }
 
+Expected<HostTensor> sm120rt::packUe8m0Scales(const HostTensor &scale,
+                                              const ScaleRecipe &recipe,
+                                              int64_t mnSize, int64_t kSize) {
+  if (recipe.format == ScaleRecipe::Format::UE4M3)
+    return makeError(Code::InvalidArgument,
+                     cat("scales '", scale.name,
+                         "': UE4M3 scales are not powers of two; only UE8M0 "
+                         "and FP32 recipes pack into UE8M0"));
+  if (mnSize < 1 || kSize < 1 || recipe.mn < 1 || recipe.k < 1)
+    return makeError(Code::InvalidArgument,
+                     cat("scales '", scale.name, "': sizes [", mnSize, ", ",
+                         kSize, "] and granularity (", recipe.mn, ", ",
+                         recipe.k, ") must be positive"));
+  int64_t granules = (kSize + recipe.k - 1) / recipe.k;
+  std::vector<int64_t> need =
+      recipe.packed ? std::vector<int64_t>{(granules + 3) / 4, mnSize}
+                    : std::vector<int64_t>{(mnSize + recipe.mn - 1) / recipe.mn,
+                                           granules};
+  if (scale.rank() != 2 || scale.sizes[0] < need[0] || scale.sizes[1] < need[1])
+    return makeError(Code::InvalidArgument,
+                     cat("scales '", scale.name, "' need at least [", need[0],
+                         ", ", need[1], "] for an operand of [", mnSize, ", ",
+                         kSize, "]; got rank ", scale.rank()));
+  if (recipe.packed && recipe.mn != 1)
+    return makeError(Code::InvalidArgument,
+                     cat("scales '", scale.name,
+                         "': packed UE8M0 scales have mn = 1; got ",
+                         recipe.mn));
+
+  HostTensor out;
+  out.name = scale.name;
+  out.dtype = DType::I32;
+  int64_t rows = (mnSize + 3) / 4 * 4;
+  out.sizes = {(granules + 3) / 4, rows};
+  out.strides = {rows, 1};
+  out.bytes.assign(out.sizes[0] * rows * 4, 0);
+  for (int64_t w = 0; w < out.sizes[0]; ++w)
+    for (int64_t i = 0; i < rows; ++i) {
+      uint32_t word = 0;
+      for (int64_t j = 0; j < 4; ++j) {
+        int64_t g = 4 * w + j;
+        uint32_t e = 127;
+        if (i < mnSize && g < granules) {
+          if (recipe.packed) {
+            int64_t index[] = {w, i};
+            e = (scale.getBits(scale.offsetOf(index)) >> (8 * j)) & 0xff;
+          } else if (recipe.format == ScaleRecipe::Format::UE8M0) {
+            int64_t index[] = {i / recipe.mn, g};
+            e = scale.getBits(scale.offsetOf(index)) & 0xff;
+          } else {
+            int64_t index[] = {i / recipe.mn, g};
+            double v = scale.get(scale.offsetOf(index));
+            int exponent = 0;
+            if (std::isfinite(v) && v != 0)
+              std::frexp(std::fabs(v), &exponent);
+            int biased = exponent - 1 + 127;
+            if (!std::isfinite(v) || v == 0 || biased < 0 || biased > 254)
+              return makeError(
+                  Code::InvalidArgument,
+                  cat("scales '", scale.name, "': element [", i / recipe.mn,
+                      ", ", g, "] = ", v,
+                      " has no UE8M0 exponent (it must be finite, nonzero, "
+                      "within 2^-127 .. 2^127)"));
+            e = static_cast<uint32_t>(biased);
+          }
+        }
+        word |= e << (8 * j);
+      }
+      int64_t index[] = {w, i};
+      out.setBits(out.offsetOf(index), word);
+    }
+  return out;
+}
+
 /// Runs body(i) for i in [0, rows) on the machine's cores, in contiguous
 /// blocks (large GEMM references take minutes on one core).
 static void parallelRows(int64_t rows,

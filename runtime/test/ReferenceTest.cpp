@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <set>
 
 using namespace sm120rt;
@@ -450,6 +451,58 @@ TEST(GemmReference, Fp32ScalesRoundDownToPowersOfTwoPerBlock) {
   ScaleRecipe block{ScaleRecipe::Format::F32, 2, 2, false};
   EXPECT_EQ(gemmScale(sb, block, 1, 1), 8.0);
   EXPECT_EQ(gemmScale(sb, block, 0, 3), 16.0);
+}
+
+TEST(GemmReference, PackingBlockScalesKeepsEveryElementsScale) {
+  using namespace gemm;
+  // B of the reference's 1D2D recipe: [N = 6, K = 10] with 4x2 blocks
+  // (ragged in both), as UE8M0 bytes and as FP32; packed per row, every
+  // element must keep its scale.
+  int64_t n = 6, k = 10;
+  HostTensor ue = tensor("sfb", DType::F8E8M0, {2, 5});
+  HostTensor f32 = tensor("sfb", DType::F32, {2, 5});
+  std::vector<float> exps = {120, 121, 122, 123, 124, 130, 131, 132, 133, 134};
+  ue.forEachElement([&, i = 0](int64_t o) mutable {
+    ue.setBits(o, static_cast<uint32_t>(exps[i++]));
+  });
+  std::vector<float> values;
+  for (float e : exps) // 1.5 * 2^(e-127): rounds down to 2^(e-127)
+    values.push_back(std::ldexp(1.5f, static_cast<int>(e) - 127));
+  setBits(f32, values, f32Bits);
+  for (auto [src, format] : {std::pair{&ue, ScaleRecipe::Format::UE8M0},
+                             std::pair{&f32, ScaleRecipe::Format::F32}}) {
+    ScaleRecipe from{format, 4, 2, false};
+    Expected<HostTensor> packed = packUe8m0Scales(*src, from, n, k);
+    ASSERT_TRUE(packed.ok()) << packed.error().message;
+    EXPECT_EQ(packed->sizes, (std::vector<int64_t>{2, 8}));
+    ScaleRecipe to{ScaleRecipe::Format::UE8M0, 1, 2, true};
+    for (int64_t i = 0; i < n; ++i)
+      for (int64_t kk = 0; kk < k; ++kk)
+        EXPECT_EQ(gemmScale(*packed, to, i, kk), gemmScale(*src, from, i, kk))
+            << i << ", " << kk;
+    // Padding rows and the granules past K hold 1.0.
+    int64_t pad[] = {1, 7};
+    EXPECT_EQ(packed->getBits(packed->offsetOf(pad)), 0x7f7f7f7fu);
+  }
+}
+
+TEST(GemmReference, PackingRejectsScalesUe8m0CannotHold) {
+  using namespace gemm;
+  HostTensor f32 = tensor("sfa", DType::F32, {1, 2});
+  setBits(f32, {1.0f, 0.0f}, f32Bits);
+  ScaleRecipe r{ScaleRecipe::Format::F32, 1, 128, false};
+  Expected<HostTensor> zero = packUe8m0Scales(f32, r, 1, 256);
+  ASSERT_FALSE(zero.ok());
+  EXPECT_NE(zero.error().message.find("element [0, 1] = 0"), std::string::npos)
+      << zero.error().message;
+  setBits(f32, {1.0f, std::numeric_limits<float>::infinity()}, f32Bits);
+  EXPECT_FALSE(packUe8m0Scales(f32, r, 1, 256).ok());
+  // Too small for K = 384 (3 granules).
+  EXPECT_FALSE(packUe8m0Scales(f32, r, 1, 384).ok());
+  HostTensor ue4m3 = tensor("sfa", DType::F8E4M3, {1, 16});
+  EXPECT_FALSE(
+      packUe8m0Scales(ue4m3, {ScaleRecipe::Format::UE4M3, 1, 16, false}, 1, 256)
+          .ok());
 }
 
 TEST(GemmReference, MnMajorOperandsAndBf16Rounding) {

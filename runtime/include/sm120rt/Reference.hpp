@@ -150,6 +150,19 @@ struct GemmOperand {
 SM120RT_API double gemmScale(const HostTensor &scale, const ScaleRecipe &recipe,
                              int64_t i, int64_t k);
 
+/// An operand's scales in the layout the GEMM kernels read: packed UE8M0
+/// (recipe {UE8M0, mn = 1, k = recipe.k, packed}), i32
+/// [ceil(kSize / (4k)), align(mnSize, 4)], from any UE8M0 or FP32 recipe
+/// over an [mnSize, kSize] operand. Coarser MN granularities (e.g. the
+/// 128x128 blocks of per-block recipes) are broadcast to every row; FP32
+/// scales become the exponent gemmScale reads. Bytes past mnSize or kSize
+/// hold 127 (scale 1). Fails for UE4M3 recipes (not powers of two), FP32
+/// scales that are 0, infinite or NaN or whose exponent UE8M0 cannot hold,
+/// and scale tensors smaller than the recipe needs.
+SM120RT_API Expected<HostTensor> packUe8m0Scales(const HostTensor &scale,
+                                                 const ScaleRecipe &recipe,
+                                                 int64_t mnSize, int64_t kSize);
+
 /// D = A * B^T (+ C) with block scales: D[m][n] = Σ_k (A[m][k] sa(m, k)) *
 /// (B[n][k] sb(n, k)) (+ C[m][n]), summed in double in k order, then rounded
 /// once to D's dtype (f32, or bf16 round-to-nearest-even). c is f32 [M, N].
