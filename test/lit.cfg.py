@@ -17,6 +17,7 @@ config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%examples", os.path.join(config.sm120_src_root, "examples")))
 config.substitutions.append(("%scripts", os.path.join(config.sm120_src_root, "scripts")))
 config.substitutions.append(("%sm120_opt", os.path.join(config.sm120_tools_dir, "sm120-opt")))
+config.substitutions.append(("%sm120_run", os.path.join(config.sm120_tools_dir, "sm120-run")))
 
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
