@@ -39,6 +39,34 @@ func.func @${dtype}_gemm_${n}x${k}(%a: memref<?x${k}x$t>, %b: memref<${n}x${k}x$
 }
 SPEC
     ;;
+  fp4) # UE8M0 per 32 elements, packed per row
+    local w=$((k / 128)) t=f4E2M1FN
+    cat > "$f" <<SPEC
+func.func @fp4_gemm_${n}x${k}(%a: memref<?x${k}x$t>, %b: memref<${n}x${k}x$t>,
+    %sfa: memref<${w}x?xi32>, %sfb: memref<${w}x${n}xi32>, %d: memref<?x${n}xbf16>) {
+  sm120.gemm a(%a : memref<?x${k}x$t>) b(%b : memref<${n}x${k}x$t>)
+      scales(%sfa, %sfb : memref<${w}x?xi32>, memref<${w}x${n}xi32>)
+      d(%d : memref<?x${n}xbf16>)
+      {sfa_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 32, packed>,
+       sfb_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 32, packed>}
+  return
+}
+SPEC
+    ;;
+  nvfp4) # UE4M3 per 16 elements
+    local g=$((k / 16)) t=f4E2M1FN s=f8E4M3FN
+    cat > "$f" <<SPEC
+func.func @nvfp4_gemm_${n}x${k}(%a: memref<?x${k}x$t>, %b: memref<${n}x${k}x$t>,
+    %sfa: memref<?x${g}x$s>, %sfb: memref<${n}x${g}x$s>, %d: memref<?x${n}xbf16>) {
+  sm120.gemm a(%a : memref<?x${k}x$t>) b(%b : memref<${n}x${k}x$t>)
+      scales(%sfa, %sfb : memref<?x${g}x$s>, memref<${n}x${g}x$s>)
+      d(%d : memref<?x${n}xbf16>)
+      {sfa_recipe = #sm120.block_scale<ue4m3, mn = 1, k = 16>,
+       sfb_recipe = #sm120.block_scale<ue4m3, mn = 1, k = 16>}
+  return
+}
+SPEC
+    ;;
   bf16 | bf16f32)
     cat > "$f" <<SPEC
 func.func @${dtype}_gemm_${n}x${k}(%a: memref<?x${k}xbf16>, %b: memref<${n}x${k}xbf16>,
@@ -56,12 +84,14 @@ SPEC
 spills=0
 # Every shape for the BF16-output configurations; one shape each for FP32
 # output and accumulation into C.
-for dtype in fp8 bf16 fp8c bf16f32; do
+# FP4 and NVFP4 are sm_120a only until the twin emulates them.
+for dtype in fp8 bf16 fp8c bf16f32 fp4 nvfp4; do
   list=("${shapes[@]}")
   case $dtype in fp8c | bf16f32) list=(2112x7168) ;; esac
   for shape in "${list[@]}"; do
     f=$(spec "$dtype" "${shape%x*}" "${shape#*x}")
     for chip in "${chips[@]}"; do
+      case $dtype:$chip in fp4:sm_90a | nvfp4:sm_90a) continue ;; esac
       report=$("$opt" "$f" \
         --sm120-compile="chip=$chip output=$out/${dtype}_${shape}_$chip report=true" \
         -o /dev/null)

@@ -685,20 +685,37 @@ LogicalResult KernelLowering::lowerMma(TileMmaOp op) {
   Type ea = a.getElementType(), eb = bt.getElementType();
   bool bf16 = ea.isBF16() && eb.isBF16();
   bool fp8 = isa<Float8E4M3FNType>(ea) && isa<Float8E4M3FNType>(eb);
-  if (!bf16 && !fp8)
-    return op.emitOpError() << "lowers bf16 x bf16 and f8E4M3FN x f8E4M3FN; "
+  bool fp4 = isa<Float4E2M1FNType>(ea) && isa<Float4E2M1FNType>(eb);
+  bool scaled = fp8 || fp4;
+  if (!bf16 && !scaled)
+    return op.emitOpError() << "lowers bf16 x bf16, f8E4M3FN x f8E4M3FN and "
+                               "f4E2M1FN x f4E2M1FN; "
                             << ea << " x " << eb << " is not lowered yet";
+  if (fp4 && twin)
+    return op.emitOpError("FP4 operands on the sm_90a twin are not lowered "
+                          "yet (sm_120a only)");
   std::optional<BlockScaleAttr> ra = op.getSfaRecipe(), rb = op.getSfbRecipe();
-  if (fp8 != bool(ra))
-    return op.emitOpError(fp8 ? "FP8 operands need scales"
-                              : "BF16 operands take no scales");
-  if (fp8)
-    for (BlockScaleAttr r : {*ra, *rb})
-      if (r.getFormat() != ScaleFormat::UE8M0 || !r.getPacked() ||
-          r.getMn() != 1)
+  if (scaled != bool(ra))
+    return op.emitOpError(scaled ? "FP8 and FP4 operands need scales"
+                                 : "BF16 operands take no scales");
+  // FP4 x FP4 is mxf4nvf4: UE8M0 scales two per MMA (scale_vec::2X, packed
+  // per row like FP8's), or NVFP4's UE4M3 scales four per MMA (4X, one byte
+  // per 16 elements, [MN, K / 16]).
+  bool nvfp4 = fp4 && ra->getFormat() == ScaleFormat::UE4M3;
+  if (scaled)
+    for (BlockScaleAttr r : {*ra, *rb}) {
+      bool packedUe8m0 = r.getFormat() == ScaleFormat::UE8M0 && r.getPacked() &&
+                         r.getMn() == 1;
+      bool ue4m3 = r.getFormat() == ScaleFormat::UE4M3 && !r.getPacked() &&
+                   r.getMn() == 1 && r.getK() == 16;
+      if (nvfp4 ? !ue4m3 : !packedUe8m0)
         return op.emitOpError()
-               << "lowers packed UE8M0 scales with MN granularity 1; " << r
-               << " is not lowered yet";
+               << (nvfp4 ? "lowers NVFP4 with UE4M3 scales per 16 elements "
+                           "of each row (both operands); "
+                         : "lowers packed UE8M0 scales with MN granularity "
+                           "1; ")
+               << r << " is not lowered yet";
+    }
 
   unsigned wm = schedule.getWarpLayout()[0], wn = schedule.getWarpLayout()[1];
   int64_t warpRows = schedule.getBlockM() / wm;
@@ -706,7 +723,7 @@ LogicalResult KernelLowering::lowerMma(TileMmaOp op) {
   int64_t mTiles = warpRows / 16, nTiles = warpCols / 8;
   int64_t rowBytesA = a.getRowBytes(), rowBytesB = bt.getRowBytes();
   int64_t kSteps = rowBytesA / 32; // 32 bytes of K per MMA for both forms
-  int64_t kPerStep = fp8 ? 32 : 16;
+  int64_t kPerStep = fp4 ? 64 : fp8 ? 32 : 16;
 
   Value wmIdx = arith::DivUIOp::create(b, loc, warp, c32(wn));
   Value wnIdx = arith::RemUIOp::create(b, loc, warp, c32(wn));
@@ -757,11 +774,29 @@ LogicalResult KernelLowering::lowerMma(TileMmaOp op) {
     SmallVector<Value> regs;
     for (int64_t t = 0; t < count; ++t) {
       Value row = add(addc(firstRow, stride * t), laneRow);
+      if (r.getFormat() == ScaleFormat::UE4M3) {
+        // 4X: the K step's four 16-element granules, bytes 4ks..4ks+3 of
+        // the row (the tile starts at the block's first granule).
+        Value byte = addc(mul(row, c32(type.getCols())), 4 * ks);
+        regs.push_back(
+            LLVM::LoadOp::create(b, loc, i32(), smemPtr(add(tile, byte))));
+        continue;
+      }
       Value index = add(mul(word, c32(type.getCols())), row);
       Value v = LLVM::LoadOp::create(b, loc, i32(),
                                      smemPtr(add(tile, mul(index, c32(4)))));
       v = arith::ShRUIOp::create(b, loc, v, shift);
-      regs.push_back(arith::AndIOp::create(b, loc, v, c32(0xff)));
+      if (!fp4) {
+        regs.push_back(arith::AndIOp::create(b, loc, v, c32(0xff)));
+      } else if (r.getK() < kPerStep) {
+        // 2X: bytes 0 and 1 scale K 0..31 and 32..63 of the MMA; 32-element
+        // granules come in pairs of the packed word.
+        regs.push_back(arith::AndIOp::create(b, loc, v, c32(0xffff)));
+      } else {
+        // 2X with a granule covering the MMA: the byte in both halves.
+        Value lo = arith::AndIOp::create(b, loc, v, c32(0xff));
+        regs.push_back(mul(lo, c32(0x101)));
+      }
     }
     return regs;
   };
@@ -786,7 +821,7 @@ LogicalResult KernelLowering::lowerMma(TileMmaOp op) {
   Value quad = arith::AndIOp::create(b, loc, lane, c32(~3));
   Value col0 = mul(tig, c32(8));
   Operand opA, opB;
-  if (fp8) {
+  if (scaled) {
     Value laneOdd8 = mul(arith::AndIOp::create(b, loc, lane, c32(1)), c32(8));
     opA = {tileOffsets[op.getSfa()],
            *ra,
@@ -899,8 +934,8 @@ LogicalResult KernelLowering::lowerMma(TileMmaOp op) {
                             swizzled(*this, aTile, aRow, 16 * i, rowBytesA,
                                      addc(bit4, 2 * ks), a.getSwizzle()),
                             4));
-    Scales *sa = fp8 ? &scalesOf(opA, ks) : nullptr;
-    Scales *sb = fp8 ? &scalesOf(opB, ks) : nullptr;
+    Scales *sa = scaled ? &scalesOf(opA, ks) : nullptr;
+    Scales *sb = scaled ? &scalesOf(opB, ks) : nullptr;
     // B fragments of two N tiles per ldmatrix.x4: lanes 16-31 address the
     // second tile's rows (an odd last tile takes an .x2).
     for (int64_t jp = 0; jp < nTiles; jp += 2) {
@@ -928,13 +963,19 @@ LogicalResult KernelLowering::lowerMma(TileMmaOp op) {
               d[e] = LLVM::ExtractValueOp::create(b, loc, r, e);
           } else {
             Value zero16 = arith::ConstantIntOp::create(b, loc, 0, 16);
+            NVVM::MMATypes type =
+                fp4 ? NVVM::MMATypes::e2m1 : NVVM::MMATypes::e4m3;
             Value r = NVVM::MmaBlockScaleOp::create(
                 b, loc, resultType, fa[i], fb, c, sa->regs[i], zero16, zero16,
-                sb->regs[j], zero16, zero16, {16, 8, 32},
-                std::array<NVVM::MMATypes, 2>{NVVM::MMATypes::e4m3,
-                                              NVVM::MMATypes::e4m3},
-                NVVM::ScaleVecSize::X1, NVVM::BlockScaleFormat::UE8M0,
-                NVVM::MMABlockScaleKind::MXF8F6F4);
+                sb->regs[j], zero16, zero16, {16, 8, fp4 ? 64 : 32},
+                std::array<NVVM::MMATypes, 2>{type, type},
+                !fp4    ? NVVM::ScaleVecSize::X1
+                : nvfp4 ? NVVM::ScaleVecSize::X4
+                        : NVVM::ScaleVecSize::X2,
+                nvfp4 ? NVVM::BlockScaleFormat::UE4M3
+                      : NVVM::BlockScaleFormat::UE8M0,
+                fp4 ? NVVM::MMABlockScaleKind::MXF4NVF4
+                    : NVVM::MMABlockScaleKind::MXF8F6F4);
             for (int e = 0; e < 4; ++e)
               d[e] = LLVM::ExtractValueOp::create(b, loc, r, e);
           }

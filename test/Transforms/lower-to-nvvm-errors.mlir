@@ -35,7 +35,7 @@ func.func @fp8_unscaled(%a: memref<?x512xf8E4M3FN>, %b: memref<256x512xf8E4M3FN>
     %r = scf.for %k0 = %c0 to %k step %c64 iter_args(%acc = %z) -> (!sm120.acc<128x64>) {
       %ta = sm120.tile.load %a[%m0, %k0] : memref<?x512xf8E4M3FN> -> <128x64xf8E4M3FN, swizzle = 64>
       %tb = sm120.tile.load %b[%n0, %k0] : memref<256x512xf8E4M3FN> -> <64x64xf8E4M3FN, swizzle = 64>
-      // expected-error @+1 {{'sm120.tile.mma' op FP8 operands need scales}}
+      // expected-error @+1 {{'sm120.tile.mma' op FP8 and FP4 operands need scales}}
       %p = sm120.tile.mma %acc, %ta, %tb at [%m0, %n0] k_offset %k0 : <128x64xf8E4M3FN, swizzle = 64>, <64x64xf8E4M3FN, swizzle = 64> -> <128x64>
       scf.yield %p : !sm120.acc<128x64>
     }
@@ -57,7 +57,7 @@ func.func @fp4(%a: memref<?x512xf4E2M1FN>, %b: memref<256x512xf4E2M1FN>, %d: mem
     %r = scf.for %k0 = %c0 to %k step %c64 iter_args(%acc = %z) -> (!sm120.acc<128x64>) {
       %ta = sm120.tile.load %a[%m0, %k0] : memref<?x512xf4E2M1FN> -> <128x64xf4E2M1FN, swizzle = 32>
       %tb = sm120.tile.load %b[%n0, %k0] : memref<256x512xf4E2M1FN> -> <64x64xf4E2M1FN, swizzle = 32>
-      // expected-error @+1 {{'sm120.tile.mma' op lowers bf16 x bf16 and f8E4M3FN x f8E4M3FN; 'f4E2M1FN' x 'f4E2M1FN' is not lowered yet}}
+      // expected-error @+1 {{'sm120.tile.mma' op FP4 operands on the sm_90a twin are not lowered yet (sm_120a only)}}
       %p = sm120.tile.mma %acc, %ta, %tb at [%m0, %n0] k_offset %k0 : <128x64xf4E2M1FN, swizzle = 32>, <64x64xf4E2M1FN, swizzle = 32> -> <128x64>
       scf.yield %p : !sm120.acc<128x64>
     }

@@ -130,8 +130,10 @@ def LowerToNVVM : Pass<"sm120-lower-to-nvvm", "mlir::ModuleOp"> {
     `sm120.tile.store` writes the registers with row/column bounds.
 
     Lowered so far: K-major BF16 x BF16 and FP8 e4m3 x e4m3 with packed
-    UE8M0 scales (MN granularity 1), BF16/FP32 output, optional C, direct
-    epilogue; anything else is a diagnostic.
+    UE8M0 scales (MN granularity 1), and on sm_120a/sm_121a FP4 e2m1 x e2m1
+    (mxf4nvf4: packed UE8M0 scales two per MMA, or NVFP4's UE4M3 per 16
+    elements four per MMA); BF16/FP32 output, optional C, direct epilogue;
+    anything else is a diagnostic.
   }];
   let options = [
     Option<"chip", "chip", "std::string", /*default=*/"\"sm_120a\"",
