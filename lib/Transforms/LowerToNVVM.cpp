@@ -7,11 +7,11 @@
 // fragment, and tile.store becomes bounds-checked register stores.
 //
 // Both chips see the same fragments and scale registers. On sm_120a a scaled
-// MMA is one block-scaled mma.sync; on the sm_90a twin it is emulated from
-// those registers: a plain mma.sync into zero, then each accumulator element
-// scaled by the A and B scales fetched from the lanes the PTX ISA names
-// (thread-id selector 0: A row g from lane 4g, row g + 8 from lane 4g + 1,
-// B column g from lane 4g) and added.
+// MMA is one block-scaled mma.sync; on the sm_90a twin FP8 is emulated: the
+// fragments widened to f16, two f16 mma.sync per MMA summed per scale
+// granule, the sum scaled by the A and B scales fetched from the lanes the
+// PTX ISA names (thread-id selector 0: A row g from lane 4g, row g + 8 from
+// lane 4g + 1, B column g from lane 4g) and added.
 //
 //===----------------------------------------------------------------------===//
 
@@ -102,6 +102,23 @@ struct KernelLowering {
   }
   void bump(Value counter) {
     LLVM::StoreOp::create(b, loc, addc(load(counter), 1), counter);
+  }
+  /// This warp's tile of the block: its size in 16x8 fragments and its
+  /// first row and column (warps are row-major over the warp layout).
+  struct WarpTile {
+    int64_t rows, cols, mTiles, nTiles;
+    Value row, col;
+  };
+  WarpTile warpTile() {
+    int64_t wm = schedule.getWarpLayout()[0], wn = schedule.getWarpLayout()[1];
+    WarpTile t;
+    t.rows = schedule.getBlockM() / wm;
+    t.cols = schedule.getBlockN() / wn;
+    t.mTiles = t.rows / 16;
+    t.nTiles = t.cols / 8;
+    t.row = mul(arith::DivUIOp::create(b, loc, warp, c32(wn)), c32(t.rows));
+    t.col = mul(arith::RemUIOp::create(b, loc, warp, c32(wn)), c32(t.cols));
+    return t;
   }
   Value cmp(arith::CmpIPredicate p, Value x, Value y) {
     return arith::CmpIOp::create(b, loc, p, x, y);
@@ -717,18 +734,13 @@ LogicalResult KernelLowering::lowerMma(TileMmaOp op) {
                << r << " is not lowered yet";
     }
 
-  unsigned wm = schedule.getWarpLayout()[0], wn = schedule.getWarpLayout()[1];
-  int64_t warpRows = schedule.getBlockM() / wm;
-  int64_t warpCols = schedule.getBlockN() / wn;
-  int64_t mTiles = warpRows / 16, nTiles = warpCols / 8;
+  WarpTile wt = warpTile();
+  int64_t mTiles = wt.mTiles, nTiles = wt.nTiles;
+  Value warpRow = wt.row, warpCol = wt.col;
   int64_t rowBytesA = a.getRowBytes(), rowBytesB = bt.getRowBytes();
-  int64_t kSteps = rowBytesA / 32; // 32 bytes of K per MMA for both forms
-  int64_t kPerStep = fp4 ? 64 : fp8 ? 32 : 16;
-
-  Value wmIdx = arith::DivUIOp::create(b, loc, warp, c32(wn));
-  Value wnIdx = arith::RemUIOp::create(b, loc, warp, c32(wn));
-  Value warpRow = mul(wmIdx, c32(warpRows));
-  Value warpCol = mul(wnIdx, c32(warpCols));
+  // Every form reads 32 bytes of K per MMA.
+  int64_t kSteps = rowBytesA / 32;
+  int64_t kPerStep = 32 * 8 / ea.getIntOrFloatBitWidth();
   // ldmatrix lane roles: A .x4 row (lane mod 8) + 8 * bit 3, chunk bit 4;
   // B .x2 row (lane mod 8), chunk bit 3; .x4 pairs add the next N tile
   // (8 rows on) for lanes 16-31.
@@ -753,7 +765,7 @@ LogicalResult KernelLowering::lowerMma(TileMmaOp op) {
   // Scale registers (packed UE8M0: the byte of a K step's granule), shared
   // by the K steps of one granule: computed once per granule the block
   // touches when the granule and the K block nest (the schedule's case).
-  int64_t blockK = rowBytesA * 8 / ea.getIntOrFloatBitWidth();
+  int64_t blockK = kSteps * kPerStep;
   auto granuleKey = [&](BlockScaleAttr r, int64_t ks) -> int64_t {
     int64_t gk = r.getK();
     if (gk % blockK == 0)
@@ -925,6 +937,7 @@ LogicalResult KernelLowering::lowerMma(TileMmaOp op) {
 
   auto resultType = LLVM::LLVMStructType::getLiteral(
       b.getContext(), {f32(), f32(), f32(), f32()});
+  Value zero16 = arith::ConstantIntOp::create(b, loc, 0, 16); // selectors
   for (int64_t ks = 0; ks < kSteps; ++ks) {
     // A fragments of the K step stay live across the N tiles; each B
     // fragment is loaded next to the MMAs that use it, to keep few live.
@@ -949,23 +962,20 @@ LogicalResult KernelLowering::lowerMma(TileMmaOp op) {
         SmallVector<Value> fb = {fbs[2 * (j - jp)], fbs[2 * (j - jp) + 1]};
         for (int64_t i = 0; i < mTiles; ++i) {
           int64_t base = (i * nTiles + j) * 4;
-          ArrayRef<Value> c(acc.data() + base, 4);
-          SmallVector<Value> d(4);
+          SmallVector<Value> c(acc.begin() + base, acc.begin() + base + 4);
+          Value r;
           if (bf16) {
-            Value r = NVVM::MmaOp::create(
+            r = NVVM::MmaOp::create(
                 b, loc, resultType, fa[i], fb, c, {16, 8, 16}, std::nullopt,
                 std::nullopt,
                 std::array<NVVM::MMATypes, 2>{NVVM::MMATypes::bf16,
                                               NVVM::MMATypes::bf16},
                 std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row,
                                                NVVM::MMALayout::col});
-            for (int e = 0; e < 4; ++e)
-              d[e] = LLVM::ExtractValueOp::create(b, loc, r, e);
           } else {
-            Value zero16 = arith::ConstantIntOp::create(b, loc, 0, 16);
             NVVM::MMATypes type =
                 fp4 ? NVVM::MMATypes::e2m1 : NVVM::MMATypes::e4m3;
-            Value r = NVVM::MmaBlockScaleOp::create(
+            r = NVVM::MmaBlockScaleOp::create(
                 b, loc, resultType, fa[i], fb, c, sa->regs[i], zero16, zero16,
                 sb->regs[j], zero16, zero16, {16, 8, fp4 ? 64 : 32},
                 std::array<NVVM::MMATypes, 2>{type, type},
@@ -976,11 +986,9 @@ LogicalResult KernelLowering::lowerMma(TileMmaOp op) {
                       : NVVM::BlockScaleFormat::UE8M0,
                 fp4 ? NVVM::MMABlockScaleKind::MXF4NVF4
                     : NVVM::MMABlockScaleKind::MXF8F6F4);
-            for (int e = 0; e < 4; ++e)
-              d[e] = LLVM::ExtractValueOp::create(b, loc, r, e);
           }
           for (int e = 0; e < 4; ++e)
-            acc[base + e] = d[e];
+            acc[base + e] = LLVM::ExtractValueOp::create(b, loc, r, e);
         }
       }
     }
@@ -1000,18 +1008,11 @@ LogicalResult KernelLowering::lowerStore(EpilogueOp op) {
   if (ShapedType::isDynamic(n))
     return op.emitOpError("needs a static N");
   bool bf16 = dType.getElementType().isBF16();
-  unsigned wn = schedule.getWarpLayout()[1];
-  int64_t warpRows = schedule.getBlockM() / schedule.getWarpLayout()[0];
-  int64_t warpCols = schedule.getBlockN() / wn;
-  int64_t mTiles = warpRows / 16, nTiles = warpCols / 8;
-  Value row0 =
-      add(toI32(map.lookupOrDefault(op.getRow())),
-          mul(arith::DivUIOp::create(b, loc, warp, c32(wn)), c32(warpRows)));
-  Value col0 =
-      add(toI32(map.lookupOrDefault(op.getCol())),
-          mul(arith::RemUIOp::create(b, loc, warp, c32(wn)), c32(warpCols)));
-  row0 = add(row0, group);
-  col0 = add(col0, mul(tig, c32(2)));
+  WarpTile wt = warpTile();
+  int64_t mTiles = wt.mTiles, nTiles = wt.nTiles;
+  Value row0 = add(add(toI32(map.lookupOrDefault(op.getRow())), wt.row), group);
+  Value col0 = add(add(toI32(map.lookupOrDefault(op.getCol())), wt.col),
+                   mul(tig, c32(2)));
   // Rows of the output: the tile loop's M (partial tiles are not written).
   Value rows = toI32(loopM);
   Value d = ptrParams.lookup(op.getD());

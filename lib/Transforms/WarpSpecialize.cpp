@@ -89,9 +89,8 @@ void specialize(TileLoopOp loop) {
   ScheduleAttr s = loop.getSchedule();
   unsigned producerWarps = s.getTmaWarps();
   unsigned mathWarps = s.getNumMathWarps();
-  unsigned left = 65536 / 32 - producerWarps * kProducerRegisters;
-  unsigned mathRegisters =
-      std::min(kMaxThreadRegisters, left / mathWarps / 8 * 8);
+  // The setmaxnreg split the schedule was checked against.
+  unsigned mathRegisters = mathRegisterBudget(s);
 
   OpBuilder b(loop);
   auto ws =
