@@ -26,9 +26,11 @@ log="$build.matrix.log"
 for dir in "$root"/build/gemm-matrix/$glob; do
   [ -f "$dir/manifest.json" ] || continue
   for m in "${ms[@]}"; do
-    sizes="a=0:$m,d=0:$m"
-    grep -q '"name": "sfa"' "$dir/manifest.json" && sizes="$sizes,sfa=1:$m"
-    grep -q '"name": "c"' "$dir/manifest.json" && sizes="$sizes,c=0:$m"
+    # Every dynamic dimension is M.
+    sizes=$(python3 -c 'import json, sys
+m = json.load(open(sys.argv[1]))
+print(",".join("%s=%d:%s" % (t["name"], d, sys.argv[2]) for t in m["tensors"]
+               for d, s in enumerate(t["shape"]) if s < 0))' "$dir/manifest.json" "$m")
     echo "case $(basename "$dir") M=$m" | tee -a "$log"
     "$build/bin/sm120-run" "$dir" --sizes "$sizes" --iters 0 --repeat 2 \
       --show-mismatches 8 2>&1 | grep -E "^(device|output|repeat|mismatch|result)|error" \

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <iterator>
 #include <set>
 #include <utility>
 
@@ -123,6 +125,81 @@ TEST(MmaLayout, SelectorZeroCoversEveryRowAndColumnOnce) {
     EXPECT_EQ(r, 1);
   for (int c : cols)
     EXPECT_EQ(c, 1);
+}
+
+// The twin runs an m16n8k64 e2m1 MMA as four f16 m16n8k16 MMAs on widened
+// registers. Each f16 MMA must pair, at every f16 K column, the A and B
+// elements of one FP4 K index (the same for every row and column), and the
+// four MMAs must cover the 64 K indices once.
+TEST(MmaLayout, TwinFp4WideningKeepsAAndBOnOneKPermutation) {
+  MmaForm fp4{4}, f16{16};
+  std::set<int64_t> covered;
+  for (unsigned h = 0; h < 2; ++h)
+    for (unsigned p = 0; p < 2; ++p) {
+      int64_t kOfA[16] = {}, kOfB[16] = {};
+      std::fill(std::begin(kOfA), std::end(kOfA), -1);
+      std::fill(std::begin(kOfB), std::end(kOfB), -1);
+      for (unsigned lane = 0; lane < 32; ++lane)
+        for (unsigned half = 0; half < 2; ++half) {
+          for (unsigned r = 0; r < 4; ++r) {
+            TileCoord e = mmaAElement(f16, lane, r, half);
+            TileCoord src = mmaAElement(fp4, lane, 2 * h + r % 2,
+                                        twinFp4Nibble(2 * p + r / 2, half));
+            EXPECT_EQ(src.row, e.row);
+            if (kOfA[e.col] < 0)
+              kOfA[e.col] = src.col;
+            EXPECT_EQ(kOfA[e.col], src.col) << "A rows disagree at " << e.col;
+          }
+          for (unsigned r = 0; r < 2; ++r) {
+            TileCoord e = mmaBElement(f16, lane, r, half);
+            TileCoord src =
+                mmaBElement(fp4, lane, h, twinFp4Nibble(2 * p + r, half));
+            EXPECT_EQ(src.col, e.col);
+            if (kOfB[e.row] < 0)
+              kOfB[e.row] = src.row;
+            EXPECT_EQ(kOfB[e.row], src.row) << "B columns disagree";
+          }
+        }
+      for (int k = 0; k < 16; ++k) {
+        EXPECT_EQ(kOfA[k], kOfB[k]) << "h " << h << " p " << p << " k " << k;
+        covered.insert(kOfA[k]);
+      }
+    }
+  EXPECT_EQ(covered.size(), 64u);
+  EXPECT_EQ(*covered.begin(), 0);
+  EXPECT_EQ(*covered.rbegin(), 63);
+}
+
+// NVFP4 (4X) and MXFP4 (2X) on the twin: the lane a fragment register's
+// scale is fetched from supplies exactly that row (column) under selector
+// 0, and the byte taken scales every K element of the register.
+TEST(MmaLayout, TwinFragmentScalesMatchTheSelectorZeroTables) {
+  MmaForm fp4{4};
+  for (unsigned vec : {2u, 4u})
+    for (unsigned lane = 0; lane < 32; ++lane) {
+      for (unsigned reg = 0; reg < 4; ++reg) {
+        unsigned src = twinFragmentRowScaleLane(lane, reg);
+        ASSERT_TRUE(suppliesScaleA(src));
+        for (unsigned i = 0; i < fp4.perRegister(); ++i) {
+          TileCoord e = mmaAElement(fp4, lane, reg, i);
+          EXPECT_EQ(scaleARowOfLane(src), e.row);
+          EXPECT_EQ(scaleByteOfK(fp4, vec, e.col),
+                    twinScaleByte(fp4, vec, lane, reg / 2));
+        }
+      }
+      unsigned src = twinFragmentColScaleLane(lane);
+      ASSERT_TRUE(suppliesScaleB(src));
+      for (unsigned reg = 0; reg < 2; ++reg)
+        for (unsigned i = 0; i < fp4.perRegister(); ++i) {
+          TileCoord e = mmaBElement(fp4, lane, reg, i);
+          EXPECT_EQ(scaleBColOfLane(src), e.col);
+          EXPECT_EQ(scaleByteOfK(fp4, vec, e.row),
+                    twinScaleByte(fp4, vec, lane, reg));
+        }
+    }
+  // 4X: K chunks of 16; lane t of K half 1 reads byte 2 + t / 2.
+  EXPECT_EQ(twinScaleByte(fp4, 4, 3, 1), 3u);
+  EXPECT_EQ(twinScaleByte(fp4, 2, 3, 1), 1u);
 }
 
 } // namespace

@@ -59,3 +59,26 @@ unsigned mlir::sm120::twinColScaleLane(unsigned lane, unsigned reg) {
   // Column 2t + (reg mod 2) is held by lane 4 * (2t + reg mod 2).
   return 4 * (2 * (lane % 4) + reg % 2);
 }
+
+unsigned mlir::sm120::scaleByteOfK(MmaForm form, unsigned vec, int64_t k) {
+  return unsigned(k / (form.k() / vec));
+}
+
+unsigned mlir::sm120::twinFp4Nibble(unsigned q, unsigned half) {
+  return q + 4 * half;
+}
+
+unsigned mlir::sm120::twinFragmentRowScaleLane(unsigned lane, unsigned reg) {
+  // A registers 0 and 2 hold row g (lane 4g), 1 and 3 row g + 8 (4g + 1).
+  return (lane & ~3u) | (reg % 2);
+}
+
+unsigned mlir::sm120::twinFragmentColScaleLane(unsigned lane) {
+  return lane & ~3u;
+}
+
+unsigned mlir::sm120::twinScaleByte(MmaForm form, unsigned vec, unsigned lane,
+                                    unsigned kHalf) {
+  return scaleByteOfK(form, vec,
+                      kHalf * form.k() / 2 + (lane % 4) * form.perRegister());
+}

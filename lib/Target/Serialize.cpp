@@ -56,8 +56,10 @@ std::optional<StringRef> dtypeName(Type t) {
 
 /// TMA element type of a tensor element type (see docs/bundle-manifest.md).
 StringRef tmaDtype(Type t, bool fp4Unpack) {
+  // Packed FP4 travels as bytes (u8 over f4e2m1): the same copy on every
+  // chip, where the 4-bit TMA types exist on Blackwell only.
   if (isa<Float4E2M1FNType>(t))
-    return fp4Unpack ? "u4x16_align16" : "u4x16_align8";
+    return fp4Unpack ? "u4x16_align16" : "u8";
   if (t.isBF16())
     return "bf16";
   if (t.isF16())
@@ -103,6 +105,18 @@ json::Array toJsonArray(ArrayRef<int64_t> values) {
   return out;
 }
 
+/// The dimension with unit stride (the last one when none has).
+int64_t contiguousDim(MemRefType type) {
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  (void)type.getStridesAndOffset(strides, offset); // verified by the attr
+  int64_t contiguous = type.getRank() - 1;
+  for (auto [i, s] : llvm::enumerate(strides))
+    if (s == 1)
+      contiguous = i;
+  return contiguous;
+}
+
 FailureOr<json::Object> buildManifest(LLVM::LLVMFuncOp kernel,
                                       KernelAbiAttr abi, const ChipInfo &chip,
                                       StringRef cubinName,
@@ -116,13 +130,7 @@ FailureOr<json::Object> buildManifest(LLVM::LLVMFuncOp kernel,
       return kernel.emitError()
              << "abi tensor '" << t.getName() << "' has element type "
              << type.getElementType() << ", which the runtime does not support";
-    SmallVector<int64_t> strides;
-    int64_t offset;
-    (void)type.getStridesAndOffset(strides, offset); // verified by the attr
-    int64_t contiguous = type.getRank() - 1;
-    for (auto [i, s] : llvm::enumerate(strides))
-      if (s == 1)
-        contiguous = i;
+    int64_t contiguous = contiguousDim(type);
     SmallVector<int64_t> shape;
     for (int64_t d : type.getShape())
       shape.push_back(ShapedType::isDynamic(d) ? -1 : d);
@@ -145,13 +153,17 @@ FailureOr<json::Object> buildManifest(LLVM::LLVMFuncOp kernel,
                        {"dtype", dim.getType().isInteger(32) ? "i32" : "i64"}});
     } else {
       auto tma = cast<TmaParamAttr>(p);
-      Type elem =
-          abi.getTensorArgs()[tma.getTensor()].getType().getElementType();
+      MemRefType type = abi.getTensorArgs()[tma.getTensor()].getType();
+      Type elem = type.getElementType();
+      // u8 over packed FP4 counts bytes along the contiguous dim.
+      SmallVector<int64_t> box(tma.getBox());
+      if (isa<Float4E2M1FNType>(elem) && !tma.getFp4Unpack())
+        box[contiguousDim(type)] /= 2;
       params.push_back(json::Object{
           {"kind", "tma"},
           {"tensor", tma.getTensor()},
           {"dtype", tmaDtype(elem, tma.getFp4Unpack()).str()},
-          {"box", toJsonArray(tma.getBox())},
+          {"box", toJsonArray(box)},
           {"element_strides",
            toJsonArray(SmallVector<int64_t>(tma.getBox().size(), 1))},
           {"swizzle", tma.getSwizzle()},

@@ -7,15 +7,17 @@
 // fragment, and tile.store becomes bounds-checked register stores.
 //
 // Both chips see the same fragments and scale registers. On sm_120a a scaled
-// MMA is one block-scaled mma.sync; on the sm_90a twin FP8 is emulated: the
-// fragments widened to f16, two f16 mma.sync per MMA summed per scale
-// granule, the sum scaled by the A and B scales fetched from the lanes the
-// PTX ISA names (thread-id selector 0: A row g from lane 4g, row g + 8 from
-// lane 4g + 1, B column g from lane 4g) and added.
+// MMA is one block-scaled mma.sync; on the sm_90a twin FP8 and FP4 are
+// emulated: the fragments widened to f16, f16 mma.sync per MMA (two for
+// FP8, four for FP4) summed per scale granule, the sum scaled by the A and
+// B scales fetched from the lanes the PTX ISA names (thread-id selector 0:
+// A row g from lane 4g, row g + 8 from lane 4g + 1, B column g from lane
+// 4g) and added; NVFP4's UE4M3 scales multiply the widened fragments.
 //
 //===----------------------------------------------------------------------===//
 
 #include "sm120/Dialect/SM120/IR/SM120.h"
+#include "sm120/Schedule/MmaLayout.h"
 #include "sm120/Schedule/Schedule.h"
 #include "sm120/Transforms/Passes.h"
 
@@ -605,8 +607,12 @@ LogicalResult KernelLowering::lowerProduce(PipelineProduceOp op) {
     if (!tma)
       return load.emitOpError("loads from a tensor that is not a kernel "
                               "argument");
-    // TMA coordinates run innermost first.
-    SmallVector<Value> coords = {toI32(map.lookupOrDefault(load.getCol())),
+    // TMA coordinates run innermost first. Packed FP4 is read as bytes
+    // (the manifest's u8 over f4e2m1), so its column counts bytes.
+    Value col = toI32(map.lookupOrDefault(load.getCol()));
+    if (isa<Float4E2M1FNType>(load.getType().getElementType()))
+      col = arith::ShRUIOp::create(b, loc, col, c32(1));
+    SmallVector<Value> coords = {col,
                                  toI32(map.lookupOrDefault(load.getRow()))};
     NVVM::CpAsyncBulkTensorGlobalToSharedClusterOp::create(
         b, loc, dst, tma, coords, full, ValueRange{}, Value(), Value(),
@@ -675,6 +681,55 @@ std::array<Value, 2> widenE4m3(KernelLowering &k, Value v) {
   return {ptx.getResult(0), ptx.getResult(1)};
 }
 
+/// f16x2 product, round to nearest, subnormals kept (operands as b32).
+Value mulF16x2(KernelLowering &k, Value x, Value y) {
+  return NVVM::InlinePtxOp::create(k.b, k.loc, TypeRange{k.i32()},
+                                   ValueRange{x, y}, ValueRange{},
+                                   "mul.rn.f16x2 $0, $1, $2;", Value())
+      .getResult(0);
+}
+
+/// A UE4M3 scale in both bytes of the low 16 bits of `pair` to f16x2
+/// (exact: every e4m3 is an f16).
+Value decodeUe4m3x2(KernelLowering &k, Value pair) {
+  return NVVM::InlinePtxOp::create(
+             k.b, k.loc, TypeRange{k.i32()}, ValueRange{pair}, ValueRange{},
+             "{ .reg .b16 sm120_s; cvt.u16.u32 sm120_s, $1; "
+             "cvt.rn.f16x2.e4m3x2 $0, sm120_s; }",
+             Value())
+      .getResult(0);
+}
+
+/// The twin widens a register of eight e2m1 (K order 0..7, low nibble
+/// first) into four f16x2 registers: half e of register q holds nibble
+/// twinFp4Nibble(q, e). Sign and exponent-mantissa bits are shifted into an
+/// f16 whose value is the e2m1 value times 2^-14 (e2m1's bias is 1, f16's
+/// 15; its zero exponent is f16's subnormal range), then multiplied by 2^14:
+/// exact, and the MMA sees normal f16 values.
+std::array<Value, 4> widenE2m1(KernelLowering &k, Value v) {
+  std::array<Value, 4> out;
+  for (unsigned q = 0; q < 4; ++q) {
+    unsigned n0 = twinFp4Nibble(q, 0), n1 = twinFp4Nibble(q, 1);
+    // Nibble n's bits 0-2 go to f16 bits 9-11 and bit 3 to the sign bit 15,
+    // of the low half (n0) and the high half (n1): one shift serves both.
+    int64_t emShift = 9 - 4 * int64_t(n0), signShift = 12 - 4 * int64_t(n0);
+    assert(emShift == 25 - 4 * int64_t(n1) && "halves need one shift");
+    (void)n1;
+    auto shift = [&](int64_t by) -> Value {
+      if (by >= 0)
+        return arith::ShLIOp::create(k.b, k.loc, v, k.c32(by));
+      return arith::ShRUIOp::create(k.b, k.loc, v, k.c32(-by));
+    };
+    Value em =
+        arith::AndIOp::create(k.b, k.loc, shift(emShift), k.c32(0x0E000E00));
+    Value sign = arith::AndIOp::create(k.b, k.loc, shift(signShift),
+                                       k.c32(int64_t(0x80008000)));
+    out[q] = mulF16x2(k, arith::OrIOp::create(k.b, k.loc, em, sign),
+                      k.c32(0x74007400)); // 2^14 in both halves
+  }
+  return out;
+}
+
 /// One f16 m16n8k16 mma.sync with FP32 accumulators (operands as b32).
 SmallVector<Value> mmaF16(KernelLowering &k, ArrayRef<Value> a,
                           ArrayRef<Value> b, ArrayRef<Value> c) {
@@ -708,9 +763,6 @@ LogicalResult KernelLowering::lowerMma(TileMmaOp op) {
     return op.emitOpError() << "lowers bf16 x bf16, f8E4M3FN x f8E4M3FN and "
                                "f4E2M1FN x f4E2M1FN; "
                             << ea << " x " << eb << " is not lowered yet";
-  if (fp4 && twin)
-    return op.emitOpError("FP4 operands on the sm_90a twin are not lowered "
-                          "yet (sm_120a only)");
   std::optional<BlockScaleAttr> ra = op.getSfaRecipe(), rb = op.getSfbRecipe();
   if (scaled != bool(ra))
     return op.emitOpError(scaled ? "FP8 and FP4 operands need scales"
@@ -776,8 +828,8 @@ LogicalResult KernelLowering::lowerMma(TileMmaOp op) {
   };
   auto scaleRegs = [&](Value tile, BlockScaleAttr r, SmemTileType type,
                        Value firstRow, int64_t count, int64_t stride,
-                       Value laneRow, int64_t ks) {
-    Value kElem = addc(kOffset, ks * kPerStep);
+                       Value laneRow, Value ks) {
+    Value kElem = add(kOffset, mul(ks, c32(kPerStep)));
     Value gran = arith::DivUIOp::create(b, loc, kElem, c32(r.getK()));
     Value word = arith::SubIOp::create(
         b, loc, arith::DivUIOp::create(b, loc, gran, c32(4)),
@@ -789,7 +841,7 @@ LogicalResult KernelLowering::lowerMma(TileMmaOp op) {
       if (r.getFormat() == ScaleFormat::UE4M3) {
         // 4X: the K step's four 16-element granules, bytes 4ks..4ks+3 of
         // the row (the tile starts at the block's first granule).
-        Value byte = addc(mul(row, c32(type.getCols())), 4 * ks);
+        Value byte = add(mul(row, c32(type.getCols())), mul(ks, c32(4)));
         regs.push_back(
             LLVM::LoadOp::create(b, loc, i32(), smemPtr(add(tile, byte))));
         continue;
@@ -860,8 +912,8 @@ LogicalResult KernelLowering::lowerMma(TileMmaOp op) {
     auto [it, fresh] = o.byGranule.try_emplace(granuleKey(o.recipe, ks));
     if (fresh) {
       it->second.regs = scaleRegs(o.tile, o.recipe, o.type, o.firstRow, o.count,
-                                  o.stride, o.laneRow, ks);
-      if (twin)
+                                  o.stride, o.laneRow, c32(ks));
+      if (twin && fp8)
         for (Value v : it->second.regs)
           it->second.decoded.push_back(
               {decodeUe8m0(*this, shfl(*this, v, o.srcLane0)),
@@ -932,6 +984,185 @@ LogicalResult KernelLowering::lowerMma(TileMmaOp op) {
       ks = end;
     }
     accs[op.getResult()] = acc;
+    return success();
+  }
+
+  if (twin && fp4) {
+    // The twin: an m16n8k64 e2m1 MMA is four f16 m16n8k16 MMAs on the same
+    // fragments widened (MmaLayout's twinFp4Nibble pairing), two per K half.
+    // MXFP4 (2X) sums the K halves of one scale granule into a partial per
+    // fragment and scales it once, as for FP8. NVFP4's 16-element granules
+    // split one f16 MMA's K between lanes, so its scales are applied to the
+    // widened fragments instead (UE4M3 x e2m1 is exact in f16) and the MMAs
+    // accumulate directly. Scales come from the lanes and bytes the sm_120a
+    // selectors name.
+    //
+    // The widening quadruples the instructions per MMA; unrolled over a K
+    // block that gives ptxas more independent work than registers, so the
+    // K steps of a block run in a loop (one scale group per iteration).
+    MmaForm form{4};
+    int64_t vec = nvfp4 ? 4 : 2;
+    int64_t halfK = kPerStep / 2, units = 2 * kSteps;
+    // K halves (units) of one granule of both operands share a partial.
+    auto unitsPerGranule = [&](BlockScaleAttr r) -> int64_t {
+      int64_t gk = r.getK();
+      if (gk % blockK == 0)
+        return units;
+      return blockK % gk == 0 && gk > halfK ? gk / halfK : 1;
+    };
+    int64_t group =
+        nvfp4 ? 1 : std::min(unitsPerGranule(*ra), unitsPerGranule(*rb));
+    // Each iteration runs one group of units u0 .. u0 + group - 1; unit u
+    // is K half u mod 2 of K step u / 2.
+    auto body = [&](Value u0, ValueRange accIn) -> SmallVector<Value> {
+      SmallVector<Value> acc(accIn);
+      SmallVector<Value> stepOf, halfOf;
+      for (int64_t v = 0; v < group; ++v) {
+        Value unit = addc(u0, v);
+        stepOf.push_back(arith::ShRUIOp::create(b, loc, unit, c32(1)));
+        halfOf.push_back(arith::AndIOp::create(b, loc, unit, c32(1)));
+      }
+      // A registers 2h, 2h + 1 (rows g, g + 8 of K half h) of m tile i,
+      // and B register h of N tiles j, j + 1: .x2 loads of one K half's
+      // 16 bytes (lanes 0-7 address the first 8 rows, 8-15 the next).
+      Value rows16 = add(l8, mul(bit3, c32(8)));
+      std::map<std::pair<int64_t, int64_t>, SmallVector<Value>> rawA, rawB;
+      auto chunk = [&](int64_t v) {
+        return add(mul(stepOf[v], c32(2)), halfOf[v]);
+      };
+      auto fragA = [&](int64_t v, int64_t i) -> ArrayRef<Value> {
+        auto [it, fresh] = rawA.try_emplace({v, i});
+        if (fresh)
+          it->second =
+              ldmatrix(*this,
+                       swizzled(*this, aTile, add(warpRow, rows16), 16 * i,
+                                rowBytesA, chunk(v), a.getSwizzle()),
+                       2);
+        return it->second;
+      };
+      auto fragB = [&](int64_t v, int64_t j) -> Value {
+        int64_t jp = j & ~int64_t(1);
+        if (!rawB.count({v, jp})) {
+          bool pair = jp + 1 < nTiles;
+          rawB[{v, jp}] = ldmatrix(
+              *this,
+              swizzled(*this, bTile, pair ? add(warpCol, rows16) : bRow, 8 * jp,
+                       rowBytesB, chunk(v), bt.getSwizzle()),
+              pair ? 2 : 1);
+        }
+        return rawB[{v, jp}][j - jp];
+      };
+      auto tileScale = [&](Operand &o, int64_t v, int64_t t) {
+        return scaleRegs(o.tile, o.recipe, o.type,
+                         addc(o.firstRow, o.stride * t), 1, o.stride, o.laneRow,
+                         stepOf[v])[0];
+      };
+      // NVFP4: the UE4M3 byte of this lane's K elements in its K half, from
+      // the scale register `srcLane` holds, as f16x2.
+      auto nvfp4Scale = [&](Operand &o, int64_t v, int64_t t, Value srcLane) {
+        Value byte =
+            arith::DivUIOp::create(b, loc,
+                                   add(mul(tig, c32(form.perRegister())),
+                                       mul(halfOf[v], c32(form.k() / 2))),
+                                   c32(form.k() / vec));
+        Value x = arith::AndIOp::create(
+            b, loc,
+            arith::ShRUIOp::create(b, loc,
+                                   shfl(*this, tileScale(o, v, t), srcLane),
+                                   mul(byte, c32(8))),
+            c32(0xff));
+        return decodeUe4m3x2(*this, mul(x, c32(0x101)));
+      };
+      // Widened registers, scaled for NVFP4 by the lanes MmaLayout's
+      // twinFragment*ScaleLane name (offsets within the quad).
+      std::map<std::tuple<int64_t, int64_t, int64_t>, std::array<Value, 4>> wA;
+      auto widenedA = [&](int64_t v, int64_t i, int64_t row8) {
+        auto [it, fresh] = wA.try_emplace({v, i, row8});
+        if (fresh) {
+          it->second = widenE2m1(*this, fragA(v, i)[row8]);
+          if (nvfp4) {
+            Value sc = nvfp4Scale(
+                opA, v, i, addc(quad, twinFragmentRowScaleLane(0, row8)));
+            for (Value &w : it->second)
+              w = mulF16x2(*this, w, sc);
+          }
+        }
+        return it->second;
+      };
+      auto widenedB = [&](int64_t v, int64_t j) {
+        std::array<Value, 4> w = widenE2m1(*this, fragB(v, j));
+        if (nvfp4) {
+          Value sc =
+              nvfp4Scale(opB, v, j, addc(quad, twinFragmentColScaleLane(0)));
+          for (Value &x : w)
+            x = mulF16x2(*this, x, sc);
+        }
+        return w;
+      };
+      // MXFP4: the scales of the group's granule, byte h of the 2X register.
+      auto ue8m0 = [&](Value reg, Value srcLane) {
+        Value x = arith::ShRUIOp::create(b, loc, shfl(*this, reg, srcLane),
+                                         mul(halfOf[0], c32(8)));
+        return decodeUe8m0(*this, arith::AndIOp::create(b, loc, x, c32(0xff)));
+      };
+      SmallVector<std::array<Value, 2>> rowScale;
+      if (!nvfp4)
+        for (int64_t i = 0; i < mTiles; ++i) {
+          Value reg = tileScale(opA, 0, i);
+          rowScale.push_back(
+              {ue8m0(reg, opA.srcLane0), ue8m0(reg, opA.srcLane1)});
+        }
+      for (int64_t j = 0; j < nTiles; ++j) {
+        std::array<Value, 2> colScale;
+        if (!nvfp4) {
+          Value reg = tileScale(opB, 0, j);
+          colScale = {ue8m0(reg, opB.srcLane0), ue8m0(reg, opB.srcLane1)};
+        }
+        SmallVector<std::array<Value, 4>> wb;
+        for (int64_t v = 0; v < group; ++v)
+          wb.push_back(widenedB(v, j));
+        for (int64_t i = 0; i < mTiles; ++i) {
+          int64_t base = (i * nTiles + j) * 4;
+          SmallVector<Value> c =
+              nvfp4 ? SmallVector<Value>(acc.begin() + base,
+                                         acc.begin() + base + 4)
+                    : SmallVector<Value>(4, cf32(0));
+          // Each unit: two f16 MMAs on the widened registers 2p and 2p + 1
+          // of A (rows g, g + 8) and B.
+          for (int64_t v = 0; v < group; ++v) {
+            std::array<Value, 4> a0 = widenedA(v, i, 0), a1 = widenedA(v, i, 1);
+            std::array<Value, 4> &w = wb[v];
+            for (int p = 0; p < 2; ++p)
+              c = mmaF16(*this,
+                         {a0[2 * p], a1[2 * p], a0[2 * p + 1], a1[2 * p + 1]},
+                         {w[2 * p], w[2 * p + 1]}, c);
+          }
+          for (int e = 0; e < 4; ++e) {
+            if (nvfp4) {
+              acc[base + e] = c[e];
+              continue;
+            }
+            Value scaled = arith::MulFOp::create(b, loc, c[e], colScale[e % 2]);
+            acc[base + e] = LLVM::FMAOp::create(
+                b, loc, scaled, rowScale[i][e / 2], acc[base + e]);
+          }
+        }
+      }
+      return acc;
+    };
+    if (group >= units) {
+      accs[op.getResult()] = body(c32(0), acc);
+      return success();
+    }
+    auto loop = scf::ForOp::create(b, loc, c32(0), c32(units), c32(group), acc);
+    {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(loop.getBody());
+      SmallVector<Value> out =
+          body(loop.getInductionVar(), loop.getRegionIterArgs());
+      scf::YieldOp::create(b, loc, out);
+    }
+    accs[op.getResult()] = SmallVector<Value>(loop.getResults());
     return success();
   }
 

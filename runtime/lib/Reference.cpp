@@ -517,6 +517,9 @@ Status computeGemm(const Manifest &m, std::vector<HostTensor> &tensors) {
 
 /// Packed UE8M0 scale tensors get four exponents per int32 from the scale
 /// range (small-integer runs keep them within 2^±2 so products stay exact).
+/// UE4M3 scales are unsigned: positive e4m3 with the exponent in the same
+/// range (clamped to e4m3's normal exponents below its NaN), small-integer
+/// runs 0.5 to 3 with one mantissa bit, so products stay exact.
 void prepareGemm(const Manifest &m, std::vector<HostTensor> &tensors,
                  const FillOptions &options) {
   nlohmann::json problem =
@@ -525,13 +528,29 @@ void prepareGemm(const Manifest &m, std::vector<HostTensor> &tensors,
     return;
   for (const char *key : {"sfa", "sfb"}) {
     int i = m.findTensor(key);
-    if (i < 0 || !problem.contains(key) ||
-        !problem[key].value("packed", false) || tensors[i].dtype != DType::I32)
+    if (i < 0 || !problem.contains(key))
       continue;
+    HostTensor &t = tensors[i];
     Rng rng(options.seed * 0x9e3779b97f4a7c15ull + static_cast<uint64_t>(i));
+    if (problem[key].value("format", "") == "ue4m3" &&
+        t.dtype == DType::F8E4M3) {
+      // e4m3 exponent field E: value 2^(E - 7) (1 + mantissa / 8).
+      int lo = options.smallInt ? 6 : std::max(1, options.scaleExpMin - 120);
+      int hi = options.smallInt ? 8 : std::min(14, options.scaleExpMax - 120);
+      t.forEachElement([&](int64_t offset) {
+        uint32_t e =
+            static_cast<uint32_t>(rng.uniformInt(lo, std::max(lo, hi)));
+        uint32_t mant = options.smallInt
+                            ? 4 * static_cast<uint32_t>(rng.uniformInt(0, 1))
+                            : static_cast<uint32_t>(rng.uniformInt(0, 7));
+        t.setBits(offset, e << 3 | mant);
+      });
+      continue;
+    }
+    if (!problem[key].value("packed", false) || t.dtype != DType::I32)
+      continue;
     int lo = options.smallInt ? 125 : options.scaleExpMin;
     int hi = options.smallInt ? 129 : options.scaleExpMax;
-    HostTensor &t = tensors[i];
     t.forEachElement([&](int64_t offset) {
       uint32_t word = 0;
       for (int byte = 0; byte < 4; ++byte)

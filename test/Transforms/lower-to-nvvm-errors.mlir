@@ -46,19 +46,27 @@ func.func @fp8_unscaled(%a: memref<?x512xf8E4M3FN>, %b: memref<256x512xf8E4M3FN>
 
 // -----
 
-func.func @fp4(%a: memref<?x512xf4E2M1FN>, %b: memref<256x512xf4E2M1FN>, %d: memref<?x256xbf16>) attributes {sm120.problem = {family = "gemm", names = ["a", "b", "d"], outputs = ["d"]}} {
+// NVFP4 needs UE4M3 scales on both operands.
+func.func @nvfp4_mixed_recipes(%a: memref<?x512xf4E2M1FN>, %b: memref<256x512xf4E2M1FN>, %sa: memref<?x32xf8E4M3FN>, %sb: memref<1x256xi32>, %d: memref<?x256xbf16>) attributes {sm120.problem = {family = "gemm", names = ["a", "b", "sfa", "sfb", "d"], outputs = ["d"]}} {
   %c0 = arith.constant 0 : index
   %m = memref.dim %a, %c0 : memref<?x512xf4E2M1FN>
   %n = arith.constant 256 : index
   %k = arith.constant 512 : index
-  sm120.tile.loop (%m0, %n0) in (%m, %n) schedule <block = [128, 64, 64], stages = 3, warp_layout = [4, 2], raster_group = 8, epilogue = direct> {
+  sm120.tile.loop (%m0, %n0) in (%m, %n) schedule <block = [128, 64, 256], stages = 3, warp_layout = [4, 2], raster_group = 8, epilogue = direct> {
     %z = sm120.tile.zero : <128x64>
-    %c64 = arith.constant 64 : index
-    %r = scf.for %k0 = %c0 to %k step %c64 iter_args(%acc = %z) -> (!sm120.acc<128x64>) {
-      %ta = sm120.tile.load %a[%m0, %k0] : memref<?x512xf4E2M1FN> -> <128x64xf4E2M1FN, swizzle = 32>
-      %tb = sm120.tile.load %b[%n0, %k0] : memref<256x512xf4E2M1FN> -> <64x64xf4E2M1FN, swizzle = 32>
-      // expected-error @+1 {{'sm120.tile.mma' op FP4 operands on the sm_90a twin are not lowered yet (sm_120a only)}}
-      %p = sm120.tile.mma %acc, %ta, %tb at [%m0, %n0] k_offset %k0 : <128x64xf4E2M1FN, swizzle = 32>, <64x64xf4E2M1FN, swizzle = 32> -> <128x64>
+    %c256 = arith.constant 256 : index
+    %c16 = arith.constant 16 : index
+    %r = scf.for %k0 = %c0 to %k step %c256 iter_args(%acc = %z) -> (!sm120.acc<128x64>) {
+      %ta = sm120.tile.load %a[%m0, %k0] : memref<?x512xf4E2M1FN> -> <128x256xf4E2M1FN, swizzle = 128>
+      %tb = sm120.tile.load %b[%n0, %k0] : memref<256x512xf4E2M1FN> -> <64x256xf4E2M1FN, swizzle = 128>
+      %g = arith.divui %k0, %c16 : index
+      %tsa = sm120.tile.load %sa[%m0, %g] : memref<?x32xf8E4M3FN> -> <128x16xf8E4M3FN>
+      %tsb = sm120.tile.load %sb[%c0, %n0] : memref<1x256xi32> -> <1x64xi32>
+      // expected-error @+1 {{'sm120.tile.mma' op lowers NVFP4 with UE4M3 scales per 16 elements of each row (both operands); #sm120.block_scale<ue8m0, mn = 1, k = 128, packed> is not lowered yet}}
+      %p = sm120.tile.mma %acc, %ta, %tb scales(%tsa, %tsb) at [%m0, %n0] k_offset %k0
+          {sfa_recipe = #sm120.block_scale<ue4m3, mn = 1, k = 16>,
+           sfb_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 128, packed>}
+          : <128x256xf4E2M1FN, swizzle = 128>, <64x256xf4E2M1FN, swizzle = 128>, !sm120.smem<128x16xf8E4M3FN>, !sm120.smem<1x64xi32> -> <128x64>
       scf.yield %p : !sm120.acc<128x64>
     }
     sm120.tile.store %r into %d[%m0, %n0] : <128x64>, memref<?x256xbf16>

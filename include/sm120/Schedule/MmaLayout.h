@@ -72,6 +72,30 @@ bool suppliesScaleB(unsigned lane);
 unsigned twinRowScaleLane(unsigned lane, unsigned reg);
 unsigned twinColScaleLane(unsigned lane, unsigned reg);
 
+/// The byte of a block-scaled form's scale register that scales K element
+/// `k` of the MMA: scale_vec::`vec` splits K into `vec` equal chunks.
+unsigned scaleByteOfK(MmaForm form, unsigned vec, int64_t k);
+
+/// The sm_90a twin's FP4 emulation. A register of eight e2m1 (K order
+/// 0..7, low nibble first) widens into four f16x2 registers; half `half` of
+/// widened register `q` holds nibble twinFp4Nibble(q, half) = q + 4 * half,
+/// so that one shift per register moves both nibbles into place. The
+/// mxf4nvf4 m16n8k64 MMA over K half `h` then runs as two f16 m16n8k16
+/// MMAs p = 0, 1 on the widened registers 2p (K pair slot of f16 columns
+/// 2t, 2t+1) and 2p + 1 (columns 8 + 2t, 9 + 2t) of the A registers of K
+/// half h (rows g, g + 8) and of B register h.
+unsigned twinFp4Nibble(unsigned q, unsigned half);
+/// NVFP4 on the twin scales the widened fragments before the MMA: the lane
+/// whose scale register holds the scale of the row of A register `reg` of
+/// `lane` (selector 0), and of the column of `lane`'s B fragment.
+unsigned twinFragmentRowScaleLane(unsigned lane, unsigned reg);
+unsigned twinFragmentColScaleLane(unsigned lane);
+/// The scale byte of the K elements `lane` holds in its A or B registers of
+/// K half `kHalf` (all of them share it when a register's elements lie in
+/// one scale chunk, which holds for the 4-bit form up to 4X).
+unsigned twinScaleByte(MmaForm form, unsigned vec, unsigned lane,
+                       unsigned kHalf);
+
 } // namespace mlir::sm120
 
 #endif // SM120_SCHEDULE_MMALAYOUT_H
