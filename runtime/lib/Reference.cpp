@@ -754,24 +754,33 @@ Status sm120rt::referenceGemm(const GemmOperand &a, const GemmOperand &b,
     return out;
   };
   std::vector<double> A = dequantize(a, M), B = dequantize(b, N);
-  // Rows are independent (each writes its own elements of d).
+  // Rows are independent (each writes its own elements of d). Eight
+  // columns at a time keep eight independent sums in flight; each still
+  // adds its products in K order.
+  constexpr int64_t kCols = 8;
   parallelRows(M, [&](int64_t i) {
-    for (int64_t j = 0; j < N; ++j) {
-      double sum = 0;
+    const double *row = &A[i * K];
+    for (int64_t j0 = 0; j0 < N; j0 += kCols) {
+      int64_t cols = std::min(kCols, N - j0);
+      double sum[kCols] = {};
       for (int64_t k = 0; k < K; ++k)
-        sum += A[i * K + k] * B[j * K + k];
-      int64_t index[] = {i, j};
-      // The kernel accumulates in FP32 and adds C in FP32.
-      float out = static_cast<float>(sum);
-      if (c)
-        out += c->get(c->offsetOf(index));
-      uint32_t bits;
-      if (d.dtype == DType::BF16) {
-        bits = encodeBF16(out);
-      } else {
-        std::memcpy(&bits, &out, sizeof(bits));
+        for (int64_t jj = 0; jj < kCols; ++jj)
+          if (jj < cols)
+            sum[jj] += row[k] * B[(j0 + jj) * K + k];
+      for (int64_t jj = 0; jj < cols; ++jj) {
+        int64_t index[] = {i, j0 + jj};
+        // The kernel accumulates in FP32 and adds C in FP32.
+        float out = static_cast<float>(sum[jj]);
+        if (c)
+          out += c->get(c->offsetOf(index));
+        uint32_t bits;
+        if (d.dtype == DType::BF16) {
+          bits = encodeBF16(out);
+        } else {
+          std::memcpy(&bits, &out, sizeof(bits));
+        }
+        d.setBits(d.offsetOf(index), bits);
       }
-      d.setBits(d.offsetOf(index), bits);
     }
   });
   return Status::success();
