@@ -86,6 +86,8 @@ struct KernelLowering {
   Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
   Value mul(Value x, Value y) { return arith::MulIOp::create(b, loc, x, y); }
   Value addc(Value x, int64_t v) { return v ? add(x, c32(v)) : x; }
+  /// The byte a byte-id selector of 0 reads.
+  Value lowByte(Value x) { return arith::AndIOp::create(b, loc, x, c32(0xff)); }
   Value toI32(Value index) {
     if (index.getType().isInteger(32))
       return index;
@@ -849,16 +851,17 @@ LogicalResult KernelLowering::lowerMma(TileMmaOp op) {
       Value index = add(mul(word, c32(type.getCols())), row);
       Value v = LLVM::LoadOp::create(b, loc, i32(),
                                      smemPtr(add(tile, mul(index, c32(4)))));
+      // Byte-id selector 0: the MMA reads byte 0 (1X) or bytes 0 and 1
+      // (2X) of the register and ignores the rest, so the word is only
+      // shifted to the granule.
       v = arith::ShRUIOp::create(b, loc, v, shift);
-      if (!fp4) {
-        regs.push_back(arith::AndIOp::create(b, loc, v, c32(0xff)));
-      } else if (r.getK() < kPerStep) {
+      if (!fp4 || r.getK() < kPerStep) {
         // 2X: bytes 0 and 1 scale K 0..31 and 32..63 of the MMA; 32-element
         // granules come in pairs of the packed word.
-        regs.push_back(arith::AndIOp::create(b, loc, v, c32(0xffff)));
+        regs.push_back(v);
       } else {
         // 2X with a granule covering the MMA: the byte in both halves.
-        Value lo = arith::AndIOp::create(b, loc, v, c32(0xff));
+        Value lo = lowByte(v);
         regs.push_back(mul(lo, c32(0x101)));
       }
     }
@@ -916,8 +919,8 @@ LogicalResult KernelLowering::lowerMma(TileMmaOp op) {
       if (twin && fp8)
         for (Value v : it->second.regs)
           it->second.decoded.push_back(
-              {decodeUe8m0(*this, shfl(*this, v, o.srcLane0)),
-               decodeUe8m0(*this, shfl(*this, v, o.srcLane1))});
+              {decodeUe8m0(*this, lowByte(shfl(*this, v, o.srcLane0))),
+               decodeUe8m0(*this, lowByte(shfl(*this, v, o.srcLane1)))});
     }
     return it->second;
   };
@@ -1103,7 +1106,7 @@ LogicalResult KernelLowering::lowerMma(TileMmaOp op) {
       auto ue8m0 = [&](Value reg, Value srcLane) {
         Value x = arith::ShRUIOp::create(b, loc, shfl(*this, reg, srcLane),
                                          mul(halfOf[0], c32(8)));
-        return decodeUe8m0(*this, arith::AndIOp::create(b, loc, x, c32(0xff)));
+        return decodeUe8m0(*this, lowByte(x));
       };
       SmallVector<std::array<Value, 2>> rowScale;
       if (!nvfp4)
