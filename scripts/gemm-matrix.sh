@@ -53,6 +53,22 @@ func.func @fp4_gemm_${n}x${k}(%a: memref<?x${k}x$t>, %b: memref<${n}x${k}x$t>,
 }
 SPEC
     ;;
+  fp8fp4 | fp4fp8) # mxf8f6f4: UE8M0 per 128 (FP8) and per 32 (FP4), packed
+    local ta=f8E4M3FN tb=f4E2M1FN ga=128 gb=32
+    [ "$dtype" = fp4fp8 ] && { ta=f4E2M1FN tb=f8E4M3FN ga=32 gb=128; }
+    local wa=$((k / (4 * ga))) wb=$((k / (4 * gb)))
+    cat > "$f" <<SPEC
+func.func @${dtype}_gemm_${n}x${k}(%a: memref<?x${k}x$ta>, %b: memref<${n}x${k}x$tb>,
+    %sfa: memref<${wa}x?xi32>, %sfb: memref<${wb}x${n}xi32>, %d: memref<?x${n}xbf16>) {
+  sm120.gemm a(%a : memref<?x${k}x$ta>) b(%b : memref<${n}x${k}x$tb>)
+      scales(%sfa, %sfb : memref<${wa}x?xi32>, memref<${wb}x${n}xi32>)
+      d(%d : memref<?x${n}xbf16>)
+      {sfa_recipe = #sm120.block_scale<ue8m0, mn = 1, k = $ga, packed>,
+       sfb_recipe = #sm120.block_scale<ue8m0, mn = 1, k = $gb, packed>}
+  return
+}
+SPEC
+    ;;
   nvfp4) # UE4M3 per 16 elements
     local g=$((k / 16)) t=f4E2M1FN s=f8E4M3FN
     cat > "$f" <<SPEC
@@ -84,7 +100,7 @@ SPEC
 spills=0
 # Every shape for the BF16-output configurations; one shape each for FP32
 # output and accumulation into C.
-for dtype in fp8 bf16 fp8c bf16f32 fp4 nvfp4; do
+for dtype in fp8 bf16 fp8c bf16f32 fp4 nvfp4 fp8fp4 fp4fp8; do
   list=("${shapes[@]}")
   case $dtype in fp8c | bf16f32) list=(2112x7168) ;; esac
   for shape in "${list[@]}"; do

@@ -49,7 +49,7 @@ struct AssignSwizzle : sm120::impl::AssignSwizzleBase<AssignSwizzle> {
                 "sm120.tile.load to be given a swizzle";
     operand.setType(SmemTileType::get(tile.getContext(), tile.getRows(),
                                       tile.getCols(), tile.getElementType(),
-                                      swizzle));
+                                      swizzle, tile.getUnpacked()));
     return success();
   }
 };

@@ -19,6 +19,7 @@
 #include "sm120/Dialect/SM120/IR/SM120.h"
 #include "sm120/Schedule/MmaLayout.h"
 #include "sm120/Schedule/Schedule.h"
+#include "sm120/Schedule/Swizzle.h"
 #include "sm120/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -162,6 +163,13 @@ FailureOr<SmemTileType> loadedTile(func::FuncOp func, BlockArgument arg) {
   return tile;
 }
 
+/// The sm_90a twin has no unpacking TMA: an unpacked FP4 tile arrives
+/// packed (two elements per byte) with the swizzle of its packed rows.
+unsigned twinPackedSwizzle(SmemTileType tile) {
+  std::optional<SwizzleMode> mode = swizzleForRowBytes(tile.getCols() / 2);
+  return mode ? static_cast<unsigned>(*mode) : 0;
+}
+
 LogicalResult KernelLowering::buildKernel() {
   MLIRContext *ctx = func.getContext();
   auto problem = func->getAttrOfType<DictionaryAttr>("sm120.problem");
@@ -190,9 +198,14 @@ LogicalResult KernelLowering::buildKernel() {
       return failure();
     unsigned i = arg.getArgNumber();
     if (*tile) {
-      params.push_back(TmaParamAttr::get(
-          ctx, i, {tile->getRows(), tile->getCols()}, tile->getSwizzle(),
-          /*l2_promotion=*/256, /*oob_nan=*/false, /*fp4_unpack=*/false));
+      // sm_120a unpacks FP4 for mxf8f6f4 in the TMA; the twin loads it
+      // packed and unpacks in its fragment loads.
+      bool unpack = tile->getUnpacked() && !twin;
+      unsigned swizzle = tile->getUnpacked() && twin ? twinPackedSwizzle(*tile)
+                                                     : tile->getSwizzle();
+      params.push_back(
+          TmaParamAttr::get(ctx, i, {tile->getRows(), tile->getCols()}, swizzle,
+                            /*l2_promotion=*/256, /*oob_nan=*/false, unpack));
       paramTypes.push_back(ptrType);
       bind.push_back([this, arg](Value v) { tmaParams[arg] = v; });
     } else {
@@ -586,10 +599,12 @@ LogicalResult KernelLowering::lowerProduce(PipelineProduceOp op) {
   PipeInfo &pipe = pipes[op.getPipeline()];
   Value slot = waitSlot(pipe, pipe.produced, /*empty=*/true);
   Value full = smemPtr(barrierOffset(pipe, slot, false));
+  // The transaction counts global bytes: an unpacked FP4 tile brings half
+  // the bytes it fills.
   int64_t bytes = 0;
   for (Type t : pipe.type.getTiles()) {
     auto tile = cast<SmemTileType>(t);
-    bytes += tile.getRows() * tile.getRowBytes();
+    bytes += tile.getRows() * tile.getRowBytes() / (tile.getUnpacked() ? 2 : 1);
   }
   NVVM::MBarrierArriveExpectTxOp::create(b, loc, Type(), full, c32(bytes),
                                          NVVM::MemScopeKind::CTA,
@@ -610,9 +625,12 @@ LogicalResult KernelLowering::lowerProduce(PipelineProduceOp op) {
       return load.emitOpError("loads from a tensor that is not a kernel "
                               "argument");
     // TMA coordinates run innermost first. Packed FP4 is read as bytes
-    // (the manifest's u8 over f4e2m1), so its column counts bytes.
+    // (the manifest's u8 over f4e2m1), so its column counts bytes; the
+    // unpacking TMA of sm_120a counts elements.
     Value col = toI32(map.lookupOrDefault(load.getCol()));
-    if (isa<Float4E2M1FNType>(load.getType().getElementType()))
+    SmemTileType tile = load.getType();
+    if (isa<Float4E2M1FNType>(tile.getElementType()) &&
+        !(tile.getUnpacked() && !twin))
       col = arith::ShRUIOp::create(b, loc, col, c32(1));
     SmallVector<Value> coords = {col,
                                  toI32(map.lookupOrDefault(load.getRow()))};
@@ -636,6 +654,26 @@ SmallVector<Value> ldmatrix(KernelLowering &k, Value offset, int num) {
   SmallVector<Value> regs;
   for (int i = 0; i < num; ++i)
     regs.push_back(LLVM::ExtractValueOp::create(b, k.loc, frag, i));
+  return regs;
+}
+
+/// sm_120a's unpacking ldmatrix of `num` 8x16 matrices of an unpacked FP4
+/// tile: each element lands in the low 4 bits of a byte; mxf8f6f4 takes
+/// e2m1 in bits 2-5 (0b00xxxx00), so each register is shifted left by 2
+/// (no byte's top bits are set, so nothing crosses into the next).
+SmallVector<Value> ldmatrixUnpackedFp4(KernelLowering &k, Value offset,
+                                       int num) {
+  OpBuilder &b = k.b;
+  SmallVector<Type> fields(num, k.i32());
+  auto type = LLVM::LLVMStructType::getLiteral(b.getContext(), fields);
+  Value frag = NVVM::LdMatrixOp::create(
+      b, k.loc, type, k.smemPtr(offset), num, NVVM::MMALayout::row,
+      NVVM::LdStMatrixShapeAttr::get(b.getContext(), 8, 16),
+      NVVM::LdStMatrixEltType::B8X16_B4X16_P64);
+  SmallVector<Value> regs;
+  for (int i = 0; i < num; ++i)
+    regs.push_back(arith::ShLIOp::create(
+        b, k.loc, LLVM::ExtractValueOp::create(b, k.loc, frag, i), k.c32(2)));
   return regs;
 }
 
@@ -732,6 +770,72 @@ std::array<Value, 4> widenE2m1(KernelLowering &k, Value v) {
   return out;
 }
 
+/// The twin widens a register of four e2m1 in mxf8f6f4 container bytes
+/// (0b00sxxx00, K order k..k+3) into two f16x2 registers {k, k+1} and
+/// {k+2, k+3}, as widenE4m3 pairs e4m3: each byte's sign and
+/// exponent-mantissa bits shifted into an f16 of value x 2^-14, then
+/// multiplied by 2^14 (exact).
+std::array<Value, 2> widenFp4Container(KernelLowering &k, Value v) {
+  auto shift = [&](int64_t by) -> Value {
+    if (by >= 0)
+      return arith::ShLIOp::create(k.b, k.loc, v, k.c32(by));
+    return arith::ShRUIOp::create(k.b, k.loc, v, k.c32(-by));
+  };
+  auto field = [&](int64_t by, int64_t mask) {
+    return arith::AndIOp::create(k.b, k.loc, shift(by), k.c32(mask));
+  };
+  std::array<Value, 2> out;
+  for (int64_t q = 0; q < 2; ++q) {
+    // Byte 2q: bits 2-4 to f16 bits 9-11, bit 5 to 15; byte 2q + 1 to the
+    // high half (bits 25-27 and 31).
+    Value bits = arith::OrIOp::create(
+        k.b, k.loc,
+        arith::OrIOp::create(k.b, k.loc, field(7 - 16 * q, 0x00000E00),
+                             field(10 - 16 * q, 0x00008000)),
+        arith::OrIOp::create(k.b, k.loc, field(15 - 16 * q, 0x0E000000),
+                             field(18 - 16 * q, int64_t(0x80000000))));
+    out[q] = mulF16x2(k, bits, k.c32(0x74007400)); // 2^14 in both halves
+  }
+  return out;
+}
+
+/// The twin's stand-in for sm_120a's unpacking ldmatrix: an unpacked FP4
+/// tile arrives packed on sm_90a (rows of cols / 2 bytes, swizzled by
+/// twinPackedSwizzle). Lane (g, t) reads elements 4t..4t+3 of 16-element K
+/// group `group16` of tile row `row` (2 bytes) and spreads the four nibbles
+/// into the container bytes the mxf8f6f4 MMA takes (0b00xxxx00).
+Value twinUnpackedFp4(KernelLowering &k, SmemTileType tile, Value tileOffset,
+                      Value row, Value group16) {
+  OpBuilder &b = k.b;
+  int64_t rowBytes = tile.getCols() / 2;
+  unsigned swizzle = twinPackedSwizzle(tile);
+  Value chunk = arith::ShRUIOp::create(b, k.loc, group16, k.c32(1));
+  Value within =
+      k.add(k.mul(arith::AndIOp::create(b, k.loc, group16, k.c32(1)), k.c32(8)),
+            k.mul(k.tig, k.c32(2)));
+  if (swizzle) {
+    // The XOR of lib/Schedule/Swizzle: address bits [7, 7 + b) into [4, 4 + b).
+    int64_t shift = llvm::Log2_64(128 / swizzle);
+    Value bits = arith::AndIOp::create(
+        b, k.loc, arith::ShRUIOp::create(b, k.loc, row, k.c32(shift)),
+        k.c32(swizzle / 16 - 1));
+    chunk = arith::XOrIOp::create(b, k.loc, chunk, bits);
+  }
+  Value offset = k.add(k.add(tileOffset, k.mul(row, k.c32(rowBytes))),
+                       k.add(k.mul(chunk, k.c32(16)), within));
+  Value p = arith::ExtUIOp::create(
+      b, k.loc, k.i32(),
+      LLVM::LoadOp::create(b, k.loc, b.getI16Type(), k.smemPtr(offset)));
+  Value out = k.c32(0);
+  for (int64_t n = 0; n < 4; ++n) {
+    Value nib = arith::AndIOp::create(
+        b, k.loc, arith::ShLIOp::create(b, k.loc, p, k.c32(4 * n + 2)),
+        k.c32(int64_t(0x3c) << (8 * n)));
+    out = arith::OrIOp::create(b, k.loc, out, nib);
+  }
+  return out;
+}
+
 /// One f16 m16n8k16 mma.sync with FP32 accumulators (operands as b32).
 SmallVector<Value> mmaF16(KernelLowering &k, ArrayRef<Value> a,
                           ArrayRef<Value> b, ArrayRef<Value> c) {
@@ -760,11 +864,21 @@ LogicalResult KernelLowering::lowerMma(TileMmaOp op) {
   bool bf16 = ea.isBF16() && eb.isBF16();
   bool fp8 = isa<Float8E4M3FNType>(ea) && isa<Float8E4M3FNType>(eb);
   bool fp4 = isa<Float4E2M1FNType>(ea) && isa<Float4E2M1FNType>(eb);
-  bool scaled = fp8 || fp4;
+  // FP8 x FP4 and FP4 x FP8 are mxf8f6f4 m16n8k32 with the FP4 operand one
+  // element per byte (an unpacked tile).
+  bool mixed = (isa<Float8E4M3FNType>(ea) && isa<Float4E2M1FNType>(eb)) ||
+               (isa<Float4E2M1FNType>(ea) && isa<Float8E4M3FNType>(eb));
+  bool scaled = fp8 || fp4 || mixed;
   if (!bf16 && !scaled)
-    return op.emitOpError() << "lowers bf16 x bf16, f8E4M3FN x f8E4M3FN and "
-                               "f4E2M1FN x f4E2M1FN; "
+    return op.emitOpError() << "lowers bf16 x bf16 and pairs of f8E4M3FN "
+                               "and f4E2M1FN; "
                             << ea << " x " << eb << " is not lowered yet";
+  for (SmemTileType t : {a, bt})
+    if (isa<Float4E2M1FNType>(t.getElementType()) && t.getUnpacked() != mixed)
+      return op.emitOpError()
+             << "needs FP4 tiles " << (mixed ? "unpacked" : "packed")
+             << " when the other operand is "
+             << (mixed ? "FP8 (mxf8f6f4 takes a byte per element)" : "FP4");
   std::optional<BlockScaleAttr> ra = op.getSfaRecipe(), rb = op.getSfbRecipe();
   if (scaled != bool(ra))
     return op.emitOpError(scaled ? "FP8 and FP4 operands need scales"
@@ -792,9 +906,9 @@ LogicalResult KernelLowering::lowerMma(TileMmaOp op) {
   int64_t mTiles = wt.mTiles, nTiles = wt.nTiles;
   Value warpRow = wt.row, warpCol = wt.col;
   int64_t rowBytesA = a.getRowBytes(), rowBytesB = bt.getRowBytes();
-  // Every form reads 32 bytes of K per MMA.
+  // Every form reads 32 bytes of K per MMA (unpacked FP4: a byte each).
   int64_t kSteps = rowBytesA / 32;
-  int64_t kPerStep = 32 * 8 / ea.getIntOrFloatBitWidth();
+  int64_t kPerStep = 32 * 8 / a.getElementBits();
   // ldmatrix lane roles: A .x4 row (lane mod 8) + 8 * bit 3, chunk bit 4;
   // B .x2 row (lane mod 8), chunk bit 3; .x4 pairs add the next N tile
   // (8 rows on) for lanes 16-31.
@@ -813,6 +927,11 @@ LogicalResult KernelLowering::lowerMma(TileMmaOp op) {
     return op.emitOpError("accumulates into a value that is not an "
                           "accumulator of the math role");
   Value aTile = tileOffsets[op.getA()], bTile = tileOffsets[op.getB()];
+  // ldmatrix of `num` matrices of a tile (unpacked FP4: the unpacking form).
+  auto fragments = [&](SmemTileType tile, Value offset, int num) {
+    return tile.getUnpacked() ? ldmatrixUnpackedFp4(*this, offset, num)
+                              : ldmatrix(*this, offset, num);
+  };
 
   SmallVector<Value> acc = accs[op.getAcc()];
   Value kOffset = toI32(map.lookupOrDefault(op.getKOffset()));
@@ -916,7 +1035,7 @@ LogicalResult KernelLowering::lowerMma(TileMmaOp op) {
     if (fresh) {
       it->second.regs = scaleRegs(o.tile, o.recipe, o.type, o.firstRow, o.count,
                                   o.stride, o.laneRow, c32(ks));
-      if (twin && fp8)
+      if (twin && (fp8 || mixed))
         for (Value v : it->second.regs)
           it->second.decoded.push_back(
               {decodeUe8m0(*this, lowByte(shfl(*this, v, o.srcLane0))),
@@ -925,7 +1044,7 @@ LogicalResult KernelLowering::lowerMma(TileMmaOp op) {
     return it->second;
   };
 
-  if (twin && fp8) {
+  if (twin && (fp8 || mixed)) {
     // The twin: an m16n8k32 e4m3 MMA is two f16 m16n8k16 MMAs over a K
     // permutation both operands share (f16 pair {2t, 2t+1} is e4m3 K
     // {4t, 4t+1}, pair {8+2t, 9+2t} is {4t+2, 4t+3}, t = lane % 4; the
@@ -934,59 +1053,115 @@ LogicalResult KernelLowering::lowerMma(TileMmaOp op) {
     // accumulate into one FP32 partial per fragment, which is scaled once
     // (by the column, then the row: exact for powers of two) into the
     // accumulator: DESIGN's per-granule promotion. N tiles run outside the
-    // K steps so that only one N tile's partials are live.
-    for (int64_t ks = 0; ks < kSteps;) {
-      int64_t end = ks + 1;
-      while (end < kSteps && granuleKey(*ra, end) == granuleKey(*ra, ks) &&
-             granuleKey(*rb, end) == granuleKey(*rb, ks))
-        ++end;
+    // K steps so that only one N tile's partials are live. A mixed MMA's FP4
+    // operand comes as the container bytes the sm_120a path feeds it,
+    // widened in the same pairs.
+    auto widen = [&](SmemTileType tile, Value v) {
+      return tile.getUnpacked() ? widenFp4Container(*this, v)
+                                : widenE4m3(*this, v);
+    };
+    // K steps per granule of both operands; when a block holds several such
+    // groups they run in a loop (the emulation's work per MMA, unrolled
+    // over the block, gives ptxas more independent work than registers).
+    auto stepsPerGranule = [&](BlockScaleAttr r) -> int64_t {
+      int64_t gk = r.getK();
+      if (gk % blockK == 0)
+        return kSteps;
+      return blockK % gk == 0 ? std::max<int64_t>(1, gk / kPerStep) : 1;
+    };
+    int64_t steps = std::min(stepsPerGranule(*ra), stepsPerGranule(*rb));
+    // The scales of this lane's accumulator rows / columns at step ks.
+    auto decoded = [&](Operand &o, Value ks) {
+      SmallVector<std::array<Value, 2>> out;
+      for (Value v : scaleRegs(o.tile, o.recipe, o.type, o.firstRow, o.count,
+                               o.stride, o.laneRow, ks))
+        out.push_back(
+            {decodeUe8m0(*this, lowByte(shfl(*this, v, o.srcLane0))),
+             decodeUe8m0(*this, lowByte(shfl(*this, v, o.srcLane1)))});
+      return out;
+    };
+    auto body = [&](Value ks0, ValueRange accIn) -> SmallVector<Value> {
+      SmallVector<Value> acc(accIn);
+      auto stepOf = [&](int64_t s) { return addc(ks0, s); };
       // Widened A: [k step][m tile] -> {first MMA's 4 regs, second's 4}.
       SmallVector<SmallVector<std::array<SmallVector<Value>, 2>>> aw;
-      for (int64_t s = ks; s < end; ++s) {
+      for (int64_t s = 0; s < steps; ++s) {
         aw.emplace_back();
         for (int64_t i = 0; i < mTiles; ++i) {
-          SmallVector<Value> f =
-              ldmatrix(*this,
-                       swizzled(*this, aTile, aRow, 16 * i, rowBytesA,
-                                addc(bit4, 2 * s), a.getSwizzle()),
-                       4);
+          SmallVector<Value> f;
+          if (a.getUnpacked()) {
+            // A register r: row g + 8 (r mod 2), K group 2s + r / 2.
+            for (int r = 0; r < 4; ++r)
+              f.push_back(twinUnpackedFp4(
+                  *this, a, aTile,
+                  addc(add(warpRow, group), 16 * i + 8 * (r % 2)),
+                  addc(mul(stepOf(s), c32(2)), r / 2)));
+          } else {
+            f = ldmatrix(*this,
+                         swizzled(*this, aTile, aRow, 16 * i, rowBytesA,
+                                  add(bit4, mul(stepOf(s), c32(2))),
+                                  a.getSwizzle()),
+                         4);
+          }
           std::array<Value, 2> w[4];
           for (int r = 0; r < 4; ++r)
-            w[r] = widenE4m3(*this, f[r]);
+            w[r] = widen(a, f[r]);
           aw.back().push_back(
               {SmallVector<Value>{w[0][0], w[1][0], w[0][1], w[1][1]},
                SmallVector<Value>{w[2][0], w[3][0], w[2][1], w[3][1]}});
         }
       }
-      Scales &sa = scalesOf(opA, ks), &sb = scalesOf(opB, ks);
+      SmallVector<std::array<Value, 2>> sa = decoded(opA, ks0),
+                                        sb = decoded(opB, ks0);
       for (int64_t j = 0; j < nTiles; ++j) {
         SmallVector<SmallVector<Value>> part(mTiles,
                                              SmallVector<Value>(4, cf32(0)));
-        for (int64_t s = ks; s < end; ++s) {
-          SmallVector<Value> fb =
-              ldmatrix(*this,
-                       swizzled(*this, bTile, bRow, 8 * j, rowBytesB,
-                                addc(bit3, 2 * s), bt.getSwizzle()),
-                       2);
-          std::array<Value, 2> w0 = widenE4m3(*this, fb[0]);
-          std::array<Value, 2> w1 = widenE4m3(*this, fb[1]);
+        for (int64_t s = 0; s < steps; ++s) {
+          SmallVector<Value> fb;
+          if (bt.getUnpacked()) {
+            // B register r: column g, K group 2s + r.
+            for (int r = 0; r < 2; ++r)
+              fb.push_back(twinUnpackedFp4(*this, bt, bTile,
+                                           addc(add(warpCol, group), 8 * j),
+                                           addc(mul(stepOf(s), c32(2)), r)));
+          } else {
+            fb = ldmatrix(*this,
+                          swizzled(*this, bTile, bRow, 8 * j, rowBytesB,
+                                   add(bit3, mul(stepOf(s), c32(2))),
+                                   bt.getSwizzle()),
+                          2);
+          }
+          std::array<Value, 2> w0 = widen(bt, fb[0]);
+          std::array<Value, 2> w1 = widen(bt, fb[1]);
           for (int64_t i = 0; i < mTiles; ++i) {
-            part[i] = mmaF16(*this, aw[s - ks][i][0], {w0[0], w0[1]}, part[i]);
-            part[i] = mmaF16(*this, aw[s - ks][i][1], {w1[0], w1[1]}, part[i]);
+            part[i] = mmaF16(*this, aw[s][i][0], {w0[0], w0[1]}, part[i]);
+            part[i] = mmaF16(*this, aw[s][i][1], {w1[0], w1[1]}, part[i]);
           }
         }
         for (int64_t i = 0; i < mTiles; ++i)
           for (int e = 0; e < 4; ++e) {
             int64_t idx = (i * nTiles + j) * 4 + e;
             Value scaled =
-                arith::MulFOp::create(b, loc, part[i][e], sb.decoded[j][e % 2]);
-            acc[idx] = LLVM::FMAOp::create(b, loc, scaled, sa.decoded[i][e / 2],
-                                           acc[idx]);
+                arith::MulFOp::create(b, loc, part[i][e], sb[j][e % 2]);
+            acc[idx] =
+                LLVM::FMAOp::create(b, loc, scaled, sa[i][e / 2], acc[idx]);
           }
       }
-      ks = end;
+      return acc;
+    };
+    if (steps >= kSteps) {
+      accs[op.getResult()] = body(c32(0), acc);
+      return success();
     }
-    accs[op.getResult()] = acc;
+    auto loop =
+        scf::ForOp::create(b, loc, c32(0), c32(kSteps), c32(steps), acc);
+    {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(loop.getBody());
+      scf::YieldOp::create(
+          b, loc, body(loop.getInductionVar(), loop.getRegionIterArgs()));
+    }
+    accs[op.getResult()] = SmallVector<Value>(loop.getResults());
     return success();
   }
 
@@ -1177,10 +1352,10 @@ LogicalResult KernelLowering::lowerMma(TileMmaOp op) {
     // fragment is loaded next to the MMAs that use it, to keep few live.
     SmallVector<SmallVector<Value>> fa;
     for (int64_t i = 0; i < mTiles; ++i)
-      fa.push_back(ldmatrix(*this,
-                            swizzled(*this, aTile, aRow, 16 * i, rowBytesA,
-                                     addc(bit4, 2 * ks), a.getSwizzle()),
-                            4));
+      fa.push_back(fragments(a,
+                             swizzled(*this, aTile, aRow, 16 * i, rowBytesA,
+                                      addc(bit4, 2 * ks), a.getSwizzle()),
+                             4));
     Scales *sa = scaled ? &scalesOf(opA, ks) : nullptr;
     Scales *sb = scaled ? &scalesOf(opB, ks) : nullptr;
     // B fragments of two N tiles per ldmatrix.x4: lanes 16-31 address the
@@ -1188,10 +1363,10 @@ LogicalResult KernelLowering::lowerMma(TileMmaOp op) {
     for (int64_t jp = 0; jp < nTiles; jp += 2) {
       bool pair = jp + 1 < nTiles;
       SmallVector<Value> fbs =
-          ldmatrix(*this,
-                   swizzled(*this, bTile, pair ? bRowPair : bRow, 8 * jp,
-                            rowBytesB, addc(bit3, 2 * ks), bt.getSwizzle()),
-                   pair ? 4 : 2);
+          fragments(bt,
+                    swizzled(*this, bTile, pair ? bRowPair : bRow, 8 * jp,
+                             rowBytesB, addc(bit3, 2 * ks), bt.getSwizzle()),
+                    pair ? 4 : 2);
       for (int64_t j = jp; j < jp + (pair ? 2 : 1); ++j) {
         SmallVector<Value> fb = {fbs[2 * (j - jp)], fbs[2 * (j - jp) + 1]};
         for (int64_t i = 0; i < mTiles; ++i) {
@@ -1207,12 +1382,14 @@ LogicalResult KernelLowering::lowerMma(TileMmaOp op) {
                 std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row,
                                                NVVM::MMALayout::col});
           } else {
-            NVVM::MMATypes type =
-                fp4 ? NVVM::MMATypes::e2m1 : NVVM::MMATypes::e4m3;
+            auto typeOf = [](Type t) {
+              return isa<Float4E2M1FNType>(t) ? NVVM::MMATypes::e2m1
+                                              : NVVM::MMATypes::e4m3;
+            };
             r = NVVM::MmaBlockScaleOp::create(
                 b, loc, resultType, fa[i], fb, c, sa->regs[i], zero16, zero16,
                 sb->regs[j], zero16, zero16, {16, 8, fp4 ? 64 : 32},
-                std::array<NVVM::MMATypes, 2>{type, type},
+                std::array<NVVM::MMATypes, 2>{typeOf(ea), typeOf(eb)},
                 !fp4    ? NVVM::ScaleVecSize::X1
                 : nvfp4 ? NVVM::ScaleVecSize::X4
                         : NVVM::ScaleVecSize::X2,

@@ -30,13 +30,19 @@ Value dimValue(OpBuilder &b, Location loc, Value memref, unsigned dim) {
 }
 
 /// Loads the operand tile covering `mnRows` rows from `mn0` and BK columns
-/// of K from `k0`, in the operand's own majorness.
-Value loadOperand(OpBuilder &b, Location loc, Value operand, Major major,
-                  Value mn0, Value k0, int64_t mnRows, int64_t bk) {
+/// of K from `k0`, in the operand's own majorness. FP4 facing FP8 (the
+/// mxf8f6f4 MMA takes it one element per byte) is loaded unpacked.
+Value loadOperand(OpBuilder &b, Location loc, Value operand, Value other,
+                  Major major, Value mn0, Value k0, int64_t mnRows,
+                  int64_t bk) {
   Type elem = cast<MemRefType>(operand.getType()).getElementType();
+  Type otherElem = cast<MemRefType>(other.getType()).getElementType();
+  bool unpacked =
+      isa<Float4E2M1FNType>(elem) && isa<Float8E4M3FNType>(otherElem);
   bool kMajor = major == Major::K;
-  auto tile = SmemTileType::get(b.getContext(), kMajor ? mnRows : bk,
-                                kMajor ? bk : mnRows, elem, /*swizzle=*/0);
+  auto tile =
+      SmemTileType::get(b.getContext(), kMajor ? mnRows : bk,
+                        kMajor ? bk : mnRows, elem, /*swizzle=*/0, unpacked);
   return TileLoadOp::create(b, loc, tile, operand, kMajor ? mn0 : k0,
                             kMajor ? k0 : mn0);
 }
@@ -54,7 +60,7 @@ Value loadScales(OpBuilder &b, Location loc, Value scales,
     // [words, rows]: one i32 per row holds four K granules.
     int64_t wordSpan = 4 * recipe.getK();
     int64_t words = (bk + wordSpan - 1) / wordSpan;
-    auto tile = SmemTileType::get(ctx, words, mnRows, b.getI32Type(), 0);
+    auto tile = SmemTileType::get(ctx, words, mnRows, b.getI32Type(), 0, false);
     Value word = arith::DivUIOp::create(b, loc, k0, index(wordSpan));
     return TileLoadOp::create(b, loc, tile, scales, word, mn0);
   }
@@ -70,7 +76,7 @@ Value loadScales(OpBuilder &b, Location loc, Value scales,
   int64_t perRow16 = 16 / (elem.getIntOrFloatBitWidth() / 8);
   int64_t granules = (bk + gk - 1) / gk;
   int64_t cols = (granules + perRow16 - 1) / perRow16 * perRow16;
-  auto tile = SmemTileType::get(ctx, rows, cols, elem, 0);
+  auto tile = SmemTileType::get(ctx, rows, cols, elem, 0, false);
   Value row = arith::DivUIOp::create(b, loc, mn0, index(mn));
   Value col = arith::DivUIOp::create(b, loc, k0, index(gk));
   return TileLoadOp::create(b, loc, tile, scales, row, col);
@@ -155,8 +161,10 @@ LogicalResult lowerGemm(GemmOp op) {
     b.setInsertionPointToStart(kLoop.getBody());
     Value k0 = kLoop.getInductionVar();
     Value acc = kLoop.getRegionIterArgs()[0];
-    Value a = loadOperand(b, loc, op.getA(), op.getAMajor(), m0, k0, bm, bk);
-    Value bt = loadOperand(b, loc, op.getB(), op.getBMajor(), n0, k0, bn, bk);
+    Value a = loadOperand(b, loc, op.getA(), op.getB(), op.getAMajor(), m0, k0,
+                          bm, bk);
+    Value bt = loadOperand(b, loc, op.getB(), op.getA(), op.getBMajor(), n0, k0,
+                           bn, bk);
     Value sfa, sfb;
     if (op.getSfa()) {
       sfa = loadScales(b, loc, op.getSfa(), *op.getSfaRecipe(), m0, k0, bm, bk);

@@ -30,6 +30,22 @@ func.func @f(%t: !sm120.smem<128x64xf8E4M3FN, swizzle = 128>) { return }
 
 // -----
 
+// expected-error @+1 {{only f4E2M1FN smem tiles can be unpacked; got 'f8E4M3FN'}}
+func.func @f(%t: !sm120.smem<128x128xf8E4M3FN, unpacked>) { return }
+
+// -----
+
+// expected-error @+1 {{unpacked FP4 smem tile has 64 columns; TMA unpacks rows of 128 elements}}
+func.func @f(%t: !sm120.smem<128x64xf4E2M1FN, unpacked>) { return }
+
+// -----
+
+// An unpacked FP4 row takes a byte per element: 128 bytes, not 64.
+// expected-error @+1 {{smem tile rows are 128 bytes; swizzle 64 needs rows of exactly that many bytes}}
+func.func @f(%t: !sm120.smem<128x128xf4E2M1FN, swizzle = 64, unpacked>) { return }
+
+// -----
+
 // expected-error @+1 {{accumulator tile must have 2 dimensions; got 1}}
 func.func @f(%t: !sm120.acc<128>) { return }
 

@@ -32,3 +32,12 @@ func.func @tile_program(%a: memref<?x256xf8E4M3FN>, %b: memref<64x256xf8E4M3FN>,
   }
   return
 }
+
+// FP4 facing FP8 is held unpacked (a byte per element).
+// CHECK-LABEL: func.func @unpacked_fp4
+// CHECK-SAME: !sm120.smem<64x128xf4E2M1FN, swizzle = 128, unpacked>
+// CHECK-SAME: !sm120.smem<64x128xf4E2M1FN, unpacked>
+func.func @unpacked_fp4(%t: !sm120.smem<64x128xf4E2M1FN, swizzle = 128, unpacked>,
+                        %u: !sm120.smem<64x128xf4E2M1FN, unpacked>) {
+  return
+}

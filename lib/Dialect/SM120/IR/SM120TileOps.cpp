@@ -13,11 +13,13 @@ using namespace mlir::sm120;
 // SmemTileType
 //===----------------------------------------------------------------------===//
 
-// Syntax: `<` rows `x` cols `x` type (`,` `swizzle` `=` int)? `>`
+// Syntax: `<` rows `x` cols `x` type (`,` `swizzle` `=` int)? (`,`
+// `unpacked`)? `>`
 Type SmemTileType::parse(AsmParser &parser) {
   SmallVector<int64_t> dims;
   Type elementType;
   unsigned swizzle = 0;
+  bool unpacked = false;
   if (parser.parseLess() ||
       parser.parseDimensionList(dims, /*allowDynamic=*/false) ||
       parser.parseType(elementType))
@@ -27,30 +29,41 @@ Type SmemTileType::parse(AsmParser &parser) {
         << "smem tile must have 2 dimensions; got " << dims.size();
     return {};
   }
-  if (succeeded(parser.parseOptionalComma()) &&
-      (parser.parseKeyword("swizzle") || parser.parseEqual() ||
-       parser.parseInteger(swizzle)))
-    return {};
+  while (succeeded(parser.parseOptionalComma())) {
+    if (succeeded(parser.parseOptionalKeyword("unpacked"))) {
+      unpacked = true;
+      continue;
+    }
+    if (parser.parseKeyword("swizzle") || parser.parseEqual() ||
+        parser.parseInteger(swizzle))
+      return {};
+  }
   if (parser.parseGreater())
     return {};
   return parser.getChecked<SmemTileType>(parser.getContext(), dims[0], dims[1],
-                                         elementType, swizzle);
+                                         elementType, swizzle, unpacked);
 }
 
 void SmemTileType::print(AsmPrinter &printer) const {
   printer << '<' << getRows() << 'x' << getCols() << 'x' << getElementType();
   if (getSwizzle())
     printer << ", swizzle = " << getSwizzle();
+  if (getUnpacked())
+    printer << ", unpacked";
   printer << '>';
 }
 
+int64_t SmemTileType::getElementBits() const {
+  return getUnpacked() ? 8 : getElementType().getIntOrFloatBitWidth();
+}
+
 int64_t SmemTileType::getRowBytes() const {
-  return getCols() * getElementType().getIntOrFloatBitWidth() / 8;
+  return getCols() * getElementBits() / 8;
 }
 
 LogicalResult SmemTileType::verify(function_ref<InFlightDiagnostic()> emitError,
                                    int64_t rows, int64_t cols, Type elementType,
-                                   unsigned swizzle) {
+                                   unsigned swizzle, bool unpacked) {
   if (rows < 1 || cols < 1 || rows > 256)
     return emitError() << "smem tile is " << rows << "x" << cols
                        << "; rows must be in [1, 256] and cols positive";
@@ -60,7 +73,14 @@ LogicalResult SmemTileType::verify(function_ref<InFlightDiagnostic()> emitError,
   if (!llvm::is_contained({0u, 32u, 64u, 128u}, swizzle))
     return emitError() << "smem tile swizzle is " << swizzle
                        << "; expected 0, 32, 64 or 128";
-  int64_t rowBits = cols * elementType.getIntOrFloatBitWidth();
+  if (unpacked && !isa<Float4E2M1FNType>(elementType))
+    return emitError() << "only f4E2M1FN smem tiles can be unpacked; got "
+                       << elementType;
+  // TMA unpacks FP4 in rows of 128 elements (the hardware's inner box).
+  if (unpacked && cols % 128 != 0)
+    return emitError() << "unpacked FP4 smem tile has " << cols
+                       << " columns; TMA unpacks rows of 128 elements";
+  int64_t rowBits = cols * (unpacked ? 8 : elementType.getIntOrFloatBitWidth());
   if (rowBits % 128 != 0)
     return emitError() << "smem tile rows are " << rowBits
                        << " bits; TMA needs a multiple of 16 bytes";

@@ -24,21 +24,28 @@ def SM120_SmemTileType : TypeDef<SM120_Dialect, "SmemTile"> {
   let description = [{
     A row-major `rows x cols` tile of `elementType` in shared memory, filled
     by a TMA load. `swizzle` (bytes: 0, 32, 64, 128) is the XOR pattern the
-    tile is stored with; `sm120-assign-swizzle` sets it.
+    tile is stored with; `sm120-assign-swizzle` sets it. An `unpacked` FP4
+    tile holds each 16 elements in 16 bytes (8 bytes of packed data, then 8
+    of padding), as TMA's unpacking load writes them for the mixed
+    FP8 x FP4 MMA; its rows take one byte per element.
 
     ```mlir
     !sm120.smem<128x64xf8E4M3FN>
     !sm120.smem<128x64xf8E4M3FN, swizzle = 64>
+    !sm120.smem<64x128xf4E2M1FN, swizzle = 128, unpacked>
     ```
   }];
   let parameters = (ins
     "int64_t":$rows, "int64_t":$cols, "::mlir::Type":$elementType,
-    DefaultValuedParameter<"unsigned", "0">:$swizzle);
+    DefaultValuedParameter<"unsigned", "0">:$swizzle,
+    DefaultValuedParameter<"bool", "false">:$unpacked);
   let hasCustomAssemblyFormat = 1;
   let genVerifyDecl = 1;
   let extraClassDeclaration = [{
-    /// Bytes of one row (FP4 packs two elements per byte).
+    /// Bytes of one row (FP4 packs two elements per byte, unless unpacked).
     int64_t getRowBytes() const;
+    /// Bits one element occupies in shared memory.
+    int64_t getElementBits() const;
   }];
 }
 
