@@ -740,12 +740,25 @@ Value decodeUe4m3x2(KernelLowering &k, Value pair) {
       .getResult(0);
 }
 
+/// `v` shifted left by `by` bits (right for negative `by`), masked.
+Value bitField(KernelLowering &k, Value v, int64_t by, int64_t mask) {
+  Value shifted =
+      by >= 0 ? Value(arith::ShLIOp::create(k.b, k.loc, v, k.c32(by)))
+              : Value(arith::ShRUIOp::create(k.b, k.loc, v, k.c32(-by)));
+  return arith::AndIOp::create(k.b, k.loc, shifted, k.c32(mask));
+}
+
+/// The twin's e2m1 widening: sign and exponent-mantissa bits placed at f16
+/// bits 15 and 9-11 make an f16 of the e2m1 value times 2^-14 (e2m1's bias
+/// is 1, f16's 15; its zero exponent is f16's subnormal range); multiplying
+/// by 2^14 is exact and hands the MMA normal f16 values.
+Value e2m1BitsToF16x2(KernelLowering &k, Value bits) {
+  return mulF16x2(k, bits, k.c32(0x74007400)); // 2^14 in both halves
+}
+
 /// The twin widens a register of eight e2m1 (K order 0..7, low nibble
 /// first) into four f16x2 registers: half e of register q holds nibble
-/// twinFp4Nibble(q, e). Sign and exponent-mantissa bits are shifted into an
-/// f16 whose value is the e2m1 value times 2^-14 (e2m1's bias is 1, f16's
-/// 15; its zero exponent is f16's subnormal range), then multiplied by 2^14:
-/// exact, and the MMA sees normal f16 values.
+/// twinFp4Nibble(q, e).
 std::array<Value, 4> widenE2m1(KernelLowering &k, Value v) {
   std::array<Value, 4> out;
   for (unsigned q = 0; q < 4; ++q) {
@@ -755,46 +768,30 @@ std::array<Value, 4> widenE2m1(KernelLowering &k, Value v) {
     int64_t emShift = 9 - 4 * int64_t(n0), signShift = 12 - 4 * int64_t(n0);
     assert(emShift == 25 - 4 * int64_t(n1) && "halves need one shift");
     (void)n1;
-    auto shift = [&](int64_t by) -> Value {
-      if (by >= 0)
-        return arith::ShLIOp::create(k.b, k.loc, v, k.c32(by));
-      return arith::ShRUIOp::create(k.b, k.loc, v, k.c32(-by));
-    };
-    Value em =
-        arith::AndIOp::create(k.b, k.loc, shift(emShift), k.c32(0x0E000E00));
-    Value sign = arith::AndIOp::create(k.b, k.loc, shift(signShift),
-                                       k.c32(int64_t(0x80008000)));
-    out[q] = mulF16x2(k, arith::OrIOp::create(k.b, k.loc, em, sign),
-                      k.c32(0x74007400)); // 2^14 in both halves
+    out[q] = e2m1BitsToF16x2(
+        k,
+        arith::OrIOp::create(k.b, k.loc, bitField(k, v, emShift, 0x0E000E00),
+                             bitField(k, v, signShift, int64_t(0x80008000))));
   }
   return out;
 }
 
 /// The twin widens a register of four e2m1 in mxf8f6f4 container bytes
 /// (0b00sxxx00, K order k..k+3) into two f16x2 registers {k, k+1} and
-/// {k+2, k+3}, as widenE4m3 pairs e4m3: each byte's sign and
-/// exponent-mantissa bits shifted into an f16 of value x 2^-14, then
-/// multiplied by 2^14 (exact).
+/// {k+2, k+3}, as widenE4m3 pairs e4m3.
 std::array<Value, 2> widenFp4Container(KernelLowering &k, Value v) {
-  auto shift = [&](int64_t by) -> Value {
-    if (by >= 0)
-      return arith::ShLIOp::create(k.b, k.loc, v, k.c32(by));
-    return arith::ShRUIOp::create(k.b, k.loc, v, k.c32(-by));
-  };
-  auto field = [&](int64_t by, int64_t mask) {
-    return arith::AndIOp::create(k.b, k.loc, shift(by), k.c32(mask));
-  };
   std::array<Value, 2> out;
   for (int64_t q = 0; q < 2; ++q) {
     // Byte 2q: bits 2-4 to f16 bits 9-11, bit 5 to 15; byte 2q + 1 to the
     // high half (bits 25-27 and 31).
     Value bits = arith::OrIOp::create(
         k.b, k.loc,
-        arith::OrIOp::create(k.b, k.loc, field(7 - 16 * q, 0x00000E00),
-                             field(10 - 16 * q, 0x00008000)),
-        arith::OrIOp::create(k.b, k.loc, field(15 - 16 * q, 0x0E000000),
-                             field(18 - 16 * q, int64_t(0x80000000))));
-    out[q] = mulF16x2(k, bits, k.c32(0x74007400)); // 2^14 in both halves
+        arith::OrIOp::create(k.b, k.loc, bitField(k, v, 7 - 16 * q, 0xE00),
+                             bitField(k, v, 10 - 16 * q, 0x8000)),
+        arith::OrIOp::create(k.b, k.loc,
+                             bitField(k, v, 15 - 16 * q, 0x0E000000),
+                             bitField(k, v, 18 - 16 * q, int64_t(0x80000000))));
+    out[q] = e2m1BitsToF16x2(k, bits);
   }
   return out;
 }
