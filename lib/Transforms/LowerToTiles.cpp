@@ -183,6 +183,17 @@ LogicalResult lowerGemm(GemmOp op) {
 
 struct LowerToTiles : sm120::impl::LowerToTilesBase<LowerToTiles> {
   void runOnOperation() override {
+    // The other kernel families are checked and summarized, not lowered:
+    // say so here rather than let the pipeline end without a kernel.
+    WalkResult unsupported = getOperation().walk([&](Operation *op) {
+      if (!isa<GroupedGemmOp, BatchedGemmOp, MqaLogitsOp, PagedMqaLogitsOp>(op))
+        return WalkResult::advance();
+      op->emitOpError("is not lowered yet; sm120-lower-to-tiles lowers "
+                      "sm120.gemm (the dense GEMM family)");
+      return WalkResult::interrupt();
+    });
+    if (unsupported.wasInterrupted())
+      return signalPassFailure();
     SmallVector<GemmOp> gemms;
     getOperation().walk([&](GemmOp op) { gemms.push_back(op); });
     for (GemmOp op : gemms)

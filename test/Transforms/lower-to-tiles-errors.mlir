@@ -5,3 +5,19 @@ func.func @no_schedule(%a: memref<128x64xbf16>, %b: memref<128x64xbf16>, %d: mem
   sm120.gemm a(%a : memref<128x64xbf16>) b(%b : memref<128x64xbf16>) d(%d : memref<128x128xf32>)
   return
 }
+
+// -----
+
+// Families other than the dense GEMM are not lowered yet.
+func.func @grouped(%a: memref<?x7168xf8E4M3FN>, %b: memref<8x4096x7168xf8E4M3FN>,
+                   %sfa: memref<14x?xi32>, %sfb: memref<8x14x4096xi32>,
+                   %rows: memref<?xi32>, %d: memref<?x4096xbf16>) {
+  // expected-error @+1 {{'sm120.grouped_gemm' op is not lowered yet; sm120-lower-to-tiles lowers sm120.gemm (the dense GEMM family)}}
+  sm120.grouped_gemm contiguous a(%a : memref<?x7168xf8E4M3FN>)
+      b(%b : memref<8x4096x7168xf8E4M3FN>)
+      scales(%sfa, %sfb : memref<14x?xi32>, memref<8x14x4096xi32>)
+      layout(%rows : memref<?xi32>) d(%d : memref<?x4096xbf16>)
+      {sfa_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 128, packed>,
+       sfb_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 128, packed>}
+  return
+}
