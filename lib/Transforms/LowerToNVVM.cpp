@@ -984,8 +984,7 @@ LogicalResult KernelLowering::lowerMma(TileMmaOp op) {
     return regs;
   };
   struct Scales {
-    SmallVector<Value> regs;                   // the MMA's scale operands
-    SmallVector<std::array<Value, 2>> decoded; // twin: this thread's rows/cols
+    SmallVector<Value> regs; // the MMA's scale operands
   };
   /// One operand's scales per granule key. Lanes supply the scales of the
   /// rows/columns of MmaLayout's scaleARowOfLane / scaleBColOfLane; the
@@ -1029,15 +1028,9 @@ LogicalResult KernelLowering::lowerMma(TileMmaOp op) {
   }
   auto scalesOf = [&](Operand &o, int64_t ks) -> Scales & {
     auto [it, fresh] = o.byGranule.try_emplace(granuleKey(o.recipe, ks));
-    if (fresh) {
+    if (fresh)
       it->second.regs = scaleRegs(o.tile, o.recipe, o.type, o.firstRow, o.count,
                                   o.stride, o.laneRow, c32(ks));
-      if (twin && (fp8 || mixed))
-        for (Value v : it->second.regs)
-          it->second.decoded.push_back(
-              {decodeUe8m0(*this, lowByte(shfl(*this, v, o.srcLane0))),
-               decodeUe8m0(*this, lowByte(shfl(*this, v, o.srcLane1)))});
-    }
     return it->second;
   };
 
