@@ -2,6 +2,7 @@
 // RUN: sm120-opt %examples/fp8_gemm.mlir --sm120-summarize -o /dev/null | FileCheck %s --check-prefix=FP8
 // RUN: sm120-opt %examples/nvfp4_gemm.mlir --sm120-summarize -o /dev/null | FileCheck %s --check-prefix=NVFP4
 // RUN: sm120-opt %examples/fp4_gemm.mlir --sm120-summarize -o /dev/null | FileCheck %s --check-prefix=FP4
+// RUN: sm120-opt %examples/fp8_fp4_gemm.mlir --sm120-summarize -o /dev/null | FileCheck %s --check-prefix=MIXED
 // RUN: sm120-opt %examples/moe_grouped_contiguous.mlir --sm120-summarize -o /dev/null | FileCheck %s --check-prefix=CONTIG
 // RUN: sm120-opt %examples/moe_grouped_masked.mlir --sm120-summarize -o /dev/null | FileCheck %s --check-prefix=MASKED
 // RUN: sm120-opt %examples/moe_wgrad_k_grouped.mlir --sm120-summarize -o /dev/null | FileCheck %s --check-prefix=KGROUP
@@ -15,6 +16,8 @@
 // NVFP4: flops: 120259084288
 // FP4: kernel @fp4_gemm_2112x7168: gemm
 // FP4: sfa: [56, ?] i32 #sm120.block_scale<ue8m0, mn = 1, k = 32, packed>
+// MIXED: kernel @fp8_fp4_gemm_2112x7168: gemm
+// MIXED: sfb: [56, 2112] i32 #sm120.block_scale<ue8m0, mn = 1, k = 32, packed>
 // CONTIG: kernel @moe_up_8x4096x7168: grouped_gemm/contiguous
 // CONTIG-NEXT: sizes: G=8 M=? N=4096 K=7168
 // MASKED: kernel @moe_masked_32x4096x2048: grouped_gemm/masked
