@@ -642,38 +642,27 @@ LogicalResult KernelLowering::lowerProduce(PipelineProduceOp op) {
   return success();
 }
 
-/// One ldmatrix of `num` 8x8 b16 matrices at `offset` (bytes into smem).
-SmallVector<Value> ldmatrix(KernelLowering &k, Value offset, int num) {
+/// One ldmatrix of `num` 8x8 b16 matrices at `offset` (bytes into smem);
+/// with `unpackedFp4`, sm_120a's unpacking form over 8x16 matrices of an
+/// unpacked FP4 tile, which puts each element in the low 4 bits of a byte:
+/// mxf8f6f4 takes e2m1 in bits 2-5 (0b00xxxx00), so each register is
+/// shifted left by 2 (no byte's top bits are set, so none crosses over).
+SmallVector<Value> ldmatrix(KernelLowering &k, Value offset, int num,
+                            bool unpackedFp4 = false) {
   OpBuilder &b = k.b;
   SmallVector<Type> fields(num, k.i32());
   auto type = LLVM::LLVMStructType::getLiteral(b.getContext(), fields);
   Value frag = NVVM::LdMatrixOp::create(
       b, k.loc, type, k.smemPtr(offset), num, NVVM::MMALayout::row,
-      NVVM::LdStMatrixShapeAttr::get(b.getContext(), 8, 8),
-      NVVM::LdStMatrixEltType::B16);
+      NVVM::LdStMatrixShapeAttr::get(b.getContext(), 8, unpackedFp4 ? 16 : 8),
+      unpackedFp4 ? NVVM::LdStMatrixEltType::B8X16_B4X16_P64
+                  : NVVM::LdStMatrixEltType::B16);
   SmallVector<Value> regs;
-  for (int i = 0; i < num; ++i)
-    regs.push_back(LLVM::ExtractValueOp::create(b, k.loc, frag, i));
-  return regs;
-}
-
-/// sm_120a's unpacking ldmatrix of `num` 8x16 matrices of an unpacked FP4
-/// tile: each element lands in the low 4 bits of a byte; mxf8f6f4 takes
-/// e2m1 in bits 2-5 (0b00xxxx00), so each register is shifted left by 2
-/// (no byte's top bits are set, so nothing crosses into the next).
-SmallVector<Value> ldmatrixUnpackedFp4(KernelLowering &k, Value offset,
-                                       int num) {
-  OpBuilder &b = k.b;
-  SmallVector<Type> fields(num, k.i32());
-  auto type = LLVM::LLVMStructType::getLiteral(b.getContext(), fields);
-  Value frag = NVVM::LdMatrixOp::create(
-      b, k.loc, type, k.smemPtr(offset), num, NVVM::MMALayout::row,
-      NVVM::LdStMatrixShapeAttr::get(b.getContext(), 8, 16),
-      NVVM::LdStMatrixEltType::B8X16_B4X16_P64);
-  SmallVector<Value> regs;
-  for (int i = 0; i < num; ++i)
-    regs.push_back(arith::ShLIOp::create(
-        b, k.loc, LLVM::ExtractValueOp::create(b, k.loc, frag, i), k.c32(2)));
+  for (int i = 0; i < num; ++i) {
+    Value r = LLVM::ExtractValueOp::create(b, k.loc, frag, i);
+    regs.push_back(unpackedFp4 ? arith::ShLIOp::create(b, k.loc, r, k.c32(2))
+                               : r);
+  }
   return regs;
 }
 
@@ -926,8 +915,7 @@ LogicalResult KernelLowering::lowerMma(TileMmaOp op) {
   Value aTile = tileOffsets[op.getA()], bTile = tileOffsets[op.getB()];
   // ldmatrix of `num` matrices of a tile (unpacked FP4: the unpacking form).
   auto fragments = [&](SmemTileType tile, Value offset, int num) {
-    return tile.getUnpacked() ? ldmatrixUnpackedFp4(*this, offset, num)
-                              : ldmatrix(*this, offset, num);
+    return ldmatrix(*this, offset, num, tile.getUnpacked());
   };
 
   SmallVector<Value> acc = accs[op.getAcc()];
