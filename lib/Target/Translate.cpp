@@ -27,13 +27,14 @@ using namespace mlir;
 using namespace mlir::sm120;
 
 // PTX ISA 8.7 is the first with sm_120a and its block-scaled MMA; LLVM 22
-// and CUDA 13.0's assembler both accept it. Both chips use the same version
-// so that their PTX differs only where the chips do.
+// and CUDA 13.0's assembler both accept it. sm_120a and the twin use the
+// same version so that their PTX differs only where the chips do; sm_121a
+// first exists in PTX 8.8 (the NVPTX backend aborts on less).
 static constexpr llvm::StringLiteral kPtxFeatures = "+ptx87";
 
 static const ChipInfo kChips[] = {
     {"sm_120a", kPtxFeatures, 12, 0, 101376},
-    {"sm_121a", kPtxFeatures, 12, 1, 101376},
+    {"sm_121a", "+ptx88", 12, 1, 101376},
     // The verification twin keeps sm_120's shared-memory budget so that
     // schedules match; the hardware allows 232448.
     {"sm_90a", kPtxFeatures, 9, 0, 101376},

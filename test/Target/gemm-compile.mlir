@@ -6,11 +6,18 @@
 // RUN: sm120-opt %examples/bf16_gemm.mlir --sm120-compile="chip=sm_120a output=%t/bf16_120 report=true" -o /dev/null | FileCheck %s --check-prefix=BF16
 // RUN: sm120-opt %examples/bf16_gemm.mlir --sm120-compile="chip=sm_90a output=%t/bf16_90 report=true" -o /dev/null | FileCheck %s --check-prefix=BF16-90
 // RUN: sm120-opt %examples/fp8_gemm.mlir --sm120-compile="chip=sm_90a output=%t/fp8_90 report=true" -o /dev/null | FileCheck %s --check-prefix=FP8-90
+// sm_121a (DGX Spark) needs PTX 8.8; the mixed example compiles for it too.
+// RUN: sm120-opt %examples/fp8_fp4_gemm.mlir --sm120-compile="chip=sm_121a output=%t/mixed_121 report=true" -o /dev/null | FileCheck %s --check-prefix=MIXED-121
+// RUN: FileCheck %s --check-prefix=PTX-121 < %t/mixed_121/fp8_fp4_gemm_2112x7168.sm_121a.ptx
 // RUN: FileCheck %s --check-prefix=MANIFEST < %t/fp8_120/manifest.json
 // RUN: test -s %t/fp8_90/fp8_gemm_2112x7168.sm_90a.cubin
 // FP8: fp8_gemm_2112x7168 for sm_120a: {{[0-9]+}} registers, 0 bytes spill stores, 0 bytes spill loads
 // BF16: bf16_gemm_4096x7168 for sm_120a: {{[0-9]+}} registers, 0 bytes spill stores, 0 bytes spill loads
 // FP8-90: fp8_gemm_2112x7168 for sm_90a: {{[0-9]+}} registers, 0 bytes spill stores, 0 bytes spill loads
 // BF16-90: bf16_gemm_4096x7168 for sm_90a: {{[0-9]+}} registers, 0 bytes spill stores, 0 bytes spill loads
+// MIXED-121: fp8_fp4_gemm_2112x7168 for sm_121a: {{[0-9]+}} registers, 0 bytes spill stores, 0 bytes spill loads
+// PTX-121: .version 8.8
+// PTX-121: .target sm_121a
+// PTX-121: mma.sync.aligned.m16n8k32.row.col.kind::mxf8f6f4.block_scale.scale_vec::1X.f32.e4m3.e2m1.f32.ue8m0
 // MANIFEST: "kind": "persistent"
 // MANIFEST: "family": "gemm"
