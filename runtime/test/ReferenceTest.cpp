@@ -582,6 +582,37 @@ TEST(GemmReference, PackedScalesAreFilledWithValidExponents) {
   });
 }
 
+// UE4M3 is unsigned: the filled scales are positive, finite e4m3 with the
+// exponent in the scale range; small-integer runs keep one mantissa bit.
+TEST(GemmReference, Ue4m3ScalesArePositiveAndInRange) {
+  const ReferenceKernel *ref = findReference("gemm");
+  ASSERT_NE(ref, nullptr);
+  Manifest m;
+  m.problemJson = R"({"family": "gemm",
+      "sfb": {"format": "ue4m3", "mn": 1, "k": 16, "packed": false}})";
+  m.tensors = {spec("sfb", DType::F8E4M3, {16, 16}, 1)};
+  for (bool smallInt : {false, true}) {
+    std::vector<HostTensor> t = {*makeHostTensor(m.tensors[0], {16, 16})};
+    FillOptions options;
+    options.smallInt = smallInt;
+    ref->prepareInputs(m, t, options);
+    t[0].forEachElement([&](int64_t offset) {
+      uint32_t bits = t[0].getBits(offset);
+      float v = t[0].get(offset);
+      EXPECT_EQ(bits & 0x80, 0u) << "sign set";
+      EXPECT_TRUE(std::isfinite(v) && v > 0) << v;
+      if (smallInt) {
+        EXPECT_EQ(bits & 0x3, 0u) << "more than one mantissa bit";
+        EXPECT_GE(v, 0.5f);
+        EXPECT_LE(v, 3.0f);
+      } else {
+        EXPECT_GE(v, std::ldexp(1.0f, options.scaleExpMin - 127));
+        EXPECT_LE(v, std::ldexp(1.0f, options.scaleExpMax - 127 + 1));
+      }
+    });
+  }
+}
+
 TEST(GemmReference, RegistryReadsRecipesFromTheProblem) {
   const ReferenceKernel *ref = findReference("gemm");
   ASSERT_NE(ref, nullptr);
