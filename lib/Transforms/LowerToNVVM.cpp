@@ -1022,6 +1022,23 @@ LogicalResult KernelLowering::lowerMma(TileMmaOp op) {
     return it->second;
   };
 
+  // The twin's emulation runs `body(first, acc)` over groups of `size` of
+  // `count` K units: straight when one group covers them, else in a loop
+  // (unrolled, the emulation gives ptxas more independent work than
+  // registers, and it spills).
+  auto inGroups = [&](int64_t count, int64_t size,
+                      function_ref<SmallVector<Value>(Value, ValueRange)> body)
+      -> SmallVector<Value> {
+    if (size >= count)
+      return body(c32(0), acc);
+    auto loop = scf::ForOp::create(b, loc, c32(0), c32(count), c32(size), acc);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(loop.getBody());
+    scf::YieldOp::create(
+        b, loc, body(loop.getInductionVar(), loop.getRegionIterArgs()));
+    return SmallVector<Value>(loop.getResults());
+  };
+
   if (twin && (fp8 || mixed)) {
     // The twin: an m16n8k32 e4m3 MMA is two f16 m16n8k16 MMAs over a K
     // permutation both operands share (f16 pair {2t, 2t+1} is e4m3 K
@@ -1127,19 +1144,7 @@ LogicalResult KernelLowering::lowerMma(TileMmaOp op) {
       }
       return acc;
     };
-    if (steps >= kSteps) {
-      accs[op.getResult()] = body(c32(0), acc);
-      return success();
-    }
-    auto loop =
-        scf::ForOp::create(b, loc, c32(0), c32(kSteps), c32(steps), acc);
-    {
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointToStart(loop.getBody());
-      scf::YieldOp::create(
-          b, loc, body(loop.getInductionVar(), loop.getRegionIterArgs()));
-    }
-    accs[op.getResult()] = SmallVector<Value>(loop.getResults());
+    accs[op.getResult()] = inGroups(kSteps, steps, body);
     return success();
   }
 
@@ -1306,19 +1311,7 @@ LogicalResult KernelLowering::lowerMma(TileMmaOp op) {
       }
       return acc;
     };
-    if (group >= units) {
-      accs[op.getResult()] = body(c32(0), acc);
-      return success();
-    }
-    auto loop = scf::ForOp::create(b, loc, c32(0), c32(units), c32(group), acc);
-    {
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointToStart(loop.getBody());
-      SmallVector<Value> out =
-          body(loop.getInductionVar(), loop.getRegionIterArgs());
-      scf::YieldOp::create(b, loc, out);
-    }
-    accs[op.getResult()] = SmallVector<Value>(loop.getResults());
+    accs[op.getResult()] = inGroups(units, group, body);
     return success();
   }
 
