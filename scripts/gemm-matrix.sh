@@ -5,6 +5,9 @@
 # build/gemm-matrix/<dtype>_<N>x<K>_<chip>/ (bundles the GPU run takes),
 # prints each kernel's assembler report and fails if any kernel spills.
 # Usage: scripts/gemm-matrix.sh [chip ...]   (default: sm_120a sm_90a)
+# SM120_MACHINE picks the machine model the schedules are chosen for (default:
+# the compiler's, rtx-pro-6000, so that the twin runs sm_120a's schedules);
+# SM120_DTYPES restricts the configurations (e.g. "fp8 bf16").
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="${SM120_BUILD_DIR:-$root/build}"
@@ -100,14 +103,16 @@ SPEC
 spills=0
 # Every shape for the BF16-output configurations; one shape each for FP32
 # output and accumulation into C.
-for dtype in fp8 bf16 fp8c bf16f32 fp4 nvfp4 fp8fp4 fp4fp8; do
+machine=""
+[ -n "${SM120_MACHINE:-}" ] && machine=" machine=$SM120_MACHINE"
+for dtype in ${SM120_DTYPES:-fp8 bf16 fp8c bf16f32 fp4 nvfp4 fp8fp4 fp4fp8}; do
   list=("${shapes[@]}")
   case $dtype in fp8c | bf16f32) list=(2112x7168) ;; esac
   for shape in "${list[@]}"; do
     f=$(spec "$dtype" "${shape%x*}" "${shape#*x}")
     for chip in "${chips[@]}"; do
       report=$("$opt" "$f" \
-        --sm120-compile="chip=$chip output=$out/${dtype}_${shape}_$chip report=true" \
+        --sm120-compile="chip=$chip$machine output=$out/${dtype}_${shape}_$chip report=true" \
         -o /dev/null)
       echo "$report"
       if ! grep -q " 0 bytes spill stores, 0 bytes spill loads" <<<"$report"; then

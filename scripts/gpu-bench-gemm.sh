@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # On the GPU machine: the dense GEMM benchmark. Measures the BF16 HMMA
 # mma.sync peak (build/bench-bundles, from scripts/bench-mma-peak.sh) and,
-# in the same run, the twin GEMM bundles of build/gemm-matrix (from
-# scripts/gemm-matrix.sh sm_90a) at M = 4096 for the benchmark shapes,
-# then writes one JSON record with TFLOPS and the fraction of the peak to
-# $1 (default bench/results/). SM120_COMMIT names the commit.
+# in the same run, twin GEMM bundles at M = 4096 for the benchmark shapes:
+# build/gemm-matrix (scripts/gemm-matrix.sh sm_90a: sm_120a's schedules)
+# and, where present, build/gemm-bench (SM120_MACHINE=h100
+# SM120_MATRIX_DIR=build/gemm-bench scripts/gemm-matrix.sh sm_90a: the
+# schedules the twin's own machine model picks). Writes one JSON record
+# with TFLOPS, the fraction of the peak and each kernel's schedule to $1
+# (default bench/results/). SM120_COMMIT names the commit.
 # Usage: scripts/gpu-bench-gemm.sh [out-dir] [M]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -20,15 +23,17 @@ log="$build.bench-gemm.log"
 peak="$build.peak.json"
 "$build/bin/sm120-mma-peak" "$root"/build/bench-bundles/mma_peak_bf16* \
   --commit "${SM120_COMMIT:-unknown}" --json "$peak" | tee "$log"
-for dtype in bf16 fp8; do
-  for shape in "${shapes[@]}"; do
-    dir="$root/build/gemm-matrix/${dtype}_${shape}_sm_90a"
-    [ -d "$dir" ] || continue
-    sizes="a=0:$m,d=0:$m"
-    [ "$dtype" = fp8 ] && sizes="$sizes,sfa=1:$m"
-    echo "case ${dtype} ${shape} M=$m" | tee -a "$log"
-    "$build/bin/sm120-run" "$dir" --sizes "$sizes" --no-check --iters 50 \
-      | grep -E "^(bundle|device|launch|time)" | tee -a "$log"
+for set in gemm-matrix gemm-bench; do
+  for dtype in bf16 fp8; do
+    for shape in "${shapes[@]}"; do
+      dir="$root/build/$set/${dtype}_${shape}_sm_90a"
+      [ -d "$dir" ] || continue
+      sizes="a=0:$m,d=0:$m"
+      [ "$dtype" = fp8 ] && sizes="$sizes,sfa=1:$m"
+      echo "case ${dtype} ${shape} M=$m $dir" | tee -a "$log"
+      "$build/bin/sm120-run" "$dir" --sizes "$sizes" --no-check --iters 50 \
+        | grep -E "^(bundle|device|launch|time)" | tee -a "$log"
+    done
   done
 done
 python3 - "$log" "$peak" "${SM120_COMMIT:-unknown}" \
@@ -39,9 +44,13 @@ peak_tflops = max(r["tflops"] for r in peak["results"] if r["mma"] == "bf16")
 device = re.search(r"device\s+\d+: (.*)", log)
 rows = []
 for block in re.split(r"^case ", log, flags=re.M)[1:]:
-    dtype, n, k, m = re.match(r"(\S+) (\d+)x(\d+) M=(\d+)", block).groups()
+    dtype, n, k, m, bundle = re.match(r"(\S+) (\d+)x(\d+) M=(\d+) (\S+)",
+                                      block).groups()
+    problem = json.load(open(bundle + "/manifest.json"))["problem"]
     t = re.search(r"median ([0-9.]+) ms.*?([0-9.]+) TFLOPS", block)
     rows.append({"dtype": dtype, "m": int(m), "n": int(n), "k": int(k),
+                 "schedule": problem.get("schedule"),
+                 "chosen_for": "h100" if "/gemm-bench/" in bundle else "rtx-pro-6000",
                  "median_ms": float(t.group(1)) if t else None,
                  "tflops": float(t.group(2)) if t else None,
                  "fraction_of_peak": float(t.group(2)) / peak_tflops if t else None})

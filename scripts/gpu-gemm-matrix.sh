@@ -4,6 +4,7 @@
 # libsm120rt/sm120-run for each M, against the CPU reference, and writes a
 # JSON record of every case's diff to $1 (default bench/results/). Each case
 # launches 3 times against one reference (--repeat 2) to catch races.
+# SM120_MATRIX_DIR: another bundle folder (e.g. build/gemm-bench).
 # Usage: scripts/gpu-gemm-matrix.sh [out-dir] [bundle-glob] [M ...]
 #   e.g. scripts/gpu-gemm-matrix.sh "$OUT" 'fp8_*_sm_90a' 1 128 4096
 set -uo pipefail
@@ -23,7 +24,7 @@ cmake --build "$build" -j "$(nproc)" --target sm120-run > "$build.build.log" 2>&
 
 log="$build.matrix.log"
 : > "$log"
-for dir in "$root"/build/gemm-matrix/$glob; do
+for dir in "${SM120_MATRIX_DIR:-$root/build/gemm-matrix}"/$glob; do
   [ -f "$dir/manifest.json" ] || continue
   for m in "${ms[@]}"; do
     # Every dynamic dimension is M.

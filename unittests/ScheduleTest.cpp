@@ -143,6 +143,38 @@ TEST_F(ScheduleTest, RegisterBudgetOfTheWarpLayouts) {
   EXPECT_EQ(
       estimateMathRegisters(fp8(4096, 4096, 7168), schedule(128, 128, 128, 2)),
       64u + 4 * 2 * 8 + 2 * 4 + 6 + 2 * (2 + 8) + 56);
+  // 64x32 warp tiles: at most 64 registers of widened A are live.
+  ScheduleAttr square = ScheduleAttr::get(&ctx, {128, 128, 128}, 2, {2, 4}, 4,
+                                          8, EpilogueKind::Direct);
+  EXPECT_EQ(estimateMathRegisters(fp8(4096, 4096, 7168), square),
+            64u + 64 + 4 * 4 + 6 + 2 * (4 + 4) + 56);
+}
+
+TEST_F(ScheduleTest, TwinChoosesItsOwnFp8Schedule) {
+  // The twin's emulation cost favours 64x32 warp tiles over a K block of a
+  // whole scale granule (one promotion per block, A widened once per step);
+  // sm_120a keeps 32-row warp tiles (its MMA takes the scales itself).
+  GemmProblem p = fp8(4096, 4096, 7168);
+  ScheduleAttr twin = selectSchedule(&ctx, p, *MachineModel::preset("h100"),
+                                     4096, nullptr, EpilogueKind::Direct);
+  ASSERT_TRUE(twin);
+  EXPECT_EQ(twin.getBlockK(), 128);
+  EXPECT_EQ(twin.getWarpLayout()[0], 2);
+  ScheduleAttr native =
+      selectSchedule(&ctx, p, machine(), 4096, nullptr, EpilogueKind::Direct);
+  ASSERT_TRUE(native);
+  EXPECT_EQ(native.getWarpLayout()[0], 4);
+  // The twin's issue model makes a 64-wide K block cost more there than on
+  // the native MMA, relative to the same tile with BK = 128.
+  auto ratio = [&](const MachineModel &m) {
+    ScheduleAttr k64 = ScheduleAttr::get(&ctx, {128, 128, 64}, 4, {2, 4}, 4, 8,
+                                         EpilogueKind::Direct);
+    ScheduleAttr k128 = ScheduleAttr::get(&ctx, {128, 128, 128}, 2, {2, 4}, 4,
+                                          8, EpilogueKind::Direct);
+    return estimateCost(p, k64, m, 4096).cycles /
+           estimateCost(p, k128, m, 4096).cycles;
+  };
+  EXPECT_GT(ratio(*MachineModel::preset("h100")), ratio(machine()));
 }
 
 } // namespace

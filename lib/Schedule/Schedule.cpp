@@ -152,8 +152,11 @@ unsigned mlir::sm120::estimateMathRegisters(const GemmProblem &p,
   int64_t granule =
       std::min<int64_t>(s.getBlockK(), std::min(p.sfa.getK(), p.sfb.getK()));
   int64_t steps = std::max<int64_t>(1, granule / p.mmaK());
-  int64_t twin =
-      acc + steps * mTiles * 8 + mTiles * 4 + 6 + 2 * (mTiles + nTiles) + 56;
+  // ptxas interleaves the widening of later K steps with the MMAs of
+  // earlier ones, so at most 64 registers of widened A are live at once
+  // (ptxas 13.0: 64x32 warp tiles over four K steps fit, 32x96 do not).
+  int64_t twin = acc + std::min<int64_t>(steps * mTiles * 8, 64) + mTiles * 4 +
+                 6 + 2 * (mTiles + nTiles) + 56;
   return static_cast<unsigned>(std::max(native, twin));
 }
 
@@ -223,6 +226,34 @@ static constexpr double kDirectStoreBytesPerCycle = 32;
 static constexpr double kTmaStoreBytesPerCycle = 96;
 static constexpr double kSmemBytesPerCycle = 128; // ldmatrix, per SM
 
+// The twin's math warps issue about 1.8 instructions per cycle per SM in
+// the FP8 emulation's k-loop (H100: TFLOPS ~ 1950 / instructions per f16
+// MMA over warp tiles from 32x32 to 64x64, BK 64 and 128), far from the
+// four schedulers' four: the widening, promotion and MMA chains are
+// latency-bound at two math warps per scheduler.
+static constexpr double kTwinInstructionsPerCycle = 1.8;
+
+/// Cycles per K block that the sm_90a twin's emulation of FP8 and mixed
+/// MMAs needs to issue: per warp, f16 MMAs, the widening of each A and B
+/// fragment (once per K step, reused over the warp tile), ldmatrix, and per
+/// promotion (once per K block, or per scale granule when that is shorter)
+/// an FMUL and an FFMA per accumulator plus the scale decodes.
+static double twinIssueCycles(const GemmProblem &p, ScheduleAttr s) {
+  if (p.a == GemmProblem::Data::BF16 ||
+      (p.a == GemmProblem::Data::FP4 && p.b == GemmProblem::Data::FP4))
+    return 0;
+  double mTiles = double(s.getBlockM()) / s.getWarpLayout()[0] / 16;
+  double nTiles = double(s.getBlockN()) / s.getWarpLayout()[1] / 8;
+  double steps = double(s.getBlockK()) / 32;
+  int64_t granule = std::min(p.sfa.getK(), p.sfb.getK());
+  double promotions = std::max<double>(1, double(s.getBlockK()) /
+                                              std::max<int64_t>(granule, 32));
+  double perWarp = steps * (2 * mTiles * nTiles + 8 * mTiles + 4 * nTiles +
+                            mTiles + nTiles) +
+                   promotions * (8 * mTiles * nTiles + 6 * (mTiles + nTiles));
+  return perWarp * s.getNumMathWarps() / kTwinInstructionsPerCycle;
+}
+
 static double mmaRate(const GemmProblem &p, const MachineModel &m) {
   if (p.a == GemmProblem::Data::BF16)
     return m.bf16Flops;
@@ -258,6 +289,8 @@ ScheduleCost mlir::sm120::estimateCost(const GemmProblem &p, ScheduleAttr s,
                      (warpRows * p.smemBits(p.a) + warpCols * p.smemBits(p.b)) /
                      8 / kSmemBytesPerCycle;
   double compute = std::max(mma, fragments) + 0.3 * std::min(mma, fragments);
+  if (machine.emulatesScaledMma())
+    compute = std::max(compute, twinIssueCycles(p, s));
 
   // DRAM traffic per K block: a tile's A block is shared by the N-tiles in
   // flight, its B block by the raster group's M-tiles (L2 reuse).
@@ -361,7 +394,13 @@ ScheduleAttr mlir::sm120::selectSchedule(MLIRContext *ctx, const GemmProblem &p,
           for (const int64_t(&layout)[2] : kLayouts) {
             if (bm / layout[0] < 16 || bn % (16 * layout[1]) != 0)
               continue;
-            if (layout[0] == 2 && p.a != GemmProblem::Data::BF16)
+            // The twin also takes 64x(BN/4) for FP8 operands: it widens
+            // each fragment once per K step, and a squarer warp tile
+            // widens fewer per MMA.
+            bool fp8 =
+                p.a == GemmProblem::Data::FP8 || p.b == GemmProblem::Data::FP8;
+            if (layout[0] == 2 && p.a != GemmProblem::Data::BF16 &&
+                !(fp8 && machine.emulatesScaledMma()))
               continue;
             ScheduleAttr s = ScheduleAttr::get(
                 ctx, {bm, bn, bk}, stages, ArrayRef<int64_t>(layout),

@@ -1065,14 +1065,22 @@ LogicalResult KernelLowering::lowerMma(TileMmaOp op) {
       return blockK % gk == 0 ? std::max<int64_t>(1, gk / kPerStep) : 1;
     };
     int64_t steps = std::min(stepsPerGranule(*ra), stepsPerGranule(*rb));
-    // The scales of this lane's accumulator rows / columns at step ks.
+    // The scales of this lane's accumulator rows / columns at step ks: each
+    // lane decodes the byte its own scale register gives the MMA (byte 0),
+    // and the FP32 values come from the lanes the selectors name (a decode
+    // per register rather than per use).
     auto decoded = [&](Operand &o, Value ks) {
       SmallVector<std::array<Value, 2>> out;
       for (Value v : scaleRegs(o.tile, o.recipe, o.type, o.firstRow, o.count,
-                               o.stride, o.laneRow, ks))
-        out.push_back(
-            {decodeUe8m0(*this, lowByte(shfl(*this, v, o.srcLane0))),
-             decodeUe8m0(*this, lowByte(shfl(*this, v, o.srcLane1)))});
+                               o.stride, o.laneRow, ks)) {
+        Value bits = arith::BitcastOp::create(b, loc, i32(),
+                                              decodeUe8m0(*this, lowByte(v)));
+        auto from = [&](Value lane) {
+          return arith::BitcastOp::create(b, loc, f32(),
+                                          shfl(*this, bits, lane));
+        };
+        out.push_back({from(o.srcLane0), from(o.srcLane1)});
+      }
       return out;
     };
     auto body = [&](Value ks0, ValueRange accIn) -> SmallVector<Value> {

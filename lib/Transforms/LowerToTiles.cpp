@@ -128,6 +128,13 @@ LogicalResult annotateProblem(GemmOp op) {
     fields.push_back(b.getNamedAttr("sfa", recipeDict(b, *op.getSfaRecipe())));
     fields.push_back(b.getNamedAttr("sfb", recipeDict(b, *op.getSfbRecipe())));
   }
+  if (ScheduleAttr schedule = op.getScheduleAttr()) {
+    // The schedule the kernel was built with, for benchmarks and reports.
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    os << schedule;
+    fields.push_back(b.getNamedAttr("schedule", b.getStringAttr(text)));
+  }
   func->setAttr("sm120.problem", b.getDictionaryAttr(fields));
   return success();
 }

@@ -2,6 +2,7 @@
 // RUN: sm120-opt %s -split-input-file --sm120-select-schedule="machine=rtx-5090 sms=48" | FileCheck %s --check-prefix=SMALL
 // RUN: sm120-opt %s -split-input-file --sm120-select-schedule=print=true -o /dev/null 2>&1 | FileCheck %s --check-prefix=REMARK
 // RUN: sm120-opt %s -split-input-file --sm120-select-schedule=epilogue=direct | FileCheck %s --check-prefix=DIRECT
+// RUN: sm120-opt %s -split-input-file --sm120-select-schedule="machine=h100 epilogue=direct" | FileCheck %s --check-prefix=TWIN
 
 // Restricted to one epilogue, only its schedules are candidates.
 // DIRECT-NOT: epilogue = tma_store
@@ -16,6 +17,12 @@
 // SMALL-LABEL: func.func @fp8_large
 // SMALL: sm120.gemm
 // SMALL-SAME: schedule <block = [128, 160, 64], stages = 4, warp_layout = [4, 2], raster_group = 8
+// The sm_90a twin emulates the scaled MMA: a K block of one scale granule
+// (one promotion per block) and 64x32 warp tiles (A widened once per K step
+// for four N tiles) cost it least.
+// TWIN-LABEL: func.func @fp8_large
+// TWIN: sm120.gemm
+// TWIN-SAME: schedule <block = [128, 128, 128], stages = 2, warp_layout = [2, 4], raster_group = 8, epilogue = direct>
 func.func @fp8_large(%a: memref<4096x16384xf8E4M3FN>, %b: memref<7168x16384xf8E4M3FN>,
                      %sa: memref<32x4096xi32>, %sb: memref<32x7168xi32>,
                      %d: memref<4096x7168xbf16>) {

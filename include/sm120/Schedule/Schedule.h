@@ -27,6 +27,8 @@ struct MachineModel {
   /// Presets: rtx-pro-6000 (188 SMs), rtx-5090 (170), gb10 (48, sm_121a)
   /// and h100 (the sm_90a verification twin, 132).
   static std::optional<MachineModel> preset(llvm::StringRef name);
+  /// The sm_90a twin, which emulates the block-scaled MMAs (DESIGN.md 3).
+  bool emulatesScaledMma() const { return chip == "sm_90a"; }
   static std::string presetNames();
 };
 
