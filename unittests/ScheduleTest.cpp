@@ -62,11 +62,18 @@ TEST_F(ScheduleTest, SmemAccountingOfAnFp8Stage) {
       smemUse(fp8(4096, 4096, 7168), 128, 128, 64, EpilogueKind::Direct);
   EXPECT_EQ(use.perStage, 8192 + 8192 + 512 + 512 + 16);
   EXPECT_EQ(use.epilogue, 0);
-  EXPECT_EQ(use.total(4), 4 * use.perStage + 1024);
-  // The TMA-store epilogue stages 64 rows of BF16 output.
+  EXPECT_EQ(use.total(4), 4 * use.perStage);
+  // The TMA-store epilogue stages the whole BF16 output tile (every warp's).
   EXPECT_EQ(smemUse(fp8(4096, 4096, 7168), 128, 128, 64, EpilogueKind::TmaStore)
                 .epilogue,
-            64 * 128 * 2);
+            128 * 128 * 2);
+}
+
+TEST_F(ScheduleTest, TmaStoreNeedsSixteenByteRows) {
+  ScheduleAttr s = schedule(128, 64, 64, 3, EpilogueKind::TmaStore);
+  EXPECT_EQ(checkSchedule(bf16(4096, 4096, 512), s, machine()), "");
+  std::string why = checkSchedule(bf16(4096, 250, 512), s, machine());
+  EXPECT_NE(why.find("N = 250 with 2-byte elements"), std::string::npos) << why;
 }
 
 TEST_F(ScheduleTest, MixedFp4IsUnpackedInSharedMemory) {

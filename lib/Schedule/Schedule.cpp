@@ -124,10 +124,12 @@ SmemUse mlir::sm120::smemUse(const GemmProblem &p, int64_t bm, int64_t bn,
   int64_t sa = alignUp(scaleTileBytes(p.sfa, bm, bk), 128);
   int64_t sb = alignUp(scaleTileBytes(p.sfb, bn, bk), 128);
   use.perStage = a + b + sa + sb + 2 * 8; // full + empty mbarrier
-  // The TMA-store epilogue stages the output 64 rows at a time.
+  // The TMA-store epilogue stages every warp's tile of the output.
   if (epilogue == EpilogueKind::TmaStore)
-    use.epilogue = alignUp(std::min<int64_t>(bm, 64) * bn * p.outBytes, 1024);
-  use.fixed = 1024; // base alignment slack and the scheduler's state
+    use.epilogue = alignUp(bm * bn * p.outBytes, 1024);
+  // The lowering lays rings, staging and barriers back to back from the
+  // 1024-byte-aligned base: nothing else.
+  use.fixed = 0;
   return use;
 }
 
@@ -201,6 +203,14 @@ std::string mlir::sm120::checkSchedule(const GemmProblem &p, ScheduleAttr s,
         machine.chip, machine.smemPerBlock);
   if (s.getStages() < 2)
     return "a pipeline needs at least 2 stages";
+  // A TMA copy's rows start on 16-byte boundaries of D.
+  if (s.getEpilogue() == EpilogueKind::TmaStore &&
+      (ShapedType::isDynamic(p.n) || p.n * p.outBytes % 16 != 0))
+    return llvm::formatv("the TMA-store epilogue needs rows of D that are a "
+                         "multiple of 16 bytes; N = {0} with {1}-byte "
+                         "elements is not",
+                         ShapedType::isDynamic(p.n) ? "?" : std::to_string(p.n),
+                         p.outBytes);
   unsigned regs = estimateMathRegisters(p, s), budget = mathRegisterBudget(s);
   if (regs > budget)
     return llvm::formatv("math threads need about {0} registers ({1}x{2} "
@@ -358,7 +368,8 @@ ScheduleAttr mlir::sm120::selectSchedule(MLIRContext *ctx, const GemmProblem &p,
   ScheduleAttr best;
   ScheduleCost bestCost;
   // Within 1% the tie-break prefers larger BN (fewer A re-reads), then
-  // larger BM, then smaller BK (more stages), then the TMA-store epilogue.
+  // larger BM, then smaller BK, then more stages (latency the model does
+  // not see), then the TMA-store epilogue.
   auto better = [&](ScheduleAttr s, const ScheduleCost &c) {
     if (!best)
       return true;
@@ -368,6 +379,7 @@ ScheduleAttr mlir::sm120::selectSchedule(MLIRContext *ctx, const GemmProblem &p,
       return false;
     auto key = [](ScheduleAttr x) {
       return std::make_tuple(x.getBlockN(), x.getBlockM(), -x.getBlockK(),
+                             x.getStages(),
                              x.getEpilogue() == EpilogueKind::TmaStore);
     };
     return key(s) > key(best);

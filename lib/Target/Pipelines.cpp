@@ -25,8 +25,6 @@ void mlir::sm120::buildCompilePipeline(OpPassManager &pm,
   schedule.machine = options.machine;
   schedule.sms = options.sms;
   schedule.expectedM = options.expectedM;
-  // The TMA-store epilogue has no lowering yet.
-  schedule.epilogue = "direct";
   pm.addPass(createSelectSchedule(schedule));
   pm.addPass(createLowerToTiles());
   pm.addPass(createAssignSwizzle());

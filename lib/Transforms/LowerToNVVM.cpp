@@ -54,6 +54,16 @@ struct PipeInfo {
   Value produced, consumed, released; // !llvm.ptr to i32 counters
 };
 
+/// The TMA-store epilogue: each math warp stages its warp tile in shared
+/// memory as boxes of `boxCols` columns, one swizzle span (`boxBytes`) per
+/// row, and stores each box with one TMA copy; the copy clips rows and
+/// columns outside D.
+struct TmaStorePlan {
+  int64_t rows, cols, elemBytes, boxCols, boxBytes;
+  int64_t offset = 0; // byte offset of math warp 0's staging area
+  int64_t warpBytes() const { return rows * cols * elemBytes; }
+};
+
 struct KernelLowering {
   KernelLowering(func::FuncOp func, bool twin)
       : func(func), twin(twin), b(func.getContext()), loc(func.getLoc()) {}
@@ -75,6 +85,7 @@ struct KernelLowering {
   WarpSpecializeOp ws;
   ScheduleAttr schedule;
   Value loopM; // the M of the tile loop being lowered
+  std::optional<TmaStorePlan> tmaStore;
 
   // --- small builders ------------------------------------------------------
   Type i32() { return b.getI32Type(); }
@@ -86,6 +97,7 @@ struct KernelLowering {
   }
   Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
   Value mul(Value x, Value y) { return arith::MulIOp::create(b, loc, x, y); }
+  Value sub(Value x, Value y) { return arith::SubIOp::create(b, loc, x, y); }
   Value addc(Value x, int64_t v) { return v ? add(x, c32(v)) : x; }
   /// The byte a byte-id selector of 0 reads.
   Value lowByte(Value x) { return arith::AndIOp::create(b, loc, x, c32(0xff)); }
@@ -145,6 +157,7 @@ struct KernelLowering {
   LogicalResult lowerProduce(PipelineProduceOp op);
   LogicalResult lowerMma(TileMmaOp op);
   LogicalResult lowerStore(EpilogueOp op);
+  LogicalResult lowerTmaStore(EpilogueOp op, Value tma, Value cPtr);
   Value waitSlot(PipeInfo &pipe, Value counter, bool empty);
   Value barrierOffset(PipeInfo &pipe, Value slot, bool empty);
   Value slotOffset(PipeInfo &pipe, unsigned tile, Value slot);
@@ -186,6 +199,28 @@ LogicalResult KernelLowering::buildKernel() {
   SmallVector<Type> paramTypes;
   SmallVector<std::function<void(Value)>> bind;
   auto ptrType = LLVM::LLVMPointerType::get(ctx);
+  // With the TMA-store epilogue D is written through a descriptor whose box
+  // is one row-span of a warp tile.
+  Value tmaStored;
+  func.walk([&](EpilogueOp store) {
+    auto loop = store->getParentOfType<TileLoopOp>();
+    if (!loop || loop.getSchedule().getEpilogue() != EpilogueKind::TmaStore)
+      return;
+    ScheduleAttr s = loop.getSchedule();
+    TmaStorePlan plan;
+    plan.rows = s.getBlockM() / s.getWarpLayout()[0];
+    plan.cols = s.getBlockN() / s.getWarpLayout()[1];
+    plan.elemBytes = store.getD().getType().getElementTypeBitWidth() / 8;
+    // The widest swizzle span that divides a warp tile's row.
+    for (int64_t span : {128, 64, 32})
+      if (plan.cols * plan.elemBytes % span == 0) {
+        plan.boxBytes = span;
+        break;
+      }
+    plan.boxCols = plan.boxBytes / plan.elemBytes;
+    tmaStore = plan;
+    tmaStored = store.getD();
+  });
   for (BlockArgument arg : func.getArguments()) {
     auto type = dyn_cast<MemRefType>(arg.getType());
     if (!type)
@@ -206,6 +241,13 @@ LogicalResult KernelLowering::buildKernel() {
       params.push_back(
           TmaParamAttr::get(ctx, i, {tile->getRows(), tile->getCols()}, swizzle,
                             /*l2_promotion=*/256, /*oob_nan=*/false, unpack));
+      paramTypes.push_back(ptrType);
+      bind.push_back([this, arg](Value v) { tmaParams[arg] = v; });
+    } else if (arg == tmaStored) {
+      params.push_back(
+          TmaParamAttr::get(ctx, i, {tmaStore->rows, tmaStore->boxCols},
+                            unsigned(tmaStore->boxBytes), /*l2_promotion=*/256,
+                            /*oob_nan=*/false, /*fp4_unpack=*/false));
       paramTypes.push_back(ptrType);
       bind.push_back([this, arg](Value v) { tmaParams[arg] = v; });
     } else {
@@ -272,6 +314,11 @@ LogicalResult KernelLowering::buildKernel() {
     info.ring = smemBytes;
     smemBytes += llvm::alignTo(info.type.getBytes(), 1024);
     pipes[op.getResult()] = info;
+  }
+  if (tmaStore) {
+    // Staging boxes start on their swizzle pattern's 1024-byte period.
+    tmaStore->offset = smemBytes;
+    smemBytes += llvm::alignTo(tmaStore->warpBytes() * ws.getMathWarps(), 1024);
   }
   for (PipelineCreateOp op : creates) {
     PipeInfo &info = pipes[op.getResult()];
@@ -491,6 +538,13 @@ LogicalResult KernelLowering::lowerWarpSpecialize(WarpSpecializeOp op) {
     NVVM::SetMaxRegisterOp::create(b, loc, op.getMathRegisters(),
                                    NVVM::SetMaxRegisterAction::increase);
     result = lowerBlock(op.getMath().front());
+    // Shared memory outlives the block only until its last warp exits: the
+    // epilogue's copies must be done with it.
+    if (tmaStore)
+      ifThen(cmp(arith::CmpIPredicate::eq, lane, c32(0)), [&] {
+        NVVM::CpAsyncBulkWaitGroupOp::create(b, loc, b.getI32IntegerAttr(0),
+                                             UnitAttr());
+      });
   }
   if (failed(result))
     return failure();
@@ -1390,9 +1444,17 @@ LogicalResult KernelLowering::lowerMma(TileMmaOp op) {
 LogicalResult KernelLowering::lowerStore(EpilogueOp op) {
   if (op.getHeadSplits())
     return op.emitOpError("head_splits are not lowered yet");
-  if (schedule.getEpilogue() != EpilogueKind::Direct)
-    return op.emitOpError("the TMA-store epilogue is not lowered yet; use a "
-                          "schedule with epilogue = direct");
+  bool viaTma = schedule.getEpilogue() == EpilogueKind::TmaStore;
+  Value d = (viaTma ? tmaParams : ptrParams).lookup(op.getD());
+  Value cPtr = op.getC() ? ptrParams.lookup(op.getC()) : Value();
+  if (!d || (op.getC() && !cPtr))
+    return op.emitOpError("writes or adds a tensor that is not an argument "
+                          "of the kernel");
+  if (!accs.count(op.getAcc()))
+    return op.emitOpError("stores a value that is not an accumulator of the "
+                          "math role");
+  if (viaTma)
+    return lowerTmaStore(op, d, cPtr);
   MemRefType dType = op.getD().getType();
   int64_t n = dType.getDimSize(1);
   if (ShapedType::isDynamic(n))
@@ -1405,14 +1467,6 @@ LogicalResult KernelLowering::lowerStore(EpilogueOp op) {
                    mul(tig, c32(2)));
   // Rows of the output: the tile loop's M (partial tiles are not written).
   Value rows = toI32(loopM);
-  Value d = ptrParams.lookup(op.getD());
-  Value cPtr = op.getC() ? ptrParams.lookup(op.getC()) : Value();
-  if (!d || (op.getC() && !cPtr))
-    return op.emitOpError("writes or adds a tensor that is not a pointer "
-                          "argument of the kernel");
-  if (!accs.count(op.getAcc()))
-    return op.emitOpError("stores a value that is not an accumulator of the "
-                          "math role");
   Type elem = dType.getElementType();
   auto ptrType = LLVM::LLVMPointerType::get(b.getContext());
   SmallVector<Value> acc = accs[op.getAcc()];
@@ -1480,6 +1534,118 @@ LogicalResult KernelLowering::lowerStore(EpilogueOp op) {
           }
         }
       }
+  return success();
+}
+
+/// The TMA-store epilogue (see TmaStorePlan). The warp first waits until
+/// its previous tile's copies have read the staging area, writes its
+/// fragments there (rows of one swizzle span: the 8 rows of a fragment land
+/// in 8 different 16-byte bank groups), fences them for the async proxy,
+/// and one lane issues the copies and commits them as a bulk group.
+LogicalResult KernelLowering::lowerTmaStore(EpilogueOp op, Value tma,
+                                            Value cPtr) {
+  TmaStorePlan &plan = *tmaStore;
+  MemRefType dType = op.getD().getType();
+  int64_t n = dType.getDimSize(1);
+  if (ShapedType::isDynamic(n) || n * plan.elemBytes % 16 != 0)
+    return op.emitOpError("the TMA-store epilogue needs a static N whose "
+                          "rows are a multiple of 16 bytes");
+  bool bf16 = dType.getElementType().isBF16();
+  WarpTile wt = warpTile();
+  Value tileRow = toI32(map.lookupOrDefault(op.getRow()));
+  Value tileCol = toI32(map.lookupOrDefault(op.getCol()));
+  Value stage = addc(mul(warp, c32(plan.warpBytes())), plan.offset);
+  Value isLane0 = cmp(arith::CmpIPredicate::eq, lane, c32(0));
+  ifThen(isLane0, [&] {
+    NVVM::CpAsyncBulkWaitGroupOp::create(b, loc, b.getI32IntegerAttr(0),
+                                         b.getUnitAttr());
+  });
+  NVVM::SyncWarpOp::create(b, loc, c32(-1));
+
+  SmallVector<Value> acc = accs[op.getAcc()];
+  auto ptrType = LLVM::LLVMPointerType::get(b.getContext());
+  Value rows = toI32(loopM);
+  // Row r of the warp tile swizzles 16-byte chunks by (r >> shift) & mask.
+  int64_t shift = llvm::Log2_64(128 / plan.boxBytes);
+  int64_t mask = plan.boxBytes / 16 - 1;
+  for (int64_t i = 0; i < wt.mTiles; ++i)
+    for (int64_t j = 0; j < wt.nTiles; ++j)
+      for (int half = 0; half < 2; ++half) {
+        Value r = addc(group, 16 * i + 8 * half);
+        Value colInTile = add(c32(8 * j), mul(tig, c32(2)));
+        SmallVector<Value> vals = {acc[(i * wt.nTiles + j) * 4 + 2 * half],
+                                   acc[(i * wt.nTiles + j) * 4 + 2 * half + 1]};
+        if (cPtr) {
+          // C is read where D exists; the copy clips the rest.
+          Value row = add(add(tileRow, wt.row), r);
+          Value col = add(add(tileCol, wt.col), colInTile);
+          Value ok = arith::AndIOp::create(
+              b, loc, cmp(arith::CmpIPredicate::ult, row, rows),
+              cmp(arith::CmpIPredicate::ult, col, c32(n)));
+          auto ifOp = scf::IfOp::create(b, loc, TypeRange{f32(), f32()}, ok,
+                                        /*withElseRegion=*/true);
+          {
+            OpBuilder::InsertionGuard guard(b);
+            b.setInsertionPointToStart(ifOp.thenBlock());
+            Value index = arith::AddIOp::create(
+                b, loc,
+                arith::MulIOp::create(
+                    b, loc, arith::ExtUIOp::create(b, loc, b.getI64Type(), row),
+                    arith::ConstantIntOp::create(b, loc, n, 64)),
+                arith::ExtUIOp::create(b, loc, b.getI64Type(), col));
+            Value p = LLVM::GEPOp::create(b, loc, ptrType, f32(), cPtr,
+                                          ValueRange{index});
+            auto pair = VectorType::get({2}, f32());
+            Value v = LLVM::LoadOp::create(b, loc, pair, p, /*alignment=*/8);
+            scf::YieldOp::create(
+                b, loc,
+                ValueRange{LLVM::ExtractElementOp::create(b, loc, v, c32(0)),
+                           LLVM::ExtractElementOp::create(b, loc, v, c32(1))});
+            b.setInsertionPointToStart(ifOp.elseBlock());
+            scf::YieldOp::create(b, loc, ValueRange{cf32(0), cf32(0)});
+          }
+          for (int e = 0; e < 2; ++e)
+            vals[e] = arith::AddFOp::create(b, loc, vals[e], ifOp.getResult(e));
+        }
+        // Box, byte within the box's row, then the swizzled chunk.
+        int64_t box = 8 * j / plan.boxCols;
+        Value inRow =
+            mul(sub(colInTile, c32(box * plan.boxCols)), c32(plan.elemBytes));
+        Value bits = arith::AndIOp::create(
+            b, loc, arith::ShRUIOp::create(b, loc, r, c32(shift)), c32(mask));
+        inRow = arith::XOrIOp::create(
+            b, loc, inRow, arith::ShLIOp::create(b, loc, bits, c32(4)));
+        Value off = add(addc(stage, box * plan.rows * plan.boxBytes),
+                        add(mul(r, c32(plan.boxBytes)), inRow));
+        Type elem = dType.getElementType();
+        auto vecType = VectorType::get({2}, elem);
+        Value vec = LLVM::UndefOp::create(b, loc, vecType);
+        for (auto [e, v] : llvm::enumerate(vals)) {
+          if (bf16)
+            v = arith::TruncFOp::create(b, loc, b.getBF16Type(), v);
+          vec = LLVM::InsertElementOp::create(b, loc, vec, v, c32(int64_t(e)));
+        }
+        LLVM::StoreOp::create(b, loc, vec, smemPtr(off),
+                              /*alignment=*/2 * plan.elemBytes);
+      }
+  // The copies read shared memory through the async proxy.
+  NVVM::FenceProxyOp::create(
+      b, loc, NVVM::ProxyKind::async_shared,
+      NVVM::SharedSpaceAttr::get(b.getContext(),
+                                 NVVM::SharedSpace::shared_cta));
+  NVVM::SyncWarpOp::create(b, loc, c32(-1));
+  ifThen(isLane0, [&] {
+    Value row = add(tileRow, wt.row);
+    for (int64_t box = 0; box < plan.cols / plan.boxCols; ++box) {
+      Value col = add(add(tileCol, wt.col), c32(box * plan.boxCols));
+      NVVM::CpAsyncBulkTensorSharedCTAToGlobalOp::create(
+          b, loc, tma, smemPtr(addc(stage, box * plan.rows * plan.boxBytes)),
+          ValueRange{col, row}, Value(),
+          NVVM::TMAStoreModeAttr::get(b.getContext(), NVVM::TMAStoreMode::TILE),
+          Value());
+    }
+    NVVM::CpAsyncBulkCommitGroupOp::create(b, loc);
+  });
   return success();
 }
 

@@ -128,3 +128,47 @@ func.func @bf16(%a: memref<?x512xbf16>, %b: memref<256x512xbf16>, %c: memref<?x2
   }
   return
 }
+
+// -----
+
+// The TMA-store epilogue: D becomes a TMA parameter whose box is one 64-byte
+// swizzle span (32 BF16 columns) of a 32-row warp tile, staged after the
+// ring (3 x 24 KiB) in 8 warps x 2 KiB. Each warp waits until its last
+// copies have read its staging area, writes its fragments there (C added
+// where D exists), fences them for the async proxy, and lane 0 copies the
+// box out and commits; before exiting, lane 0 waits for its copies.
+// CHECK-LABEL: llvm.func @bf16_tma_store(
+// CHECK-SAME: params = [#sm120.tma<tensor = 0, box = [128, 64], swizzle = 128>, #sm120.tma<tensor = 1, box = [64, 64], swizzle = 128>, #sm120.ptr<2>, #sm120.tma<tensor = 3, box = [32, 32], swizzle = 64>, #sm120.dim<0, 0 : i32>]
+// CHECK-SAME: dynamic_smem = 90160
+// CHECK: nvvm.cp.async.bulk.wait_group 0 {read}
+// CHECK: nvvm.bar.warp.sync
+// CHECK: scf.if {{.*}} -> (f32, f32)
+// CHECK: llvm.load {{.*}} {alignment = 8 : i64} : !llvm.ptr -> vector<2xf32>
+// CHECK: arith.truncf {{.*}} : f32 to bf16
+// CHECK: llvm.store {{.*}} {alignment = 4 : i64} : vector<2xbf16>, !llvm.ptr<3>
+// CHECK: nvvm.fence.proxy {kind = #nvvm.proxy_kind<async.shared>, space = #nvvm.shared_space<cta>}
+// CHECK: nvvm.bar.warp.sync
+// CHECK: nvvm.cp.async.bulk.tensor.global.shared.cta
+// CHECK-NEXT: nvvm.cp.async.bulk.commit.group
+// CHECK: nvvm.cp.async.bulk.wait_group 0
+// CHECK-NOT: {read}
+// CHECK: nvvm.setmaxregister decrease 40
+func.func @bf16_tma_store(%a: memref<?x512xbf16>, %b: memref<256x512xbf16>, %c: memref<?x256xf32>, %d: memref<?x256xbf16>)
+    attributes {sm120.problem = {family = "gemm", names = ["a", "b", "c", "d"], outputs = ["d"]}} {
+  %c0 = arith.constant 0 : index
+  %m = memref.dim %a, %c0 : memref<?x512xbf16>
+  %n = arith.constant 256 : index
+  %k = arith.constant 512 : index
+  sm120.tile.loop (%m0, %n0) in (%m, %n) schedule <block = [128, 64, 64], stages = 3, warp_layout = [4, 2], raster_group = 8, epilogue = tma_store> {
+    %z = sm120.tile.zero : <128x64>
+    %c64 = arith.constant 64 : index
+    %r = scf.for %k0 = %c0 to %k step %c64 iter_args(%acc = %z) -> (!sm120.acc<128x64>) {
+      %ta = sm120.tile.load %a[%m0, %k0] : memref<?x512xbf16> -> <128x64xbf16, swizzle = 128>
+      %tb = sm120.tile.load %b[%n0, %k0] : memref<256x512xbf16> -> <64x64xbf16, swizzle = 128>
+      %p = sm120.tile.mma %acc, %ta, %tb at [%m0, %n0] k_offset %k0 : <128x64xbf16, swizzle = 128>, <64x64xbf16, swizzle = 128> -> <128x64>
+      scf.yield %p : !sm120.acc<128x64>
+    }
+    sm120.tile.store %r add %c : memref<?x256xf32> into %d[%m0, %n0] : <128x64>, memref<?x256xbf16>
+  }
+  return
+}

@@ -11,12 +11,12 @@
 // (setmaxnreg gives them 232 registers), N = 160 for wave quantization.
 // CHECK-LABEL: func.func @fp8_large
 // CHECK: sm120.gemm
-// CHECK-SAME: schedule <block = [128, 160, 64], stages = 4, warp_layout = [4, 2], raster_group = 16, epilogue = tma_store>
-// REMARK: remark: chose #sm120.schedule<block = [128, 160, 64], stages = 4, warp_layout = [4, 2], raster_group = 16, epilogue = tma_store> for M = 4096 on rtx-pro-6000: 1440 tiles in 8 waves, {{[0-9]+}} bytes of shared memory, {{[0-9.]+}} us estimated
+// CHECK-SAME: schedule <block = [128, 160, 64], stages = 5, warp_layout = [4, 2], raster_group = 16, epilogue = direct>
+// REMARK: remark: chose #sm120.schedule<block = [128, 160, 64], stages = 5, warp_layout = [4, 2], raster_group = 16, epilogue = direct> for M = 4096 on rtx-pro-6000: 1440 tiles in 8 waves, {{[0-9]+}} bytes of shared memory, {{[0-9.]+}} us estimated
 // With 48 SMs the raster group shrinks to match the wave.
 // SMALL-LABEL: func.func @fp8_large
 // SMALL: sm120.gemm
-// SMALL-SAME: schedule <block = [128, 160, 64], stages = 4, warp_layout = [4, 2], raster_group = 8
+// SMALL-SAME: schedule <block = [128, 160, 64], stages = 5, warp_layout = [4, 2], raster_group = 8
 // The sm_90a twin emulates the scaled MMA: a K block of one scale granule
 // (one promotion per block) and 64x32 warp tiles (A widened once per K step
 // for four N tiles) cost it least.
@@ -38,12 +38,13 @@ func.func @fp8_large(%a: memref<4096x16384xf8E4M3FN>, %b: memref<7168x16384xf8E4
 // A runtime M is costed at expected-m (4096 by default).
 // CHECK-LABEL: func.func @fp8_runtime_m
 // CHECK: sm120.gemm
-// CHECK-SAME: schedule <block = [128, 192, 64], stages = 3
+// CHECK-SAME: schedule <block = [128, 192, 64], stages = 4
 // REMARK: remark: chose {{.*}} for M = 4096 on rtx-pro-6000: 352 tiles in 2 waves
-// With 48 SMs wave quantization favours other N tiles.
+// With 48 SMs (7.3 waves of 128x192 tiles) the TMA-store epilogue keeps
+// the wide tile level with 128x96 ones, and the tie goes to the wider tile.
 // SMALL-LABEL: func.func @fp8_runtime_m
 // SMALL: sm120.gemm
-// SMALL-SAME: schedule <block = [128, 96, 128], stages = 2
+// SMALL-SAME: schedule <block = [128, 192, 64], stages = 2, warp_layout = [4, 2], raster_group = 8, epilogue = tma_store>
 func.func @fp8_runtime_m(%a: memref<?x7168xf8E4M3FN>, %b: memref<2112x7168xf8E4M3FN>,
                          %sa: memref<14x?xi32>, %sb: memref<14x2112xi32>,
                          %d: memref<?x2112xbf16>) {
