@@ -69,6 +69,18 @@ TEST_F(ScheduleTest, SmemAccountingOfAnFp8Stage) {
             128 * 128 * 2);
 }
 
+TEST_F(ScheduleTest, UnpackedScaleBoxesSpanSixteenBytes) {
+  // NVFP4: a UE4M3 byte per 16 elements of K; BK = 128 gives 8-byte box
+  // rows, which TMA cannot start at every block's offset.
+  GemmProblem p = fp8(4096, 4096, 7168);
+  p.a = p.b = GemmProblem::Data::FP4;
+  p.sfa = p.sfb = BlockScaleAttr::get(&ctx, ScaleFormat::UE4M3, 1u, 16u, false);
+  std::string why = checkSchedule(p, schedule(128, 128, 128, 2), machine());
+  EXPECT_NE(why.find("BK = 128 gives 8 bytes of A's scales"), std::string::npos)
+      << why;
+  EXPECT_EQ(checkSchedule(p, schedule(128, 128, 256, 2), machine()), "");
+}
+
 TEST_F(ScheduleTest, TmaStoreNeedsSixteenByteRows) {
   ScheduleAttr s = schedule(128, 64, 64, 3, EpilogueKind::TmaStore);
   EXPECT_EQ(checkSchedule(bf16(4096, 4096, 512), s, machine()), "");

@@ -191,6 +191,21 @@ std::string mlir::sm120::checkSchedule(const GemmProblem &p, ScheduleAttr s,
                            "swizzled TMA box needs 32, 64 or 128",
                            bk, rowBytes, name);
   }
+  // Unpacked scales are K-major: a K block's scales of a row are one TMA box
+  // row, which must span a multiple of 16 bytes so that every block's box
+  // starts on a 16-byte boundary (one at an 8-byte offset faults as an
+  // illegal instruction on the H100).
+  for (auto [name, r] :
+       {std::pair<const char *, BlockScaleAttr>{"A", p.sfa}, {"B", p.sfb}}) {
+    if (!r || r.getPacked())
+      continue;
+    int64_t bytes = bk / r.getK() * (r.getFormat() == ScaleFormat::F32 ? 4 : 1);
+    if (bytes % 16 != 0)
+      return llvm::formatv("BK = {0} gives {1} bytes of {2}'s scales per "
+                           "row and K block; a TMA box row needs a multiple "
+                           "of 16",
+                           bk, bytes, name);
+  }
   // Scale granularities (16, 32, 128) and BK (32-byte to 128-byte rows) are
   // powers of two, so a K block always nests with a scale granule.
   SmemUse use = smemUse(p, bm, bn, bk, s.getEpilogue());
