@@ -158,6 +158,8 @@ struct KernelLowering {
   LogicalResult lowerMma(TileMmaOp op);
   LogicalResult lowerStore(EpilogueOp op);
   LogicalResult lowerTmaStore(EpilogueOp op, Value tma, Value cPtr);
+  std::array<Value, 2> loadCPair(Value cPtr, Value row, Value col, int64_t n);
+  Value rowMajor(Value row, Value col, int64_t n);
   Value waitSlot(PipeInfo &pipe, Value counter, bool empty);
   Value barrierOffset(PipeInfo &pipe, Value slot, bool empty);
   Value slotOffset(PipeInfo &pipe, unsigned tile, Value slot);
@@ -1441,6 +1443,41 @@ LogicalResult KernelLowering::lowerMma(TileMmaOp op) {
   return success();
 }
 
+/// The FP32 pair of C at (row, col) and (row, col + 1) of an [M, n] C,
+/// or zeros outside it (col is even and so is n).
+std::array<Value, 2> KernelLowering::loadCPair(Value cPtr, Value row, Value col,
+                                               int64_t n) {
+  Value ok = arith::AndIOp::create(
+      b, loc, cmp(arith::CmpIPredicate::ult, row, toI32(loopM)),
+      cmp(arith::CmpIPredicate::ult, col, c32(n)));
+  auto ifOp = scf::IfOp::create(b, loc, TypeRange{f32(), f32()}, ok,
+                                /*withElseRegion=*/true);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(ifOp.thenBlock());
+  Value p =
+      LLVM::GEPOp::create(b, loc, LLVM::LLVMPointerType::get(b.getContext()),
+                          f32(), cPtr, ValueRange{rowMajor(row, col, n)});
+  Value v = LLVM::LoadOp::create(b, loc, VectorType::get({2}, f32()), p,
+                                 /*alignment=*/8);
+  scf::YieldOp::create(
+      b, loc,
+      ValueRange{LLVM::ExtractElementOp::create(b, loc, v, c32(0)),
+                 LLVM::ExtractElementOp::create(b, loc, v, c32(1))});
+  b.setInsertionPointToStart(ifOp.elseBlock());
+  scf::YieldOp::create(b, loc, ValueRange{cf32(0), cf32(0)});
+  return {ifOp.getResult(0), ifOp.getResult(1)};
+}
+
+/// The i64 element index of (row, col) in a row-major [M, n] tensor.
+Value KernelLowering::rowMajor(Value row, Value col, int64_t n) {
+  return arith::AddIOp::create(
+      b, loc,
+      arith::MulIOp::create(b, loc,
+                            arith::ExtUIOp::create(b, loc, b.getI64Type(), row),
+                            arith::ConstantIntOp::create(b, loc, n, 64)),
+      arith::ExtUIOp::create(b, loc, b.getI64Type(), col));
+}
+
 LogicalResult KernelLowering::lowerStore(EpilogueOp op) {
   if (op.getHeadSplits())
     return op.emitOpError("head_splits are not lowered yet");
@@ -1470,6 +1507,57 @@ LogicalResult KernelLowering::lowerStore(EpilogueOp op) {
   Type elem = dType.getElementType();
   auto ptrType = LLVM::LLVMPointerType::get(b.getContext());
   SmallVector<Value> acc = accs[op.getAcc()];
+  if (bf16 && n % 4 == 0) {
+    // Lanes t and t ^ 1 of a quad trade a BF16 pair so that the even lane
+    // holds four columns of row g and the odd one four of row g + 8: one
+    // 8-byte store per fragment instead of two 4-byte ones (the output
+    // stores throttle the LSU on short-K shapes).
+    Value odd = arith::AndIOp::create(b, loc, tig, c32(1));
+    Value isOdd = cmp(arith::CmpIPredicate::ne, odd, c32(0));
+    Value tileCol = add(toI32(map.lookupOrDefault(op.getCol())), wt.col);
+    auto vecType = VectorType::get({2}, b.getBF16Type());
+    for (int64_t i = 0; i < mTiles; ++i)
+      for (int64_t j = 0; j < nTiles; ++j) {
+        Value words[2];
+        for (int half = 0; half < 2; ++half) {
+          Value v[2] = {acc[(i * nTiles + j) * 4 + 2 * half],
+                        acc[(i * nTiles + j) * 4 + 2 * half + 1]};
+          if (cPtr) {
+            std::array<Value, 2> c = loadCPair(
+                cPtr, addc(row0, 16 * i + 8 * half), addc(col0, 8 * j), n);
+            for (int e = 0; e < 2; ++e)
+              v[e] = arith::AddFOp::create(b, loc, v[e], c[e]);
+          }
+          Value vec = LLVM::UndefOp::create(b, loc, vecType);
+          for (int e = 0; e < 2; ++e)
+            vec = LLVM::InsertElementOp::create(
+                b, loc, vec,
+                arith::TruncFOp::create(b, loc, b.getBF16Type(), v[e]), c32(e));
+          words[half] = LLVM::BitcastOp::create(b, loc, i32(), vec);
+        }
+        Value send = arith::SelectOp::create(b, loc, isOdd, words[0], words[1]);
+        Value got =
+            NVVM::ShflOp::create(b, loc, i32(), c32(-1), send, c32(1),
+                                 c32(0x1f), NVVM::ShflKind::bfly, UnitAttr());
+        Value lo = arith::SelectOp::create(b, loc, isOdd, got, words[0]);
+        Value hi = arith::SelectOp::create(b, loc, isOdd, words[1], got);
+        Value row = add(addc(row0, 16 * i), mul(odd, c32(8)));
+        Value col = add(addc(tileCol, 8 * j), mul(sub(tig, odd), c32(2)));
+        Value ok = arith::AndIOp::create(
+            b, loc, cmp(arith::CmpIPredicate::ult, row, rows),
+            cmp(arith::CmpIPredicate::ult, col, c32(n)));
+        ifThen(ok, [&] {
+          auto pair = VectorType::get({2}, i32());
+          Value vec = LLVM::UndefOp::create(b, loc, pair);
+          vec = LLVM::InsertElementOp::create(b, loc, vec, lo, c32(0));
+          vec = LLVM::InsertElementOp::create(b, loc, vec, hi, c32(1));
+          Value p = LLVM::GEPOp::create(b, loc, ptrType, elem, d,
+                                        ValueRange{rowMajor(row, col, n)});
+          LLVM::StoreOp::create(b, loc, vec, p, /*alignment=*/8);
+        });
+      }
+    return success();
+  }
   bool pairs = n % 2 == 0;
   for (int64_t i = 0; i < mTiles; ++i)
     for (int64_t j = 0; j < nTiles; ++j)
@@ -1479,12 +1567,7 @@ LogicalResult KernelLowering::lowerStore(EpilogueOp op) {
         Value v0 = acc[(i * nTiles + j) * 4 + 2 * half];
         Value v1 = acc[(i * nTiles + j) * 4 + 2 * half + 1];
         Value inRows = cmp(arith::CmpIPredicate::ult, row, rows);
-        Value index = arith::AddIOp::create(
-            b, loc,
-            arith::MulIOp::create(
-                b, loc, arith::ExtUIOp::create(b, loc, b.getI64Type(), row),
-                arith::ConstantIntOp::create(b, loc, n, 64)),
-            arith::ExtUIOp::create(b, loc, b.getI64Type(), col));
+        Value index = rowMajor(row, col, n);
         auto storeOne = [&](Value idx, ArrayRef<Value> vals) {
           SmallVector<Value> out(vals);
           if (cPtr) {
@@ -1577,35 +1660,11 @@ LogicalResult KernelLowering::lowerTmaStore(EpilogueOp op, Value tma,
                                    acc[(i * wt.nTiles + j) * 4 + 2 * half + 1]};
         if (cPtr) {
           // C is read where D exists; the copy clips the rest.
-          Value row = add(add(tileRow, wt.row), r);
-          Value col = add(add(tileCol, wt.col), colInTile);
-          Value ok = arith::AndIOp::create(
-              b, loc, cmp(arith::CmpIPredicate::ult, row, rows),
-              cmp(arith::CmpIPredicate::ult, col, c32(n)));
-          auto ifOp = scf::IfOp::create(b, loc, TypeRange{f32(), f32()}, ok,
-                                        /*withElseRegion=*/true);
-          {
-            OpBuilder::InsertionGuard guard(b);
-            b.setInsertionPointToStart(ifOp.thenBlock());
-            Value index = arith::AddIOp::create(
-                b, loc,
-                arith::MulIOp::create(
-                    b, loc, arith::ExtUIOp::create(b, loc, b.getI64Type(), row),
-                    arith::ConstantIntOp::create(b, loc, n, 64)),
-                arith::ExtUIOp::create(b, loc, b.getI64Type(), col));
-            Value p = LLVM::GEPOp::create(b, loc, ptrType, f32(), cPtr,
-                                          ValueRange{index});
-            auto pair = VectorType::get({2}, f32());
-            Value v = LLVM::LoadOp::create(b, loc, pair, p, /*alignment=*/8);
-            scf::YieldOp::create(
-                b, loc,
-                ValueRange{LLVM::ExtractElementOp::create(b, loc, v, c32(0)),
-                           LLVM::ExtractElementOp::create(b, loc, v, c32(1))});
-            b.setInsertionPointToStart(ifOp.elseBlock());
-            scf::YieldOp::create(b, loc, ValueRange{cf32(0), cf32(0)});
-          }
+          std::array<Value, 2> c =
+              loadCPair(cPtr, add(add(tileRow, wt.row), r),
+                        add(add(tileCol, wt.col), colInTile), n);
           for (int e = 0; e < 2; ++e)
-            vals[e] = arith::AddFOp::create(b, loc, vals[e], ifOp.getResult(e));
+            vals[e] = arith::AddFOp::create(b, loc, vals[e], c[e]);
         }
         // Box, byte within the box's row, then the swizzled chunk.
         int64_t box = 8 * j / plan.boxCols;

@@ -99,15 +99,17 @@ func.func @fp8(%a: memref<?x1024xf8E4M3FN>, %b: memref<256x1024xf8E4M3FN>,
 
 // -----
 
-// BF16 on both chips: plain m16n8k16 mma.sync; BF16 output in pairs; C is
-// read (FP32) and added before the conversion.
+// BF16 on both chips: plain m16n8k16 mma.sync; C is read (FP32 pairs where
+// D exists) and added before the conversion; lanes t and t ^ 1 trade a BF16
+// pair so that each stores four columns of one row (8 bytes).
 // CHECK-LABEL: llvm.func @bf16(
 // CHECK-SAME: params = [#sm120.tma<tensor = 0, box = [128, 64], swizzle = 128>, #sm120.tma<tensor = 1, box = [64, 64], swizzle = 128>, #sm120.ptr<2>, #sm120.ptr<3>, #sm120.dim<0, 0 : i32>]
 // CHECK: nvvm.mma.sync {{.*}}multiplicandAPtxType = #nvvm.mma_type<bf16>, multiplicandBPtxType = #nvvm.mma_type<bf16>, shape = #nvvm.shape<m = 16, n = 8, k = 16>
 // CHECK-NOT: nvvm.mma.block_scale
-// CHECK: llvm.load {{.*}} -> f32
+// CHECK: llvm.load {{.*}} {alignment = 8 : i64} : !llvm.ptr -> vector<2xf32>
 // CHECK: arith.truncf {{.*}} : f32 to bf16
-// CHECK: llvm.store {{.*}} {alignment = 4 : i64} : vector<2xbf16>, !llvm.ptr
+// CHECK: nvvm.shfl.sync bfly %{{.*}}, %{{.*}}, %c1_i32{{.*}}, %c31_i32 : i32 -> i32
+// CHECK: llvm.store {{.*}} {alignment = 8 : i64} : vector<2xi32>, !llvm.ptr
 // CHECK: nvvm.mbarrier.arrive.expect_tx %{{.*}}, %c24576_i32
 func.func @bf16(%a: memref<?x512xbf16>, %b: memref<256x512xbf16>, %c: memref<?x256xf32>, %d: memref<?x256xbf16>)
     attributes {sm120.problem = {family = "gemm", names = ["a", "b", "c", "d"], outputs = ["d"]}} {
