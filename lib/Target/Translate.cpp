@@ -35,6 +35,9 @@ static constexpr llvm::StringLiteral kPtxFeatures = "+ptx87";
 static const ChipInfo kChips[] = {
     {"sm_120a", kPtxFeatures, 12, 0, 101376},
     {"sm_121a", "+ptx88", 12, 1, 101376},
+    // The family target: one cubin for compute capability 12.0 and 12.1
+    // (family-specific targets start at PTX 8.8).
+    {"sm_120f", "+ptx88", 12, 0, 101376},
     // The verification twin keeps sm_120's shared-memory budget so that
     // schedules match; the hardware allows 232448.
     {"sm_90a", kPtxFeatures, 9, 0, 101376},
@@ -58,12 +61,15 @@ namespace {
 /// NVVM ops the chip cannot execute are reported here: the NVPTX backend
 /// would otherwise abort on them.
 LogicalResult checkChipSupport(ModuleOp module, const ChipInfo &chip) {
-  NVVM::NVVMCheckSMVersion target(chip.name.ends_with("a"),
+  // A family target ("f") has its family's accelerated features.
+  NVVM::NVVMCheckSMVersion target(chip.name.ends_with("a") ||
+                                      chip.name.ends_with("f"),
                                   int(chip.ccMajor * 10 + chip.ccMinor));
   WalkResult result = module.walk([&](Operation *op) {
     bool blockScaled = isa<NVVM::MmaBlockScaleOp, NVVM::MmaSpBlockScaleOp>(op);
     if (blockScaled && chip.ccMajor != 12) {
-      op->emitError() << "'" << op->getName() << "' needs sm_120a or sm_121a; "
+      op->emitError() << "'" << op->getName()
+                      << "' needs sm_120a, sm_121a or sm_120f; "
                       << "the target chip is " << chip.name;
       return WalkResult::interrupt();
     }

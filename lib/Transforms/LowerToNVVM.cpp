@@ -1711,10 +1711,11 @@ LogicalResult KernelLowering::lowerTmaStore(EpilogueOp op, Value tma,
 struct LowerToNVVM : sm120::impl::LowerToNVVMBase<LowerToNVVM> {
   using LowerToNVVMBase::LowerToNVVMBase;
   void runOnOperation() override {
-    if (chip != "sm_120a" && chip != "sm_121a" && chip != "sm_90a") {
+    if (chip != "sm_120a" && chip != "sm_121a" && chip != "sm_120f" &&
+        chip != "sm_90a") {
       getOperation().emitError()
           << "sm120-lower-to-nvvm: unknown chip '" << chip
-          << "'; expected sm_120a, sm_121a or sm_90a";
+          << "'; expected sm_120a, sm_121a, sm_120f or sm_90a";
       return signalPassFailure();
     }
     SmallVector<func::FuncOp> funcs;

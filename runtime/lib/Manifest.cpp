@@ -89,11 +89,13 @@ struct ChipInfo {
   int major;
   int minor;
   uint32_t maxSharedPerBlock;
+  bool family = false; // runs on major.minor and the family's later minors
 };
 // Opt-in shared memory per block: 99 KiB on sm_120/sm_121, 227 KiB on sm_90.
 constexpr ChipInfo kChips[] = {
     {Chip::SM120a, "sm_120a", 12, 0, 101376},
     {Chip::SM121a, "sm_121a", 12, 1, 101376},
+    {Chip::SM120f, "sm_120f", 12, 0, 101376, /*family=*/true},
     {Chip::SM90a, "sm_90a", 9, 0, 232448},
 };
 
@@ -173,15 +175,19 @@ uint32_t sm120rt::chipMaxSharedBytesPerBlock(Chip chip) {
 
 Status sm120rt::checkChipForDevice(Chip chip, int major, int minor,
                                    int device) {
-  // Arch-specific ("a") cubins run on exactly one compute capability.
-  auto [wantMajor, wantMinor] = chipComputeCapability(chip);
-  if (major == wantMajor && minor == wantMinor)
+  // Arch-specific ("a") cubins run on exactly one compute capability, a
+  // family's ("f") on every later minor version of its major one too.
+  const ChipInfo &info = chipInfo(chip);
+  if (major == info.major &&
+      (minor == info.minor || (info.family && minor > info.minor)))
     return Status::success();
-  return makeError(Code::WrongArchitecture,
-                   cat("bundle built for ", chipName(chip), "; device ", device,
-                       " is sm_", major * 10 + minor, " (compute capability ",
-                       major, ".", minor, "; ", chipName(chip), " needs ",
-                       wantMajor, ".", wantMinor, ")"));
+  return makeError(
+      Code::WrongArchitecture,
+      cat("bundle built for ", chipName(chip), "; device ", device, " is sm_",
+          major * 10 + minor, " (compute capability ", major, ".", minor, "; ",
+          chipName(chip), " needs ", info.major, ".", info.minor,
+          info.family ? cat(" or a later ", info.major, ".x") : std::string(),
+          ")"));
 }
 
 int Manifest::findTensor(std::string_view name) const {

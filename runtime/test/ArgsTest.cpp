@@ -406,7 +406,7 @@ TEST(ParamLayout, PlanRejectsInvalidArguments) {
 // Chips
 //===----------------------------------------------------------------------===//
 
-TEST(Chip, MatchesExactlyOneComputeCapability) {
+TEST(Chip, MatchesItsComputeCapabilities) {
   EXPECT_TRUE(checkChipForDevice(Chip::SM120a, 12, 0, 0).ok());
   EXPECT_TRUE(checkChipForDevice(Chip::SM121a, 12, 1, 0).ok());
   EXPECT_TRUE(checkChipForDevice(Chip::SM90a, 9, 0, 3).ok());
@@ -425,6 +425,16 @@ TEST(Chip, MatchesExactlyOneComputeCapability) {
 }
 
 TEST(Chip, NamesAndLimits) {
+  // A family cubin runs on the family's compute capabilities only.
+  EXPECT_TRUE(checkChipForDevice(Chip::SM120f, 12, 0, 0).ok());
+  EXPECT_TRUE(checkChipForDevice(Chip::SM120f, 12, 1, 0).ok());
+  EXPECT_TRUE(failsWith(checkChipForDevice(Chip::SM120f, 9, 0, 0),
+                        Code::WrongArchitecture,
+                        "bundle built for sm_120f; device 0 is sm_90 (compute "
+                        "capability 9.0; sm_120f needs 12.0 or a later 12.x)"));
+  EXPECT_TRUE(failsWith(checkChipForDevice(Chip::SM120f, 10, 0, 0),
+                        Code::WrongArchitecture, "sm_120f needs 12.0"));
+  EXPECT_EQ(parseChip("sm_120f"), Chip::SM120f);
   EXPECT_EQ(parseChip("sm_121a"), Chip::SM121a);
   EXPECT_FALSE(parseChip("sm_120").has_value());
   EXPECT_EQ(chipComputeCapability(Chip::SM90a), (std::pair<int, int>{9, 0}));

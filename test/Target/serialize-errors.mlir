@@ -1,7 +1,7 @@
 // RUN: sm120-opt %s -split-input-file -verify-diagnostics --sm120-serialize="chip=sm_90a" -o /dev/null
 // RUN: not sm120-opt %s -split-input-file --sm120-serialize="chip=sm_100a" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHIP
 
-// CHIP: error: unknown chip 'sm_100a'; expected one of sm_120a, sm_121a, sm_90a
+// CHIP: error: unknown chip 'sm_100a'; expected one of sm_120a, sm_121a, sm_120f, sm_90a
 
 // expected-error @+1 {{expected exactly one kernel function with 'sm120.abi'; found 0}}
 module {
@@ -59,7 +59,7 @@ module {
     %b = llvm.mlir.constant(0 : i32) : i32
     %s = llvm.mlir.constant(127 : i32) : i32
     %c = llvm.mlir.constant(0.0 : f32) : f32
-    // expected-error @+1 {{'nvvm.mma.block_scale' needs sm_120a or sm_121a; the target chip is sm_90a}}
+    // expected-error @+1 {{'nvvm.mma.block_scale' needs sm_120a, sm_121a or sm_120f; the target chip is sm_90a}}
     %r = nvvm.mma.block_scale A[%a, %a, %a, %a] B[%b, %b] C[%c, %c, %c, %c]
            scaleA[%s, %z, %z] scaleB[%s, %z, %z]
            {shape = #nvvm.shape<m = 16, n = 8, k = 32>,

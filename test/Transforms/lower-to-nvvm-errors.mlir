@@ -99,4 +99,4 @@ func.func @no_problem(%a: memref<?x512xbf16>, %b: memref<256x512xbf16>, %d: memr
 // -----
 
 // RUN: not sm120-opt %s -split-input-file --sm120-lower-to-nvvm=chip=sm_100a 2>&1 | FileCheck %s --check-prefix=CHIP
-// CHIP: sm120-lower-to-nvvm: unknown chip 'sm_100a'; expected sm_120a, sm_121a or sm_90a
+// CHIP: sm120-lower-to-nvvm: unknown chip 'sm_100a'; expected sm_120a, sm_121a, sm_120f or sm_90a

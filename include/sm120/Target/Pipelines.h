@@ -17,7 +17,7 @@ namespace mlir::sm120 {
 /// machine the schedule is chosen for.
 struct CompileOptions : public PassPipelineOptions<CompileOptions> {
   Option<std::string> chip{*this, "chip",
-                           llvm::cl::desc("sm_120a, sm_121a or sm_90a"),
+                           llvm::cl::desc("sm_120a, sm_121a, sm_120f or sm_90a"),
                            llvm::cl::init("sm_120a")};
   Option<std::string> output{*this, "output",
                              llvm::cl::desc("Bundle directory to write")};

@@ -137,7 +137,7 @@ def LowerToNVVM : Pass<"sm120-lower-to-nvvm", "mlir::ModuleOp"> {
   }];
   let options = [
     Option<"chip", "chip", "std::string", /*default=*/"\"sm_120a\"",
-           "Target chip: sm_120a, sm_121a or sm_90a (the twin)">,
+           "Target chip: sm_120a, sm_121a, sm_120f or sm_90a (the twin)">,
   ];
   let dependentDialects = ["mlir::LLVM::LLVMDialect", "mlir::NVVM::NVVMDialect",
                            "mlir::arith::ArithDialect", "mlir::scf::SCFDialect"];
@@ -161,7 +161,7 @@ def Serialize : Pass<"sm120-serialize", "mlir::ModuleOp"> {
   }];
   let options = [
     Option<"chip", "chip", "std::string", /*default=*/"\"sm_120a\"",
-           "Target chip: sm_120a, sm_121a or sm_90a">,
+           "Target chip: sm_120a, sm_121a, sm_120f or sm_90a">,
     Option<"output", "output", "std::string", /*default=*/"\"\"",
            "Bundle directory to write (none when empty)">,
     Option<"ptxFile", "ptx", "std::string", /*default=*/"\"\"",

@@ -161,11 +161,12 @@ SM120RT_API std::optional<TmaDType> parseTmaDType(std::string_view name);
 /// Bits per element in global memory (4 for the u4x16 types).
 SM120RT_API int tmaDTypeBits(TmaDType dtype);
 
-enum class Chip { SM90a, SM120a, SM121a };
+enum class Chip { SM90a, SM120a, SM121a, SM120f };
 
 SM120RT_API std::string_view chipName(Chip chip);
 SM120RT_API std::optional<Chip> parseChip(std::string_view name);
-/// The one compute capability an arch-specific ("a") cubin runs on.
+/// The one compute capability an arch-specific ("a") cubin runs on; for a
+/// family cubin ("f": sm_120f runs on 12.0 and 12.1) the family's first.
 SM120RT_API std::pair<int, int> chipComputeCapability(Chip chip);
 /// Largest static + dynamic shared memory per block the chip allows.
 SM120RT_API uint32_t chipMaxSharedBytesPerBlock(Chip chip);
