@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up if needed, builds, then runs the compiler on every kernel spec in
 # examples/: a report per kernel (GEMMs with their chosen schedule), then
-# each GEMM compiled for sm_120a into build/demo-bundles/ with its
+# each GEMM compiled for sm_120f (the family target) into build/demo-bundles/ with its
 # registers, spills, shared memory and spec-to-cubin time.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -15,13 +15,13 @@ for spec in "$root"/examples/*.mlir; do
 done
 
 echo
-echo "== compile to bundles (sm_120a)"
+echo "== compile to bundles (sm_120f: every sm_12x GPU)"
 for spec in "$root"/examples/*.mlir; do
   grep -q "sm120.gemm " "$spec" || continue
   name="$(basename "$spec" .mlir)"
   out="$build/demo-bundles/$name"
   start=$(date +%s%N)
-  if log=$("$opt" "$spec" --sm120-compile="chip=sm_120a output=$out report=true" \
+  if log=$("$opt" "$spec" --sm120-compile="chip=sm_120f output=$out report=true" \
              -o /dev/null 2>&1); then
     ms=$(( ($(date +%s%N) - start) / 1000000 ))
     smem=$(python3 -c "import json,sys; m=json.load(open(sys.argv[1])); print(m['launch']['dynamic_smem_bytes'])" \

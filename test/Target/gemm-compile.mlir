@@ -14,6 +14,8 @@
 // RUN: sm120-opt %examples/nvfp4_gemm.mlir --sm120-compile="chip=sm_120f output=%t/nvfp4_120f report=true" -o /dev/null | FileCheck %s --check-prefix=NVFP4-120F
 // RUN: FileCheck %s --check-prefix=PTX-120F < %t/nvfp4_120f/nvfp4_gemm_4096x7168x2048.sm_120f.ptx
 // RUN: FileCheck %s --check-prefix=MANIFEST-120F < %t/nvfp4_120f/manifest.json
+// Without a chip, sm120-compile targets the family.
+// RUN: sm120-opt %examples/bf16_gemm.mlir --sm120-compile="output=%t/bf16_default report=true" -o /dev/null | FileCheck %s --check-prefix=DEFAULT
 // RUN: FileCheck %s --check-prefix=MANIFEST < %t/fp8_120/manifest.json
 // RUN: test -s %t/fp8_90/fp8_gemm_2112x7168.sm_90a.cubin
 // FP8: fp8_gemm_2112x7168 for sm_120a: {{[0-9]+}} registers, 0 bytes spill stores, 0 bytes spill loads
@@ -30,5 +32,6 @@
 // PTX-120F: setmaxnreg.inc.sync.aligned.u32
 // PTX-120F: mma.sync.aligned.m16n8k64.row.col.kind::mxf4nvf4.block_scale.scale_vec::4X.f32.e2m1.e2m1.f32.ue4m3
 // MANIFEST-120F: "chip": "sm_120f"
+// DEFAULT: bf16_gemm_4096x7168 for sm_120f: {{[0-9]+}} registers, 0 bytes spill stores
 // MANIFEST: "kind": "persistent"
 // MANIFEST: "family": "gemm"

@@ -16,9 +16,11 @@ namespace mlir::sm120 {
 /// Options of sm120-compile: the target, where the bundle goes, and the
 /// machine the schedule is chosen for.
 struct CompileOptions : public PassPipelineOptions<CompileOptions> {
-  Option<std::string> chip{*this, "chip",
-                           llvm::cl::desc("sm_120a, sm_121a, sm_120f or sm_90a"),
-                           llvm::cl::init("sm_120a")};
+  Option<std::string> chip{
+      *this, "chip",
+      llvm::cl::desc("sm_120f (the default: one cubin for every sm_12x), "
+                     "sm_120a, sm_121a or sm_90a"),
+      llvm::cl::init("sm_120f")};
   Option<std::string> output{*this, "output",
                              llvm::cl::desc("Bundle directory to write")};
   Option<std::string> machine{

@@ -136,8 +136,9 @@ def LowerToNVVM : Pass<"sm120-lower-to-nvvm", "mlir::ModuleOp"> {
     anything else is a diagnostic.
   }];
   let options = [
-    Option<"chip", "chip", "std::string", /*default=*/"\"sm_120a\"",
-           "Target chip: sm_120a, sm_121a, sm_120f or sm_90a (the twin)">,
+    Option<"chip", "chip", "std::string", /*default=*/"\"sm_120f\"",
+           "Target chip: sm_120f (the default: every sm_12x), sm_120a, "
+           "sm_121a or sm_90a (the twin)">,
   ];
   let dependentDialects = ["mlir::LLVM::LLVMDialect", "mlir::NVVM::NVVMDialect",
                            "mlir::arith::ArithDialect", "mlir::scf::SCFDialect"];
@@ -160,8 +161,9 @@ def Serialize : Pass<"sm120-serialize", "mlir::ModuleOp"> {
     without a bundle. The IR is left unchanged.
   }];
   let options = [
-    Option<"chip", "chip", "std::string", /*default=*/"\"sm_120a\"",
-           "Target chip: sm_120a, sm_121a, sm_120f or sm_90a">,
+    Option<"chip", "chip", "std::string", /*default=*/"\"sm_120f\"",
+           "Target chip: sm_120f (the default: every sm_12x), sm_120a, "
+           "sm_121a or sm_90a">,
     Option<"output", "output", "std::string", /*default=*/"\"\"",
            "Bundle directory to write (none when empty)">,
     Option<"ptxFile", "ptx", "std::string", /*default=*/"\"\"",
