@@ -289,7 +289,8 @@ INSTANTIATE_TEST_SUITE_P(
     UnknownName, BadValue,
     ::testing::Values(
         Patch{"/chip", "\"sm_100a\"", Code::InvalidManifest,
-              "'chip' is 'sm_100a'; expected one of sm_120a, sm_121a, sm_120f, sm_90a"},
+              "'chip' is 'sm_100a'; expected one of sm_120a, sm_121a, sm_120f, "
+              "sm_90a"},
         Patch{"/tensors/0/dtype", "\"fp8\"", Code::InvalidManifest,
               "'tensors[0].dtype' is 'fp8'; expected one of f8e4m3, f4e2m1, "
               "f8e8m0, bf16, f16, f32, i32, u8"},

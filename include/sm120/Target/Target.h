@@ -23,7 +23,8 @@ struct ChipInfo {
 
 /// Looks up a chip by name; nullopt for unknown chips.
 std::optional<ChipInfo> lookupChip(llvm::StringRef name);
-/// Names of the supported chips, for diagnostics: "sm_120a, sm_121a, sm_120f, sm_90a".
+/// Names of the supported chips, for diagnostics: "sm_120a, sm_121a, sm_120f,
+/// sm_90a".
 std::string supportedChips();
 
 /// Wall time of each compile stage, in milliseconds.
