@@ -1648,9 +1648,6 @@ LogicalResult KernelLowering::lowerTmaStore(EpilogueOp op, Value tma,
   SmallVector<Value> acc = accs[op.getAcc()];
   auto ptrType = LLVM::LLVMPointerType::get(b.getContext());
   Value rows = toI32(loopM);
-  // Row r of the warp tile swizzles 16-byte chunks by (r >> shift) & mask.
-  int64_t shift = llvm::Log2_64(128 / plan.boxBytes);
-  int64_t mask = plan.boxBytes / 16 - 1;
   for (int64_t i = 0; i < wt.mTiles; ++i)
     for (int64_t j = 0; j < wt.nTiles; ++j)
       for (int half = 0; half < 2; ++half) {
@@ -1666,16 +1663,19 @@ LogicalResult KernelLowering::lowerTmaStore(EpilogueOp op, Value tma,
           for (int e = 0; e < 2; ++e)
             vals[e] = arith::AddFOp::create(b, loc, vals[e], c[e]);
         }
-        // Box, byte within the box's row, then the swizzled chunk.
+        // The box, then the pair's 16-byte chunk of the box's row, swizzled
+        // as every tile is, and its byte within the chunk (the N tile's
+        // first column starts a chunk).
         int64_t box = 8 * j / plan.boxCols;
-        Value inRow =
-            mul(sub(colInTile, c32(box * plan.boxCols)), c32(plan.elemBytes));
-        Value bits = arith::AndIOp::create(
-            b, loc, arith::ShRUIOp::create(b, loc, r, c32(shift)), c32(mask));
-        inRow = arith::XOrIOp::create(
-            b, loc, inRow, arith::ShLIOp::create(b, loc, bits, c32(4)));
-        Value off = add(addc(stage, box * plan.rows * plan.boxBytes),
-                        add(mul(r, c32(plan.boxBytes)), inRow));
+        int64_t firstChunk = (8 * j - box * plan.boxCols) * plan.elemBytes / 16;
+        Value pairByte = mul(tig, c32(2 * plan.elemBytes));
+        Value chunk =
+            addc(arith::DivUIOp::create(b, loc, pairByte, c32(16)), firstChunk);
+        Value off =
+            add(swizzled(*this, addc(stage, box * plan.rows * plan.boxBytes),
+                         group, 16 * i + 8 * half, plan.boxBytes, chunk,
+                         unsigned(plan.boxBytes)),
+                arith::RemUIOp::create(b, loc, pairByte, c32(16)));
         Type elem = dType.getElementType();
         auto vecType = VectorType::get({2}, elem);
         Value vec = LLVM::UndefOp::create(b, loc, vecType);
