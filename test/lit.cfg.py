@@ -8,7 +8,7 @@ from lit.llvm.subst import ToolSubst
 
 config.name = "SM120"
 config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
-config.suffixes = [".mlir"]
+config.suffixes = [".mlir", ".test"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.sm120_obj_root, "test")
 config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "Inputs"]
@@ -24,7 +24,8 @@ llvm_config.use_default_substitutions()
 
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 tool_dirs = [config.sm120_tools_dir, config.llvm_tools_dir]
-tools = [ToolSubst("sm120-opt", unresolved="fatal")]
+tools = [ToolSubst("sm120-opt", unresolved="fatal"),
+         ToolSubst("sm120-jit", unresolved="fatal")]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 
 # The CUDA toolkit (an assembler: libnvJitLink or ptxas) enables cubin tests.

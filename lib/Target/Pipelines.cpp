@@ -19,8 +19,8 @@ void mlir::sm120::buildLowerKernelToLLVM(OpPassManager &pm) {
   pm.addPass(createReconcileUnrealizedCastsPass());
 }
 
-void mlir::sm120::buildCompilePipeline(OpPassManager &pm,
-                                       const CompileOptions &options) {
+void mlir::sm120::buildCompileToLLVMPipeline(OpPassManager &pm,
+                                             const CompileOptions &options) {
   SelectScheduleOptions schedule;
   schedule.machine = options.machine;
   schedule.sms = options.sms;
@@ -34,6 +34,11 @@ void mlir::sm120::buildCompilePipeline(OpPassManager &pm,
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   buildLowerKernelToLLVM(pm);
+}
+
+void mlir::sm120::buildCompilePipeline(OpPassManager &pm,
+                                       const CompileOptions &options) {
+  buildCompileToLLVMPipeline(pm, options);
   SerializeOptions serialize;
   serialize.chip = options.chip;
   serialize.output = options.output;

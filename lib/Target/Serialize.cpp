@@ -27,8 +27,6 @@ using namespace mlir;
 using namespace mlir::sm120;
 namespace json = llvm::json;
 
-/// Version of the compiler written into every manifest.
-static constexpr llvm::StringLiteral kCompilerVersion = "0.1.0";
 static constexpr int kSchemaVersion = 1;
 
 namespace {
@@ -193,7 +191,7 @@ FailureOr<json::Object> buildManifest(LLVM::LLVMFuncOp kernel,
       {"schema", "sm120.bundle"},
       {"schema_version", kSchemaVersion},
       {"compiler",
-       json::Object{{"name", "sm120"}, {"version", kCompilerVersion}}},
+       json::Object{{"name", "sm120"}, {"version", compilerVersion()}}},
       {"chip", chip.name.str()},
       {"kernel", json::Object{{"symbol", kernel.getSymName().str()},
                               {"cubin", cubinName.str()}}},
@@ -263,86 +261,108 @@ struct Serialize : sm120::impl::SerializeBase<Serialize> {
                          << supportedChips();
       return signalPassFailure();
     }
-
-    SmallVector<LLVM::LLVMFuncOp> kernels;
-    module.walk([&](LLVM::LLVMFuncOp fn) {
-      if (fn->hasAttr(SM120Dialect::kAbiAttrName))
-        kernels.push_back(fn);
-    });
-    if (kernels.size() != 1) {
-      module.emitError() << "expected exactly one kernel function with '"
-                         << SM120Dialect::kAbiAttrName << "'; found "
-                         << kernels.size();
+    // Without an output directory only the PTX is wanted.
+    bool assemble = !output.empty() && hasAssembler(toolkit);
+    FailureOr<KernelBundle> bundle =
+        buildBundle(module, *chipInfo, optLevel, toolkit, assemble);
+    if (failed(bundle))
       return signalPassFailure();
-    }
-    LLVM::LLVMFuncOp kernel = kernels.front();
-    auto abi = cast<KernelAbiAttr>(kernel->getAttr(SM120Dialect::kAbiAttrName));
-    uint64_t smem = abi.getLaunch().getDynamicSmem();
-    if (smem > chipInfo->maxDynamicSmem) {
-      kernel.emitError() << "kernel needs " << smem
-                         << " bytes of dynamic shared memory; "
-                         << chipInfo->name << " allows "
-                         << chipInfo->maxDynamicSmem;
-      return signalPassFailure();
-    }
-
-    CompileTimes times;
-    FailureOr<std::string> ptx =
-        translateToPTX(module, *chipInfo, optLevel, times);
-    if (failed(ptx))
-      return signalPassFailure();
-    if (!ptxFile.empty() && failed(writeText(ptxFile, *ptx, module.getLoc())))
+    if (!ptxFile.empty() &&
+        failed(writeText(ptxFile, bundle->ptx, module.getLoc())))
       return signalPassFailure();
     if (output.empty())
       return;
-
-    std::string base =
-        llvm::formatv("{0}.{1}", kernel.getSymName(), chipInfo->name).str();
-    if (std::error_code ec = llvm::sys::fs::create_directories(output)) {
-      module.emitError() << "cannot create bundle directory '" << output
-                         << "': " << ec.message();
+    if (failed(writeBundle(*bundle, output, module.getLoc())))
       return signalPassFailure();
-    }
-    if (failed(writeAtomically(output, base + ".ptx", *ptx, module.getLoc())))
-      return signalPassFailure();
-
-    if (!hasAssembler(toolkit)) {
+    if (!assemble) {
       module.emitWarning()
           << "no CUDA toolkit found (set CUDA_HOME or the 'toolkit' "
              "option): stopped at PTX, wrote "
-          << output << "/" << base << ".ptx and no cubin or manifest";
+          << output << "/" << bundle->baseName
+          << ".ptx and no cubin or manifest";
       return;
     }
-    AssemblerReport report;
-    FailureOr<std::vector<char>> cubin =
-        assemblePTX(*ptx, *chipInfo, kernel.getSymName(), toolkit,
-                    kernel.getLoc(), report, times);
-    if (failed(cubin))
-      return signalPassFailure();
-
-    FailureOr<json::Object> manifest =
-        buildManifest(kernel, abi, *chipInfo, base + ".cubin", report, times);
-    if (failed(manifest))
-      return signalPassFailure();
-    std::string text;
-    llvm::raw_string_ostream os(text);
-    os << llvm::formatv("{0:2}", json::Value(std::move(*manifest))) << "\n";
-    if (failed(writeAtomically(output, base + ".cubin",
-                               StringRef(cubin->data(), cubin->size()),
-                               kernel.getLoc())) ||
-        failed(writeAtomically(output, "manifest.json", text, kernel.getLoc())))
-      return signalPassFailure();
-
-    if (printReport)
+    if (printReport) {
+      const AssemblerReport &report = bundle->report;
+      const CompileTimes &times = bundle->times;
       llvm::outs() << llvm::formatv(
           "{0} for {1}: {2} registers, {3} bytes spill stores, {4} bytes "
           "spill loads, {5} bytes stack, {6} bytes static smem ({7}); "
           "translate {8:f1} ms, codegen {9:f1} ms, assemble {10:f1} ms\n",
-          kernel.getSymName(), chipInfo->name, report.registers,
+          bundle->kernel, chipInfo->name, report.registers,
           report.spillStoreBytes, report.spillLoadBytes, report.stackBytes,
           report.sharedBytes, report.tool, times.translate, times.codegen,
           times.assemble);
+    }
   }
 };
 
 } // namespace
+
+FailureOr<KernelBundle> mlir::sm120::buildBundle(ModuleOp module,
+                                                 const ChipInfo &chip,
+                                                 unsigned optLevel,
+                                                 StringRef toolkit,
+                                                 bool assemble) {
+  SmallVector<LLVM::LLVMFuncOp> kernels;
+  module.walk([&](LLVM::LLVMFuncOp fn) {
+    if (fn->hasAttr(SM120Dialect::kAbiAttrName))
+      kernels.push_back(fn);
+  });
+  if (kernels.size() != 1)
+    return module.emitError()
+           << "expected exactly one kernel function with '"
+           << SM120Dialect::kAbiAttrName << "'; found " << kernels.size();
+  LLVM::LLVMFuncOp kernel = kernels.front();
+  auto abi = cast<KernelAbiAttr>(kernel->getAttr(SM120Dialect::kAbiAttrName));
+  uint64_t smem = abi.getLaunch().getDynamicSmem();
+  if (smem > chip.maxDynamicSmem)
+    return kernel.emitError()
+           << "kernel needs " << smem << " bytes of dynamic shared memory; "
+           << chip.name << " allows " << chip.maxDynamicSmem;
+
+  KernelBundle bundle;
+  bundle.kernel = kernel.getSymName().str();
+  bundle.baseName = llvm::formatv("{0}.{1}", bundle.kernel, chip.name).str();
+  FailureOr<std::string> ptx =
+      translateToPTX(module, chip, optLevel, bundle.times);
+  if (failed(ptx))
+    return failure();
+  bundle.ptx = std::move(*ptx);
+  if (!assemble)
+    return bundle;
+
+  FailureOr<std::vector<char>> cubin =
+      assemblePTX(bundle.ptx, chip, bundle.kernel, toolkit, kernel.getLoc(),
+                  bundle.report, bundle.times);
+  if (failed(cubin))
+    return failure();
+  bundle.cubin.assign(cubin->begin(), cubin->end());
+  FailureOr<json::Object> manifest =
+      buildManifest(kernel, abi, chip, bundle.baseName + ".cubin",
+                    bundle.report, bundle.times);
+  if (failed(manifest))
+    return failure();
+  llvm::raw_string_ostream os(bundle.manifest);
+  os << llvm::formatv("{0:2}", json::Value(std::move(*manifest))) << "\n";
+  return bundle;
+}
+
+LogicalResult mlir::sm120::writeBundle(const KernelBundle &bundle,
+                                       StringRef dir, Location loc) {
+  if (std::error_code ec = llvm::sys::fs::create_directories(dir))
+    return emitError(loc) << "cannot create bundle directory '" << dir
+                          << "': " << ec.message();
+  if (failed(writeAtomically(dir, bundle.baseName + ".ptx", bundle.ptx, loc)))
+    return failure();
+  if (bundle.cubin.empty())
+    return success();
+  // The manifest goes last: a directory with a manifest is a whole bundle.
+  if (failed(writeAtomically(dir, bundle.baseName + ".cubin", bundle.cubin,
+                             loc)) ||
+      failed(writeAtomically(dir, "manifest.json", bundle.manifest, loc)))
+    return failure();
+  return success();
+}
+
+StringRef mlir::sm120::compilerVersion() { return "0.1.0"; }

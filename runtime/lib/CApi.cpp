@@ -25,7 +25,8 @@ static_assert(
         SM120RT_DRIVER_ERROR == static_cast<int>(Code::DriverError) &&
         SM120RT_NO_DEVICE == static_cast<int>(Code::NoDevice) &&
         SM120RT_NOT_SUPPORTED == static_cast<int>(Code::NotSupported) &&
-        SM120RT_INTERNAL == static_cast<int>(Code::Internal),
+        SM120RT_INTERNAL == static_cast<int>(Code::Internal) &&
+        SM120RT_COMPILE_ERROR == static_cast<int>(Code::CompileError),
     "sm120rt_status must mirror sm120rt::Code");
 static_assert(SM120RT_DTYPE_F8E4M3 == static_cast<int>(DType::F8E4M3) &&
                   SM120RT_DTYPE_F4E2M1 == static_cast<int>(DType::F4E2M1) &&
@@ -110,6 +111,8 @@ const char *sm120rt_status_name(sm120rt_status status) {
     return "SM120RT_NOT_SUPPORTED";
   case SM120RT_INTERNAL:
     return "SM120RT_INTERNAL";
+  case SM120RT_COMPILE_ERROR:
+    return "SM120RT_COMPILE_ERROR";
   }
   return "SM120RT_UNKNOWN_STATUS";
 }

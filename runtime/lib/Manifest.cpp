@@ -49,6 +49,8 @@ const char *sm120rt::codeName(Code code) {
     return "NotSupported";
   case Code::Internal:
     return "Internal";
+  case Code::CompileError:
+    return "CompileError";
   }
   return "UnknownCode";
 }

@@ -41,6 +41,11 @@ struct CompileOptions : public PassPipelineOptions<CompileOptions> {
 /// scf/arith/cf/nvvm kernel code to the LLVM and NVVM dialects.
 void buildLowerKernelToLLVM(OpPassManager &pm);
 
+/// Kernel spec to the LLVM and NVVM dialects: every stage of sm120-compile
+/// but serialization.
+void buildCompileToLLVMPipeline(OpPassManager &pm,
+                                const CompileOptions &options);
+
 /// Kernel spec to bundle: schedule, tile program, swizzle, pipeline, warp
 /// roles, NVVM, LLVM, then serialization.
 void buildCompilePipeline(OpPassManager &pm, const CompileOptions &options);

@@ -13,6 +13,10 @@
 
 namespace mlir::sm120 {
 
+/// Version of the compiler, written into every manifest and part of every
+/// JIT cache key.
+llvm::StringRef compilerVersion();
+
 /// A chip the compiler targets, with what the backends need to know of it.
 struct ChipInfo {
   llvm::StringRef name;     // "sm_120a"
@@ -68,6 +72,29 @@ assemblePTX(llvm::StringRef ptx, const ChipInfo &chip, llvm::StringRef kernel,
 
 /// True when a CUDA toolkit with an assembler (nvJitLink or ptxas) exists.
 bool hasAssembler(llvm::StringRef toolkit);
+
+/// A compiled kernel held in memory: what a bundle directory holds.
+struct KernelBundle {
+  std::string kernel;   // symbol
+  std::string baseName; // "<symbol>.<chip>": file names of the PTX and cubin
+  std::string ptx;
+  std::string cubin;    // empty when not assembled
+  std::string manifest; // manifest.json text; empty when not assembled
+  AssemblerReport report;
+  CompileTimes times;
+};
+
+/// The kernel module (LLVM and NVVM dialects, one function carrying
+/// `sm120.abi`) to PTX and, when `assemble`, to a cubin and its manifest
+/// (docs/bundle-manifest.md). Emits a diagnostic on failure.
+FailureOr<KernelBundle> buildBundle(ModuleOp module, const ChipInfo &chip,
+                                    unsigned optLevel, llvm::StringRef toolkit,
+                                    bool assemble);
+
+/// Writes `bundle` into directory `dir` (created when missing), each file
+/// through a temporary and a rename, the manifest last.
+LogicalResult writeBundle(const KernelBundle &bundle, llvm::StringRef dir,
+                          Location loc);
 
 } // namespace mlir::sm120
 

@@ -27,7 +27,8 @@ typedef enum sm120rt_status {
   SM120RT_DRIVER_ERROR = 6,
   SM120RT_NO_DEVICE = 7,
   SM120RT_NOT_SUPPORTED = 8,
-  SM120RT_INTERNAL = 9
+  SM120RT_INTERNAL = 9,
+  SM120RT_COMPILE_ERROR = 10 /* the JIT could not compile the problem */
 } sm120rt_status;
 
 /* Element types for sm120rt_tensor.dtype; the values match sm120rt::DType. */

@@ -55,6 +55,8 @@ enum class Code : int {
   NotSupported = 8,
   /// Out of host memory or another unexpected failure.
   Internal = 9,
+  /// The JIT could not compile the problem (its diagnostics are the message).
+  CompileError = 10,
 };
 
 /// "InvalidManifest", "WrongArchitecture", ...

@@ -1,0 +1,302 @@
+//===- Compile.cpp - problem description to bundle, in memory ---*- C++ -*-===//
+//
+// Builds the sm120 module of a problem with the C++ builders (no text round
+// trip), runs the sm120-compile stages and serializes the kernel in memory.
+// Every failure becomes an sm120rt::Error carrying the diagnostics.
+//
+//===----------------------------------------------------------------------===//
+
+#include "sm120/JIT/JIT.h"
+
+#include "sm120/Dialect/SM120/IR/SM120.h"
+#include "sm120/Target/Pipelines.h"
+#include "sm120/Target/Target.h"
+
+#include "mlir/AsmParser/AsmParser.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <chrono>
+
+using sm120rt::Code;
+using sm120rt::Error;
+using namespace sm120jit;
+
+namespace {
+
+const char *formatName(ScaleFormat f) {
+  switch (f) {
+  case ScaleFormat::None:
+    return "none";
+  case ScaleFormat::UE8M0:
+    return "ue8m0";
+  case ScaleFormat::UE4M3:
+    return "ue4m3";
+  case ScaleFormat::F32:
+    return "f32";
+  }
+  return "?";
+}
+
+std::string recipeText(const ScaleRecipe &r) {
+  if (r.format == ScaleFormat::None)
+    return "none";
+  return llvm::formatv("{0}/mn{1}/k{2}{3}", formatName(r.format), r.mn, r.k,
+                       r.packed ? "/packed" : "")
+      .str();
+}
+
+const char *majorName(Major m) { return m == Major::K ? "k" : "mn"; }
+
+Error fail(Code code, std::string message) {
+  return Error{code, std::move(message)};
+}
+
+/// Collects the error diagnostics emitted while it lives, notes included.
+class DiagnosticCollector {
+public:
+  explicit DiagnosticCollector(mlir::MLIRContext &ctx)
+      : handler(&ctx, [this](mlir::Diagnostic &diag) {
+          if (diag.getSeverity() != mlir::DiagnosticSeverity::Error)
+            return mlir::success();
+          llvm::raw_string_ostream os(text);
+          if (!text.empty())
+            os << "\n";
+          os << diag.str();
+          for (mlir::Diagnostic &note : diag.getNotes())
+            os << "\n  note: " << note.str();
+          return mlir::success();
+        }) {}
+
+  std::string take(llvm::StringRef fallback) {
+    return text.empty() ? fallback.str() : std::move(text);
+  }
+
+private:
+  std::string text;
+  mlir::ScopedDiagnosticHandler handler;
+};
+
+/// The MLIR element type of a GEMM operand or output dtype.
+std::optional<mlir::Type> elementType(mlir::MLIRContext &ctx, DType dtype) {
+  switch (dtype) {
+  case DType::F8E4M3:
+    return mlir::Float8E4M3FNType::get(&ctx);
+  case DType::F4E2M1:
+    return mlir::Float4E2M1FNType::get(&ctx);
+  case DType::BF16:
+    return mlir::BFloat16Type::get(&ctx);
+  case DType::F32:
+    return mlir::Float32Type::get(&ctx);
+  default:
+    return std::nullopt;
+  }
+}
+
+/// Checks what the op verifier cannot see: dtypes outside the GEMM's
+/// vocabulary and sizes that would not make a type.
+sm120rt::Status checkProblem(const GemmProblem &p) {
+  auto operand = [](DType t) {
+    return t == DType::F8E4M3 || t == DType::F4E2M1 || t == DType::BF16;
+  };
+  for (auto [name, t] : {std::pair{"a", p.a}, std::pair{"b", p.b}})
+    if (!operand(t))
+      return fail(Code::InvalidArgument,
+                  llvm::formatv("gemm: operand {0} has dtype {1}; expected "
+                                "f8e4m3, f4e2m1 or bf16",
+                                name, sm120rt::dtypeName(t)));
+  if (p.d != DType::BF16 && p.d != DType::F32)
+    return fail(Code::InvalidArgument,
+                llvm::formatv("gemm: output d has dtype {0}; expected bf16 "
+                              "or f32",
+                              sm120rt::dtypeName(p.d)));
+  if (p.n <= 0 || p.k <= 0)
+    return fail(
+        Code::InvalidArgument,
+        llvm::formatv("gemm: N = {0} and K = {1} must be positive", p.n, p.k));
+  for (auto [name, r] : {std::pair{"sfa", p.sfa}, std::pair{"sfb", p.sfb}}) {
+    if (r.format == ScaleFormat::None)
+      continue;
+    if (r.mn <= 0 || r.k <= 0)
+      return fail(Code::InvalidArgument,
+                  llvm::formatv("gemm: {0} recipe granularities mn = {1}, "
+                                "k = {2} must be positive",
+                                name, r.mn, r.k));
+  }
+  return sm120rt::Status::success();
+}
+
+/// A memref of the given extents (kDynamic for the runtime M).
+mlir::MemRefType memref(llvm::ArrayRef<int64_t> shape, mlir::Type elem) {
+  return mlir::MemRefType::get(shape, elem);
+}
+
+/// Builds `func.func @name(...) { sm120.gemm ...; return }`; emits a
+/// diagnostic and returns failure when a recipe is malformed.
+mlir::FailureOr<mlir::ModuleOp> buildModule(mlir::MLIRContext &ctx,
+                                            const GemmProblem &p,
+                                            const CompileOptions &o,
+                                            llvm::StringRef name) {
+  namespace sm = mlir::sm120;
+  mlir::Location loc = mlir::NameLoc::get(mlir::StringAttr::get(&ctx, name));
+  mlir::OpBuilder b(&ctx);
+  mlir::ModuleOp module = mlir::ModuleOp::create(loc);
+  int64_t dyn = mlir::ShapedType::kDynamic;
+  mlir::Type ea = *elementType(ctx, p.a), eb = *elementType(ctx, p.b);
+  mlir::Type ed = *elementType(ctx, p.d);
+
+  auto operandShape = [&](int64_t mn, Major major) {
+    return major == Major::K ? llvm::SmallVector<int64_t>{mn, p.k}
+                             : llvm::SmallVector<int64_t>{p.k, mn};
+  };
+  auto emitError = [&]() { return mlir::emitError(loc); };
+  auto recipe =
+      [&](const ScaleRecipe &r) -> mlir::FailureOr<sm::BlockScaleAttr> {
+    if (r.format == ScaleFormat::None)
+      return sm::BlockScaleAttr();
+    sm::ScaleFormat f = r.format == ScaleFormat::UE8M0 ? sm::ScaleFormat::UE8M0
+                        : r.format == ScaleFormat::UE4M3
+                            ? sm::ScaleFormat::UE4M3
+                            : sm::ScaleFormat::F32;
+    sm::BlockScaleAttr attr = sm::BlockScaleAttr::getChecked(
+        emitError, &ctx, f, static_cast<unsigned>(r.mn),
+        static_cast<unsigned>(r.k), r.packed);
+    if (!attr)
+      return mlir::failure();
+    return attr;
+  };
+  mlir::FailureOr<sm::BlockScaleAttr> ra = recipe(p.sfa), rb = recipe(p.sfb);
+  if (failed(ra) || failed(rb))
+    return mlir::failure();
+
+  llvm::SmallVector<mlir::Type> args = {
+      memref(operandShape(dyn, p.aMajor), ea),
+      memref(operandShape(p.n, p.bMajor), eb)};
+  if (*ra && *rb) {
+    args.push_back(
+        memref(ra->getScaleShape(dyn, p.k), ra->getScaleElementType(&ctx)));
+    args.push_back(
+        memref(rb->getScaleShape(p.n, p.k), rb->getScaleElementType(&ctx)));
+  } else if (*ra || *rb) {
+    emitError() << "gemm: give scale recipes for both operands or neither";
+    return mlir::failure();
+  }
+  if (p.accumulate)
+    args.push_back(memref({dyn, p.n}, b.getF32Type()));
+  args.push_back(memref({dyn, p.n}, ed));
+
+  b.setInsertionPointToEnd(module.getBody());
+  auto fn =
+      mlir::func::FuncOp::create(b, loc, name, b.getFunctionType(args, {}));
+  mlir::Block *body = fn.addEntryBlock();
+  b.setInsertionPointToEnd(body);
+  unsigned next = 0;
+  mlir::Value a = body->getArgument(next++), bv = body->getArgument(next++);
+  mlir::Value sfa, sfb, c;
+  if (*ra) {
+    sfa = body->getArgument(next++);
+    sfb = body->getArgument(next++);
+  }
+  if (p.accumulate)
+    c = body->getArgument(next++);
+  mlir::Value d = body->getArgument(next++);
+
+  sm::ScheduleAttr schedule;
+  if (!o.schedule.empty()) {
+    mlir::Attribute parsed = mlir::parseAttribute(o.schedule, &ctx);
+    schedule = llvm::dyn_cast_or_null<sm::ScheduleAttr>(parsed);
+    if (!schedule) {
+      emitError() << "gemm: schedule '" << o.schedule
+                  << "' is not an #sm120.schedule<...> attribute";
+      return mlir::failure();
+    }
+  }
+  auto major = [](Major m) {
+    return m == Major::K ? sm::Major::K : sm::Major::MN;
+  };
+  sm::GemmOp::create(b, loc, a, bv, sfa, sfb, c, d, major(p.aMajor),
+                     major(p.bMajor), *ra ? *ra : nullptr, *rb ? *rb : nullptr,
+                     /*head_splits=*/nullptr, schedule);
+  mlir::func::ReturnOp::create(b, loc);
+  return module;
+}
+
+} // namespace
+
+std::string sm120jit::describe(const GemmProblem &p, const CompileOptions &o) {
+  return llvm::formatv(
+             "sm120 {0} gemm a={1}/{2} b={3}/{4} sfa={5} sfb={6} n={7} k={8} "
+             "d={9} c={10} chip={11} machine={12} sms={13} expected_m={14} "
+             "schedule={15}",
+             mlir::sm120::compilerVersion(), sm120rt::dtypeName(p.a),
+             majorName(p.aMajor), sm120rt::dtypeName(p.b), majorName(p.bMajor),
+             recipeText(p.sfa), recipeText(p.sfb), p.n, p.k,
+             sm120rt::dtypeName(p.d), p.accumulate ? 1 : 0, o.chip,
+             o.machine.empty() ? "default" : o.machine, o.sms, o.expectedM,
+             o.schedule.empty() ? "auto" : o.schedule)
+      .str();
+}
+
+Expected<CompiledKernel> sm120jit::compileGemm(const GemmProblem &p,
+                                               const CompileOptions &o) {
+  auto start = std::chrono::steady_clock::now();
+  if (sm120rt::Status s = checkProblem(p); !s)
+    return s.error();
+  std::optional<mlir::sm120::ChipInfo> chip = mlir::sm120::lookupChip(o.chip);
+  if (!chip)
+    return fail(Code::InvalidArgument,
+                llvm::formatv("gemm: unknown chip '{0}'; expected one of {1}",
+                              o.chip, mlir::sm120::supportedChips()));
+  if (!mlir::sm120::hasAssembler(o.toolkit))
+    return fail(Code::NotSupported,
+                "gemm: no CUDA toolkit with ptxas or libnvJitLink found (set "
+                "CUDA_HOME); the JIT needs one to make cubins");
+
+  mlir::MLIRContext ctx(mlir::MLIRContext::Threading::DISABLED);
+  ctx.printOpOnDiagnostic(false);
+  ctx.loadDialect<mlir::sm120::SM120Dialect, mlir::func::FuncDialect,
+                  mlir::memref::MemRefDialect>();
+  DiagnosticCollector diags(ctx);
+
+  std::string name =
+      llvm::formatv("gemm_{0}_{1}_n{2}_k{3}_{4}{5}", sm120rt::dtypeName(p.a),
+                    sm120rt::dtypeName(p.b), p.n, p.k, sm120rt::dtypeName(p.d),
+                    p.accumulate ? "_acc" : "")
+          .str();
+  mlir::FailureOr<mlir::ModuleOp> built = buildModule(ctx, p, o, name);
+  if (failed(built))
+    return fail(Code::InvalidArgument, diags.take("gemm: invalid problem"));
+  mlir::OwningOpRef<mlir::ModuleOp> module(*built);
+  if (failed(mlir::verify(*module)))
+    return fail(Code::InvalidArgument, diags.take("gemm: invalid problem"));
+
+  mlir::sm120::CompileOptions pipeline;
+  pipeline.chip = o.chip;
+  if (!o.machine.empty())
+    pipeline.machine = o.machine;
+  pipeline.sms = o.sms;
+  pipeline.expectedM = o.expectedM;
+  mlir::PassManager pm(&ctx);
+  mlir::sm120::buildCompileToLLVMPipeline(pm, pipeline);
+  if (failed(pm.run(*module)))
+    return fail(Code::CompileError, diags.take("gemm: compilation failed"));
+
+  mlir::FailureOr<mlir::sm120::KernelBundle> bundle = mlir::sm120::buildBundle(
+      *module, *chip, /*optLevel=*/3, o.toolkit, /*assemble=*/true);
+  if (failed(bundle))
+    return fail(Code::CompileError, diags.take("gemm: code generation failed"));
+
+  CompiledKernel out;
+  out.manifest = std::move(bundle->manifest);
+  out.cubin = std::move(bundle->cubin);
+  out.compileMs = std::chrono::duration<double, std::milli>(
+                      std::chrono::steady_clock::now() - start)
+                      .count();
+  return out;
+}
