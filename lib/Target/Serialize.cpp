@@ -299,11 +299,9 @@ struct Serialize : sm120::impl::SerializeBase<Serialize> {
 
 } // namespace
 
-FailureOr<KernelBundle> mlir::sm120::buildBundle(ModuleOp module,
-                                                 const ChipInfo &chip,
-                                                 unsigned optLevel,
-                                                 StringRef toolkit,
-                                                 bool assemble) {
+FailureOr<KernelBundle>
+mlir::sm120::buildBundle(ModuleOp module, const ChipInfo &chip,
+                         unsigned optLevel, StringRef toolkit, bool assemble) {
   SmallVector<LLVM::LLVMFuncOp> kernels;
   module.walk([&](LLVM::LLVMFuncOp fn) {
     if (fn->hasAttr(SM120Dialect::kAbiAttrName))
