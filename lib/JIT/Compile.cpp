@@ -25,34 +25,15 @@
 #include <chrono>
 
 using sm120rt::Code;
+using sm120rt::CompiledKernel;
+using sm120rt::CompileOptions;
+using sm120rt::DType;
 using sm120rt::Error;
-using namespace sm120jit;
+using sm120rt::Expected;
+using sm120rt::GemmProblem;
+using sm120rt::ScaleRecipe;
 
 namespace {
-
-const char *formatName(ScaleFormat f) {
-  switch (f) {
-  case ScaleFormat::None:
-    return "none";
-  case ScaleFormat::UE8M0:
-    return "ue8m0";
-  case ScaleFormat::UE4M3:
-    return "ue4m3";
-  case ScaleFormat::F32:
-    return "f32";
-  }
-  return "?";
-}
-
-std::string recipeText(const ScaleRecipe &r) {
-  if (r.format == ScaleFormat::None)
-    return "none";
-  return llvm::formatv("{0}/mn{1}/k{2}{3}", formatName(r.format), r.mn, r.k,
-                       r.packed ? "/packed" : "")
-      .str();
-}
-
-const char *majorName(Major m) { return m == Major::K ? "k" : "mn"; }
 
 Error fail(Code code, std::string message) {
   return Error{code, std::move(message)};
@@ -120,14 +101,15 @@ sm120rt::Status checkProblem(const GemmProblem &p) {
     return fail(
         Code::InvalidArgument,
         llvm::formatv("gemm: N = {0} and K = {1} must be positive", p.n, p.k));
-  for (auto [name, r] : {std::pair{"sfa", p.sfa}, std::pair{"sfb", p.sfb}}) {
-    if (r.format == ScaleFormat::None)
+  for (auto [name, r] : {std::pair{"sfa", &p.sfa}, std::pair{"sfb", &p.sfb}}) {
+    if (!*r)
       continue;
-    if (r.mn <= 0 || r.k <= 0)
+    if ((*r)->mn <= 0 || (*r)->k <= 0 || (*r)->mn > UINT32_MAX ||
+        (*r)->k > UINT32_MAX)
       return fail(Code::InvalidArgument,
                   llvm::formatv("gemm: {0} recipe granularities mn = {1}, "
                                 "k = {2} must be positive",
-                                name, r.mn, r.k));
+                                name, (*r)->mn, (*r)->k));
   }
   return sm120rt::Status::success();
 }
@@ -151,22 +133,22 @@ mlir::FailureOr<mlir::ModuleOp> buildModule(mlir::MLIRContext &ctx,
   mlir::Type ea = *elementType(ctx, p.a), eb = *elementType(ctx, p.b);
   mlir::Type ed = *elementType(ctx, p.d);
 
-  auto operandShape = [&](int64_t mn, Major major) {
-    return major == Major::K ? llvm::SmallVector<int64_t>{mn, p.k}
-                             : llvm::SmallVector<int64_t>{p.k, mn};
+  auto operandShape = [&](int64_t mn, bool kMajor) {
+    return kMajor ? llvm::SmallVector<int64_t>{mn, p.k}
+                  : llvm::SmallVector<int64_t>{p.k, mn};
   };
   auto emitError = [&]() { return mlir::emitError(loc); };
-  auto recipe =
-      [&](const ScaleRecipe &r) -> mlir::FailureOr<sm::BlockScaleAttr> {
-    if (r.format == ScaleFormat::None)
+  auto recipe = [&](const std::optional<ScaleRecipe> &r)
+      -> mlir::FailureOr<sm::BlockScaleAttr> {
+    if (!r)
       return sm::BlockScaleAttr();
-    sm::ScaleFormat f = r.format == ScaleFormat::UE8M0 ? sm::ScaleFormat::UE8M0
-                        : r.format == ScaleFormat::UE4M3
-                            ? sm::ScaleFormat::UE4M3
-                            : sm::ScaleFormat::F32;
+    using F = ScaleRecipe::Format;
+    sm::ScaleFormat f = r->format == F::UE8M0   ? sm::ScaleFormat::UE8M0
+                        : r->format == F::UE4M3 ? sm::ScaleFormat::UE4M3
+                                                : sm::ScaleFormat::F32;
     sm::BlockScaleAttr attr = sm::BlockScaleAttr::getChecked(
-        emitError, &ctx, f, static_cast<unsigned>(r.mn),
-        static_cast<unsigned>(r.k), r.packed);
+        emitError, &ctx, f, static_cast<unsigned>(r->mn),
+        static_cast<unsigned>(r->k), r->packed);
     if (!attr)
       return mlir::failure();
     return attr;
@@ -176,8 +158,8 @@ mlir::FailureOr<mlir::ModuleOp> buildModule(mlir::MLIRContext &ctx,
     return mlir::failure();
 
   llvm::SmallVector<mlir::Type> args = {
-      memref(operandShape(dyn, p.aMajor), ea),
-      memref(operandShape(p.n, p.bMajor), eb)};
+      memref(operandShape(dyn, p.aKMajor), ea),
+      memref(operandShape(p.n, p.bKMajor), eb)};
   if (*ra && *rb) {
     args.push_back(
         memref(ra->getScaleShape(dyn, p.k), ra->getScaleElementType(&ctx)));
@@ -217,31 +199,17 @@ mlir::FailureOr<mlir::ModuleOp> buildModule(mlir::MLIRContext &ctx,
       return mlir::failure();
     }
   }
-  auto major = [](Major m) {
-    return m == Major::K ? sm::Major::K : sm::Major::MN;
+  auto major = [](bool kMajor) {
+    return kMajor ? sm::Major::K : sm::Major::MN;
   };
-  sm::GemmOp::create(b, loc, a, bv, sfa, sfb, c, d, major(p.aMajor),
-                     major(p.bMajor), *ra ? *ra : nullptr, *rb ? *rb : nullptr,
+  sm::GemmOp::create(b, loc, a, bv, sfa, sfb, c, d, major(p.aKMajor),
+                     major(p.bKMajor), *ra ? *ra : nullptr, *rb ? *rb : nullptr,
                      /*head_splits=*/nullptr, schedule);
   mlir::func::ReturnOp::create(b, loc);
   return module;
 }
 
 } // namespace
-
-std::string sm120jit::describe(const GemmProblem &p, const CompileOptions &o) {
-  return llvm::formatv(
-             "sm120 {0} gemm a={1}/{2} b={3}/{4} sfa={5} sfb={6} n={7} k={8} "
-             "d={9} c={10} chip={11} machine={12} sms={13} expected_m={14} "
-             "schedule={15}",
-             mlir::sm120::compilerVersion(), sm120rt::dtypeName(p.a),
-             majorName(p.aMajor), sm120rt::dtypeName(p.b), majorName(p.bMajor),
-             recipeText(p.sfa), recipeText(p.sfb), p.n, p.k,
-             sm120rt::dtypeName(p.d), p.accumulate ? 1 : 0, o.chip,
-             o.machine.empty() ? "default" : o.machine, o.sms, o.expectedM,
-             o.schedule.empty() ? "auto" : o.schedule)
-      .str();
-}
 
 Expected<CompiledKernel> sm120jit::compileGemm(const GemmProblem &p,
                                                const CompileOptions &o) {
@@ -299,4 +267,8 @@ Expected<CompiledKernel> sm120jit::compileGemm(const GemmProblem &p,
                       std::chrono::steady_clock::now() - start)
                       .count();
   return out;
+}
+
+void sm120jit::registerCompiler() {
+  sm120rt::registerGemmCompiler(&sm120jit::compileGemm);
 }

@@ -9,6 +9,7 @@
 #include "sm120/Dialect/SM120/IR/SM120.h"
 #include "sm120/Target/Target.h"
 #include "sm120/Transforms/Passes.h"
+#include "sm120rt/KernelCache.hpp"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Support/FileUtilities.h"
@@ -363,4 +364,6 @@ LogicalResult mlir::sm120::writeBundle(const KernelBundle &bundle,
   return success();
 }
 
-StringRef mlir::sm120::compilerVersion() { return "0.1.0"; }
+StringRef mlir::sm120::compilerVersion() {
+  return StringRef(sm120rt::kVersion.data(), sm120rt::kVersion.size());
+}

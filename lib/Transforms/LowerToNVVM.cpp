@@ -1646,8 +1646,6 @@ LogicalResult KernelLowering::lowerTmaStore(EpilogueOp op, Value tma,
   NVVM::SyncWarpOp::create(b, loc, c32(-1));
 
   SmallVector<Value> acc = accs[op.getAcc()];
-  auto ptrType = LLVM::LLVMPointerType::get(b.getContext());
-  Value rows = toI32(loopM);
   for (int64_t i = 0; i < wt.mTiles; ++i)
     for (int64_t j = 0; j < wt.nTiles; ++j)
       for (int half = 0; half < 2; ++half) {

@@ -19,7 +19,7 @@
 #include <chrono>
 
 namespace cl = llvm::cl;
-using namespace sm120jit;
+using namespace sm120rt;
 
 static cl::opt<std::string>
     aType("a", cl::desc("A dtype: f8e4m3, f4e2m1, bf16"), cl::init("f8e4m3"));
@@ -50,6 +50,9 @@ static cl::opt<std::string>
              cl::desc("Disk cache directory (default: $SM120_CACHE_DIR, "
                       "else ~/.cache/sm120)"));
 static cl::opt<bool> noDisk("no-disk", cl::desc("Cache in memory only"));
+static cl::opt<bool> noCompile(
+    "no-compile",
+    cl::desc("Use the caches only, as a deployment without the compiler"));
 static cl::opt<std::string>
     bundleOut("bundle-out", cl::desc("Also write the bundle to a directory"));
 static cl::opt<unsigned>
@@ -58,20 +61,22 @@ static cl::opt<unsigned>
                     "in-process hits)"),
            cl::init(1));
 
-static std::optional<ScaleRecipe> parseRecipe(llvm::StringRef text) {
-  ScaleRecipe r;
+/// "none" (nullopt inside), or format:mn:k[:packed]; nullopt when malformed.
+static std::optional<std::optional<ScaleRecipe>>
+parseRecipe(llvm::StringRef text) {
   if (text == "none")
-    return r;
+    return std::optional<ScaleRecipe>();
+  ScaleRecipe r;
   llvm::SmallVector<llvm::StringRef, 4> parts;
   text.split(parts, ':');
   if (parts.size() < 3 || parts.size() > 4)
     return std::nullopt;
   if (parts[0] == "ue8m0")
-    r.format = ScaleFormat::UE8M0;
+    r.format = ScaleRecipe::Format::UE8M0;
   else if (parts[0] == "ue4m3")
-    r.format = ScaleFormat::UE4M3;
+    r.format = ScaleRecipe::Format::UE4M3;
   else if (parts[0] == "f32")
-    r.format = ScaleFormat::F32;
+    r.format = ScaleRecipe::Format::F32;
   else
     return std::nullopt;
   if (parts[1].getAsInteger(10, r.mn) || parts[2].getAsInteger(10, r.k))
@@ -81,7 +86,7 @@ static std::optional<ScaleRecipe> parseRecipe(llvm::StringRef text) {
       return std::nullopt;
     r.packed = true;
   }
-  return r;
+  return std::optional<ScaleRecipe>(r);
 }
 
 static int fail(const llvm::Twine &message) {
@@ -104,8 +109,8 @@ int main(int argc, char **argv) {
           llvm::formatv("--{0}: unknown dtype '{1}'", name, text->getValue()));
     *out = *t;
   }
-  std::optional<ScaleRecipe> sfa = parseRecipe(sfaText),
-                             sfb = parseRecipe(sfbText);
+  std::optional<std::optional<ScaleRecipe>> sfa = parseRecipe(sfaText),
+                                            sfb = parseRecipe(sfbText);
   if (!sfa || !sfb)
     return fail(llvm::formatv("bad scale recipe '{0}'; expected none or "
                               "format:mn:k[:packed]",
@@ -122,15 +127,17 @@ int main(int argc, char **argv) {
   o.expectedM = expectedM;
   o.schedule = schedule;
 
-  Cache::Config config;
+  if (!noCompile)
+    sm120jit::registerCompiler();
+  KernelCache::Config config;
   config.directory = cacheDir;
   config.disk = !noDisk;
-  Cache cache(config);
+  KernelCache cache(config);
 
   using Clock = std::chrono::steady_clock;
   auto start = Clock::now();
   Source source;
-  sm120rt::Expected<sm120rt::Bundle> bundle = cache.gemm(p, o, &source);
+  Expected<Bundle> bundle = cache.gemm(p, o, &source);
   double firstMs =
       std::chrono::duration<double, std::milli>(Clock::now() - start).count();
   if (!bundle)

@@ -121,20 +121,6 @@ SM120RT_API Status referenceFixtureFp8Tile(const HostTensor &a,
                                            const HostTensor &sfb,
                                            HostTensor &d);
 
-/// Scale-factor recipe of one GEMM operand, as `#sm120.block_scale` says it
-/// (docs/reference/SM120Dialect.md): element (i, k) of the operand, in
-/// [MN, K] problem coordinates, is multiplied by the scale of (i / mn, k / k).
-struct ScaleRecipe {
-  enum class Format { UE8M0, UE4M3, F32 };
-  Format format = Format::UE8M0;
-  int64_t mn = 1;
-  int64_t k = 128;
-  /// UE8M0 only: i32 [ceil(K / (4k)), align(MN, 4)], byte j of element
-  /// [p, i] = exponent of K-granule 4p + j of row i. Otherwise the scale
-  /// tensor is [ceil(MN / mn), ceil(K / k)] (UE4M3: [MN, K / 16]).
-  bool packed = false;
-};
-
 /// One GEMM operand: `data` is [MN, K] when `kMajor`, else [K, MN]; `scale`
 /// and `recipe` are absent for BF16.
 struct GemmOperand {

@@ -178,6 +178,20 @@ SM120RT_API uint32_t chipMaxSharedBytesPerBlock(Chip chip);
 SM120RT_API Status checkChipForDevice(Chip chip, int major, int minor,
                                       int device);
 
+/// Scale-factor recipe of one GEMM operand, as `#sm120.block_scale` says it
+/// (docs/reference/SM120Dialect.md): element (i, k) of the operand, in
+/// [MN, K] problem coordinates, is multiplied by the scale of (i / mn, k / k).
+struct ScaleRecipe {
+  enum class Format { UE8M0, UE4M3, F32 };
+  Format format = Format::UE8M0;
+  int64_t mn = 1;
+  int64_t k = 128;
+  /// UE8M0 only: i32 [ceil(K / (4k)), align(MN, 4)], byte j of element
+  /// [p, i] = exponent of K-granule 4p + j of row i. Otherwise the scale
+  /// tensor is [ceil(MN / mn), ceil(K / k)] (UE4M3: [MN, K / 16]).
+  bool packed = false;
+};
+
 //===----------------------------------------------------------------------===//
 // Manifest (docs/bundle-manifest.md, schema version 1)
 //===----------------------------------------------------------------------===//
