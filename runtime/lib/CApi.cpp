@@ -2,11 +2,13 @@
 // last-error message.
 
 #include "Support.hpp"
+#include "sm120rt/Gemm.hpp"
 #include "sm120rt/sm120rt.h"
 #include "sm120rt/sm120rt.hpp"
 
 #include <exception>
 #include <new>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -81,6 +83,69 @@ sm120rt_status wrapBundle(Expected<Bundle> bundle, sm120rt_bundle **out) {
   handle->chip = std::string(chipName(handle->bundle.manifest().chip));
   *out = handle;
   return SM120RT_OK;
+}
+
+/// A C tensor as a TensorView; `name` labels errors.
+Expected<TensorView> view(const char *entry, const char *name,
+                          const sm120rt_tensor *t) {
+  if (!t)
+    return Error{Code::InvalidArgument, cat(entry, ": ", name, " is NULL")};
+  if (t->rank < 0 || t->rank > TensorView::kMaxRank ||
+      (t->rank && (!t->sizes || !t->strides)))
+    return Error{Code::InvalidArgument,
+                 cat(entry, ": ", name, " has rank ", t->rank,
+                     t->rank > 0 && t->rank <= TensorView::kMaxRank
+                         ? " and NULL sizes or strides"
+                         : "; expected 0 to 4")};
+  TensorView v;
+  v.data = t->data;
+  v.dtype = static_cast<DType>(t->dtype);
+  v.rank = t->rank;
+  std::copy_n(t->sizes, t->rank, v.sizes.begin());
+  std::copy_n(t->strides, t->rank, v.strides.begin());
+  return v;
+}
+
+/// Runs one GEMM entry point on C arguments (sfa, sfb may be NULL for
+/// bf16).
+template <typename Call>
+sm120rt_status
+gemmEntry(const char *entry,
+          std::initializer_list<std::pair<const char *, const sm120rt_tensor *>>
+              tensors,
+          const sm120rt_gemm_options *options, Call &&call) {
+  return guarded([&] {
+    std::vector<TensorView> views;
+    for (auto [name, t] : tensors) {
+      Expected<TensorView> v = view(entry, name, t);
+      if (!v)
+        return fail(v.error());
+      views.push_back(*v);
+    }
+    GemmOptions o;
+    std::optional<TensorView> c;
+    if (options) {
+      if (options->c) {
+        Expected<TensorView> v = view(entry, "c", options->c);
+        if (!v)
+          return fail(v.error());
+        c = *v;
+        o.c = &*c;
+      }
+      o.device = options->device;
+      o.stream = options->stream;
+      o.sfaGranK = options->sfa_gran_k;
+      o.sfbGranK = options->sfb_gran_k;
+      if (options->chip)
+        o.compile.chip = options->chip;
+      if (options->machine)
+        o.compile.machine = options->machine;
+      if (options->expected_m)
+        o.compile.expectedM = options->expected_m;
+    }
+    Status s = call(views, o);
+    return s ? SM120RT_OK : fail(s.error());
+  });
 }
 
 } // namespace
@@ -202,5 +267,44 @@ sm120rt_status sm120rt_kernel_launch(const sm120rt_kernel *kernel,
 }
 
 void sm120rt_kernel_destroy(sm120rt_kernel *kernel) { delete kernel; }
+
+sm120rt_status sm120rt_fp8_gemm_nt(const sm120rt_tensor *a,
+                                   const sm120rt_tensor *sfa,
+                                   const sm120rt_tensor *b,
+                                   const sm120rt_tensor *sfb,
+                                   const sm120rt_tensor *d,
+                                   const sm120rt_gemm_options *options) {
+  return gemmEntry("sm120rt_fp8_gemm_nt",
+                   {{"a", a}, {"sfa", sfa}, {"b", b}, {"sfb", sfb}, {"d", d}},
+                   options,
+                   [](const std::vector<TensorView> &v, const GemmOptions &o) {
+                     return fp8_gemm_nt(v[0], v[1], v[2], v[3], v[4], o);
+                   });
+}
+
+sm120rt_status sm120rt_fp8_fp4_gemm_nt(const sm120rt_tensor *a,
+                                       const sm120rt_tensor *sfa,
+                                       const sm120rt_tensor *b,
+                                       const sm120rt_tensor *sfb,
+                                       const sm120rt_tensor *d,
+                                       const sm120rt_gemm_options *options) {
+  return gemmEntry("sm120rt_fp8_fp4_gemm_nt",
+                   {{"a", a}, {"sfa", sfa}, {"b", b}, {"sfb", sfb}, {"d", d}},
+                   options,
+                   [](const std::vector<TensorView> &v, const GemmOptions &o) {
+                     return fp8_fp4_gemm_nt(v[0], v[1], v[2], v[3], v[4], o);
+                   });
+}
+
+sm120rt_status sm120rt_bf16_gemm_nt(const sm120rt_tensor *a,
+                                    const sm120rt_tensor *b,
+                                    const sm120rt_tensor *d,
+                                    const sm120rt_gemm_options *options) {
+  return gemmEntry("sm120rt_bf16_gemm_nt", {{"a", a}, {"b", b}, {"d", d}},
+                   options,
+                   [](const std::vector<TensorView> &v, const GemmOptions &o) {
+                     return bf16_gemm_nt(v[0], v[1], v[2], o);
+                   });
+}
 
 } // extern "C"

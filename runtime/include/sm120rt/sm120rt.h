@@ -92,6 +92,35 @@ SM120RT_C_API sm120rt_status sm120rt_kernel_launch(const sm120rt_kernel *kernel,
 /* Accepts NULL. */
 SM120RT_C_API void sm120rt_kernel_destroy(sm120rt_kernel *kernel);
 
+/* GEMM entry points (sm120rt/Gemm.hpp): D = A B^T (+ C) with A [M, K] and
+ * B [N, K] K-contiguous, scales in the kernels' layout (UE8M0 packed four
+ * per i32 [ceil(K / (4 g)), align(MN, 4)], or NVFP4's UE4M3 [MN, K / 16]).
+ * The kernel comes from the kernel cache (compiled on a miss when the JIT
+ * library registered its compiler) and is launched on `stream`. Tensors are
+ * at most rank 4. A zero-filled options struct, or NULL, means defaults. */
+typedef struct sm120rt_gemm_options {
+  const sm120rt_tensor *c; /* optional f32 [M, N] addend */
+  int device;
+  void *stream;        /* CUstream of the device's primary context, or NULL */
+  int sfa_gran_k;      /* 0: inferred from sfa's shape */
+  int sfb_gran_k;      /* 0: inferred from sfb's shape */
+  const char *chip;    /* NULL: chosen from the device */
+  const char *machine; /* NULL: the device's preset */
+  int64_t expected_m;  /* 0: 4096 */
+} sm120rt_gemm_options;
+
+SM120RT_C_API sm120rt_status sm120rt_fp8_gemm_nt(
+    const sm120rt_tensor *a, const sm120rt_tensor *sfa, const sm120rt_tensor *b,
+    const sm120rt_tensor *sfb, const sm120rt_tensor *d,
+    const sm120rt_gemm_options *options);
+SM120RT_C_API sm120rt_status sm120rt_fp8_fp4_gemm_nt(
+    const sm120rt_tensor *a, const sm120rt_tensor *sfa, const sm120rt_tensor *b,
+    const sm120rt_tensor *sfb, const sm120rt_tensor *d,
+    const sm120rt_gemm_options *options);
+SM120RT_C_API sm120rt_status sm120rt_bf16_gemm_nt(
+    const sm120rt_tensor *a, const sm120rt_tensor *b, const sm120rt_tensor *d,
+    const sm120rt_gemm_options *options);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

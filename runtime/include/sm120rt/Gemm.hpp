@@ -1,0 +1,94 @@
+// GEMM entry points for engines: tensors in, kernel chosen by their shapes,
+// compiled (or found in the kernel cache) once, launched on the caller's
+// stream. Named after DeepGEMM's where that eases migration ("nt": A is
+// [M, K] and B is [N, K], both K-contiguous; D = A B^T).
+//
+// Scales are given in the layout the kernels read:
+//   - UE8M0, packed four per i32, MN-major and TMA-aligned:
+//     [ceil(K / (4 g)), align(MN, 4)] for K granularity g (128 for FP8,
+//     32 for FP4; inferred from the shape, or given in GemmOptions);
+//   - NVFP4: UE4M3 (f8e4m3) [MN, K / 16], with f4e2m1 data on both sides.
+// packUe8m0Scales (Reference.hpp) makes the packed layout from FP32 or
+// unpacked UE8M0 scales, including per-block (128 x 128) weight recipes.
+//
+// Every argument is validated before anything is compiled or launched;
+// errors name the tensor, the value seen and the value expected.
+
+#ifndef SM120RT_GEMM_HPP
+#define SM120RT_GEMM_HPP
+
+#include "sm120rt/KernelCache.hpp"
+
+#include <array>
+#include <initializer_list>
+
+namespace sm120rt {
+
+/// A caller's tensor (device memory), holding its own sizes and strides.
+struct SM120RT_API TensorView {
+  static constexpr int kMaxRank = 4;
+  void *data = nullptr;
+  DType dtype = DType::F32;
+  int rank = 0;
+  std::array<int64_t, kMaxRank> sizes = {};
+  std::array<int64_t, kMaxRank> strides = {}; // elements
+
+  /// Row-major (last dimension contiguous) without padding.
+  static TensorView contiguous(void *data, DType dtype,
+                               std::initializer_list<int64_t> sizes);
+  /// A copy of a TensorArg's layout (rank at most kMaxRank; higher ranks
+  /// keep their rank and fail validation).
+  static TensorView of(const TensorArg &arg);
+  TensorArg arg() const {
+    return TensorArg{data, dtype, rank, sizes.data(), strides.data()};
+  }
+};
+
+struct GemmOptions {
+  /// Optional FP32 [M, N] addend: D = A B^T + C.
+  const TensorView *c = nullptr;
+  /// CUDA device the tensors live on, and the stream (a CUstream of its
+  /// primary context; nullptr is the legacy default stream).
+  int device = 0;
+  void *stream = nullptr;
+  /// K granularity of packed UE8M0 scales per operand; 0: inferred from the
+  /// scale tensor's shape (128 when both would fit).
+  int sfaGranK = 0;
+  int sfbGranK = 0;
+  /// Target and schedule. chip empty: chosen from the device (sm_120f on
+  /// compute capability 12.x, the sm_90a twin on 9.0); machine empty: the
+  /// device's preset; sms 0: the device's SM count.
+  CompileOptions compile = CompileOptions{"", "", 0, 4096, "", ""};
+  /// The cache to use; nullptr: KernelCache::global().
+  KernelCache *cache = nullptr;
+};
+
+/// FP8 x FP8 (f8e4m3, packed UE8M0 scales), D bf16 or f32.
+SM120RT_API Status fp8_gemm_nt(const TensorView &a, const TensorView &sfa,
+                               const TensorView &b, const TensorView &sfb,
+                               const TensorView &d,
+                               const GemmOptions &options = GemmOptions());
+
+/// Block-scaled GEMMs with an FP4 operand: FP4 x FP4 (MXFP4 with packed
+/// UE8M0, or NVFP4 with UE4M3 scales), FP8 x FP4 and FP4 x FP8.
+SM120RT_API Status fp8_fp4_gemm_nt(const TensorView &a, const TensorView &sfa,
+                                   const TensorView &b, const TensorView &sfb,
+                                   const TensorView &d,
+                                   const GemmOptions &options = GemmOptions());
+
+/// BF16 x BF16 without scales.
+SM120RT_API Status bf16_gemm_nt(const TensorView &a, const TensorView &b,
+                                const TensorView &d,
+                                const GemmOptions &options = GemmOptions());
+
+/// The problem and compile options a call would use, after validating its
+/// arguments (no compilation, no launch); `device` must exist unless
+/// options.compile.chip is set. For tools and tests.
+SM120RT_API Expected<std::pair<GemmProblem, CompileOptions>>
+planGemm(const TensorView &a, const TensorView *sfa, const TensorView &b,
+         const TensorView *sfb, const TensorView &d,
+         const GemmOptions &options);
+
+} // namespace sm120rt
+
+#endif // SM120RT_GEMM_HPP

@@ -1,0 +1,328 @@
+// GEMM entry points: arguments to a problem, the problem to a cached
+// kernel, then one launch.
+
+#include "sm120rt/Gemm.hpp"
+
+#include "Support.hpp"
+
+#include <map>
+#include <mutex>
+
+using namespace sm120rt;
+using namespace sm120rt::detail;
+
+TensorView TensorView::contiguous(void *data, DType dtype,
+                                  std::initializer_list<int64_t> sizes) {
+  TensorView v;
+  v.data = data;
+  v.dtype = dtype;
+  v.rank = static_cast<int>(std::min<size_t>(sizes.size(), kMaxRank));
+  std::copy_n(sizes.begin(), v.rank, v.sizes.begin());
+  int64_t stride = 1;
+  for (int i = v.rank - 1; i >= 0; --i) {
+    v.strides[i] = stride;
+    stride *= v.sizes[i];
+  }
+  return v;
+}
+
+TensorView TensorView::of(const TensorArg &arg) {
+  TensorView v;
+  v.data = arg.data;
+  v.dtype = arg.dtype;
+  v.rank = arg.rank;
+  for (int i = 0; i < std::min(arg.rank, kMaxRank); ++i) {
+    v.sizes[i] = arg.sizes[i];
+    v.strides[i] = arg.strides[i];
+  }
+  return v;
+}
+
+namespace {
+
+Error invalid(const char *entry, const std::string &message) {
+  return makeError(Code::InvalidArgument, cat(entry, ": ", message));
+}
+
+/// Rank-2 tensor of one of `dtypes`, with its name for messages.
+Status checkMatrix(const char *entry, const char *name, const TensorView &t,
+                   std::initializer_list<DType> dtypes, const char *allowed) {
+  if (t.rank != 2)
+    return invalid(entry, cat(name, " has rank ", t.rank, "; expected 2"));
+  if (std::find(dtypes.begin(), dtypes.end(), t.dtype) == dtypes.end())
+    return invalid(entry, cat(name, " has dtype ", dtypeName(t.dtype),
+                              "; expected ", allowed));
+  return Status::success();
+}
+
+int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+int64_t align4(int64_t v) { return (v + 3) / 4 * 4; }
+
+/// The recipe of an operand's scale tensor in a kernel layout; `mn` is the
+/// operand's M or N, `data` its dtype, `nvfp4` whether both data are FP4
+/// and the scales UE4M3.
+Expected<ScaleRecipe> scaleRecipe(const char *entry, const char *name,
+                                  const TensorView &s, DType data, int64_t mn,
+                                  int64_t k, int granOption) {
+  if (s.rank != 2)
+    return invalid(entry, cat(name, " has rank ", s.rank, "; expected 2"));
+  if (s.dtype == DType::I32) {
+    if (s.sizes[1] != align4(mn))
+      return invalid(entry, cat(name, " (packed UE8M0) has ", s.sizes[1],
+                                " columns; expected align(", mn,
+                                ", 4) = ", align4(mn)));
+    // FP4 data defaults to MXFP4's 32, FP8 to 128.
+    std::vector<int> grans = data == DType::F4E2M1 ? std::vector<int>{32, 128}
+                                                   : std::vector<int>{128, 32};
+    if (granOption) {
+      if (granOption != 32 && granOption != 128)
+        return invalid(entry, cat(name, " granularity ", granOption,
+                                  " is not supported; expected 32 or 128"));
+      grans = {granOption};
+    }
+    for (int g : grans)
+      if (k % g == 0 && s.sizes[0] == ceilDiv(k, 4 * g))
+        return ScaleRecipe{ScaleRecipe::Format::UE8M0, 1, g, true};
+    std::string want;
+    for (int g : grans)
+      want += cat(want.empty() ? "" : " or ", ceilDiv(k, 4 * g),
+                  " (granularity ", g, ")");
+    return invalid(entry, cat(name, " (packed UE8M0) has ", s.sizes[0],
+                              " rows; K = ", k, " needs ", want));
+  }
+  if (s.dtype == DType::F8E4M3) {
+    if (data != DType::F4E2M1)
+      return invalid(entry, cat(name, " holds UE4M3 (f8e4m3) scales, which "
+                                      "need FP4 data (NVFP4)"));
+    if (k % 16 != 0 || s.sizes[0] != mn || s.sizes[1] != k / 16)
+      return invalid(entry,
+                     cat(name, " (UE4M3) has shape [", s.sizes[0], ", ",
+                         s.sizes[1], "]; expected [", mn, ", ", k, " / 16]",
+                         k % 16 ? " with K divisible by 16" : ""));
+    return ScaleRecipe{ScaleRecipe::Format::UE4M3, 1, 16, false};
+  }
+  if (s.dtype == DType::F32 || s.dtype == DType::F8E8M0)
+    return invalid(entry,
+                   cat(name, " holds ", dtypeName(s.dtype),
+                       " scales; the kernels read UE8M0 packed four per i32, "
+                       "[ceil(K / (4 * granularity)), align(MN, 4)]: convert "
+                       "them with packUe8m0Scales"));
+  return invalid(entry, cat(name, " has dtype ", dtypeName(s.dtype),
+                            "; expected i32 (packed UE8M0) or f8e4m3 (UE4M3)"));
+}
+
+/// The chip and machine preset for a device.
+struct DeviceTarget {
+  std::string chip, machine;
+};
+
+Expected<DeviceTarget> deviceTarget(int device) {
+  static std::mutex mutex;
+  static std::map<int, DeviceTarget> known;
+  std::lock_guard<std::mutex> lock(mutex);
+  if (auto it = known.find(device); it != known.end())
+    return it->second;
+  Expected<DeviceInfo> info = queryDevice(device);
+  if (!info)
+    return info.error();
+  DeviceTarget t;
+  if (info->ccMajor == 12) {
+    t.chip = "sm_120f";
+    t.machine = info->ccMinor == 1     ? "gb10"
+                : info->smCount <= 170 ? "rtx-5090"
+                                       : "rtx-pro-6000";
+  } else if (info->ccMajor == 9 && info->ccMinor == 0) {
+    t.chip = "sm_90a";
+    t.machine = "h100";
+  } else {
+    return makeError(Code::WrongArchitecture,
+                     cat("device ", device, " (", info->name, ") is sm_",
+                         info->ccMajor, info->ccMinor,
+                         "; sm120 kernels run on sm_120 and sm_121 (and on "
+                         "sm_90, the verification twin)"));
+  }
+  known.emplace(device, t);
+  return t;
+}
+
+/// The loaded kernel of a bundle on a device, created once.
+Expected<Kernel> kernelFor(const Bundle &bundle, int device) {
+  static std::mutex mutex;
+  static std::map<std::pair<uint64_t, int>, Kernel> kernels;
+  std::lock_guard<std::mutex> lock(mutex);
+  auto key = std::make_pair(bundle.id(), device);
+  if (auto it = kernels.find(key); it != kernels.end())
+    return it->second;
+  Expected<Kernel> kernel = Kernel::create(bundle, device);
+  if (kernel)
+    kernels.emplace(key, *kernel);
+  return kernel;
+}
+
+Expected<std::pair<GemmProblem, CompileOptions>>
+plan(const char *entry, const TensorView &a, const TensorView *sfa,
+     const TensorView &b, const TensorView *sfb, const TensorView &d,
+     const GemmOptions &options);
+
+Status run(const char *entry, const TensorView &a, const TensorView *sfa,
+           const TensorView &b, const TensorView *sfb, const TensorView &d,
+           const GemmOptions &options) {
+  Expected<std::pair<GemmProblem, CompileOptions>> plan =
+      ::plan(entry, a, sfa, b, sfb, d, options);
+  if (!plan)
+    return plan.error();
+  if (a.sizes[0] == 0)
+    return Status::success(); // M = 0: nothing to compute
+  KernelCache &cache = options.cache ? *options.cache : KernelCache::global();
+  Expected<Bundle> bundle = cache.gemm(plan->first, plan->second);
+  if (!bundle)
+    return bundle.error();
+  Expected<Kernel> kernel = kernelFor(*bundle, options.device);
+  if (!kernel)
+    return kernel.error();
+  // Manifest order: a, b, [sfa, sfb], [c], d.
+  std::array<TensorArg, 6> args;
+  size_t n = 0;
+  args[n++] = a.arg();
+  args[n++] = b.arg();
+  if (sfa) {
+    args[n++] = sfa->arg();
+    args[n++] = sfb->arg();
+  }
+  if (options.c)
+    args[n++] = options.c->arg();
+  args[n++] = d.arg();
+  return kernel->launch(args.data(), n, options.stream);
+}
+
+Expected<std::pair<GemmProblem, CompileOptions>>
+plan(const char *entry, const TensorView &a, const TensorView *sfa,
+     const TensorView &b, const TensorView *sfb, const TensorView &d,
+     const GemmOptions &options) {
+  auto err = [](Error e) { return e; };
+  const std::initializer_list<DType> operands = {DType::F8E4M3, DType::F4E2M1,
+                                                 DType::BF16};
+  if (Status s = checkMatrix(entry, "a", a, operands, "f8e4m3, f4e2m1 or bf16");
+      !s)
+    return err(s.error());
+  if (Status s = checkMatrix(entry, "b", b, operands, "f8e4m3, f4e2m1 or bf16");
+      !s)
+    return err(s.error());
+  if (Status s =
+          checkMatrix(entry, "d", d, {DType::BF16, DType::F32}, "bf16 or f32");
+      !s)
+    return err(s.error());
+  int64_t m = a.sizes[0], k = a.sizes[1], n = b.sizes[0];
+  if (b.sizes[1] != k)
+    return err(invalid(entry, cat("a is [", m, ", ", k, "] and b is [", n, ", ",
+                                  b.sizes[1], "]: their K differ")));
+  if (m < 0 || n <= 0 || k <= 0)
+    return err(invalid(entry, cat("sizes M = ", m, ", N = ", n, ", K = ", k,
+                                  " must be positive (M may be 0)")));
+  if (d.sizes[0] != m || d.sizes[1] != n)
+    return err(invalid(entry, cat("d is [", d.sizes[0], ", ", d.sizes[1],
+                                  "]; expected [M, N] = [", m, ", ", n, "]")));
+  if (options.c) {
+    const TensorView &c = *options.c;
+    if (Status s = checkMatrix(entry, "c", c, {DType::F32}, "f32"); !s)
+      return err(s.error());
+    if (c.sizes[0] != m || c.sizes[1] != n)
+      return err(
+          invalid(entry, cat("c is [", c.sizes[0], ", ", c.sizes[1],
+                             "]; expected [M, N] = [", m, ", ", n, "]")));
+  }
+
+  GemmProblem p;
+  p.a = a.dtype;
+  p.b = b.dtype;
+  p.n = n;
+  p.k = k;
+  p.d = d.dtype;
+  p.accumulate = options.c != nullptr;
+  bool bf16 = a.dtype == DType::BF16 || b.dtype == DType::BF16;
+  if (bf16) {
+    if (a.dtype != b.dtype)
+      return err(invalid(entry, cat("a is ", dtypeName(a.dtype), " and b is ",
+                                    dtypeName(b.dtype),
+                                    "; bf16 pairs only with bf16")));
+    if (sfa || sfb)
+      return err(invalid(entry, "bf16 operands take no scales"));
+  } else {
+    if (!sfa || !sfb)
+      return err(invalid(entry, "FP8 and FP4 operands need scales for both "
+                                "operands"));
+    Expected<ScaleRecipe> ra =
+        scaleRecipe(entry, "sfa", *sfa, a.dtype, m, k, options.sfaGranK);
+    if (!ra)
+      return err(ra.error());
+    Expected<ScaleRecipe> rb =
+        scaleRecipe(entry, "sfb", *sfb, b.dtype, n, k, options.sfbGranK);
+    if (!rb)
+      return err(rb.error());
+    bool nvA = ra->format == ScaleRecipe::Format::UE4M3;
+    bool nvB = rb->format == ScaleRecipe::Format::UE4M3;
+    if (nvA != nvB)
+      return err(invalid(entry, "NVFP4 takes UE4M3 (f8e4m3) scales on both "
+                                "operands; sfa and sfb differ"));
+    p.sfa = *ra;
+    p.sfb = *rb;
+  }
+
+  CompileOptions o = options.compile;
+  if (o.chip.empty() || o.machine.empty()) {
+    Expected<DeviceTarget> t = deviceTarget(options.device);
+    if (!t)
+      return err(t.error());
+    if (o.chip.empty())
+      o.chip = t->chip;
+    if (o.machine.empty())
+      o.machine = t->machine;
+  }
+  return std::make_pair(p, o);
+}
+
+} // namespace
+
+Expected<std::pair<GemmProblem, CompileOptions>>
+sm120rt::planGemm(const TensorView &a, const TensorView *sfa,
+                  const TensorView &b, const TensorView *sfb,
+                  const TensorView &d, const GemmOptions &options) {
+  return plan("gemm", a, sfa, b, sfb, d, options);
+}
+
+Status sm120rt::fp8_gemm_nt(const TensorView &a, const TensorView &sfa,
+                            const TensorView &b, const TensorView &sfb,
+                            const TensorView &d, const GemmOptions &options) {
+  const char *entry = "fp8_gemm_nt";
+  for (auto [name, t] : {std::pair{"a", &a}, std::pair{"b", &b}})
+    if (t->dtype != DType::F8E4M3)
+      return invalid(entry, cat(name, " has dtype ", dtypeName(t->dtype),
+                                "; expected f8e4m3 (fp8_fp4_gemm_nt takes "
+                                "FP4 operands, bf16_gemm_nt bf16)"));
+  return run(entry, a, &sfa, b, &sfb, d, options);
+}
+
+Status sm120rt::fp8_fp4_gemm_nt(const TensorView &a, const TensorView &sfa,
+                                const TensorView &b, const TensorView &sfb,
+                                const TensorView &d,
+                                const GemmOptions &options) {
+  const char *entry = "fp8_fp4_gemm_nt";
+  for (auto [name, t] : {std::pair{"a", &a}, std::pair{"b", &b}})
+    if (t->dtype != DType::F8E4M3 && t->dtype != DType::F4E2M1)
+      return invalid(entry, cat(name, " has dtype ", dtypeName(t->dtype),
+                                "; expected f8e4m3 or f4e2m1"));
+  if (a.dtype != DType::F4E2M1 && b.dtype != DType::F4E2M1)
+    return invalid(entry, "neither operand is f4e2m1; FP8 x FP8 goes "
+                          "through fp8_gemm_nt");
+  return run(entry, a, &sfa, b, &sfb, d, options);
+}
+
+Status sm120rt::bf16_gemm_nt(const TensorView &a, const TensorView &b,
+                             const TensorView &d, const GemmOptions &options) {
+  const char *entry = "bf16_gemm_nt";
+  for (auto [name, t] : {std::pair{"a", &a}, std::pair{"b", &b}})
+    if (t->dtype != DType::BF16)
+      return invalid(entry, cat(name, " has dtype ", dtypeName(t->dtype),
+                                "; expected bf16"));
+  return run(entry, a, nullptr, b, nullptr, d, options);
+}

@@ -1,0 +1,206 @@
+// GEMM entry points on the CPU: argument validation, recipe inference and
+// the C wrappers (no GPU needed: every case stops before a launch).
+
+#include "sm120rt/Gemm.hpp"
+#include "sm120rt/sm120rt.h"
+
+#include <gtest/gtest.h>
+
+using namespace sm120rt;
+
+namespace {
+
+void *fake() { return reinterpret_cast<void *>(0x100000); }
+
+TensorView mat(DType t, int64_t rows, int64_t cols) {
+  return TensorView::contiguous(fake(), t, {rows, cols});
+}
+
+GemmOptions twin() {
+  GemmOptions o;
+  o.compile.chip = "sm_90a";
+  o.compile.machine = "h100";
+  return o;
+}
+
+struct Fp8Args {
+  int64_t m = 256, n = 2112, k = 7168;
+  TensorView a = mat(DType::F8E4M3, m, k), b = mat(DType::F8E4M3, n, k);
+  TensorView sfa = mat(DType::I32, 14, 256), sfb = mat(DType::I32, 14, 2112);
+  TensorView d = mat(DType::BF16, m, n);
+};
+
+std::string planError(const TensorView &a, const TensorView *sfa,
+                      const TensorView &b, const TensorView *sfb,
+                      const TensorView &d, const GemmOptions &o = twin()) {
+  Expected<std::pair<GemmProblem, CompileOptions>> p =
+      planGemm(a, sfa, b, sfb, d, o);
+  return p ? std::string("ok") : p.error().message;
+}
+
+TEST(Gemm, Fp8PlanReadsTheRecipeFromTheScales) {
+  Fp8Args x;
+  Expected<std::pair<GemmProblem, CompileOptions>> p =
+      planGemm(x.a, &x.sfa, x.b, &x.sfb, x.d, twin());
+  ASSERT_TRUE(p) << p.error().message;
+  EXPECT_EQ(describe(p->first, p->second),
+            "sm120 " + std::string(kVersion) +
+                " gemm a=f8e4m3/k b=f8e4m3/k sfa=ue8m0/mn1/k128/packed "
+                "sfb=ue8m0/mn1/k128/packed n=2112 k=7168 d=bf16 c=0 "
+                "chip=sm_90a machine=h100 sms=0 expected_m=4096 "
+                "schedule=auto");
+  // 56 rows: granularity 32.
+  TensorView sfa32 = mat(DType::I32, 56, 256);
+  p = planGemm(x.a, &sfa32, x.b, &x.sfb, x.d, twin());
+  ASSERT_TRUE(p) << p.error().message;
+  EXPECT_EQ(p->first.sfa->k, 32);
+  EXPECT_EQ(p->first.sfb->k, 128);
+}
+
+TEST(Gemm, Fp4RecipesMxAndNv) {
+  int64_t m = 128, n = 576, k = 7168;
+  TensorView a = mat(DType::F4E2M1, m, k), b = mat(DType::F4E2M1, n, k);
+  TensorView d = mat(DType::F32, m, n);
+  TensorView sfa = mat(DType::I32, 56, 128), sfb = mat(DType::I32, 56, 576);
+  Expected<std::pair<GemmProblem, CompileOptions>> p =
+      planGemm(a, &sfa, b, &sfb, d, twin());
+  ASSERT_TRUE(p) << p.error().message;
+  EXPECT_EQ(p->first.sfa->k, 32);
+  TensorView nva = mat(DType::F8E4M3, m, k / 16),
+             nvb = mat(DType::F8E4M3, n, k / 16);
+  p = planGemm(a, &nva, b, &nvb, d, twin());
+  ASSERT_TRUE(p) << p.error().message;
+  EXPECT_EQ(p->first.sfa->format, ScaleRecipe::Format::UE4M3);
+  EXPECT_EQ(p->first.sfb->k, 16);
+  EXPECT_EQ(planError(a, &nva, b, &sfb, d),
+            "gemm: NVFP4 takes UE4M3 (f8e4m3) scales on both operands; sfa "
+            "and sfb differ");
+  TensorView fp8b = mat(DType::F8E4M3, n, k);
+  EXPECT_EQ(planError(a, &nva, fp8b, &nvb, d),
+            "gemm: sfb holds UE4M3 (f8e4m3) scales, which need FP4 data "
+            "(NVFP4)");
+}
+
+TEST(Gemm, ShapeAndDtypeErrors) {
+  Fp8Args x;
+  TensorView k2 = mat(DType::F8E4M3, x.n, 7000);
+  EXPECT_EQ(planError(x.a, &x.sfa, k2, &x.sfb, x.d),
+            "gemm: a is [256, 7168] and b is [2112, 7000]: their K differ");
+  TensorView d2 = mat(DType::BF16, x.m, 2000);
+  EXPECT_EQ(planError(x.a, &x.sfa, x.b, &x.sfb, d2),
+            "gemm: d is [256, 2000]; expected [M, N] = [256, 2112]");
+  TensorView d16 = mat(DType::F16, x.m, x.n);
+  EXPECT_EQ(planError(x.a, &x.sfa, x.b, &x.sfb, d16),
+            "gemm: d has dtype f16; expected bf16 or f32");
+  TensorView a3 = TensorView::contiguous(fake(), DType::F8E4M3, {1, 256, 7168});
+  EXPECT_EQ(planError(a3, &x.sfa, x.b, &x.sfb, x.d),
+            "gemm: a has rank 3; expected 2");
+  TensorView rows = mat(DType::I32, 15, 256);
+  EXPECT_EQ(planError(x.a, &rows, x.b, &x.sfb, x.d),
+            "gemm: sfa (packed UE8M0) has 15 rows; K = 7168 needs 14 "
+            "(granularity 128) or 56 (granularity 32)");
+  TensorView cols = mat(DType::I32, 14, 255);
+  EXPECT_EQ(planError(x.a, &cols, x.b, &x.sfb, x.d),
+            "gemm: sfa (packed UE8M0) has 255 columns; expected align(256, "
+            "4) = 256");
+  TensorView f32 = mat(DType::F32, x.n / 128 + 1, 56);
+  EXPECT_NE(planError(x.a, &x.sfa, x.b, &f32, x.d)
+                .find("sfb holds f32 scales; the kernels read UE8M0 packed "
+                      "four per i32"),
+            std::string::npos);
+  EXPECT_EQ(planError(x.a, nullptr, x.b, nullptr, x.d),
+            "gemm: FP8 and FP4 operands need scales for both operands");
+  TensorView c = mat(DType::BF16, x.m, x.n);
+  GemmOptions o = twin();
+  o.c = &c;
+  EXPECT_EQ(planError(x.a, &x.sfa, x.b, &x.sfb, x.d, o),
+            "gemm: c has dtype bf16; expected f32");
+  o = twin();
+  o.sfaGranK = 64;
+  EXPECT_EQ(planError(x.a, &x.sfa, x.b, &x.sfb, x.d, o),
+            "gemm: sfa granularity 64 is not supported; expected 32 or 128");
+  TensorView ba = mat(DType::BF16, x.m, x.k), bb = mat(DType::BF16, x.n, x.k);
+  EXPECT_EQ(planError(ba, &x.sfa, bb, &x.sfb, x.d),
+            "gemm: bf16 operands take no scales");
+  EXPECT_EQ(planError(ba, nullptr, x.b, nullptr, x.d),
+            "gemm: a is bf16 and b is f8e4m3; bf16 pairs only with bf16");
+}
+
+TEST(Gemm, EntryPointsCheckTheirDtypes) {
+  Fp8Args x;
+  TensorView fp4 = mat(DType::F4E2M1, x.n, x.k);
+  Status s = fp8_gemm_nt(x.a, x.sfa, fp4, x.sfb, x.d, twin());
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().message,
+            "fp8_gemm_nt: b has dtype f4e2m1; expected f8e4m3 "
+            "(fp8_fp4_gemm_nt takes FP4 operands, bf16_gemm_nt bf16)");
+  s = fp8_fp4_gemm_nt(x.a, x.sfa, x.b, x.sfb, x.d, twin());
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().message, "fp8_fp4_gemm_nt: neither operand is f4e2m1; "
+                               "FP8 x FP8 goes through fp8_gemm_nt");
+  s = bf16_gemm_nt(x.a, x.b, x.d, twin());
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().message,
+            "bf16_gemm_nt: a has dtype f8e4m3; expected bf16");
+  // Entry-point names prefix the shared checks' messages too.
+  TensorView d2 = mat(DType::BF16, x.m, 2000);
+  s = fp8_gemm_nt(x.a, x.sfa, x.b, x.sfb, d2, twin());
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().code, Code::InvalidArgument);
+  EXPECT_EQ(s.error().message.rfind("fp8_gemm_nt: d is [256, 2000]", 0), 0u);
+}
+
+TEST(Gemm, ValidCallsReachTheCache) {
+  Fp8Args x;
+  KernelCache::Config config;
+  config.disk = false;
+  KernelCache cache(config);
+  registerGemmCompiler(nullptr);
+  GemmOptions o = twin();
+  o.cache = &cache;
+  Status s = fp8_gemm_nt(x.a, x.sfa, x.b, x.sfb, x.d, o);
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().code, Code::NotSupported);
+  EXPECT_NE(s.error().message.find("no compiler is registered"),
+            std::string::npos);
+  // M = 0 computes nothing and needs no kernel.
+  TensorView a0 = mat(DType::F8E4M3, 0, x.k), d0 = mat(DType::BF16, 0, x.n);
+  TensorView sfa0 = mat(DType::I32, 14, 0);
+  EXPECT_TRUE(fp8_gemm_nt(a0, sfa0, x.b, x.sfb, d0, o));
+}
+
+TEST(Gemm, CEntryPoints) {
+  int64_t sa[2] = {256, 7168}, sb[2] = {2112, 7168}, ssa[2] = {14, 256},
+          ssb[2] = {14, 2112}, sd[2] = {256, 2112};
+  int64_t ta[2] = {7168, 1}, tsa[2] = {256, 1}, tsb[2] = {2112, 1},
+          td[2] = {2112, 1};
+  sm120rt_tensor a{fake(), SM120RT_DTYPE_F8E4M3, 2, sa, ta};
+  sm120rt_tensor b{fake(), SM120RT_DTYPE_F8E4M3, 2, sb, ta};
+  sm120rt_tensor sfa{fake(), SM120RT_DTYPE_I32, 2, ssa, tsa};
+  sm120rt_tensor sfb{fake(), SM120RT_DTYPE_I32, 2, ssb, tsb};
+  sm120rt_tensor d{fake(), SM120RT_DTYPE_BF16, 2, sd, td};
+  sm120rt_gemm_options o{};
+  o.chip = "sm_90a";
+  o.machine = "h100";
+  EXPECT_EQ(sm120rt_fp8_gemm_nt(&a, &sfa, &b, nullptr, &d, &o),
+            SM120RT_INVALID_ARGUMENT);
+  EXPECT_STREQ(sm120rt_last_error(), "sm120rt_fp8_gemm_nt: sfb is NULL");
+  sm120rt_tensor bad = a;
+  bad.rank = 5;
+  EXPECT_EQ(sm120rt_fp8_gemm_nt(&bad, &sfa, &b, &sfb, &d, &o),
+            SM120RT_INVALID_ARGUMENT);
+  EXPECT_STREQ(sm120rt_last_error(),
+               "sm120rt_fp8_gemm_nt: a has rank 5; expected 0 to 4");
+  EXPECT_EQ(sm120rt_bf16_gemm_nt(&a, &b, &d, &o), SM120RT_INVALID_ARGUMENT);
+  EXPECT_STREQ(sm120rt_last_error(),
+               "bf16_gemm_nt: a has dtype f8e4m3; expected bf16");
+  sm120rt_tensor c{fake(), SM120RT_DTYPE_F32, 2, sb, ta};
+  o.c = &c;
+  EXPECT_EQ(sm120rt_fp8_fp4_gemm_nt(&a, &sfa, &b, &sfb, &d, &o),
+            SM120RT_INVALID_ARGUMENT);
+  EXPECT_STREQ(sm120rt_last_error(),
+               "fp8_fp4_gemm_nt: neither operand is f4e2m1; FP8 x FP8 goes "
+               "through fp8_gemm_nt");
+}
+
+} // namespace

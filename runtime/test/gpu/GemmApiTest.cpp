@@ -1,0 +1,275 @@
+// The GEMM entry points on a GPU against the CPU reference: every dtype
+// family, bf16 and f32 outputs, accumulation into C, M from 1 to a few
+// hundred, and the error paths that need a device.
+//
+//   sm120rt-gpu-gemm-api            run every case (kernels from the kernel
+//                                   cache, or compiled when the JIT is in)
+//   sm120rt-gpu-gemm-api --prepare  only fill the kernel cache for the
+//                                   sm_90a twin (needs the JIT; no GPU)
+//
+// Exits 77 (skip) without a GPU.
+
+#include "sm120rt/Gemm.hpp"
+#include "sm120rt/Reference.hpp"
+
+#ifdef SM120_WITH_JIT
+#include "sm120/JIT/JIT.h"
+#endif
+
+#include <cstdio>
+#include <cstring>
+#include <functional>
+#include <string>
+
+using namespace sm120rt;
+
+namespace {
+
+enum class Entry { Fp8, Fp8Fp4, Bf16 };
+
+struct Case {
+  const char *name;
+  Entry entry;
+  DType a, b;
+  int granA, granB; // 0: no scales; 16: NVFP4 (UE4M3)
+  int64_t n, k;
+  DType d;
+  bool accumulate;
+};
+
+const Case kCases[] = {
+    {"fp8", Entry::Fp8, DType::F8E4M3, DType::F8E4M3, 128, 128, 2112, 7168,
+     DType::BF16, false},
+    {"fp8_f32_c", Entry::Fp8, DType::F8E4M3, DType::F8E4M3, 128, 128, 576, 7168,
+     DType::F32, true},
+    {"fp8_g32", Entry::Fp8, DType::F8E4M3, DType::F8E4M3, 32, 32, 576, 1536,
+     DType::BF16, false},
+    {"mxfp4", Entry::Fp8Fp4, DType::F4E2M1, DType::F4E2M1, 32, 32, 7168, 2048,
+     DType::BF16, false},
+    {"nvfp4", Entry::Fp8Fp4, DType::F4E2M1, DType::F4E2M1, 16, 16, 4096, 7168,
+     DType::F32, false},
+    {"fp8xfp4", Entry::Fp8Fp4, DType::F8E4M3, DType::F4E2M1, 128, 32, 576, 7168,
+     DType::BF16, false},
+    {"fp4xfp8", Entry::Fp8Fp4, DType::F4E2M1, DType::F8E4M3, 32, 128, 576, 7168,
+     DType::BF16, false},
+    {"bf16", Entry::Bf16, DType::BF16, DType::BF16, 0, 0, 2112, 7168,
+     DType::BF16, false},
+    {"bf16_f32_c", Entry::Bf16, DType::BF16, DType::BF16, 0, 0, 4096, 7168,
+     DType::F32, true},
+};
+
+/// A zeroed row-major host tensor (rows padded to 16 bytes).
+HostTensor hostTensor(const char *name, DType dtype,
+                      std::vector<int64_t> sizes) {
+  TensorSpec spec{name, dtype, sizes, static_cast<int>(sizes.size()) - 1};
+  return makeHostTensor(spec, sizes).take();
+}
+
+/// An operand's data, its scales as the reference reads them, and as the
+/// kernel reads them.
+struct Operand {
+  HostTensor data, scale, kernelScale;
+  std::optional<ScaleRecipe> recipe;
+};
+
+Expected<Operand> makeOperand(const char *name, DType dtype, int gran,
+                              int64_t mn, int64_t k, uint64_t salt) {
+  Operand op;
+  op.data = hostTensor(name, dtype, {mn, k});
+  FillOptions fill;
+  fill.scaleExpMin = 124;
+  fill.scaleExpMax = 130;
+  fillRandom(op.data, fill, salt);
+  if (!gran)
+    return op;
+  std::string sname = std::string("sf") + name;
+  if (gran == 16) {
+    // Positive UE4M3 scales between 2^-3 and 2^3.
+    op.scale = hostTensor(sname.c_str(), DType::F8E4M3, {mn, k / 16});
+    for (size_t i = 0; i < op.scale.bytes.size(); ++i)
+      op.scale.bytes[i] = static_cast<uint8_t>(((4 + (i * 7 + salt) % 7) << 3) |
+                                               ((i * 13 + salt) % 8));
+    op.recipe = ScaleRecipe{ScaleRecipe::Format::UE4M3, 1, 16, false};
+    op.kernelScale = op.scale;
+    return op;
+  }
+  op.scale = hostTensor(sname.c_str(), DType::F8E8M0, {mn, k / gran});
+  fillRandom(op.scale, fill, salt + 1);
+  op.recipe = ScaleRecipe{ScaleRecipe::Format::UE8M0, 1, gran, false};
+  Expected<HostTensor> packed = packUe8m0Scales(op.scale, *op.recipe, mn, k);
+  if (!packed)
+    return packed.error();
+  op.kernelScale = packed.take();
+  return op;
+}
+
+/// A device copy of a host tensor and its view.
+struct DeviceTensor {
+  DeviceBuffer buffer;
+  TensorView view;
+};
+
+Expected<DeviceTensor> upload(const HostTensor &t) {
+  Expected<DeviceBuffer> buf =
+      DeviceBuffer::allocate(0, std::max<size_t>(t.bytes.size(), 16));
+  if (!buf)
+    return buf.error();
+  if (Status s = buf->upload(t.bytes.data(), t.bytes.size()); !s)
+    return s.error();
+  TensorView v = TensorView::of(t.arg(buf->data()));
+  return DeviceTensor{buf.take(), v};
+}
+
+Status call(const Case &c, const TensorView &a, const TensorView *sfa,
+            const TensorView &b, const TensorView *sfb, const TensorView &d,
+            const GemmOptions &o) {
+  switch (c.entry) {
+  case Entry::Fp8:
+    return fp8_gemm_nt(a, *sfa, b, *sfb, d, o);
+  case Entry::Fp8Fp4:
+    return fp8_fp4_gemm_nt(a, *sfa, b, *sfb, d, o);
+  case Entry::Bf16:
+    return bf16_gemm_nt(a, b, d, o);
+  }
+  return Status::success();
+}
+
+/// Runs one case at M rows; returns false on a failure (printed).
+bool runCase(const Case &c, int64_t m, bool prepare) {
+  std::string label = std::string(c.name) + " M=" + std::to_string(m) +
+                      " N=" + std::to_string(c.n) + " K=" + std::to_string(c.k);
+  auto failed = [&](const Error &e) {
+    std::printf("FAIL %s: %s: %s\n", label.c_str(), codeName(e.code),
+                e.message.c_str());
+    return false;
+  };
+  Expected<Operand> a = makeOperand("a", c.a, c.granA, m, c.k, 11);
+  Expected<Operand> b = makeOperand("b", c.b, c.granB, c.n, c.k, 23);
+  if (!a)
+    return failed(a.error());
+  if (!b)
+    return failed(b.error());
+  HostTensor cT = hostTensor("c", DType::F32, {m, c.n});
+  fillRandom(cT, FillOptions(), 5);
+  HostTensor d = hostTensor("d", c.d, {m, c.n});
+
+  if (prepare) {
+    // Views with fake addresses: only shapes matter for the plan.
+    auto fakeView = [](const HostTensor &t) {
+      return TensorView::of(t.arg(reinterpret_cast<void *>(0x100000)));
+    };
+    TensorView va = fakeView(a->data), vb = fakeView(b->data),
+               vsa = fakeView(a->kernelScale), vsb = fakeView(b->kernelScale),
+               vc = fakeView(cT), vd = fakeView(d);
+    GemmOptions o;
+    o.compile.chip = "sm_90a";
+    o.compile.machine = "h100";
+    o.c = c.accumulate ? &vc : nullptr;
+    Expected<std::pair<GemmProblem, CompileOptions>> plan = planGemm(
+        va, c.granA ? &vsa : nullptr, vb, c.granB ? &vsb : nullptr, vd, o);
+    if (!plan)
+      return failed(plan.error());
+    Expected<Bundle> bundle =
+        KernelCache::global().gemm(plan->first, plan->second);
+    if (!bundle)
+      return failed(bundle.error());
+    std::printf("prepared %s\n", label.c_str());
+    return true;
+  }
+
+  std::vector<Expected<DeviceTensor>> dev;
+  for (const HostTensor *t :
+       {&a->data, &a->kernelScale, &b->data, &b->kernelScale, &cT, &d})
+    dev.push_back(upload(*t));
+  for (auto &t : dev)
+    if (!t)
+      return failed(t.error());
+  if (Status s = dev[5]->buffer.fill(0xff); !s) // poison D
+    return failed(s.error());
+  GemmOptions o;
+  o.c = c.accumulate ? &dev[4]->view : nullptr;
+  bool scaled = c.granA != 0;
+  Status s =
+      call(c, dev[0]->view, scaled ? &dev[1]->view : nullptr, dev[2]->view,
+           scaled ? &dev[3]->view : nullptr, dev[5]->view, o);
+  if (!s)
+    return failed(s.error());
+  if (Status sync = synchronizeDevice(0); !sync)
+    return failed(sync.error());
+  if (Status get = dev[5]->buffer.download(d.bytes.data(), d.bytes.size());
+      !get)
+    return failed(get.error());
+
+  HostTensor ref = hostTensor("d", c.d, {m, c.n});
+  GemmOperand ga{&a->data, true, scaled ? &a->scale : nullptr, a->recipe};
+  GemmOperand gb{&b->data, true, scaled ? &b->scale : nullptr, b->recipe};
+  if (Status r = referenceGemm(ga, gb, c.accumulate ? &cT : nullptr, ref); !r)
+    return failed(r.error());
+  Expected<Comparison> cmp = compareTensors(d, ref);
+  if (!cmp)
+    return failed(cmp.error());
+  double limit = (c.a == DType::F4E2M1 && c.b == DType::F4E2M1) ? 0.02
+                 : c.a != c.b                                   ? 0.01
+                                                                : 0.001;
+  bool ok = cmp->nonFinite == 0 && cmp->diff < limit;
+  std::printf("%s %s: diff %.3g (limit %g), max rel %.3g\n",
+              ok ? "PASS" : "FAIL", label.c_str(), cmp->diff, limit,
+              cmp->maxRelError);
+  return ok;
+}
+
+/// Errors that only a device shows: a target the GPU cannot run.
+bool runDeviceErrors() {
+  HostTensor a = hostTensor("a", DType::BF16, {8, 512});
+  HostTensor b = hostTensor("b", DType::BF16, {576, 512});
+  HostTensor d = hostTensor("d", DType::BF16, {8, 576});
+  Expected<DeviceTensor> da = upload(a), db = upload(b), dd = upload(d);
+  if (!da || !db || !dd)
+    return false;
+  GemmOptions o;
+  o.compile.chip = "sm_120f";
+  o.compile.machine = "h100";
+  Status s = bf16_gemm_nt(da->view, db->view, dd->view, o);
+  bool ok = !s && s.error().code == Code::WrongArchitecture;
+  std::printf("%s sm_120f kernel on this device: %s: %s\n",
+              ok ? "PASS" : "FAIL", s ? "Ok" : codeName(s.error().code),
+              s ? "" : s.error().message.c_str());
+  return ok;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  bool prepare = argc > 1 && std::strcmp(argv[1], "--prepare") == 0;
+#ifdef SM120_WITH_JIT
+  sm120jit::registerCompiler();
+#endif
+  if (!prepare) {
+    Expected<int> count = deviceCount();
+    if (!count || *count == 0) {
+      std::printf("SKIP: no GPU (%s)\n",
+                  count ? "none found" : count.error().message.c_str());
+      return 77;
+    }
+  }
+  int failures = 0;
+  for (const Case &c : kCases)
+    for (int64_t m : {1, 129, 333})
+      failures += !runCase(c, m, prepare);
+  if (prepare) {
+    // The wrong-architecture case needs its sm_120f kernel in the cache.
+    GemmProblem p;
+    p.a = p.b = DType::BF16;
+    p.n = 576;
+    p.k = 512;
+    CompileOptions o;
+    o.chip = "sm_120f";
+    o.machine = "h100";
+    if (!KernelCache::global().gemm(p, o))
+      ++failures;
+  } else {
+    failures += !runDeviceErrors();
+  }
+  std::printf("%d failure(s)\n", failures);
+  return failures ? 1 : 0;
+}
