@@ -457,7 +457,7 @@ namespace {
 
 /// A launch with its parameter buffer built and TMA descriptors encoded;
 /// enqueueing it again repeats the same launch (for timing).
-struct PreparedLaunch {
+struct EncodedLaunch {
   LaunchPlan plan;
   std::vector<void *> params; // into plan.paramBytes
   CUlaunchConfig config = {};
@@ -481,10 +481,10 @@ Status checkStream(const LoadedModule &module, CUstream stream) {
 
 /// Validates the arguments, lays out the parameters and encodes the TMA
 /// descriptors. The module's context must be current.
-Expected<PreparedLaunch> prepareLaunch(const Manifest &m,
-                                       const LoadedModule &module,
-                                       const TensorArg *args, size_t numArgs,
-                                       CUstream stream) {
+Expected<EncodedLaunch> prepareLaunch(const Manifest &m,
+                                      const LoadedModule &module,
+                                      const TensorArg *args, size_t numArgs,
+                                      CUstream stream) {
   const DriverApi &api = *module.device->api;
   Expected<LaunchPlan> plan =
       planLaunch(m, args, numArgs, module.device->info.smCount);
@@ -492,7 +492,7 @@ Expected<PreparedLaunch> prepareLaunch(const Manifest &m,
     return plan.error();
   if (Status s = checkStream(module, stream); !s)
     return s.error();
-  PreparedLaunch launch;
+  EncodedLaunch launch;
   launch.plan = plan.take();
   LaunchPlan &p = launch.plan;
   // The driver copies each parameter from its pointer, so the buffer needs
@@ -542,7 +542,7 @@ Expected<PreparedLaunch> prepareLaunch(const Manifest &m,
 }
 
 Status enqueueLaunch(const Manifest &m, const LoadedModule &module,
-                     PreparedLaunch &launch) {
+                     EncodedLaunch &launch) {
   const DriverApi &api = *module.device->api;
   const LaunchPlan &p = launch.plan;
   if (CUresult r = api.launchKernelEx(
@@ -567,11 +567,44 @@ Status Kernel::launch(const TensorArg *args, size_t numArgs,
   ScopedContext scope;
   if (Status s = scope.enter(*module.device->api, module.device->context); !s)
     return s;
-  Expected<PreparedLaunch> launch =
+  Expected<EncodedLaunch> launch =
       prepareLaunch(m, module, args, numArgs, static_cast<CUstream>(stream));
   if (!launch)
     return launch.error();
   return enqueueLaunch(m, module, *launch);
+}
+
+struct PreparedLaunch::Impl {
+  Kernel kernel;
+  std::shared_ptr<LoadedModule> module;
+  EncodedLaunch launch;
+};
+
+Expected<PreparedLaunch> Kernel::prepare(const TensorArg *args, size_t numArgs,
+                                         void *stream) const {
+  const LoadedModule &module = *impl->module;
+  ScopedContext scope;
+  if (Status s = scope.enter(*module.device->api, module.device->context); !s)
+    return s.error();
+  Expected<EncodedLaunch> launch =
+      prepareLaunch(impl->bundle.manifest(), module, args, numArgs,
+                    static_cast<CUstream>(stream));
+  if (!launch)
+    return launch.error();
+  auto prepared = std::make_shared<PreparedLaunch::Impl>(
+      PreparedLaunch::Impl{*this, impl->module, launch.take()});
+  return PreparedLaunch(std::move(prepared));
+}
+
+PreparedLaunch::PreparedLaunch(std::shared_ptr<Impl> impl)
+    : impl(std::move(impl)) {}
+
+Status PreparedLaunch::enqueue() const {
+  const LoadedModule &module = *impl->module;
+  ScopedContext scope;
+  if (Status s = scope.enter(*module.device->api, module.device->context); !s)
+    return s;
+  return enqueueLaunch(impl->kernel.bundle().manifest(), module, impl->launch);
 }
 
 Expected<std::vector<float>> Kernel::timeLaunches(const TensorArg *args,
@@ -600,7 +633,7 @@ Expected<std::vector<float>> Kernel::timeLaunches(const TensorArg *args,
   // of events (host work there shows up as time when the GPU is idle).
   CUstream hStream = static_cast<CUstream>(stream);
   const Manifest &m = impl->bundle.manifest();
-  Expected<PreparedLaunch> prepared =
+  Expected<EncodedLaunch> prepared =
       prepareLaunch(m, module, args, numArgs, hStream);
   if (!prepared)
     return prepared.error();
@@ -766,6 +799,14 @@ Expected<std::vector<float>> Kernel::timeLaunches(const TensorArg *, size_t,
                                                   int, void *) const {
   return noDriverLayer();
 }
+struct PreparedLaunch::Impl {};
+PreparedLaunch::PreparedLaunch(std::shared_ptr<Impl> impl)
+    : impl(std::move(impl)) {}
+Expected<PreparedLaunch> Kernel::prepare(const TensorArg *, size_t,
+                                         void *) const {
+  return noDriverLayer();
+}
+Status PreparedLaunch::enqueue() const { return noDriverLayer(); }
 
 struct DeviceBuffer::Impl {};
 DeviceBuffer::DeviceBuffer(std::unique_ptr<Impl> impl)

@@ -431,6 +431,8 @@ struct DeviceInfo {
 SM120RT_API Expected<int> deviceCount();
 SM120RT_API Expected<DeviceInfo> queryDevice(int device);
 
+class PreparedLaunch;
+
 /// A bundle's kernel loaded on one device. Copies share the loaded module,
 /// which stays loaded (in the device's primary context) while any copy or
 /// any other Kernel for the same bundle and device lives. Launching from
@@ -448,6 +450,12 @@ public:
     return launch(args.data(), args.size(), stream);
   }
 
+  /// Validates the arguments, lays out the parameters and encodes the TMA
+  /// descriptors once; PreparedLaunch::enqueue then repeats this launch
+  /// with a single cuLaunchKernelEx. For callers whose tensors stay put.
+  Expected<PreparedLaunch> prepare(const TensorArg *args, size_t numArgs,
+                                   void *stream) const;
+
   /// Launches `iterations` times on `stream`, timing each launch with CUDA
   /// events; returns the milliseconds of each launch.
   Expected<std::vector<float>> timeLaunches(const TensorArg *args,
@@ -461,6 +469,19 @@ private:
   struct Impl;
   explicit Kernel(std::shared_ptr<const Impl> impl);
   std::shared_ptr<const Impl> impl;
+};
+
+/// A launch with everything but the enqueue done (Kernel::prepare): the
+/// same tensors, grid and stream each time. Keeps the kernel loaded.
+class SM120RT_API PreparedLaunch {
+public:
+  Status enqueue() const;
+
+private:
+  friend class Kernel;
+  struct Impl;
+  explicit PreparedLaunch(std::shared_ptr<Impl> impl);
+  std::shared_ptr<Impl> impl;
 };
 
 /// Device memory (cuMemAlloc) owned by this object; for tools and tests.
