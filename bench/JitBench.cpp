@@ -65,6 +65,7 @@ int main(int argc, char **argv) {
   p.n = 2112;
   p.k = 7168;
   CompileOptions o;
+  o.machine = "rtx-pro-6000"; // as an entry point on that GPU would ask
   fs::path root = fs::temp_directory_path() /
                   ("sm120-jit-bench-" + std::to_string(::getpid()));
   fs::remove_all(root);
