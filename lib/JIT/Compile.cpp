@@ -272,3 +272,8 @@ Expected<CompiledKernel> sm120jit::compileGemm(const GemmProblem &p,
 void sm120jit::registerCompiler() {
   sm120rt::registerGemmCompiler(&sm120jit::compileGemm);
 }
+
+extern "C" __attribute__((visibility("default"))) void
+sm120jit_register_compiler(void) {
+  sm120jit::registerCompiler();
+}

@@ -27,4 +27,8 @@ void registerCompiler();
 
 } // namespace sm120jit
 
+/// C entry of registerCompiler() for callers that load libsm120jit.so at
+/// run time (dlopen, ctypes).
+extern "C" void sm120jit_register_compiler(void);
+
 #endif // SM120_JIT_JIT_H

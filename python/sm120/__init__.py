@@ -1,0 +1,327 @@
+"""sm120: block-scaled GEMMs for NVIDIA Blackwell workstation GPUs.
+
+A thin ctypes binding of libsm120rt's C API. Tensors are passed without
+copies: PyTorch tensors (data_ptr, shape, strides) or any object exposing
+``__cuda_array_interface__``. Kernels come from the kernel cache
+($SM120_CACHE_DIR, default ~/.cache/sm120) and are compiled on a miss when
+libsm120jit is found. Errors raise :class:`Error` with the runtime's
+message.
+
+Libraries are looked up in $SM120_LIBRARY / $SM120_JIT_LIBRARY, then next
+to this package, then in the source tree's build directories, then on the
+system library path.
+
+Entry points (D = A B^T, A [M, K] and B [N, K] K-contiguous):
+
+* ``fp8_gemm_nt(a, sfa, b, sfb, d, c=None)``: FP8 e4m3 with UE8M0 scales
+  packed four per int32 (:func:`pack_ue8m0` makes them);
+* ``fp8_fp4_gemm_nt(...)``: FP4 (e2m1, two per byte) x FP4 / FP8, MXFP4
+  or NVFP4 (UE4M3 scales, float8_e4m3fn [MN, K / 16]);
+* ``bf16_gemm_nt(a, b, d, c=None)``.
+
+When PyTorch is importable, the same are registered as ``torch.ops.sm120.*``
+custom ops for use under torch.compile.
+"""
+
+import ctypes
+import ctypes.util
+import os
+
+__all__ = [
+    "Error", "fp8_gemm_nt", "fp8_fp4_gemm_nt", "bf16_gemm_nt", "fp4", "typed",
+    "pack_ue8m0", "jit_available", "library_path",
+]
+
+# sm120rt_dtype values.
+F8E4M3, F4E2M1, F8E8M0, BF16, F16, F32, I32, U8 = range(1, 9)
+_DTYPE_NAMES = {F8E4M3: "f8e4m3", F4E2M1: "f4e2m1", F8E8M0: "f8e8m0",
+                BF16: "bf16", F16: "f16", F32: "f32", I32: "i32", U8: "u8"}
+
+_BITS = {F8E4M3: 8, F4E2M1: 4, F8E8M0: 8, BF16: 16, F16: 16, F32: 32,
+         I32: 32, U8: 8}
+
+_STATUS_NAMES = ["Ok", "InvalidManifest", "UnsupportedSchema", "MissingFile",
+                 "WrongArchitecture", "InvalidArgument", "DriverError",
+                 "NoDevice", "NotSupported", "Internal", "CompileError"]
+
+
+class Error(RuntimeError):
+    """A failed call: ``code`` is the runtime's status name."""
+
+    def __init__(self, code, message):
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+
+
+class _Tensor(ctypes.Structure):
+    _fields_ = [("data", ctypes.c_void_p), ("dtype", ctypes.c_int),
+                ("rank", ctypes.c_int),
+                ("sizes", ctypes.POINTER(ctypes.c_int64)),
+                ("strides", ctypes.POINTER(ctypes.c_int64))]
+
+
+class _Options(ctypes.Structure):
+    _fields_ = [("c", ctypes.POINTER(_Tensor)), ("device", ctypes.c_int),
+                ("stream", ctypes.c_void_p), ("sfa_gran_k", ctypes.c_int),
+                ("sfb_gran_k", ctypes.c_int), ("chip", ctypes.c_char_p),
+                ("machine", ctypes.c_char_p), ("expected_m", ctypes.c_int64)]
+
+
+def _candidates(env, name, build_dirs):
+    if os.environ.get(env):
+        return [os.environ[env]]
+    here = os.path.dirname(os.path.abspath(__file__))
+    root = os.path.dirname(os.path.dirname(here))
+    paths = [os.path.join(here, name)]
+    paths += [os.path.join(root, d, name) for d in build_dirs]
+    found = ctypes.util.find_library(name[3:].split(".")[0])
+    if found:
+        paths.append(found)
+    return paths
+
+
+def _load(env, name, build_dirs, required):
+    errors = []
+    for path in _candidates(env, name, build_dirs):
+        if os.sep in path and not os.path.exists(path):
+            continue
+        try:
+            return ctypes.CDLL(path, mode=ctypes.RTLD_GLOBAL), path
+        except OSError as e:
+            errors.append(f"{path}: {e}")
+    if required:
+        raise ImportError(f"sm120: cannot load {name} (set {env}); tried: "
+                          + ("; ".join(errors) or "nothing found"))
+    return None, None
+
+
+_rt, library_path = _load("SM120_LIBRARY", "libsm120rt.so",
+                          ["build/runtime", "build-rt"], True)
+_jit, _jit_path = _load("SM120_JIT_LIBRARY", "libsm120jit.so",
+                        ["build/lib"], False)
+if _jit is not None:
+    _jit.sm120jit_register_compiler.restype = None
+    _jit.sm120jit_register_compiler()
+
+
+def jit_available():
+    """True when kernels missing from the cache can be compiled here."""
+    return _jit is not None
+
+
+_rt.sm120rt_last_error.restype = ctypes.c_char_p
+for _name, _count in (("sm120rt_fp8_gemm_nt", 5), ("sm120rt_fp8_fp4_gemm_nt", 5),
+                      ("sm120rt_bf16_gemm_nt", 3)):
+    _fn = getattr(_rt, _name)
+    _fn.restype = ctypes.c_int
+    _fn.argtypes = [ctypes.POINTER(_Tensor)] * _count + [ctypes.POINTER(_Options)]
+
+
+class typed:
+    """Reads a tensor's memory as another element type of the same width,
+    for types PyTorch or __cuda_array_interface__ cannot name (e.g. bytes
+    holding f8e4m3). "f4e2m1" takes a 1-byte tensor [..., K / 2] packed two
+    per byte (element 2i in the low nibble): the kernel sees [..., K]."""
+
+    def __init__(self, tensor, dtype):
+        codes = {v: k for k, v in _DTYPE_NAMES.items()}
+        if dtype not in codes:
+            raise Error("InvalidArgument", f"unknown dtype '{dtype}'; expected "
+                        + ", ".join(sorted(codes)))
+        self.tensor = tensor
+        self.dtype = codes[dtype]
+
+
+def fp4(tensor):
+    """typed(tensor, "f4e2m1"): uint8 bytes holding FP4 pairs."""
+    return typed(tensor, "f4e2m1")
+
+
+_TORCH_DTYPES = {
+    "torch.float8_e4m3fn": F8E4M3, "torch.bfloat16": BF16,
+    "torch.float16": F16, "torch.float32": F32, "torch.int32": I32,
+    "torch.uint8": U8, "torch.float8_e8m0fnu": F8E8M0,
+}
+_TYPESTR = {"<f4": F32, "<f2": F16, "<i4": I32, "|u1": U8, "<u1": U8}
+
+
+def _describe(obj, name):
+    """(data pointer, dtype, sizes, strides in elements, device index)."""
+    override = obj.dtype if isinstance(obj, typed) else None
+    t = obj.tensor if override else obj
+    packed = override == F4E2M1
+    if hasattr(t, "data_ptr") and hasattr(t, "stride"):  # PyTorch
+        key = str(t.dtype)
+        if key == "torch.float4_e2m1fn_x2":
+            packed = True
+        width = t.element_size() * 8
+        if override and width != (8 if packed else _BITS[override]):
+            raise Error("InvalidArgument",
+                        f"{name}: a {key} tensor cannot be read as "
+                        f"{_DTYPE_NAMES[override]} (element widths differ)")
+        dtype = (override or (F4E2M1 if packed else _TORCH_DTYPES.get(key)))
+        if dtype is None:
+            raise Error("InvalidArgument", f"{name}: dtype {key} is not supported")
+        if t.device.type != "cuda":
+            raise Error("InvalidArgument",
+                        f"{name} is on {t.device}; expected a CUDA tensor")
+        sizes, strides = list(t.shape), list(t.stride())
+        device = t.device.index or 0
+        ptr = t.data_ptr()
+    elif hasattr(t, "__cuda_array_interface__"):
+        cai = t.__cuda_array_interface__
+        itemsize = int(cai["typestr"][2:])
+        if override and itemsize * 8 != (8 if packed else _BITS[override]):
+            raise Error("InvalidArgument",
+                        f"{name}: typestr {cai['typestr']} cannot be read as "
+                        f"{_DTYPE_NAMES[override]} (element widths differ)")
+        dtype = override or _TYPESTR.get(cai["typestr"])
+        if dtype is None:
+            raise Error("InvalidArgument",
+                        f"{name}: typestr {cai['typestr']} is not supported; "
+                        "wrap it in sm120.typed(tensor, dtype)")
+        sizes = list(cai["shape"])
+        if cai.get("strides") is None:
+            strides, step = [], 1
+            for s in reversed(sizes):
+                strides.insert(0, step)
+                step *= s
+        else:
+            strides = [s // itemsize for s in cai["strides"]]
+        ptr, device = cai["data"][0], 0
+    else:
+        raise Error("InvalidArgument",
+                    f"{name}: expected a torch tensor or an object with "
+                    "__cuda_array_interface__")
+    if packed:  # bytes -> FP4 elements along the contiguous dimension
+        sizes[-1] *= 2
+        strides = [s * 2 for s in strides[:-1]] + [strides[-1]]
+    return ptr, dtype, sizes, strides, device
+
+
+class _Args:
+    """Keeps the ctypes arrays alive for one call."""
+
+    def __init__(self):
+        self.keep = []
+        self.device = None
+
+    def tensor(self, obj, name):
+        ptr, dtype, sizes, strides, device = _describe(obj, name)
+        if self.device is None:
+            self.device = device
+        elif device != self.device:
+            raise Error("InvalidArgument",
+                        f"{name} is on cuda:{device}; the others on cuda:{self.device}")
+        sz = (ctypes.c_int64 * len(sizes))(*sizes)
+        st = (ctypes.c_int64 * len(strides))(*strides)
+        t = _Tensor(ptr, dtype, len(sizes), sz, st)
+        self.keep += [sz, st, t]
+        return ctypes.pointer(t)
+
+
+def _stream(stream, device):
+    if stream is not None:
+        return getattr(stream, "cuda_stream", stream)
+    try:
+        import torch
+        return torch.cuda.current_stream(device).cuda_stream
+    except ImportError:
+        return None
+
+
+def _call(fn, names, tensors, c, stream, target, gran):
+    args = _Args()
+    refs = [args.tensor(t, n) for n, t in zip(names, tensors)]
+    o = _Options()
+    if c is not None:
+        o.c = args.tensor(c, "c")
+    o.device = args.device or 0
+    o.stream = _stream(stream, o.device)
+    o.sfa_gran_k, o.sfb_gran_k = gran
+    chip, machine = target
+    if chip:
+        o.chip = chip.encode()
+    if machine:
+        o.machine = machine.encode()
+    status = fn(*refs, ctypes.byref(o))
+    if status != 0:
+        code = (_STATUS_NAMES[status] if status < len(_STATUS_NAMES)
+                else f"status {status}")
+        raise Error(code, _rt.sm120rt_last_error().decode())
+
+
+def fp8_gemm_nt(a, sfa, b, sfb, d, c=None, stream=None, chip=None,
+                machine=None, sfa_gran_k=0, sfb_gran_k=0):
+    """D = A B^T (+ C), FP8 e4m3 with packed UE8M0 scales. ``stream``: a
+    torch stream or CUstream (default: torch's current stream); ``chip`` /
+    ``machine``: override the target chosen from the device."""
+    _call(_rt.sm120rt_fp8_gemm_nt, ["a", "sfa", "b", "sfb", "d"],
+          [a, sfa, b, sfb, d], c, stream, (chip, machine),
+          (sfa_gran_k, sfb_gran_k))
+
+
+def fp8_fp4_gemm_nt(a, sfa, b, sfb, d, c=None, stream=None, chip=None,
+                    machine=None, sfa_gran_k=0, sfb_gran_k=0):
+    """D = A B^T (+ C) with an FP4 operand (wrap uint8 data in fp4())."""
+    _call(_rt.sm120rt_fp8_fp4_gemm_nt, ["a", "sfa", "b", "sfb", "d"],
+          [a, sfa, b, sfb, d], c, stream, (chip, machine),
+          (sfa_gran_k, sfb_gran_k))
+
+
+def bf16_gemm_nt(a, b, d, c=None, stream=None, chip=None, machine=None):
+    """D = A B^T (+ C) in BF16."""
+    _call(_rt.sm120rt_bf16_gemm_nt, ["a", "b", "d"], [a, b, d], c, stream,
+          (chip, machine), (0, 0))
+
+
+def pack_ue8m0(scales, mn, gran_mn=1):
+    """FP32 scales [ceil(MN / gran_mn), K blocks] (powers of two, e.g. from
+    per-token or 128 x 128 per-block quantization) to the kernels' layout:
+    int32 [ceil(K blocks / 4), align(MN, 4)], byte j of [p, i] the UE8M0
+    exponent of K block 4p + j of row i. Coarser MN blocks are repeated per
+    row; padding holds 127 (scale 1). A torch function (runs on the
+    tensor's device)."""
+    import torch
+    rows = scales.repeat_interleave(gran_mn, dim=0)[:mn]
+    exp = ((rows.float().view(torch.int32) >> 23) & 0xFF).to(torch.int32)
+    kb = exp.shape[1]
+    mn_al, kb_al = (mn + 3) // 4 * 4, (kb + 3) // 4 * 4
+    full = torch.full((mn_al, kb_al), 127, dtype=torch.int32,
+                      device=scales.device)
+    full[:mn, :kb] = exp
+    b = full.view(mn_al, kb_al // 4, 4)
+    packed = b[..., 0] | (b[..., 1] << 8) | (b[..., 2] << 16) | (b[..., 3] << 24)
+    return packed.t().contiguous()
+
+
+def _register_torch_ops():
+    try:
+        import torch
+        from typing import Optional
+        custom_op = torch.library.custom_op
+    except (ImportError, AttributeError):
+        return
+    Tensor = torch.Tensor
+
+    @custom_op("sm120::fp8_gemm_nt", mutates_args=("d",))
+    def _fp8(a: Tensor, sfa: Tensor, b: Tensor, sfb: Tensor, d: Tensor,
+             c: Optional[Tensor] = None) -> None:
+        fp8_gemm_nt(a, sfa, b, sfb, d, c)
+
+    @custom_op("sm120::bf16_gemm_nt", mutates_args=("d",))
+    def _bf16(a: Tensor, b: Tensor, d: Tensor,
+              c: Optional[Tensor] = None) -> None:
+        bf16_gemm_nt(a, b, d, c)
+
+    @_fp8.register_fake
+    def _fp8_fake(a, sfa, b, sfb, d, c=None):
+        return None
+
+    @_bf16.register_fake
+    def _bf16_fake(a, b, d, c=None):
+        return None
+
+
+_register_torch_ops()

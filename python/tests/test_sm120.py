@@ -1,0 +1,190 @@
+"""Tests of the sm120 Python package. The CPU tests run everywhere (fake
+device pointers never reach a GPU); the GPU tests need PyTorch with CUDA
+and kernels for their shapes (compiled when libsm120jit is found, else from
+$SM120_CACHE_DIR)."""
+
+import os
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+os.environ.setdefault("SM120_CACHE_DIR", tempfile.mkdtemp(prefix="sm120-py-"))
+import sm120  # noqa: E402
+
+try:
+    import torch
+    HAVE_CUDA = torch.cuda.is_available()
+except ImportError:
+    torch = None
+    HAVE_CUDA = False
+
+HAVE_GPU_NODE = os.path.exists("/dev/nvidiactl")
+
+
+class Fake:
+    """An object with __cuda_array_interface__ at a fake address."""
+
+    def __init__(self, shape, typestr, strides=None):
+        self.__cuda_array_interface__ = {
+            "shape": tuple(shape), "typestr": typestr, "strides": strides,
+            "data": (0x100000, False), "version": 3}
+
+
+def f8(shape):
+    return sm120.typed(Fake(shape, "|u1"), "f8e4m3")
+
+
+def diff(x, y):
+    x, y = x.double(), y.double()
+    return 1 - 2 * (x * y).sum().item() / (x * x + y * y).sum().item()
+
+
+class CpuTest(unittest.TestCase):
+    def assertError(self, code, text, fn, *args, **kwargs):
+        with self.assertRaises(sm120.Error) as cm:
+            fn(*args, **kwargs)
+        self.assertEqual(cm.exception.code, code)
+        self.assertIn(text, cm.exception.message)
+
+    def test_library_loads(self):
+        self.assertTrue(os.path.exists(sm120.library_path))
+
+    def test_dtype_errors(self):
+        self.assertError(
+            "InvalidArgument",
+            "fp8_gemm_nt: a has dtype u8; expected f8e4m3",
+            sm120.fp8_gemm_nt, Fake((128, 512), "|u1"),
+            Fake((1, 128), "<i4"), f8((576, 512)), Fake((1, 576), "<i4"),
+            Fake((128, 576), "<f4"), chip="sm_90a", machine="h100")
+        self.assertError(
+            "InvalidArgument", "bf16_gemm_nt: a has dtype f16; expected bf16",
+            sm120.bf16_gemm_nt, Fake((128, 512), "<f2"), Fake((576, 512), "<f2"),
+            Fake((128, 576), "<f4"), chip="sm_90a", machine="h100")
+
+    def test_shape_errors(self):
+        self.assertError(
+            "InvalidArgument",
+            "fp8_gemm_nt: a is [128, 512] and b is [576, 1024]: their K differ",
+            sm120.fp8_gemm_nt, f8((128, 512)), Fake((1, 128), "<i4"),
+            f8((576, 1024)), Fake((2, 576), "<i4"), Fake((128, 576), "<f4"),
+            chip="sm_90a", machine="h100")
+        self.assertError(
+            "InvalidArgument", "sfb (packed UE8M0) has 3 rows",
+            sm120.fp8_gemm_nt, f8((128, 512)), Fake((1, 128), "<i4"),
+            f8((576, 512)), Fake((3, 576), "<i4"), Fake((128, 576), "<f4"),
+            chip="sm_90a", machine="h100")
+
+    def test_wrapping_errors(self):
+        self.assertError("InvalidArgument", "expected a torch tensor",
+                         sm120.bf16_gemm_nt, 1, 2, 3)
+        self.assertError("InvalidArgument", "unknown dtype 'f9'",
+                         sm120.typed, Fake((1,), "|u1"), "f9")
+        self.assertError(
+            "InvalidArgument", "typestr <f4 cannot be read as f8e4m3",
+            sm120.fp8_gemm_nt, sm120.typed(Fake((1, 512), "<f4"), "f8e4m3"),
+            Fake((1, 4), "<i4"), f8((576, 512)), Fake((1, 576), "<i4"),
+            Fake((1, 576), "<f4"))
+        self.assertError(
+            "InvalidArgument", "typestr <u2 is not supported; wrap it",
+            sm120.bf16_gemm_nt, Fake((1, 512), "<u2"), Fake((576, 512), "<u2"),
+            Fake((1, 576), "<f4"))
+
+    def test_fp4_views_double_the_contiguous_dim(self):
+        # [128, 256] bytes are [128, 512] FP4 elements: K agrees with b.
+        self.assertError(
+            "InvalidArgument", "neither operand is f4e2m1",
+            sm120.fp8_fp4_gemm_nt, f8((128, 512)), Fake((1, 128), "<i4"),
+            f8((576, 512)), Fake((1, 576), "<i4"), Fake((128, 576), "<f4"),
+            chip="sm_90a", machine="h100")
+        self.assertError(
+            "InvalidArgument",
+            "sfb (packed UE8M0) has 2 rows; K = 512 needs 4 (granularity 32) "
+            "or 1 (granularity 128)",
+            sm120.fp8_fp4_gemm_nt, f8((128, 512)), Fake((1, 128), "<i4"),
+            sm120.fp4(Fake((576, 256), "|u1")), Fake((2, 576), "<i4"),
+            Fake((128, 576), "<f4"), chip="sm_90a", machine="h100")
+
+    @unittest.skipIf(HAVE_GPU_NODE, "a GPU is present: fake pointers must not "
+                     "reach a launch")
+    def test_valid_call_reaches_the_device_layer(self):
+        # Valid arguments: the kernel is compiled (or missing) and the
+        # launch fails for want of a GPU, with the runtime's message.
+        with self.assertRaises(sm120.Error) as cm:
+            sm120.fp8_gemm_nt(f8((128, 512)), Fake((1, 128), "<i4"),
+                              f8((576, 512)), Fake((1, 576), "<i4"),
+                              Fake((128, 576), "<f4"), chip="sm_90a",
+                              machine="h100")
+        expected = "NoDevice" if sm120.jit_available() else "NotSupported"
+        self.assertEqual(cm.exception.code, expected, cm.exception.message)
+
+    @unittest.skipUnless(torch is not None, "needs PyTorch")
+    def test_pack_ue8m0_layout(self):
+        s = torch.tensor([[1.0, 2.0, 0.5, 4.0, 8.0]] * 3)  # 3 rows, 5 K blocks
+        p = sm120.pack_ue8m0(s, mn=6, gran_mn=2)
+        self.assertEqual(tuple(p.shape), (2, 8))
+        self.assertEqual(p.dtype, torch.int32)
+        word = int(p[0, 0]) & 0xFFFFFFFF
+        self.assertEqual([(word >> (8 * j)) & 0xFF for j in range(4)],
+                         [127, 128, 126, 129])
+        self.assertEqual(int(p[1, 5]) & 0xFF, 130)        # row 5 = block 2
+        self.assertEqual((int(p[1, 0]) >> 8) & 0xFF, 127)  # K padding
+        self.assertEqual(int(p[0, 7]) & 0xFF, 127)        # MN padding
+
+
+@unittest.skipUnless(HAVE_CUDA, "needs PyTorch with a CUDA GPU")
+class GpuTest(unittest.TestCase):
+    def quantize(self, x, br, bc):
+        """Per (br x bc) block e4m3 with power-of-two scales."""
+        r, c = x.shape
+        blocks = x.view(r // br, br, c // bc, bc).abs().amax(dim=(1, 3))
+        scale = torch.exp2(torch.ceil(torch.log2(blocks.clamp(min=1e-4) / 448)))
+        full = scale.repeat_interleave(br, 0).repeat_interleave(bc, 1)
+        return (x / full).to(torch.float8_e4m3fn), scale, full
+
+    def test_fp8_reference_recipe(self):
+        m, n, k = 129, 2112, 7168
+        torch.manual_seed(0)
+        xa = torch.randn(m, k, device="cuda")
+        xb = torch.randn(n, k, device="cuda") * 0.05
+        a, sa, fa = self.quantize(xa, 1, 128)
+        nb = (n + 127) // 128 * 128
+        xb_pad = torch.zeros(nb, k, device="cuda")
+        xb_pad[:n] = xb
+        b, sb, fb = self.quantize(xb_pad, 128, 128)
+        b, fb = b[:n].contiguous(), fb[:n]
+        d = torch.empty(m, n, dtype=torch.bfloat16, device="cuda")
+        sm120.fp8_gemm_nt(a, sm120.pack_ue8m0(sa, m), b,
+                          sm120.pack_ue8m0(sb, n, gran_mn=128), d)
+        ref = (a.double() * fa.double()) @ (b.double() * fb.double()).T
+        self.assertLess(diff(d, ref), 1e-3)
+        # The same through the torch custom op.
+        d2 = torch.empty_like(d)
+        torch.ops.sm120.fp8_gemm_nt(a, sm120.pack_ue8m0(sa, m), b,
+                                    sm120.pack_ue8m0(sb, n, gran_mn=128), d2)
+        torch.cuda.synchronize()
+        self.assertTrue(torch.equal(d, d2))
+
+    def test_bf16(self):
+        m, n, k = 64, 2112, 7168
+        a = torch.randn(m, k, device="cuda").bfloat16()
+        b = torch.randn(n, k, device="cuda").bfloat16()
+        d = torch.empty(m, n, dtype=torch.bfloat16, device="cuda")
+        sm120.bf16_gemm_nt(a, b, d)
+        self.assertLess(diff(d, a.double() @ b.double().T), 1e-3)
+
+    def test_errors_carry_the_runtime_message(self):
+        a = torch.zeros(8, 512, device="cuda").bfloat16()
+        b = torch.zeros(576, 256, device="cuda").bfloat16()
+        d = torch.empty(8, 576, device="cuda").bfloat16()
+        with self.assertRaises(sm120.Error) as cm:
+            sm120.bf16_gemm_nt(a, b, d)
+        self.assertEqual(cm.exception.code, "InvalidArgument")
+        self.assertIn("their K differ", cm.exception.message)
+        with self.assertRaises(sm120.Error) as cm:
+            sm120.bf16_gemm_nt(a.cpu(), b, d)
+        self.assertIn("is on cpu", cm.exception.message)
+
+
+if __name__ == "__main__":
+    unittest.main()
