@@ -2,6 +2,7 @@
 
 #include "sm120/JIT/JIT.h"
 #include "sm120/Target/Target.h"
+#include "sm120rt/Gemm.hpp"
 
 #include <gtest/gtest.h>
 
@@ -100,6 +101,55 @@ TEST(JIT, FailedCompilationsAreNotCached) {
   }
   EXPECT_EQ(cache.stats().compiles, 0u);
   EXPECT_EQ(cache.stats().memoryHits, 0u);
+}
+
+/// Layout errors that only the compiled kernel's manifest can judge come
+/// back from the entry point before any device work (no GPU needed).
+TEST(JIT, EntryPointsValidateLayoutsBeforeTheDevice) {
+  if (!haveToolkit())
+    GTEST_SKIP() << "no CUDA toolkit";
+  KernelCache::Config config;
+  config.disk = false;
+  config.compiler = &compileGemm;
+  KernelCache cache(config);
+  GemmOptions o;
+  o.compile.chip = "sm_90a";
+  o.compile.machine = "h100";
+  o.cache = &cache;
+  char *base = reinterpret_cast<char *>(0x100000);
+  auto mat = [&](DType t, int64_t r, int64_t c, int64_t offset = 0) {
+    return TensorView::contiguous(base + offset, t, {r, c});
+  };
+  TensorView a = mat(DType::F8E4M3, 64, 512), b = mat(DType::F8E4M3, 576, 512);
+  TensorView sfa = mat(DType::I32, 1, 64), sfb = mat(DType::I32, 1, 576);
+  TensorView d = mat(DType::BF16, 64, 576);
+
+  TensorView misaligned = mat(DType::F8E4M3, 64, 512, 8);
+  Status s = fp8_gemm_nt(misaligned, sfa, b, sfb, d, o);
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().code, Code::InvalidArgument);
+  EXPECT_EQ(s.error().message.rfind("fp8_gemm_nt: tensor 'a' (argument #0)", 0),
+            0u)
+      << s.error().message;
+  EXPECT_NE(s.error().message.find("16"), std::string::npos)
+      << s.error().message;
+
+  TensorView strided = a;
+  strided.strides = {512, 2};
+  s = fp8_gemm_nt(strided, sfa, b, sfb, d, o);
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().code, Code::InvalidArgument);
+  EXPECT_NE(s.error().message.find("stride"), std::string::npos)
+      << s.error().message;
+
+  TensorView rowPitch = d;
+  rowPitch.strides = {577, 1}; // 1154-byte rows: not a TMA / vector row
+  s = fp8_gemm_nt(a, sfa, b, sfb, rowPitch, o);
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().code, Code::InvalidArgument);
+  EXPECT_NE(s.error().message.find("tensor 'd'"), std::string::npos)
+      << s.error().message;
+  EXPECT_EQ(cache.stats().compiles, 1u);
 }
 
 } // namespace

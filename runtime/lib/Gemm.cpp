@@ -177,9 +177,6 @@ Status run(const char *entry, const TensorView &a, const TensorView *sfa,
   Expected<Bundle> bundle = cache.gemm(plan->first, plan->second);
   if (!bundle)
     return bundle.error();
-  Expected<Kernel> kernel = kernelFor(*bundle, options.device);
-  if (!kernel)
-    return kernel.error();
   // Manifest order: a, b, [sfa, sfb], [c], d.
   std::array<TensorArg, 6> args;
   size_t n = 0;
@@ -192,6 +189,12 @@ Status run(const char *entry, const TensorView &a, const TensorView *sfa,
   if (options.c)
     args[n++] = options.c->arg();
   args[n++] = d.arg();
+  // Strides, alignment and TMA rules, before anything touches the device.
+  if (Status s = validateTensorArgs(bundle->manifest(), args.data(), n); !s)
+    return makeError(s.error().code, cat(entry, ": ", s.error().message));
+  Expected<Kernel> kernel = kernelFor(*bundle, options.device);
+  if (!kernel)
+    return kernel.error();
   return kernel->launch(args.data(), n, options.stream);
 }
 
