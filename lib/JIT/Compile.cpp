@@ -171,6 +171,8 @@ mlir::FailureOr<mlir::ModuleOp> buildModule(mlir::MLIRContext &ctx,
   }
   if (p.accumulate)
     args.push_back(memref({dyn, p.n}, b.getF32Type()));
+  if (p.alpha)
+    args.push_back(memref({1}, b.getF32Type()));
   args.push_back(memref({dyn, p.n}, ed));
 
   b.setInsertionPointToEnd(module.getBody());
@@ -180,13 +182,15 @@ mlir::FailureOr<mlir::ModuleOp> buildModule(mlir::MLIRContext &ctx,
   b.setInsertionPointToEnd(body);
   unsigned next = 0;
   mlir::Value a = body->getArgument(next++), bv = body->getArgument(next++);
-  mlir::Value sfa, sfb, c;
+  mlir::Value sfa, sfb, c, alpha;
   if (*ra) {
     sfa = body->getArgument(next++);
     sfb = body->getArgument(next++);
   }
   if (p.accumulate)
     c = body->getArgument(next++);
+  if (p.alpha)
+    alpha = body->getArgument(next++);
   mlir::Value d = body->getArgument(next++);
 
   sm::ScheduleAttr schedule;
@@ -202,7 +206,7 @@ mlir::FailureOr<mlir::ModuleOp> buildModule(mlir::MLIRContext &ctx,
   auto major = [](bool kMajor) {
     return kMajor ? sm::Major::K : sm::Major::MN;
   };
-  sm::GemmOp::create(b, loc, a, bv, sfa, sfb, c, d, major(p.aKMajor),
+  sm::GemmOp::create(b, loc, a, bv, sfa, sfb, c, alpha, d, major(p.aKMajor),
                      major(p.bKMajor), *ra ? *ra : nullptr, *rb ? *rb : nullptr,
                      /*head_splits=*/nullptr, schedule);
   mlir::func::ReturnOp::create(b, loc);
@@ -233,9 +237,9 @@ Expected<CompiledKernel> sm120jit::compileGemm(const GemmProblem &p,
   DiagnosticCollector diags(ctx);
 
   std::string name =
-      llvm::formatv("gemm_{0}_{1}_n{2}_k{3}_{4}{5}", sm120rt::dtypeName(p.a),
+      llvm::formatv("gemm_{0}_{1}_n{2}_k{3}_{4}{5}{6}", sm120rt::dtypeName(p.a),
                     sm120rt::dtypeName(p.b), p.n, p.k, sm120rt::dtypeName(p.d),
-                    p.accumulate ? "_acc" : "")
+                    p.accumulate ? "_acc" : "", p.alpha ? "_alpha" : "")
           .str();
   mlir::FailureOr<mlir::ModuleOp> built = buildModule(ctx, p, o, name);
   if (failed(built))

@@ -158,6 +158,8 @@ struct KernelLowering {
   LogicalResult lowerMma(TileMmaOp op);
   LogicalResult lowerStore(EpilogueOp op);
   LogicalResult lowerTmaStore(EpilogueOp op, Value tma, Value cPtr);
+  /// The accumulator values a store writes: times alpha when it has one.
+  SmallVector<Value> epilogueValues(EpilogueOp op);
   std::array<Value, 2> loadCPair(Value cPtr, Value row, Value col, int64_t n);
   Value rowMajor(Value row, Value col, int64_t n);
   Value waitSlot(PipeInfo &pipe, Value counter, bool empty);
@@ -1468,6 +1470,19 @@ std::array<Value, 2> KernelLowering::loadCPair(Value cPtr, Value row, Value col,
   return {ifOp.getResult(0), ifOp.getResult(1)};
 }
 
+SmallVector<Value> KernelLowering::epilogueValues(EpilogueOp op) {
+  SmallVector<Value> acc = accs[op.getAcc()];
+  if (!op.getAlpha())
+    return acc;
+  // Read when the tile is stored, so a replayed graph sees the current value.
+  Value alpha =
+      LLVM::LoadOp::create(b, loc, f32(), ptrParams.lookup(op.getAlpha()),
+                           /*alignment=*/4);
+  for (Value &v : acc)
+    v = arith::MulFOp::create(b, loc, v, alpha);
+  return acc;
+}
+
 /// The i64 element index of (row, col) in a row-major [M, n] tensor.
 Value KernelLowering::rowMajor(Value row, Value col, int64_t n) {
   return arith::AddIOp::create(
@@ -1484,9 +1499,10 @@ LogicalResult KernelLowering::lowerStore(EpilogueOp op) {
   bool viaTma = schedule.getEpilogue() == EpilogueKind::TmaStore;
   Value d = (viaTma ? tmaParams : ptrParams).lookup(op.getD());
   Value cPtr = op.getC() ? ptrParams.lookup(op.getC()) : Value();
-  if (!d || (op.getC() && !cPtr))
-    return op.emitOpError("writes or adds a tensor that is not an argument "
-                          "of the kernel");
+  if (!d || (op.getC() && !cPtr) ||
+      (op.getAlpha() && !ptrParams.lookup(op.getAlpha())))
+    return op.emitOpError("writes, adds or scales by a tensor that is not an "
+                          "argument of the kernel");
   if (!accs.count(op.getAcc()))
     return op.emitOpError("stores a value that is not an accumulator of the "
                           "math role");
@@ -1506,7 +1522,7 @@ LogicalResult KernelLowering::lowerStore(EpilogueOp op) {
   Value rows = toI32(loopM);
   Type elem = dType.getElementType();
   auto ptrType = LLVM::LLVMPointerType::get(b.getContext());
-  SmallVector<Value> acc = accs[op.getAcc()];
+  SmallVector<Value> acc = epilogueValues(op);
   if (bf16 && n % 4 == 0) {
     // Lanes t and t ^ 1 of a quad trade a BF16 pair so that the even lane
     // holds four columns of row g and the odd one four of row g + 8: one
@@ -1645,7 +1661,7 @@ LogicalResult KernelLowering::lowerTmaStore(EpilogueOp op, Value tma,
   });
   NVVM::SyncWarpOp::create(b, loc, c32(-1));
 
-  SmallVector<Value> acc = accs[op.getAcc()];
+  SmallVector<Value> acc = epilogueValues(op);
   for (int64_t i = 0; i < wt.mTiles; ++i)
     for (int64_t j = 0; j < wt.nTiles; ++j)
       for (int half = 0; half < 2; ++half) {

@@ -105,6 +105,8 @@ LogicalResult annotateProblem(GemmOp op) {
     roles.append({{op.getSfa(), "sfa"}, {op.getSfb(), "sfb"}});
   if (op.getC())
     roles.push_back({op.getC(), "c"});
+  if (op.getAlpha())
+    roles.push_back({op.getAlpha(), "alpha"});
   SmallVector<Attribute> names(func.getNumArguments(), b.getStringAttr(""));
   for (auto [value, name] : roles) {
     auto arg = dyn_cast<BlockArgument>(value);
@@ -182,8 +184,8 @@ LogicalResult lowerGemm(GemmOp op) {
                                  op.getSfaRecipeAttr(), op.getSfbRecipeAttr());
     scf::YieldOp::create(b, loc, mma.getResult());
   }
-  EpilogueOp::create(b, loc, kLoop.getResult(0), op.getC(), op.getD(), m0, n0,
-                     op.getHeadSplitsAttr());
+  EpilogueOp::create(b, loc, kLoop.getResult(0), op.getC(), op.getAlpha(),
+                     op.getD(), m0, n0, op.getHeadSplitsAttr());
   op.erase();
   return success();
 }

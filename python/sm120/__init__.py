@@ -65,7 +65,8 @@ class _Options(ctypes.Structure):
     _fields_ = [("c", ctypes.POINTER(_Tensor)), ("device", ctypes.c_int),
                 ("stream", ctypes.c_void_p), ("sfa_gran_k", ctypes.c_int),
                 ("sfb_gran_k", ctypes.c_int), ("chip", ctypes.c_char_p),
-                ("machine", ctypes.c_char_p), ("expected_m", ctypes.c_int64)]
+                ("machine", ctypes.c_char_p), ("expected_m", ctypes.c_int64),
+                ("alpha", ctypes.POINTER(_Tensor))]
 
 
 def _candidates(env, name, build_dirs):
@@ -231,12 +232,14 @@ def _stream(stream, device):
         return None
 
 
-def _call(fn, names, tensors, c, stream, target, gran):
+def _call(fn, names, tensors, c, stream, target, gran, alpha=None):
     args = _Args()
     refs = [args.tensor(t, n) for n, t in zip(names, tensors)]
     o = _Options()
     if c is not None:
         o.c = args.tensor(c, "c")
+    if alpha is not None:
+        o.alpha = args.tensor(alpha, "alpha")
     o.device = args.device or 0
     o.stream = _stream(stream, o.device)
     o.sfa_gran_k, o.sfb_gran_k = gran
@@ -252,28 +255,32 @@ def _call(fn, names, tensors, c, stream, target, gran):
         raise Error(code, _rt.sm120rt_last_error().decode())
 
 
-def fp8_gemm_nt(a, sfa, b, sfb, d, c=None, stream=None, chip=None,
+def fp8_gemm_nt(a, sfa, b, sfb, d, c=None, alpha=None, stream=None, chip=None,
                 machine=None, sfa_gran_k=0, sfb_gran_k=0):
-    """D = A B^T (+ C), FP8 e4m3 with packed UE8M0 scales. ``stream``: a
-    torch stream or CUstream (default: torch's current stream); ``chip`` /
-    ``machine``: override the target chosen from the device."""
+    """D = alpha A B^T (+ C), FP8 e4m3 with packed UE8M0 scales. ``alpha``:
+    an optional float32 [1] CUDA tensor, read when the kernel runs;
+    ``stream``: a torch stream or CUstream (default: torch's current
+    stream); ``chip`` / ``machine``: override the target chosen from the
+    device."""
     _call(_rt.sm120rt_fp8_gemm_nt, ["a", "sfa", "b", "sfb", "d"],
           [a, sfa, b, sfb, d], c, stream, (chip, machine),
-          (sfa_gran_k, sfb_gran_k))
+          (sfa_gran_k, sfb_gran_k), alpha)
 
 
-def fp8_fp4_gemm_nt(a, sfa, b, sfb, d, c=None, stream=None, chip=None,
-                    machine=None, sfa_gran_k=0, sfb_gran_k=0):
-    """D = A B^T (+ C) with an FP4 operand (wrap uint8 data in fp4())."""
+def fp8_fp4_gemm_nt(a, sfa, b, sfb, d, c=None, alpha=None, stream=None,
+                    chip=None, machine=None, sfa_gran_k=0, sfb_gran_k=0):
+    """D = alpha A B^T (+ C) with an FP4 operand (wrap uint8 data in fp4());
+    for NVFP4, alpha is the product of the two global scales."""
     _call(_rt.sm120rt_fp8_fp4_gemm_nt, ["a", "sfa", "b", "sfb", "d"],
           [a, sfa, b, sfb, d], c, stream, (chip, machine),
-          (sfa_gran_k, sfb_gran_k))
+          (sfa_gran_k, sfb_gran_k), alpha)
 
 
-def bf16_gemm_nt(a, b, d, c=None, stream=None, chip=None, machine=None):
-    """D = A B^T (+ C) in BF16."""
+def bf16_gemm_nt(a, b, d, c=None, alpha=None, stream=None, chip=None,
+                 machine=None):
+    """D = alpha A B^T (+ C) in BF16."""
     _call(_rt.sm120rt_bf16_gemm_nt, ["a", "b", "d"], [a, b, d], c, stream,
-          (chip, machine), (0, 0))
+          (chip, machine), (0, 0), alpha)
 
 
 def pack_ue8m0(scales, mn, gran_mn=1):
@@ -307,20 +314,21 @@ def _register_torch_ops():
 
     @custom_op("sm120::fp8_gemm_nt", mutates_args=("d",))
     def _fp8(a: Tensor, sfa: Tensor, b: Tensor, sfb: Tensor, d: Tensor,
-             c: Optional[Tensor] = None) -> None:
-        fp8_gemm_nt(a, sfa, b, sfb, d, c)
+             c: Optional[Tensor] = None,
+             alpha: Optional[Tensor] = None) -> None:
+        fp8_gemm_nt(a, sfa, b, sfb, d, c, alpha)
 
     @custom_op("sm120::bf16_gemm_nt", mutates_args=("d",))
-    def _bf16(a: Tensor, b: Tensor, d: Tensor,
-              c: Optional[Tensor] = None) -> None:
-        bf16_gemm_nt(a, b, d, c)
+    def _bf16(a: Tensor, b: Tensor, d: Tensor, c: Optional[Tensor] = None,
+              alpha: Optional[Tensor] = None) -> None:
+        bf16_gemm_nt(a, b, d, c, alpha)
 
     @_fp8.register_fake
-    def _fp8_fake(a, sfa, b, sfb, d, c=None):
+    def _fp8_fake(a, sfa, b, sfb, d, c=None, alpha=None):
         return None
 
     @_bf16.register_fake
-    def _bf16_fake(a, b, d, c=None):
+    def _bf16_fake(a, b, d, c=None, alpha=None):
         return None
 
 

@@ -10,6 +10,7 @@
 #include <new>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 using namespace sm120rt;
@@ -123,14 +124,19 @@ gemmEntry(const char *entry,
       views.push_back(*v);
     }
     GemmOptions o;
-    std::optional<TensorView> c;
+    std::optional<TensorView> c, alpha;
     if (options) {
-      if (options->c) {
-        Expected<TensorView> v = view(entry, "c", options->c);
+      // The optional tensors: each stays in its std::optional for the call.
+      for (auto [name, given, held, slot] :
+           {std::tuple{"c", options->c, &c, &o.c},
+            std::tuple{"alpha", options->alpha, &alpha, &o.alpha}}) {
+        if (!given)
+          continue;
+        Expected<TensorView> v = view(entry, name, given);
         if (!v)
           return fail(v.error());
-        c = *v;
-        o.c = &*c;
+        *held = *v;
+        *slot = &**held;
       }
       o.device = options->device;
       o.stream = options->stream;

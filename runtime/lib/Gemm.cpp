@@ -178,7 +178,7 @@ Status run(const char *entry, const TensorView &a, const TensorView *sfa,
   if (!bundle)
     return bundle.error();
   // Manifest order: a, b, [sfa, sfb], [c], d.
-  std::array<TensorArg, 6> args;
+  std::array<TensorArg, 7> args;
   size_t n = 0;
   args[n++] = a.arg();
   args[n++] = b.arg();
@@ -188,6 +188,8 @@ Status run(const char *entry, const TensorView &a, const TensorView *sfa,
   }
   if (options.c)
     args[n++] = options.c->arg();
+  if (options.alpha)
+    args[n++] = options.alpha->arg();
   args[n++] = d.arg();
   // Strides, alignment and TMA rules, before anything touches the device.
   if (Status s = validateTensorArgs(bundle->manifest(), args.data(), n); !s)
@@ -235,6 +237,16 @@ plan(const char *entry, const TensorView &a, const TensorView *sfa,
                              "]; expected [M, N] = [", m, ", ", n, "]")));
   }
 
+  if (options.alpha) {
+    const TensorView &al = *options.alpha;
+    if (al.rank != 1 || al.sizes[0] != 1 || al.dtype != DType::F32)
+      return err(invalid(
+          entry, cat("alpha is ", dtypeName(al.dtype), " with ", al.rank,
+                     " dimension(s)",
+                     al.rank == 1 ? cat(" of ", al.sizes[0]) : std::string(),
+                     "; expected one f32 [1]")));
+  }
+
   GemmProblem p;
   p.a = a.dtype;
   p.b = b.dtype;
@@ -242,6 +254,7 @@ plan(const char *entry, const TensorView &a, const TensorView *sfa,
   p.k = k;
   p.d = d.dtype;
   p.accumulate = options.c != nullptr;
+  p.alpha = options.alpha != nullptr;
   bool bf16 = a.dtype == DType::BF16 || b.dtype == DType::BF16;
   if (bf16) {
     if (a.dtype != b.dtype)

@@ -167,7 +167,7 @@ std::string sm120rt::describe(const GemmProblem &p, const CompileOptions &o) {
              p.bKMajor ? "k" : "mn", " sfa=", recipeText(p.sfa),
              " sfb=", recipeText(p.sfb), " n=", p.n, " k=", p.k,
              " d=", dtypeName(p.d), " c=", p.accumulate ? 1 : 0,
-             " chip=", o.chip,
+             p.alpha ? " alpha=1" : "", " chip=", o.chip,
              " machine=", o.machine.empty() ? "default" : o.machine,
              " sms=", o.sms, " expected_m=", o.expectedM,
              " schedule=", o.schedule.empty() ? "auto" : o.schedule);

@@ -512,7 +512,7 @@ Status computeGemm(const Manifest &m, std::vector<HostTensor> &tensors) {
       return r.error();
     op->recipe = *r;
   }
-  return referenceGemm(opA, opB, find("c"), *d);
+  return referenceGemm(opA, opB, find("c"), *d, find("alpha"));
 }
 
 /// Packed UE8M0 scale tensors get four exponents per int32 from the scale
@@ -701,7 +701,8 @@ static void parallelRows(int64_t rows,
 }
 
 Status sm120rt::referenceGemm(const GemmOperand &a, const GemmOperand &b,
-                              const HostTensor *c, HostTensor &d) {
+                              const HostTensor *c, HostTensor &d,
+                              const HostTensor *alpha) {
   const char *family = "gemm";
   if (!a.data || !b.data || a.data->rank() != 2 || b.data->rank() != 2 ||
       d.rank() != 2)
@@ -738,6 +739,12 @@ Status sm120rt::referenceGemm(const GemmOperand &a, const GemmOperand &b,
   if (c)
     if (Status s = expectTensor(family, *c, DType::F32, {M, N}); !s)
       return s;
+  float scale = 1;
+  if (alpha) {
+    if (Status s = expectTensor(family, *alpha, DType::F32, {1}); !s)
+      return s;
+    scale = alpha->get(0);
+  }
 
   // Dequantize each operand once, as [MN][K] doubles.
   auto dequantize = [&](const GemmOperand &op, int64_t mn) {
@@ -769,8 +776,11 @@ Status sm120rt::referenceGemm(const GemmOperand &a, const GemmOperand &b,
             sum[jj] += row[k] * B[(j0 + jj) * K + k];
       for (int64_t jj = 0; jj < cols; ++jj) {
         int64_t index[] = {i, j0 + jj};
-        // The kernel accumulates in FP32 and adds C in FP32.
+        // The kernel accumulates in FP32, scales by alpha and adds C in
+        // FP32.
         float out = static_cast<float>(sum[jj]);
+        if (alpha)
+          out *= scale;
         if (c)
           out += c->get(c->offsetOf(index));
         uint32_t bits;

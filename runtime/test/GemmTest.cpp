@@ -126,6 +126,29 @@ TEST(Gemm, ShapeAndDtypeErrors) {
             "gemm: a is bf16 and b is f8e4m3; bf16 pairs only with bf16");
 }
 
+TEST(Gemm, AlphaIsOneF32AndPartOfTheKey) {
+  Fp8Args x;
+  GemmOptions o = twin();
+  TensorView alpha = TensorView::contiguous(fake(), DType::F32, {1});
+  o.alpha = &alpha;
+  Expected<std::pair<GemmProblem, CompileOptions>> p =
+      planGemm(x.a, &x.sfa, x.b, &x.sfb, x.d, o);
+  ASSERT_TRUE(p) << p.error().message;
+  EXPECT_TRUE(p->first.alpha);
+  EXPECT_NE(describe(p->first, p->second).find(" c=0 alpha=1 "),
+            std::string::npos);
+  TensorView two = TensorView::contiguous(fake(), DType::F32, {2});
+  o.alpha = &two;
+  EXPECT_EQ(
+      planError(x.a, &x.sfa, x.b, &x.sfb, x.d, o),
+      "gemm: alpha is f32 with 1 dimension(s) of 2; expected one f32 [1]");
+  TensorView half = TensorView::contiguous(fake(), DType::BF16, {1});
+  o.alpha = &half;
+  EXPECT_EQ(planError(x.a, &x.sfa, x.b, &x.sfb, x.d, o),
+            "gemm: alpha is bf16 with 1 dimension(s) of 1; expected one f32 "
+            "[1]");
+}
+
 TEST(Gemm, EntryPointsCheckTheirDtypes) {
   Fp8Args x;
   TensorView fp4 = mat(DType::F4E2M1, x.n, x.k);
@@ -194,6 +217,12 @@ TEST(Gemm, CEntryPoints) {
   EXPECT_EQ(sm120rt_bf16_gemm_nt(&a, &b, &d, &o), SM120RT_INVALID_ARGUMENT);
   EXPECT_STREQ(sm120rt_last_error(),
                "bf16_gemm_nt: a has dtype f8e4m3; expected bf16");
+  o.alpha = &bad;
+  EXPECT_EQ(sm120rt_fp8_gemm_nt(&a, &sfa, &b, &sfb, &d, &o),
+            SM120RT_INVALID_ARGUMENT);
+  EXPECT_STREQ(sm120rt_last_error(),
+               "sm120rt_fp8_gemm_nt: alpha has rank 5; expected 0 to 4");
+  o.alpha = nullptr;
   sm120rt_tensor c{fake(), SM120RT_DTYPE_F32, 2, sb, ta};
   o.c = &c;
   EXPECT_EQ(sm120rt_fp8_fp4_gemm_nt(&a, &sfa, &b, &sfb, &d, &o),

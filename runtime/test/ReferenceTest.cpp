@@ -435,6 +435,19 @@ TEST(GemmReference, Nvfp4WithUe4m3ScalesAndAccumulate) {
   EXPECT_EQ(at(d, 0, 0), 220.0f);
   // Row 1: 16 * 1.5*3 * 2 + 16 * 1.5*0.25 * 4 = 144 + 24, minus 1.
   EXPECT_EQ(at(d, 1, 0), 167.0f);
+
+  // alpha scales the product before C is added (NVFP4's global scales).
+  HostTensor alpha = tensor("alpha", DType::F32, {1});
+  setBits(alpha, {0.25f}, f32Bits);
+  ASSERT_TRUE(
+      referenceGemm({&a, true, &sfa, r}, {&b, true, &sfb, r}, &c, d, &alpha)
+          .ok());
+  EXPECT_EQ(at(d, 0, 0), 130.0f); // 120 / 4 + 100
+  EXPECT_EQ(at(d, 1, 0), 41.0f);  // 168 / 4 - 1
+  HostTensor two = tensor("alpha", DType::F32, {2});
+  EXPECT_FALSE(
+      referenceGemm({&a, true, &sfa, r}, {&b, true, &sfb, r}, &c, d, &two)
+          .ok());
 }
 
 TEST(GemmReference, Fp32ScalesRoundDownToPowersOfTwoPerBlock) {

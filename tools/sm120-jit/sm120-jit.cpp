@@ -36,6 +36,8 @@ static cl::opt<int64_t> kSize("k", cl::desc("K"), cl::Required);
 static cl::opt<std::string> dType("d", cl::desc("Output dtype: bf16 or f32"),
                                   cl::init("bf16"));
 static cl::opt<bool> accumulate("c", cl::desc("Accumulate into C (f32)"));
+static cl::opt<bool> alpha("alpha",
+                           cl::desc("Scale A * B^T by a device f32 [1]"));
 static cl::opt<std::string> chip("chip", cl::desc("Target chip"),
                                  cl::init("sm_120f"));
 static cl::opt<std::string> machine("machine",
@@ -120,6 +122,7 @@ int main(int argc, char **argv) {
   p.n = nSize;
   p.k = kSize;
   p.accumulate = accumulate;
+  p.alpha = alpha;
 
   CompileOptions o;
   o.chip = chip;

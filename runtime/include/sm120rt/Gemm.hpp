@@ -45,8 +45,12 @@ struct SM120RT_API TensorView {
 };
 
 struct GemmOptions {
-  /// Optional FP32 [M, N] addend: D = A B^T + C.
+  /// Optional FP32 [M, N] addend: D = alpha A B^T + C.
   const TensorView *c = nullptr;
+  /// Optional FP32 [1] on the device, read when the kernel runs (a graph
+  /// replay sees its current value): D = alpha A B^T (+ C). NVFP4's two
+  /// per-tensor global scales go here as their product.
+  const TensorView *alpha = nullptr;
   /// CUDA device the tensors live on, and the stream (a CUstream of its
   /// primary context; nullptr is the legacy default stream).
   int device = 0;

@@ -44,6 +44,7 @@ struct GemmProblem {
   int64_t k = 0;
   DType d = DType::BF16;   // bf16 or f32
   bool accumulate = false; // add C [M, N] f32
+  bool alpha = false;      // multiply A B^T by a device f32 [1]
   bool aKMajor = true;     // A is [M, K] (else [K, M])
   bool bKMajor = true;     // B is [N, K] (else [K, N])
 };

@@ -149,11 +149,14 @@ SM120RT_API Expected<HostTensor> packUe8m0Scales(const HostTensor &scale,
                                                  const ScaleRecipe &recipe,
                                                  int64_t mnSize, int64_t kSize);
 
-/// D = A * B^T (+ C) with block scales: D[m][n] = Σ_k (A[m][k] sa(m, k)) *
-/// (B[n][k] sb(n, k)) (+ C[m][n]), summed in double in k order, then rounded
-/// once to D's dtype (f32, or bf16 round-to-nearest-even). c is f32 [M, N].
+/// D = alpha A * B^T (+ C) with block scales: D[m][n] = alpha Σ_k (A[m][k]
+/// sa(m, k)) * (B[n][k] sb(n, k)) (+ C[m][n]), summed in double in k order,
+/// rounded to f32 (as the kernel's FP32 accumulator), scaled by alpha and
+/// added to C in f32, then rounded to D's dtype (bf16 round-to-nearest-
+/// even). c is f32 [M, N], alpha f32 [1].
 SM120RT_API Status referenceGemm(const GemmOperand &a, const GemmOperand &b,
-                                 const HostTensor *c, HostTensor &d);
+                                 const HostTensor *c, HostTensor &d,
+                                 const HostTensor *alpha = nullptr);
 
 /// A CPU reference for one problem.family. `compute` receives every tensor
 /// of the manifest (in manifest order, inputs filled) and writes the

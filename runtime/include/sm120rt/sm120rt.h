@@ -107,6 +107,7 @@ typedef struct sm120rt_gemm_options {
   const char *chip;    /* NULL: chosen from the device */
   const char *machine; /* NULL: the device's preset */
   int64_t expected_m;  /* 0: 4096 */
+  const sm120rt_tensor *alpha; /* optional f32 [1]: D = alpha A B^T (+ C) */
 } sm120rt_gemm_options;
 
 SM120RT_C_API sm120rt_status sm120rt_fp8_gemm_nt(

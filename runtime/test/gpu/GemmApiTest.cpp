@@ -35,6 +35,7 @@ struct Case {
   int64_t n, k;
   DType d;
   bool accumulate;
+  float alpha = 0; // 0: none
 };
 
 const Case kCases[] = {
@@ -56,6 +57,12 @@ const Case kCases[] = {
      DType::BF16, false},
     {"bf16_f32_c", Entry::Bf16, DType::BF16, DType::BF16, 0, 0, 4096, 7168,
      DType::F32, true},
+    {"fp8_alpha_c", Entry::Fp8, DType::F8E4M3, DType::F8E4M3, 128, 128, 576,
+     7168, DType::F32, true, 0.375f},
+    {"nvfp4_alpha", Entry::Fp8Fp4, DType::F4E2M1, DType::F4E2M1, 16, 16, 4096,
+     7168, DType::BF16, false, 0.0625f},
+    {"bf16_alpha", Entry::Bf16, DType::BF16, DType::BF16, 0, 0, 576, 7168,
+     DType::BF16, false, -1.5f},
 };
 
 /// A zeroed row-major host tensor (rows padded to 16 bytes).
@@ -152,6 +159,9 @@ bool runCase(const Case &c, int64_t m, bool prepare) {
   HostTensor cT = hostTensor("c", DType::F32, {m, c.n});
   fillRandom(cT, FillOptions(), 5);
   HostTensor d = hostTensor("d", c.d, {m, c.n});
+  HostTensor alphaT = hostTensor("alpha", DType::F32, {1});
+  std::memcpy(alphaT.bytes.data(), &c.alpha, sizeof(float));
+  bool alpha = c.alpha != 0;
 
   if (prepare) {
     // Views with fake addresses: only shapes matter for the plan.
@@ -160,11 +170,12 @@ bool runCase(const Case &c, int64_t m, bool prepare) {
     };
     TensorView va = fakeView(a->data), vb = fakeView(b->data),
                vsa = fakeView(a->kernelScale), vsb = fakeView(b->kernelScale),
-               vc = fakeView(cT), vd = fakeView(d);
+               vc = fakeView(cT), vd = fakeView(d), val = fakeView(alphaT);
     GemmOptions o;
     o.compile.chip = "sm_90a";
     o.compile.machine = "h100";
     o.c = c.accumulate ? &vc : nullptr;
+    o.alpha = alpha ? &val : nullptr;
     Expected<std::pair<GemmProblem, CompileOptions>> plan = planGemm(
         va, c.granA ? &vsa : nullptr, vb, c.granB ? &vsb : nullptr, vd, o);
     if (!plan)
@@ -179,7 +190,7 @@ bool runCase(const Case &c, int64_t m, bool prepare) {
 
   std::vector<Expected<DeviceTensor>> dev;
   for (const HostTensor *t :
-       {&a->data, &a->kernelScale, &b->data, &b->kernelScale, &cT, &d})
+       {&a->data, &a->kernelScale, &b->data, &b->kernelScale, &cT, &d, &alphaT})
     dev.push_back(upload(*t));
   for (auto &t : dev)
     if (!t)
@@ -188,6 +199,7 @@ bool runCase(const Case &c, int64_t m, bool prepare) {
     return failed(s.error());
   GemmOptions o;
   o.c = c.accumulate ? &dev[4]->view : nullptr;
+  o.alpha = alpha ? &dev[6]->view : nullptr;
   bool scaled = c.granA != 0;
   Status s =
       call(c, dev[0]->view, scaled ? &dev[1]->view : nullptr, dev[2]->view,
@@ -203,7 +215,9 @@ bool runCase(const Case &c, int64_t m, bool prepare) {
   HostTensor ref = hostTensor("d", c.d, {m, c.n});
   GemmOperand ga{&a->data, true, scaled ? &a->scale : nullptr, a->recipe};
   GemmOperand gb{&b->data, true, scaled ? &b->scale : nullptr, b->recipe};
-  if (Status r = referenceGemm(ga, gb, c.accumulate ? &cT : nullptr, ref); !r)
+  if (Status r = referenceGemm(ga, gb, c.accumulate ? &cT : nullptr, ref,
+                               alpha ? &alphaT : nullptr);
+      !r)
     return failed(r.error());
   Expected<Comparison> cmp = compareTensors(d, ref);
   if (!cmp)

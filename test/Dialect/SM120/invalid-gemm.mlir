@@ -269,7 +269,7 @@ func.func @gemm22(%a: memref<128x512xbf16>, %b: memref<256x512xbf16>,
                   %sfb: memref<256x4xf32>, %d: memref<128x256xf32>) {
   // expected-error @+1 {{operand #2 (sfb) is given but BF16 operands take no scales}}
   "sm120.gemm"(%a, %b, %sfb, %d)
-      <{operandSegmentSizes = array<i32: 1, 1, 0, 1, 0, 1>}>
+      <{operandSegmentSizes = array<i32: 1, 1, 0, 1, 0, 0, 1>}>
       : (memref<128x512xbf16>, memref<256x512xbf16>, memref<256x4xf32>, memref<128x256xf32>) -> ()
   return
 }
@@ -327,7 +327,7 @@ func.func @gemm27(%a: memref<128x512xf8E4M3FN>, %b: memref<256x512xf8E4M3FN>,
                   %sfa: memref<1x128xi32>, %d: memref<128x256xbf16>) {
   // expected-error @+1 {{FP8 operands need scale factors: operand 'sfb' is missing (give 'scales(%sfa, %sfb : ...)' and the 'sfb_recipe' attribute)}}
   "sm120.gemm"(%a, %b, %sfa, %d)
-      <{operandSegmentSizes = array<i32: 1, 1, 1, 0, 0, 1>, sfa_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 128, packed>}>
+      <{operandSegmentSizes = array<i32: 1, 1, 1, 0, 0, 0, 1>, sfa_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 128, packed>}>
       : (memref<128x512xf8E4M3FN>, memref<256x512xf8E4M3FN>, memref<1x128xi32>, memref<128x256xbf16>) -> ()
   return
 }
@@ -842,5 +842,26 @@ func.func @gemm_zero_k(%a: memref<128x0xbf16>, %b: memref<256x0xbf16>,
                   %d: memref<128x256xf32>) {
   // expected-error @+1 {{operand #0 (a) has a zero-sized dimension (dim 1); static sizes must be positive}}
   sm120.gemm a(%a : memref<128x0xbf16>) b(%b : memref<256x0xbf16>) d(%d : memref<128x256xf32>)
+  return
+}
+
+// -----
+
+// alpha is one f32
+func.func @gemm_alpha_shape(%a: memref<128x512xbf16>, %b: memref<256x512xbf16>,
+                            %alpha: memref<2xf32>, %d: memref<128x256xf32>) {
+  // expected-error @+1 {{operand #2 (alpha) has shape [2]; expected [1]}}
+  sm120.gemm a(%a : memref<128x512xbf16>) b(%b : memref<256x512xbf16>)
+      alpha(%alpha : memref<2xf32>) d(%d : memref<128x256xf32>)
+  return
+}
+
+// -----
+
+func.func @gemm_alpha_type(%a: memref<128x512xbf16>, %b: memref<256x512xbf16>,
+                           %alpha: memref<1xf16>, %d: memref<128x256xf32>) {
+  // expected-error @+1 {{operand #2 (alpha) has element type 'f16'; alpha is one f32}}
+  sm120.gemm a(%a : memref<128x512xbf16>) b(%b : memref<256x512xbf16>)
+      alpha(%alpha : memref<1xf16>) d(%d : memref<128x256xf32>)
   return
 }

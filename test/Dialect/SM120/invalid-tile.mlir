@@ -116,6 +116,14 @@ func.func @f(%acc: !sm120.acc<128x128>, %c: memref<128x128xbf16>, %d: memref<128
 
 // -----
 
+func.func @f(%acc: !sm120.acc<128x128>, %alpha: memref<2xf32>, %d: memref<128x128xf32>, %i: index) {
+  // expected-error @+1 {{scales by a one-element f32 alpha; got 'memref<2xf32>'}}
+  sm120.tile.store %acc scale %alpha : memref<2xf32> into %d[%i, %i] : !sm120.acc<128x128>, memref<128x128xf32>
+  return
+}
+
+// -----
+
 func.func @f(%m: index) {
   // expected-error @+1 {{body must take two index arguments (the tile's first row and column)}}
   "sm120.tile.loop"(%m, %m) <{schedule = #sm120.schedule<block = [128, 64, 64], stages = 2, warp_layout = [4, 2], epilogue = direct>}> ({

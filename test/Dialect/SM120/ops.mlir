@@ -44,6 +44,20 @@ func.func @gemm_fp8_f32_scales_mn_major(%a: memref<256x512xf8E4M3FN>, %b: memref
   return
 }
 
+// NVFP4 with alpha (the product of the operands' global scales).
+// CHECK-LABEL: func.func @gemm_nvfp4_alpha
+// CHECK: alpha(%{{.*}} : memref<1xf32>) d(%{{.*}} : memref<?x256xbf16>)
+func.func @gemm_nvfp4_alpha(%a: memref<?x512xf4E2M1FN>, %b: memref<256x512xf4E2M1FN>,
+                            %sfa: memref<?x32xf8E4M3FN>, %sfb: memref<256x32xf8E4M3FN>,
+                            %alpha: memref<1xf32>, %d: memref<?x256xbf16>) {
+  sm120.gemm a(%a : memref<?x512xf4E2M1FN>) b(%b : memref<256x512xf4E2M1FN>)
+      scales(%sfa, %sfb : memref<?x32xf8E4M3FN>, memref<256x32xf8E4M3FN>)
+      alpha(%alpha : memref<1xf32>) d(%d : memref<?x256xbf16>)
+      {sfa_recipe = #sm120.block_scale<ue4m3, mn = 1, k = 16>,
+       sfb_recipe = #sm120.block_scale<ue4m3, mn = 1, k = 16>}
+  return
+}
+
 // Mixed FP8 x FP4 with unpacked UE8M0 (f8E8M0FNU) scales.
 // CHECK-LABEL: func.func @gemm_fp8_fp4_mixed
 // CHECK: sm120.gemm a(%{{.*}} : memref<64x256xf8E4M3FN>) b(%{{.*}} : memref<128x256xf4E2M1FN>)

@@ -10,10 +10,11 @@
 // CHECK: %[[TS:.*]] = sm120.tile.load %{{.*}} -> <1x128xi32>
 // CHECK: %[[TT:.*]] = sm120.tile.load %{{.*}} -> <1x64xi32>
 // CHECK: %[[R:.*]] = sm120.tile.mma %[[Z]], %[[TA]], %[[TB]] scales(%[[TS]], %[[TT]]) at [%[[M0]], %[[N0]]] k_offset %{{.*}} {sfa_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 128, packed>, sfb_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 128, packed>}
-// CHECK: sm120.tile.store %[[R]] add %{{.*}} : memref<?x64xf32> into %{{.*}}[%[[M0]], %[[N0]]] : <128x64>, memref<?x64xbf16>
+// CHECK: sm120.tile.store %[[R]] scale %{{.*}} : memref<1xf32> add %{{.*}} : memref<?x64xf32> into %{{.*}}[%[[M0]], %[[N0]]] : <128x64>, memref<?x64xbf16>
 func.func @tile_program(%a: memref<?x256xf8E4M3FN>, %b: memref<64x256xf8E4M3FN>,
                         %sa: memref<1x?xi32>, %sb: memref<1x64xi32>,
-                        %c: memref<?x64xf32>, %d: memref<?x64xbf16>, %m: index) {
+                        %c: memref<?x64xf32>, %alpha: memref<1xf32>,
+                        %d: memref<?x64xbf16>, %m: index) {
   %c0 = arith.constant 0 : index
   %n = arith.constant 64 : index
   sm120.tile.loop (%m0, %n0) in (%m, %n)
@@ -28,7 +29,7 @@ func.func @tile_program(%a: memref<?x256xf8E4M3FN>, %b: memref<64x256xf8E4M3FN>,
          sfb_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 128, packed>}
         : !sm120.smem<128x64xf8E4M3FN, swizzle = 64>, !sm120.smem<64x64xf8E4M3FN, swizzle = 64>,
           !sm120.smem<1x128xi32>, !sm120.smem<1x64xi32> -> !sm120.acc<128x64>
-    sm120.tile.store %r add %c : memref<?x64xf32> into %d[%m0, %n0] : !sm120.acc<128x64>, memref<?x64xbf16>
+    sm120.tile.store %r scale %alpha : memref<1xf32> add %c : memref<?x64xf32> into %d[%m0, %n0] : !sm120.acc<128x64>, memref<?x64xbf16>
   }
   return
 }

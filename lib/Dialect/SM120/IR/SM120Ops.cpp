@@ -429,6 +429,7 @@ LogicalResult GemmOp::verify() {
   Arg a = arg(getAMutable(), "a"), b = arg(getBMutable(), "b");
   Arg sfa = arg(getSfaMutable(), "sfa"), sfb = arg(getSfbMutable(), "sfb");
   Arg acc = arg(getCMutable(), "c"), d = arg(getDMutable(), "d");
+  Arg alpha = arg(getAlphaMutable(), "alpha");
 
   if (failed(checkDataPair(c, a, b)) ||
       failed(checkMatrix(c, a, majorDims(getAMajor(), "M", "K"))) ||
@@ -439,6 +440,13 @@ LogicalResult GemmOp::verify() {
   std::optional<ArrayRef<int64_t>> splits = getHeadSplits();
   if (failed(checkOutputs(c, d, acc, {"M", splits ? "" : "N"}, "[M, N]")))
     return failure();
+  if (alpha) {
+    if (!alpha.elem().isF32())
+      return c.error(alpha)
+             << "has element type " << alpha.elem() << "; alpha is one f32";
+    if (failed(c.shape(alpha, {1}, "1")))
+      return failure();
+  }
 
   DataKind ka = classify(a.elem()), kb = classify(b.elem());
   Scaled sa{ka, sfa, getSfaRecipeAttr(), "sfa_recipe", "sfa"};
@@ -498,6 +506,8 @@ void GemmOp::printSummary(raw_ostream &os) {
   printScale(os, "sfb", getSfb(), getSfbRecipe());
   if (getC())
     printOperand(os, "c (accumulate)", getC());
+  if (getAlpha())
+    printOperand(os, "alpha (scale of A * B^T)", getAlpha());
   printOperand(os, "d", getD());
   if (auto splits = getHeadSplits())
     os << "  epilogue: head_splits(" << (*splits)[0] << ", " << (*splits)[1]

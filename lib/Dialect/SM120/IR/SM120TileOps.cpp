@@ -231,6 +231,11 @@ LogicalResult EpilogueOp::verify() {
     if (ct.getRank() != 2 || !ct.getElementType().isF32())
       return emitOpError() << "adds a rank-2 f32 c; got " << ct;
   }
+  if (Value alpha = getAlpha()) {
+    auto at = cast<MemRefType>(alpha.getType());
+    if (at.getShape() != ArrayRef<int64_t>{1} || !at.getElementType().isF32())
+      return emitOpError() << "scales by a one-element f32 alpha; got " << at;
+  }
   if (std::optional<ArrayRef<int64_t>> splits = getHeadSplits()) {
     if (splits->size() != 3 || (*splits)[0] + (*splits)[2] <= 0 ||
         llvm::any_of(*splits, [](int64_t v) { return v < 0; }))

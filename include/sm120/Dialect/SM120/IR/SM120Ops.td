@@ -30,7 +30,8 @@ def SM120_GemmOp : SM120_ProblemOp<"gemm", [AttrSizedOperandSegments]> {
     Computes, for every row m < M and column n < N,
 
     ```
-    D[m, n] = sum_k  (A[m, k] * sa(m, k)) * (B[n, k] * sb(n, k))  (+ C[m, n])
+    D[m, n] = alpha * sum_k (A[m, k] * sa(m, k)) * (B[n, k] * sb(n, k))
+              (+ C[m, n])
     ```
 
     accumulating in FP32 and rounding once to D's element type. `sa` and
@@ -45,6 +46,7 @@ def SM120_GemmOp : SM120_ProblemOp<"gemm", [AttrSizedOperandSegments]> {
     | `b` | [N, K] if `b_major = k` (default), [K, N] if `mn` | same family as `a` |
     | `sfa`, `sfb` | given by the recipe for extents (M, K) / (N, K) | given by the recipe |
     | `c` (optional) | [M, N] | `f32` |
+    | `alpha` (optional) | [1], read on the device at run time | `f32` |
     | `d` | [M, N], row-major | `bf16` or `f32` |
 
     Supported operand pairs: FP8 x FP8, FP4 x FP4, FP8 x FP4, FP4 x FP8 (all
@@ -54,6 +56,10 @@ def SM120_GemmOp : SM120_ProblemOp<"gemm", [AttrSizedOperandSegments]> {
     128; FP4 operands take UE8M0 / FP32 scales with K granularity 32 or 128,
     or UE4M3 scales with granularity 16 (NVFP4, then on both operands). Mixed
     FP8 x FP4 needs K divisible by 128.
+
+    `alpha` (optional) is a one-element FP32 tensor the kernel reads when it
+    runs (so a CUDA graph replays with its current value): NVFP4 checkpoints
+    carry a per-tensor global scale per operand, and alpha is their product.
 
     `schedule` (optional) says how to compute it; `sm120-select-schedule`
     chooses one when it is absent and checks a given one against the
@@ -81,6 +87,7 @@ def SM120_GemmOp : SM120_ProblemOp<"gemm", [AttrSizedOperandSegments]> {
     Arg<Optional<SM120_Buffer>, "scales of A", [MemRead]>:$sfa,
     Arg<Optional<SM120_Buffer>, "scales of B", [MemRead]>:$sfb,
     Arg<Optional<SM120_Buffer>, "FP32 addend", [MemRead]>:$c,
+    Arg<Optional<SM120_Buffer>, "FP32 factor of A * B^T", [MemRead]>:$alpha,
     Arg<SM120_Buffer, "output", [MemWrite]>:$d,
     DefaultValuedAttr<SM120_MajorAttr, "::mlir::sm120::Major::K">:$a_major,
     DefaultValuedAttr<SM120_MajorAttr, "::mlir::sm120::Major::K">:$b_major,
@@ -93,6 +100,7 @@ def SM120_GemmOp : SM120_ProblemOp<"gemm", [AttrSizedOperandSegments]> {
     `a` `(` $a `:` type($a) `)` `b` `(` $b `:` type($b) `)`
     (`scales` `(` $sfa^ `,` $sfb `:` type($sfa) `,` type($sfb) `)`)?
     (`c` `(` $c^ `:` type($c) `)`)?
+    (`alpha` `(` $alpha^ `:` type($alpha) `)`)?
     `d` `(` $d `:` type($d) `)`
     (`schedule` $schedule^)? attr-dict
   }];

@@ -196,22 +196,24 @@ def SM120_TileMmaOp : SM120_TileOp<"mma", [
   let hasVerifier = 1;
 }
 
-def SM120_EpilogueOp : SM120_TileOp<"store", [
+def SM120_EpilogueOp : SM120_TileOp<"store", [AttrSizedOperandSegments,
     MemoryEffects<[MemRead, MemWrite]>]> {
   let summary = "Write an accumulator tile (+ C) to the output";
   let description = [{
     Converts the accumulator tile to `d`'s element type and writes it at
-    (`row`, `col`), adding the matching tile of `c` first when given. Rows
+    (`row`, `col`), multiplying it by the scalar in `alpha` and adding the
+    matching tile of `c` first when given. Rows
     and columns outside `d` are not written. With `head_splits = array<i64:
     l, m, r>` (see `sm120.gemm`), computed column n goes to column
     n + floor((n + r) / (l + r)) * m of `d`.
   }];
   let arguments = (ins SM120_AccTileType:$acc, Optional<AnyMemRef>:$c,
+                       Optional<AnyMemRef>:$alpha,
                        AnyMemRef:$d, Index:$row, Index:$col,
                        OptionalAttr<DenseI64ArrayAttr>:$head_splits);
   let assemblyFormat = [{
-    $acc (`add` $c^ `:` type($c))? `into` $d `[` $row `,` $col `]` attr-dict
-    `:` type($acc) `,` type($d)
+    $acc (`scale` $alpha^ `:` type($alpha))? (`add` $c^ `:` type($c))?
+    `into` $d `[` $row `,` $col `]` attr-dict `:` type($acc) `,` type($d)
   }];
   let hasVerifier = 1;
 }
