@@ -55,6 +55,19 @@ TEST_F(ScheduleTest, PresetsAndNames) {
   EXPECT_EQ(MachineModel::presetNames(), "rtx-pro-6000, rtx-5090, gb10, h100");
 }
 
+TEST_F(ScheduleTest, SmemCountsTheRingPaddingTheLoweringAdds) {
+  // NVFP4 64x32x256 with a TMA-store BF16 tile: 13824 B of tiles per stage.
+  // Seven stages are 96768 B, padded to 97280, + 4096 staged + 112 of
+  // barriers = 101488 > 101376 (what the lowering lays out); six fit.
+  GemmProblem p = fp8(64, 4096, 7168);
+  p.a = p.b = GemmProblem::Data::FP4;
+  p.sfa = p.sfb = BlockScaleAttr::get(&ctx, ScaleFormat::UE4M3, 1u, 16u, false);
+  SmemUse use = smemUse(p, 64, 32, 256, EpilogueKind::TmaStore);
+  EXPECT_EQ(use.perStage, 13824 + 16);
+  EXPECT_EQ(use.total(7), 101488);
+  EXPECT_EQ(use.maxStages(101376), 6u);
+}
+
 TEST_F(ScheduleTest, SmemAccountingOfAnFp8Stage) {
   // A 128x64 and B 128x64 bytes (8 KiB each, 1024-aligned), one packed i32
   // scale word per row (512 B each, 128-aligned), two mbarriers.
@@ -62,7 +75,8 @@ TEST_F(ScheduleTest, SmemAccountingOfAnFp8Stage) {
       smemUse(fp8(4096, 4096, 7168), 128, 128, 64, EpilogueKind::Direct);
   EXPECT_EQ(use.perStage, 8192 + 8192 + 512 + 512 + 16);
   EXPECT_EQ(use.epilogue, 0);
-  EXPECT_EQ(use.total(4), 4 * use.perStage);
+  // The tiles of 4 stages (69568 B) padded to 1024, then 4 x 16 B barriers.
+  EXPECT_EQ(use.total(4), 69632 + 64);
   // The TMA-store epilogue stages the whole BF16 output tile (every warp's).
   EXPECT_EQ(smemUse(fp8(4096, 4096, 7168), 128, 128, 64, EpilogueKind::TmaStore)
                 .epilogue,

@@ -123,7 +123,7 @@ SmemUse mlir::sm120::smemUse(const GemmProblem &p, int64_t bm, int64_t bn,
   int64_t b = alignUp(bn * bk * p.smemBits(p.b) / 8, 1024);
   int64_t sa = alignUp(scaleTileBytes(p.sfa, bm, bk), 128);
   int64_t sb = alignUp(scaleTileBytes(p.sfb, bn, bk), 128);
-  use.perStage = a + b + sa + sb + 2 * 8; // full + empty mbarrier
+  use.perStage = a + b + sa + sb + SmemUse::kBarrierBytes;
   // The TMA-store epilogue stages every warp's tile of the output.
   if (epilogue == EpilogueKind::TmaStore)
     use.epilogue = alignUp(bm * bn * p.outBytes, 1024);
@@ -212,8 +212,9 @@ std::string mlir::sm120::checkSchedule(const GemmProblem &p, ScheduleAttr s,
   int64_t total = use.total(s.getStages());
   if (total > machine.smemPerBlock)
     return llvm::formatv(
-        "{0} stages need {1} bytes of shared memory ({0} x {2} per stage + "
-        "{3} epilogue + {4} fixed); {5} allows {6}",
+        "{0} stages need {1} bytes of shared memory ({0} x {2} per stage, "
+        "the tiles padded to 1024, + {3} epilogue + {4} fixed); {5} allows "
+        "{6}",
         s.getStages(), total, use.perStage, use.epilogue, use.fixed,
         machine.chip, machine.smemPerBlock);
   if (s.getStages() < 2)
@@ -407,11 +408,9 @@ ScheduleAttr mlir::sm120::selectSchedule(MLIRContext *ctx, const GemmProblem &p,
           if (only && epi != *only)
             continue;
           SmemUse use = smemUse(p, bm, bn, bk, epi);
-          int64_t room = machine.smemPerBlock - use.epilogue - use.fixed;
-          if (room < 2 * use.perStage)
+          unsigned stages = use.maxStages(machine.smemPerBlock);
+          if (stages < 2)
             continue;
-          unsigned stages =
-              static_cast<unsigned>(std::min<int64_t>(room / use.perStage, 16));
           // Two math warpgroups with 32x(BN/2) warp tiles, as the reference
           // kernels; BF16 may also take 64x(BN/4), which halves ldmatrix
           // traffic per MMA (BF16 moves twice the bytes per FLOP of FP8,

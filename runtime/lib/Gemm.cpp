@@ -285,6 +285,8 @@ plan(const char *entry, const TensorView &a, const TensorView *sfa,
   }
 
   CompileOptions o = options.compile;
+  if (o.expectedM <= 0)
+    o.expectedM = expectedMBucket(m);
   if (o.chip.empty() || o.machine.empty()) {
     Expected<DeviceTarget> t = deviceTarget(options.device);
     if (!t)
@@ -298,6 +300,13 @@ plan(const char *entry, const TensorView &a, const TensorView *sfa,
 }
 
 } // namespace
+
+int64_t sm120rt::expectedMBucket(int64_t m) {
+  for (int64_t bucket : {64, 256, 1024})
+    if (m <= bucket)
+      return bucket;
+  return 4096;
+}
 
 Expected<std::pair<GemmProblem, CompileOptions>>
 sm120rt::planGemm(const TensorView &a, const TensorView *sfa,

@@ -47,7 +47,7 @@ TEST(Gemm, Fp8PlanReadsTheRecipeFromTheScales) {
             "sm120 " + std::string(kVersion) +
                 " gemm a=f8e4m3/k b=f8e4m3/k sfa=ue8m0/mn1/k128/packed "
                 "sfb=ue8m0/mn1/k128/packed n=2112 k=7168 d=bf16 c=0 "
-                "chip=sm_90a machine=h100 sms=0 expected_m=4096 "
+                "chip=sm_90a machine=h100 sms=0 expected_m=256 "
                 "schedule=auto");
   // 56 rows: granularity 32.
   TensorView sfa32 = mat(DType::I32, 56, 256);
@@ -55,6 +55,22 @@ TEST(Gemm, Fp8PlanReadsTheRecipeFromTheScales) {
   ASSERT_TRUE(p) << p.error().message;
   EXPECT_EQ(p->first.sfa->k, 32);
   EXPECT_EQ(p->first.sfb->k, 128);
+}
+
+TEST(Gemm, ScheduleRowsComeFromTheCallsM) {
+  EXPECT_EQ(expectedMBucket(1), 64);
+  EXPECT_EQ(expectedMBucket(64), 64);
+  EXPECT_EQ(expectedMBucket(65), 256);
+  EXPECT_EQ(expectedMBucket(1024), 1024);
+  EXPECT_EQ(expectedMBucket(1025), 4096);
+  EXPECT_EQ(expectedMBucket(100000), 4096);
+  Fp8Args x;
+  GemmOptions o = twin();
+  o.compile.expectedM = 2048; // an explicit value wins
+  Expected<std::pair<GemmProblem, CompileOptions>> p =
+      planGemm(x.a, &x.sfa, x.b, &x.sfb, x.d, o);
+  ASSERT_TRUE(p) << p.error().message;
+  EXPECT_EQ(p->second.expectedM, 2048);
 }
 
 TEST(Gemm, Fp4RecipesMxAndNv) {

@@ -8,7 +8,7 @@
 // A user schedule whose stages overflow shared memory is refused with the
 // byte counts.
 func.func @smem(%a: memref<4096x7168xbf16>, %b: memref<4096x7168xbf16>, %d: memref<4096x4096xbf16>) {
-  // expected-error @+1 {{schedule does not fit rtx-pro-6000: 4 stages need 131136 bytes of shared memory (4 x 32784 per stage + 0 epilogue + 0 fixed); sm_120a allows 101376}}
+  // expected-error @+1 {{schedule does not fit rtx-pro-6000: 4 stages need 131136 bytes of shared memory (4 x 32784 per stage, the tiles padded to 1024, + 0 epilogue + 0 fixed); sm_120a allows 101376}}
   sm120.gemm a(%a : memref<4096x7168xbf16>) b(%b : memref<4096x7168xbf16>) d(%d : memref<4096x4096xbf16>)
       schedule <block = [128, 128, 64], stages = 4, warp_layout = [4, 2], raster_group = 8, epilogue = direct>
   return

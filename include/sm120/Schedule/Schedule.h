@@ -54,9 +54,22 @@ struct SmemUse {
   int64_t perStage = 0; // A, B, scale tiles and the stage's two mbarriers
   int64_t epilogue = 0; // output rows staged for a TMA store (64 at a time)
   int64_t fixed = 0;    // alignment slack and bookkeeping
+  /// The lowering's layout: the ring of tiles padded to 1024 bytes (what
+  /// follows starts on a swizzle period), the staged output, then the
+  /// barriers.
   int64_t total(unsigned stages) const {
-    return stages * perStage + epilogue + fixed;
+    int64_t tiles = stages * (perStage - kBarrierBytes);
+    return (tiles + 1023) / 1024 * 1024 + stages * kBarrierBytes + epilogue +
+           fixed;
   }
+  /// The most stages (up to `cap`) that fit in `capacity` bytes; 0 if none.
+  unsigned maxStages(int64_t capacity, unsigned cap = 16) const {
+    unsigned s = 0;
+    while (s < cap && total(s + 1) <= capacity)
+      ++s;
+    return s;
+  }
+  static constexpr int64_t kBarrierBytes = 16; // full + empty mbarrier
 };
 SmemUse smemUse(const GemmProblem &p, int64_t bm, int64_t bn, int64_t bk,
                 EpilogueKind epilogue);

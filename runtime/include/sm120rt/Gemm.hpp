@@ -61,11 +61,17 @@ struct GemmOptions {
   int sfbGranK = 0;
   /// Target and schedule. chip empty: chosen from the device (sm_120f on
   /// compute capability 12.x, the sm_90a twin on 9.0); machine empty: the
-  /// device's preset; sms 0: the device's SM count.
-  CompileOptions compile = CompileOptions{"", "", 0, 4096, "", ""};
+  /// device's preset; sms 0: the preset's SM count; expectedM 0: the
+  /// call's M rounded up to a bucket (expectedMBucket), so that decode-size
+  /// calls get schedules chosen for few rows (one kernel per bucket).
+  CompileOptions compile = CompileOptions{"", "", 0, 0, "", ""};
   /// The cache to use; nullptr: KernelCache::global().
   KernelCache *cache = nullptr;
 };
+
+/// The rows a schedule is costed for when a call has M rows: 64, 256, 1024
+/// or 4096 (the first bucket at least M; 4096 above).
+SM120RT_API int64_t expectedMBucket(int64_t m);
 
 /// FP8 x FP8 (f8e4m3, packed UE8M0 scales), D bf16 or f32.
 SM120RT_API Status fp8_gemm_nt(const TensorView &a, const TensorView &sfa,
