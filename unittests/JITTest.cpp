@@ -24,6 +24,14 @@ GemmProblem fp8Problem(int64_t n, int64_t k) {
 
 bool haveToolkit() { return mlir::sm120::hasAssembler(""); }
 
+/// A cache with no disk level whose compiler is the JIT.
+KernelCache::Config memoryOnly() {
+  KernelCache::Config config;
+  config.disk = false;
+  config.compiler = &compileGemm;
+  return config;
+}
+
 TEST(JIT, CompiledManifestDescribesTheProblem) {
   if (!haveToolkit())
     GTEST_SKIP() << "no CUDA toolkit";
@@ -61,10 +69,7 @@ TEST(JIT, UnsupportedDtypeIsAnArgumentError) {
 TEST(JIT, ConcurrentFirstRequestsCompileOnce) {
   if (!haveToolkit())
     GTEST_SKIP() << "no CUDA toolkit";
-  KernelCache::Config config;
-  config.disk = false;
-  config.compiler = &compileGemm;
-  KernelCache cache(config);
+  KernelCache cache(memoryOnly());
   EXPECT_EQ(cache.directory(), "");
   GemmProblem p = fp8Problem(576, 512);
   std::vector<std::thread> threads;
@@ -88,10 +93,7 @@ TEST(JIT, ConcurrentFirstRequestsCompileOnce) {
 }
 
 TEST(JIT, FailedCompilationsAreNotCached) {
-  KernelCache::Config config;
-  config.disk = false;
-  config.compiler = &compileGemm;
-  KernelCache cache(config);
+  KernelCache cache(memoryOnly());
   GemmProblem p = fp8Problem(576, 100); // K not a multiple of 128
   for (int i = 0; i < 2; ++i) {
     Expected<Bundle> b = cache.gemm(p, CompileOptions());
@@ -108,10 +110,7 @@ TEST(JIT, FailedCompilationsAreNotCached) {
 TEST(JIT, EntryPointsValidateLayoutsBeforeTheDevice) {
   if (!haveToolkit())
     GTEST_SKIP() << "no CUDA toolkit";
-  KernelCache::Config config;
-  config.disk = false;
-  config.compiler = &compileGemm;
-  KernelCache cache(config);
+  KernelCache cache(memoryOnly());
   GemmOptions o;
   o.compile.chip = "sm_90a";
   o.compile.machine = "h100";
