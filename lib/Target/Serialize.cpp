@@ -264,12 +264,18 @@ struct Serialize : sm120::impl::SerializeBase<Serialize> {
     }
     // Without an output directory only the PTX is wanted.
     bool assemble = !output.empty() && hasAssembler(toolkit);
-    FailureOr<KernelBundle> bundle =
-        buildBundle(module, *chipInfo, optLevel, toolkit, assemble);
-    if (failed(bundle))
-      return signalPassFailure();
-    if (!ptxFile.empty() &&
-        failed(writeText(ptxFile, bundle->ptx, module.getLoc())))
+    // The PTX is written as soon as it exists: a kernel the assembler
+    // rejects still leaves its PTX for inspection.
+    bool written = true;
+    FailureOr<KernelBundle> bundle = buildBundle(
+        module, *chipInfo, optLevel, toolkit, assemble,
+        [&](const KernelBundle &b) { // no cubin yet: writes the PTX
+          if (!ptxFile.empty())
+            written &= succeeded(writeText(ptxFile, b.ptx, module.getLoc()));
+          if (!output.empty())
+            written &= succeeded(writeBundle(b, output, module.getLoc()));
+        });
+    if (failed(bundle) || !written)
       return signalPassFailure();
     if (output.empty())
       return;
@@ -300,9 +306,9 @@ struct Serialize : sm120::impl::SerializeBase<Serialize> {
 
 } // namespace
 
-FailureOr<KernelBundle>
-mlir::sm120::buildBundle(ModuleOp module, const ChipInfo &chip,
-                         unsigned optLevel, StringRef toolkit, bool assemble) {
+FailureOr<KernelBundle> mlir::sm120::buildBundle(
+    ModuleOp module, const ChipInfo &chip, unsigned optLevel, StringRef toolkit,
+    bool assemble, llvm::function_ref<void(const KernelBundle &)> translated) {
   SmallVector<LLVM::LLVMFuncOp> kernels;
   module.walk([&](LLVM::LLVMFuncOp fn) {
     if (fn->hasAttr(SM120Dialect::kAbiAttrName))
@@ -328,6 +334,8 @@ mlir::sm120::buildBundle(ModuleOp module, const ChipInfo &chip,
   if (failed(ptx))
     return failure();
   bundle.ptx = std::move(*ptx);
+  if (translated)
+    translated(bundle);
   if (!assemble)
     return bundle;
 

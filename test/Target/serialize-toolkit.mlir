@@ -15,10 +15,11 @@
 // PTXAS: fixture_fp8_tile for sm_90a: {{[0-9]+}} registers, 0 bytes spill stores, 0 bytes spill loads, 0 bytes stack, 0 bytes static smem (ptxas)
 
 // An assembler failure is an error carrying the assembler's log, from
-// either assembler, and leaves no manifest behind.
+// either assembler, and leaves no manifest behind, but the PTX it rejected.
 // RUN: not sm120-opt %S/Inputs/ptxas-rejects.mlir %lower-to-llvm --sm120-serialize="chip=sm_90a output=%t/bad" -o /dev/null 2>&1 | FileCheck %s --check-prefixes=BAD,JIT
 // RUN: not sm120-opt %S/Inputs/ptxas-rejects.mlir %lower-to-llvm --sm120-serialize="chip=sm_90a output=%t/bad toolkit=%t/ptxas-only" -o /dev/null 2>&1 | FileCheck %s --check-prefixes=BAD,PTXAS-FAIL
 // RUN: not test -e %t/bad/manifest.json
+// RUN: test -s %t/bad/k.sm_90a.ptx
 // JIT: error: nvJitLink failed to assemble the PTX for sm_90a:
 // PTXAS-FAIL: error: ptxas failed to assemble the PTX for sm_90a:
 // BAD: tcgen05.fence{{.*}}

@@ -86,10 +86,13 @@ struct KernelBundle {
 
 /// The kernel module (LLVM and NVVM dialects, one function carrying
 /// `sm120.abi`) to PTX and, when `assemble`, to a cubin and its manifest
-/// (docs/bundle-manifest.md). Emits a diagnostic on failure.
-FailureOr<KernelBundle> buildBundle(ModuleOp module, const ChipInfo &chip,
-                                    unsigned optLevel, llvm::StringRef toolkit,
-                                    bool assemble);
+/// (docs/bundle-manifest.md). Emits a diagnostic on failure. `translated`,
+/// when given, sees the bundle once it holds the PTX, before assembly (so
+/// that a caller can keep the PTX of a kernel the assembler rejects).
+FailureOr<KernelBundle> buildBundle(
+    ModuleOp module, const ChipInfo &chip, unsigned optLevel,
+    llvm::StringRef toolkit, bool assemble,
+    llvm::function_ref<void(const KernelBundle &)> translated = nullptr);
 
 /// Writes `bundle` into directory `dir` (created when missing), each file
 /// through a temporary and a rename, the manifest last.
