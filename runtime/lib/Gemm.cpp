@@ -204,47 +204,45 @@ Expected<std::pair<GemmProblem, CompileOptions>>
 plan(const char *entry, const TensorView &a, const TensorView *sfa,
      const TensorView &b, const TensorView *sfb, const TensorView &d,
      const GemmOptions &options) {
-  auto err = [](Error e) { return e; };
   const std::initializer_list<DType> operands = {DType::F8E4M3, DType::F4E2M1,
                                                  DType::BF16};
   if (Status s = checkMatrix(entry, "a", a, operands, "f8e4m3, f4e2m1 or bf16");
       !s)
-    return err(s.error());
+    return s.error();
   if (Status s = checkMatrix(entry, "b", b, operands, "f8e4m3, f4e2m1 or bf16");
       !s)
-    return err(s.error());
+    return s.error();
   if (Status s =
           checkMatrix(entry, "d", d, {DType::BF16, DType::F32}, "bf16 or f32");
       !s)
-    return err(s.error());
+    return s.error();
   int64_t m = a.sizes[0], k = a.sizes[1], n = b.sizes[0];
   if (b.sizes[1] != k)
-    return err(invalid(entry, cat("a is [", m, ", ", k, "] and b is [", n, ", ",
-                                  b.sizes[1], "]: their K differ")));
+    return invalid(entry, cat("a is [", m, ", ", k, "] and b is [", n, ", ",
+                              b.sizes[1], "]: their K differ"));
   if (m < 0 || n <= 0 || k <= 0)
-    return err(invalid(entry, cat("sizes M = ", m, ", N = ", n, ", K = ", k,
-                                  " must be positive (M may be 0)")));
+    return invalid(entry, cat("sizes M = ", m, ", N = ", n, ", K = ", k,
+                              " must be positive (M may be 0)"));
   if (d.sizes[0] != m || d.sizes[1] != n)
-    return err(invalid(entry, cat("d is [", d.sizes[0], ", ", d.sizes[1],
-                                  "]; expected [M, N] = [", m, ", ", n, "]")));
+    return invalid(entry, cat("d is [", d.sizes[0], ", ", d.sizes[1],
+                              "]; expected [M, N] = [", m, ", ", n, "]"));
   if (options.c) {
     const TensorView &c = *options.c;
     if (Status s = checkMatrix(entry, "c", c, {DType::F32}, "f32"); !s)
-      return err(s.error());
+      return s.error();
     if (c.sizes[0] != m || c.sizes[1] != n)
-      return err(
-          invalid(entry, cat("c is [", c.sizes[0], ", ", c.sizes[1],
-                             "]; expected [M, N] = [", m, ", ", n, "]")));
+      return invalid(entry, cat("c is [", c.sizes[0], ", ", c.sizes[1],
+                                "]; expected [M, N] = [", m, ", ", n, "]"));
   }
 
   if (options.alpha) {
     const TensorView &al = *options.alpha;
     if (al.rank != 1 || al.sizes[0] != 1 || al.dtype != DType::F32)
-      return err(invalid(
+      return invalid(
           entry, cat("alpha is ", dtypeName(al.dtype), " with ", al.rank,
                      " dimension(s)",
                      al.rank == 1 ? cat(" of ", al.sizes[0]) : std::string(),
-                     "; expected one f32 [1]")));
+                     "; expected one f32 [1]"));
   }
 
   GemmProblem p;
@@ -258,28 +256,28 @@ plan(const char *entry, const TensorView &a, const TensorView *sfa,
   bool bf16 = a.dtype == DType::BF16 || b.dtype == DType::BF16;
   if (bf16) {
     if (a.dtype != b.dtype)
-      return err(invalid(entry, cat("a is ", dtypeName(a.dtype), " and b is ",
-                                    dtypeName(b.dtype),
-                                    "; bf16 pairs only with bf16")));
+      return invalid(entry,
+                     cat("a is ", dtypeName(a.dtype), " and b is ",
+                         dtypeName(b.dtype), "; bf16 pairs only with bf16"));
     if (sfa || sfb)
-      return err(invalid(entry, "bf16 operands take no scales"));
+      return invalid(entry, "bf16 operands take no scales");
   } else {
     if (!sfa || !sfb)
-      return err(invalid(entry, "FP8 and FP4 operands need scales for both "
-                                "operands"));
+      return invalid(entry, "FP8 and FP4 operands need scales for both "
+                            "operands");
     Expected<ScaleRecipe> ra =
         scaleRecipe(entry, "sfa", *sfa, a.dtype, m, k, options.sfaGranK);
     if (!ra)
-      return err(ra.error());
+      return ra.error();
     Expected<ScaleRecipe> rb =
         scaleRecipe(entry, "sfb", *sfb, b.dtype, n, k, options.sfbGranK);
     if (!rb)
-      return err(rb.error());
+      return rb.error();
     bool nvA = ra->format == ScaleRecipe::Format::UE4M3;
     bool nvB = rb->format == ScaleRecipe::Format::UE4M3;
     if (nvA != nvB)
-      return err(invalid(entry, "NVFP4 takes UE4M3 (f8e4m3) scales on both "
-                                "operands; sfa and sfb differ"));
+      return invalid(entry, "NVFP4 takes UE4M3 (f8e4m3) scales on both "
+                            "operands; sfa and sfb differ");
     p.sfa = *ra;
     p.sfb = *rb;
   }
@@ -290,7 +288,7 @@ plan(const char *entry, const TensorView &a, const TensorView *sfa,
   if (o.chip.empty() || o.machine.empty()) {
     Expected<DeviceTarget> t = deviceTarget(options.device);
     if (!t)
-      return err(t.error());
+      return t.error();
     if (o.chip.empty())
       o.chip = t->chip;
     if (o.machine.empty())
