@@ -19,6 +19,11 @@ Entry points (D = A B^T, A [M, K] and B [N, K] K-contiguous):
   or NVFP4 (UE4M3 scales, float8_e4m3fn [MN, K / 16]);
 * ``bf16_gemm_nt(a, b, d, c=None)``.
 
+Scale utilities (GPU kernels; with PyTorch, outputs are allocated when not
+given): ``quantize_fp8`` and ``quantize_fp4`` (per token or per block, f32,
+packed UE8M0 or NVFP4 UE4M3 scales), ``transpose_to_k_major`` and
+:func:`pack_ue8m0`.
+
 When PyTorch is importable, the same are registered as ``torch.ops.sm120.*``
 custom ops for use under torch.compile.
 """
@@ -29,7 +34,8 @@ import os
 
 __all__ = [
     "Error", "fp8_gemm_nt", "fp8_fp4_gemm_nt", "bf16_gemm_nt", "fp4", "typed",
-    "pack_ue8m0", "jit_available", "library_path",
+    "pack_ue8m0", "quantize_fp8", "quantize_fp4", "transpose_to_k_major",
+    "jit_available", "library_path",
 ]
 
 # sm120rt_dtype values.
@@ -97,6 +103,13 @@ def _load(env, name, build_dirs, required):
     return None, None
 
 
+class _QuantizeOptions(ctypes.Structure):
+    _fields_ = [("block_mn", ctypes.c_int64), ("block_k", ctypes.c_int64),
+                ("exact_f32_scales", ctypes.c_int),
+                ("global_scale", ctypes.POINTER(_Tensor)),
+                ("device", ctypes.c_int), ("stream", ctypes.c_void_p)]
+
+
 _rt, library_path = _load("SM120_LIBRARY", "libsm120rt.so",
                           ["build/runtime", "build-rt"], True)
 _jit, _jit_path = _load("SM120_JIT_LIBRARY", "libsm120jit.so",
@@ -117,6 +130,18 @@ for _name, _count in (("sm120rt_fp8_gemm_nt", 5), ("sm120rt_fp8_fp4_gemm_nt", 5)
     _fn = getattr(_rt, _name)
     _fn.restype = ctypes.c_int
     _fn.argtypes = [ctypes.POINTER(_Tensor)] * _count + [ctypes.POINTER(_Options)]
+
+for _name in ("sm120rt_quantize_fp8", "sm120rt_quantize_fp4"):
+    _fn = getattr(_rt, _name)
+    _fn.restype = ctypes.c_int
+    _fn.argtypes = [ctypes.POINTER(_Tensor)] * 3 + [
+        ctypes.POINTER(_QuantizeOptions)]
+_rt.sm120rt_pack_ue8m0_scales.restype = ctypes.c_int
+_rt.sm120rt_pack_ue8m0_scales.argtypes = [ctypes.POINTER(_Tensor)] * 2 + [
+    ctypes.c_int64] * 4 + [ctypes.c_int, ctypes.c_void_p]
+_rt.sm120rt_transpose_to_k_major.restype = ctypes.c_int
+_rt.sm120rt_transpose_to_k_major.argtypes = [ctypes.POINTER(_Tensor)] * 2 + [
+    ctypes.c_int, ctypes.c_void_p]
 
 
 class typed:
@@ -248,7 +273,10 @@ def _call(fn, names, tensors, c, stream, target, gran, alpha=None):
         o.chip = chip.encode()
     if machine:
         o.machine = machine.encode()
-    status = fn(*refs, ctypes.byref(o))
+    _check(fn(*refs, ctypes.byref(o)))
+
+
+def _check(status):
     if status != 0:
         code = (_STATUS_NAMES[status] if status < len(_STATUS_NAMES)
                 else f"status {status}")
@@ -288,19 +316,126 @@ def pack_ue8m0(scales, mn, gran_mn=1):
     per-token or 128 x 128 per-block quantization) to the kernels' layout:
     int32 [ceil(K blocks / 4), align(MN, 4)], byte j of [p, i] the UE8M0
     exponent of K block 4p + j of row i. Coarser MN blocks are repeated per
-    row; padding holds 127 (scale 1). A torch function (runs on the
-    tensor's device)."""
+    row; padding holds 127 (scale 1). CUDA tensors are packed by the
+    runtime's kernel on torch's current stream, others with torch."""
     import torch
+    kb = scales.shape[1]
+    mn_al, kb_al = (mn + 3) // 4 * 4, (kb + 3) // 4 * 4
+    if scales.is_cuda:
+        out = torch.empty(kb_al // 4, mn_al, dtype=torch.int32,
+                          device=scales.device)
+        args = _Args()
+        src = args.tensor(scales if scales.dtype == torch.float32
+                          else scales.float(), "scales")
+        dst = args.tensor(out, "packed")
+        # One K block per granule: K = kb with granularity 1.
+        _check(_rt.sm120rt_pack_ue8m0_scales(
+            src, dst, mn, kb, gran_mn, 1, args.device,
+            _stream(None, args.device)))
+        return out
     rows = scales.repeat_interleave(gran_mn, dim=0)[:mn]
     exp = ((rows.float().view(torch.int32) >> 23) & 0xFF).to(torch.int32)
-    kb = exp.shape[1]
-    mn_al, kb_al = (mn + 3) // 4 * 4, (kb + 3) // 4 * 4
     full = torch.full((mn_al, kb_al), 127, dtype=torch.int32,
                       device=scales.device)
     full[:mn, :kb] = exp
     b = full.view(mn_al, kb_al // 4, 4)
     packed = b[..., 0] | (b[..., 1] << 8) | (b[..., 2] << 16) | (b[..., 3] << 24)
     return packed.t().contiguous()
+
+
+def _quantize(fn, fp4_data, x, q, sf, block_mn, block_k, scale_format,
+              round_to_ue8m0, global_scale, stream):
+    if q is None or sf is None:
+        import torch
+        m, k = x.shape
+        dev = x.device
+        if q is None:
+            q = (torch.empty(m, k // 2, dtype=torch.uint8, device=dev)
+                 if fp4_data else
+                 torch.empty(m, k, dtype=torch.float8_e4m3fn, device=dev))
+            if fp4_data and hasattr(torch, "float4_e2m1fn_x2"):
+                q = q.view(torch.float4_e2m1fn_x2)
+        if sf is None:
+            bk = block_k or (16 if scale_format == "ue4m3"
+                             else 32 if fp4_data else 128)
+            g = -(-k // bk)
+            if scale_format == "packed":
+                sf = torch.empty(-(-g // 4), (m + 3) // 4 * 4,
+                                 dtype=torch.int32, device=dev)
+            elif scale_format == "f32":
+                sf = torch.empty(-(-m // block_mn), g, dtype=torch.float32,
+                                 device=dev)
+            elif scale_format == "ue4m3":
+                sf = torch.empty(m, g, dtype=torch.float8_e4m3fn, device=dev)
+            else:
+                raise Error("InvalidArgument",
+                            f"scale_format {scale_format!r}: expected "
+                            "'packed', 'f32' or 'ue4m3'")
+    args = _Args()
+    refs = [args.tensor(x, "x"),
+            args.tensor(fp4(q) if fp4_data and not _is_fp4(q) else q, "q"),
+            args.tensor(sf, "sf")]
+    o = _QuantizeOptions()
+    o.block_mn = block_mn
+    o.block_k = block_k
+    o.exact_f32_scales = 0 if round_to_ue8m0 else 1
+    if global_scale is not None:
+        o.global_scale = args.tensor(global_scale, "global_scale")
+    o.device = args.device or 0
+    o.stream = _stream(stream, o.device)
+    _check(fn(*refs, ctypes.byref(o)))
+    return q, sf
+
+
+def _is_fp4(t):
+    return isinstance(t, typed) or str(getattr(t, "dtype", "")) == \
+        "torch.float4_e2m1fn_x2"
+
+
+def quantize_fp8(x, q=None, sf=None, block_mn=1, block_k=0,
+                 scale_format="packed", round_to_ue8m0=True, stream=None):
+    """x [M, K] (bf16, f16 or f32) to e4m3 with one scale per
+    (block_mn x block_k) block (default 1 x 128; 128 x 128 for weights):
+    scale = amax / 448, rounded up to a power of two for "packed" scales
+    (ready for fp8_gemm_nt) and for "f32" unless round_to_ue8m0 is False.
+    Returns (q, sf); with PyTorch, missing outputs are allocated."""
+    return _quantize(_rt.sm120rt_quantize_fp8, False, x, q, sf, block_mn,
+                     block_k, scale_format, round_to_ue8m0, None, stream)
+
+
+def quantize_fp4(x, q=None, sf=None, block_mn=1, block_k=0,
+                 scale_format="packed", round_to_ue8m0=True,
+                 global_scale=None, stream=None):
+    """x [M, K] to e2m1 (two per byte): MXFP4 ("packed" or "f32" scales,
+    amax / 6, granularity 32) or NVFP4 ("ue4m3": e4m3 scales of amax / 6
+    times ``global_scale``, a float32 [1] CUDA tensor, granularity 16).
+    Returns (q, sf)."""
+    return _quantize(_rt.sm120rt_quantize_fp4, True, x, q, sf, block_mn,
+                     block_k, scale_format, round_to_ue8m0, global_scale,
+                     stream)
+
+
+def transpose_to_k_major(src, dst=None, stream=None):
+    """src [(B,) K, MN] to dst [(B,) MN, K] (FP4 keeps its nibble pairs along
+    K: wrap uint8 tensors in fp4()). Returns dst (allocated with PyTorch when
+    not given)."""
+    if dst is None:
+        import torch
+        t = src.tensor if isinstance(src, typed) else src
+        shape = list(t.shape)
+        if isinstance(src, typed) and src.dtype == F4E2M1 or \
+                str(t.dtype) == "torch.float4_e2m1fn_x2":
+            shape[-1], shape[-2] = shape[-2] // 2, shape[-1] * 2
+        else:
+            shape[-1], shape[-2] = shape[-2], shape[-1]
+        dst = torch.empty(shape, dtype=t.dtype, device=t.device)
+        if isinstance(src, typed):
+            dst = typed(dst, _DTYPE_NAMES[src.dtype])
+    args = _Args()
+    refs = [args.tensor(src, "src"), args.tensor(dst, "dst")]
+    _check(_rt.sm120rt_transpose_to_k_major(
+        *refs, args.device or 0, _stream(stream, args.device or 0)))
+    return dst
 
 
 def _register_torch_ops():

@@ -131,6 +131,17 @@ class CpuTest(unittest.TestCase):
         self.assertEqual((int(p[1, 0]) >> 8) & 0xFF, 127)  # K padding
         self.assertEqual(int(p[0, 7]) & 0xFF, 127)        # MN padding
 
+    def test_utility_errors(self):
+        x = Fake((8, 256), "<f4")
+        self.assertError("InvalidArgument", "sf has shape [8, 3]; expected [8, 2]",
+                         sm120.quantize_fp8, x, f8((8, 256)),
+                         Fake((8, 3), "<f4"))
+        self.assertError("InvalidArgument", "q has dtype f8e4m3; expected f4e2m1",
+                         sm120.quantize_fp4, x, f8((8, 256)),
+                         Fake((8, 8), "<f4"))
+        self.assertError("InvalidArgument", "dst has shape [8, 256]",
+                         sm120.transpose_to_k_major, x, Fake((8, 256), "<f4"))
+
 
 @unittest.skipUnless(HAVE_CUDA, "needs PyTorch with a CUDA GPU")
 class GpuTest(unittest.TestCase):
@@ -164,6 +175,42 @@ class GpuTest(unittest.TestCase):
                                     sm120.pack_ue8m0(sb, n, gran_mn=128), d2)
         torch.cuda.synchronize()
         self.assertTrue(torch.equal(d, d2))
+
+    def test_quantizers_match_torch(self):
+        torch.manual_seed(1)
+        m, n, k = 129, 2112, 7168
+        xa = torch.randn(m, k, device="cuda")
+        xb = torch.randn(n, k, device="cuda") * 0.05
+        a, sa = sm120.quantize_fp8(xa)                   # 1 x 128, packed
+        b, sb = sm120.quantize_fp8(xb, block_mn=128)     # 128 x 128, packed
+        ta, tsa, fa = self.quantize(xa, 1, 128)
+        self.assertTrue(torch.equal(a.view(torch.uint8), ta.view(torch.uint8)))
+        self.assertTrue(torch.equal(sa, sm120.pack_ue8m0(tsa.cpu(), m).cuda()))
+        _, f32 = sm120.quantize_fp8(xa, scale_format="f32")
+        self.assertTrue(torch.equal(f32, tsa))
+        # Quantized on the GPU, multiplied by the GEMM, against float64.
+        d = torch.empty(m, n, dtype=torch.bfloat16, device="cuda")
+        sm120.fp8_gemm_nt(a, sa, b, sb, d)
+        self.assertLess(diff(d, xa.double() @ xb.double().T), 2e-3)
+
+    def test_nvfp4_quantizer_and_transpose(self):
+        torch.manual_seed(2)
+        x = torch.randn(64, 512, device="cuda")
+        g = (448.0 * 6.0 / x.abs().amax()).reshape(1).float()
+        q, s = sm120.quantize_fp4(x, scale_format="ue4m3", global_scale=g)
+        self.assertEqual(tuple(s.shape), (64, 32))
+        lut = torch.tensor([0, .5, 1, 1.5, 2, 3, 4, 6, -0., -.5, -1, -1.5, -2,
+                            -3, -4, -6], device="cuda")
+        byte = q.view(torch.uint8).int()
+        vals = torch.stack([lut[byte & 15], lut[byte >> 4]], -1).view(64, 512)
+        deq = vals * s.float().repeat_interleave(16, 1) / g
+        self.assertLess(diff(deq, x), 2e-2)
+        # MN-major FP4 back to K-major: transposing twice is the identity.
+        qt = sm120.transpose_to_k_major(sm120.fp4(byte.to(torch.uint8)))
+        back = sm120.transpose_to_k_major(qt)
+        self.assertTrue(torch.equal(back.tensor, byte.to(torch.uint8)))
+        w = torch.randn(96, 80, device="cuda").bfloat16()
+        self.assertTrue(torch.equal(sm120.transpose_to_k_major(w), w.t()))
 
     def test_custom_op_under_torch_compile(self):
         m, n, k = 64, 2112, 7168

@@ -3,6 +3,7 @@
 
 #include "Support.hpp"
 #include "sm120rt/Gemm.hpp"
+#include "sm120rt/Scales.hpp"
 #include "sm120rt/sm120rt.h"
 #include "sm120rt/sm120rt.hpp"
 
@@ -107,22 +108,30 @@ Expected<TensorView> view(const char *entry, const char *name,
   return v;
 }
 
+using NamedTensors =
+    std::initializer_list<std::pair<const char *, const sm120rt_tensor *>>;
+
+Expected<std::vector<TensorView>> viewsOf(const char *entry,
+                                          NamedTensors tensors) {
+  std::vector<TensorView> views;
+  for (auto [name, t] : tensors) {
+    Expected<TensorView> v = view(entry, name, t);
+    if (!v)
+      return v.error();
+    views.push_back(*v);
+  }
+  return views;
+}
+
 /// Runs one GEMM entry point on C arguments (sfa, sfb may be NULL for
 /// bf16).
 template <typename Call>
-sm120rt_status
-gemmEntry(const char *entry,
-          std::initializer_list<std::pair<const char *, const sm120rt_tensor *>>
-              tensors,
-          const sm120rt_gemm_options *options, Call &&call) {
+sm120rt_status gemmEntry(const char *entry, NamedTensors tensors,
+                         const sm120rt_gemm_options *options, Call &&call) {
   return guarded([&] {
-    std::vector<TensorView> views;
-    for (auto [name, t] : tensors) {
-      Expected<TensorView> v = view(entry, name, t);
-      if (!v)
-        return fail(v.error());
-      views.push_back(*v);
-    }
+    Expected<std::vector<TensorView>> views = viewsOf(entry, tensors);
+    if (!views)
+      return fail(views.error());
     GemmOptions o;
     std::optional<TensorView> c, alpha;
     if (options) {
@@ -149,9 +158,52 @@ gemmEntry(const char *entry,
       if (options->expected_m)
         o.compile.expectedM = options->expected_m;
     }
-    Status s = call(views, o);
+    Status s = call(*views, o);
     return s ? SM120RT_OK : fail(s.error());
   });
+}
+
+/// The utility entry points: tensors to views, then the call.
+template <typename Call>
+sm120rt_status utilityEntry(const char *entry, NamedTensors tensors,
+                            Call &&call) {
+  return guarded([&] {
+    Expected<std::vector<TensorView>> views = viewsOf(entry, tensors);
+    if (!views)
+      return fail(views.error());
+    Status s = call(*views);
+    return s ? SM120RT_OK : fail(s.error());
+  });
+}
+
+/// quantize_fp8 / quantize_fp4 through the C options struct.
+template <typename Quantize>
+sm120rt_status quantizeEntry(const char *entry, const sm120rt_tensor *x,
+                             const sm120rt_tensor *q, const sm120rt_tensor *sf,
+                             const sm120rt_quantize_options *options,
+                             Quantize quantize) {
+  return utilityEntry(entry, {{"x", x}, {"q", q}, {"sf", sf}},
+                      [&](const std::vector<TensorView> &v) -> Status {
+                        QuantizeOptions o;
+                        std::optional<TensorView> global;
+                        if (options) {
+                          if (options->global_scale) {
+                            Expected<TensorView> g = view(
+                                entry, "global_scale", options->global_scale);
+                            if (!g)
+                              return g.error();
+                            global = *g;
+                            o.globalScale = &*global;
+                          }
+                          if (options->block_mn)
+                            o.blockMN = options->block_mn;
+                          o.blockK = options->block_k;
+                          o.roundToUe8m0 = !options->exact_f32_scales;
+                          o.device = options->device;
+                          o.stream = options->stream;
+                        }
+                        return quantize(v[0], v[1], v[2], o);
+                      });
 }
 
 } // namespace
@@ -311,6 +363,45 @@ sm120rt_status sm120rt_bf16_gemm_nt(const sm120rt_tensor *a,
                    [](const std::vector<TensorView> &v, const GemmOptions &o) {
                      return bf16_gemm_nt(v[0], v[1], v[2], o);
                    });
+}
+
+sm120rt_status sm120rt_pack_ue8m0_scales(const sm120rt_tensor *scales,
+                                         const sm120rt_tensor *packed,
+                                         int64_t mn, int64_t k, int64_t gran_mn,
+                                         int64_t gran_k, int device,
+                                         void *stream) {
+  return utilityEntry("sm120rt_pack_ue8m0_scales",
+                      {{"scales", scales}, {"packed", packed}},
+                      [&](const std::vector<TensorView> &v) {
+                        return pack_ue8m0_scales(v[0], v[1], mn, k, gran_mn,
+                                                 gran_k, {device, stream});
+                      });
+}
+
+sm120rt_status sm120rt_transpose_to_k_major(const sm120rt_tensor *src,
+                                            const sm120rt_tensor *dst,
+                                            int device, void *stream) {
+  return utilityEntry(
+      "sm120rt_transpose_to_k_major", {{"src", src}, {"dst", dst}},
+      [&](const std::vector<TensorView> &v) {
+        return transpose_to_k_major(v[0], v[1], {device, stream});
+      });
+}
+
+sm120rt_status sm120rt_quantize_fp8(const sm120rt_tensor *x,
+                                    const sm120rt_tensor *q,
+                                    const sm120rt_tensor *sf,
+                                    const sm120rt_quantize_options *options) {
+  return quantizeEntry("sm120rt_quantize_fp8", x, q, sf, options,
+                       sm120rt::quantize_fp8);
+}
+
+sm120rt_status sm120rt_quantize_fp4(const sm120rt_tensor *x,
+                                    const sm120rt_tensor *q,
+                                    const sm120rt_tensor *sf,
+                                    const sm120rt_quantize_options *options) {
+  return quantizeEntry("sm120rt_quantize_fp4", x, q, sf, options,
+                       sm120rt::quantize_fp4);
 }
 
 } // extern "C"

@@ -5,6 +5,7 @@
 // NotSupported, so the rest of the library still builds and is tested.
 
 #include "Support.hpp"
+#include "Utility.hpp"
 #include "sm120rt/sm120rt.hpp"
 
 #if SM120RT_HAVE_CUDA
@@ -463,20 +464,35 @@ struct EncodedLaunch {
   CUlaunchConfig config = {};
 };
 
-Status checkStream(const LoadedModule &module, CUstream stream) {
+Status checkStream(const DeviceContext &device, CUstream stream) {
   if (!stream || stream == CU_STREAM_LEGACY || stream == CU_STREAM_PER_THREAD)
     return Status::success();
-  const DriverApi &api = *module.device->api;
+  const DriverApi &api = *device.api;
   CUcontext streamContext = nullptr;
   if (CUresult r = api.streamGetCtx(stream, &streamContext); r != CUDA_SUCCESS)
     return driverError(api, r, "cuStreamGetCtx (checking the stream)");
-  if (streamContext != module.device->context)
+  if (streamContext != device.context)
     return makeError(Code::InvalidArgument,
                      cat("stream ", hexPointer(stream),
                          " belongs to another CUDA context; kernels run in "
                          "the primary context of device ",
-                         module.device->info.ordinal));
+                         device.info.ordinal));
   return Status::success();
+}
+
+CUlaunchConfig launchConfig(const std::array<uint32_t, 3> &grid,
+                            const std::array<uint32_t, 3> &block,
+                            uint32_t sharedBytes, CUstream stream) {
+  CUlaunchConfig config = {};
+  config.gridDimX = grid[0];
+  config.gridDimY = grid[1];
+  config.gridDimZ = grid[2];
+  config.blockDimX = block[0];
+  config.blockDimY = block[1];
+  config.blockDimZ = block[2];
+  config.sharedMemBytes = sharedBytes;
+  config.hStream = stream;
+  return config;
 }
 
 /// Validates the arguments, lays out the parameters and encodes the TMA
@@ -490,7 +506,7 @@ Expected<EncodedLaunch> prepareLaunch(const Manifest &m,
       planLaunch(m, args, numArgs, module.device->info.smCount);
   if (!plan)
     return plan.error();
-  if (Status s = checkStream(module, stream); !s)
+  if (Status s = checkStream(*module.device, stream); !s)
     return s.error();
   EncodedLaunch launch;
   launch.plan = plan.take();
@@ -529,15 +545,7 @@ Expected<EncodedLaunch> prepareLaunch(const Manifest &m,
   for (const ParamSlot &slot : p.layout.slots)
     launch.params.push_back(base + slot.offset);
 
-  CUlaunchConfig &config = launch.config;
-  config.gridDimX = p.grid[0];
-  config.gridDimY = p.grid[1];
-  config.gridDimZ = p.grid[2];
-  config.blockDimX = p.block[0];
-  config.blockDimY = p.block[1];
-  config.blockDimZ = p.block[2];
-  config.sharedMemBytes = p.dynamicSmemBytes;
-  config.hStream = stream;
+  launch.config = launchConfig(p.grid, p.block, p.dynamicSmemBytes, stream);
   return launch;
 }
 
@@ -767,6 +775,96 @@ Status sm120rt::synchronizeDevice(int device) {
   return Status::success();
 }
 
+//===----------------------------------------------------------------------===//
+// Utility kernels
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// The embedded utility kernels loaded on one device. Kept for the
+/// process's lifetime (never unloaded, like the module cache's map).
+struct UtilityModule {
+  std::shared_ptr<DeviceContext> device;
+  CUmodule module = nullptr;
+  std::mutex mutex;
+  std::map<std::string, CUfunction> functions;
+};
+
+Expected<UtilityModule *> utilityModule(int ordinal) {
+  if (utilityImage_size == 0)
+    return makeError(Code::NotSupported,
+                     "libsm120rt was built without nvcc, so it has no "
+                     "utility kernels (scale packing, transposes, "
+                     "quantizers); rebuild it with the CUDA toolkit's nvcc");
+  static std::mutex mutex;
+  static auto *modules = new std::map<int, UtilityModule *>();
+  std::lock_guard<std::mutex> lock(mutex);
+  if (auto it = modules->find(ordinal); it != modules->end())
+    return it->second;
+  Expected<std::shared_ptr<DeviceContext>> device = acquireDevice(ordinal);
+  if (!device)
+    return device.error();
+  const DeviceInfo &info = (*device)->info;
+  // Below sm_89 there is no cvt to e4m3, and the image has no code for it.
+  if (info.ccMajor * 10 + info.ccMinor < 89)
+    return makeError(Code::WrongArchitecture,
+                     cat("device ", ordinal, " (", info.name, ") is sm_",
+                         info.ccMajor, info.ccMinor,
+                         "; the utility kernels need sm_89 or later"));
+  const DriverApi &api = *(*device)->api;
+  ScopedContext scope;
+  if (Status s = scope.enter(api, (*device)->context); !s)
+    return s.error();
+  CUmodule module = nullptr;
+  if (CUresult r = api.moduleLoadData(&module, utilityImage); r != CUDA_SUCCESS)
+    return driverError(api, r, "cuModuleLoadData (utility kernels)");
+  auto *loaded = new UtilityModule();
+  loaded->device = *device;
+  loaded->module = module;
+  modules->emplace(ordinal, loaded);
+  return loaded;
+}
+
+} // namespace
+
+Status sm120rt::detail::launchUtility(int device, void *stream,
+                                      const UtilityLaunch &launch) {
+  Expected<UtilityModule *> module = utilityModule(device);
+  if (!module)
+    return module.error();
+  UtilityModule &m = **module;
+  const DriverApi &api = *m.device->api;
+  ScopedContext scope;
+  if (Status s = scope.enter(api, m.device->context); !s)
+    return s;
+  CUstream hStream = static_cast<CUstream>(stream);
+  if (Status s = checkStream(*m.device, hStream); !s)
+    return s;
+  CUfunction function = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(m.mutex);
+    CUfunction &slot = m.functions[launch.symbol];
+    if (!slot)
+      if (CUresult r = api.moduleGetFunction(&slot, m.module, launch.symbol);
+          r != CUDA_SUCCESS) {
+        slot = nullptr;
+        return driverError(api, r,
+                           cat("cuModuleGetFunction('", launch.symbol,
+                               "') in the utility kernels"));
+      }
+    function = slot;
+  }
+  CUlaunchConfig config = launchConfig(launch.grid, launch.block, 0, hStream);
+  void *params[] = {const_cast<void *>(launch.params)};
+  if (CUresult r = api.launchKernelEx(&config, function, params, nullptr);
+      r != CUDA_SUCCESS)
+    return driverError(api, r,
+                       cat("cuLaunchKernelEx('", launch.symbol, "', grid [",
+                           launch.grid[0], ", ", launch.grid[1], ", ",
+                           launch.grid[2], "])"));
+  return Status::success();
+}
+
 #else // !SM120RT_HAVE_CUDA
 
 using namespace sm120rt;
@@ -823,5 +921,8 @@ Status DeviceBuffer::upload(const void *, size_t) { return noDriverLayer(); }
 Status DeviceBuffer::download(void *, size_t) const { return noDriverLayer(); }
 Status DeviceBuffer::fill(uint8_t) { return noDriverLayer(); }
 Status sm120rt::synchronizeDevice(int) { return noDriverLayer(); }
+Status sm120rt::detail::launchUtility(int, void *, const UtilityLaunch &) {
+  return noDriverLayer();
+}
 
 #endif // SM120RT_HAVE_CUDA

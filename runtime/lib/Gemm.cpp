@@ -55,9 +55,6 @@ Status checkMatrix(const char *entry, const char *name, const TensorView &t,
   return Status::success();
 }
 
-int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
-int64_t align4(int64_t v) { return (v + 3) / 4 * 4; }
-
 /// The recipe of an operand's scale tensor in a kernel layout; `mn` is the
 /// operand's M or N, `data` its dtype, `nvfp4` whether both data are FP4
 /// and the scales UE4M3.
@@ -106,7 +103,8 @@ Expected<ScaleRecipe> scaleRecipe(const char *entry, const char *name,
                    cat(name, " holds ", dtypeName(s.dtype),
                        " scales; the kernels read UE8M0 packed four per i32, "
                        "[ceil(K / (4 * granularity)), align(MN, 4)]: convert "
-                       "them with packUe8m0Scales"));
+                       "them with pack_ue8m0_scales (GPU, Scales.hpp) or "
+                       "packUe8m0Scales (CPU)"));
   return invalid(entry, cat(name, " has dtype ", dtypeName(s.dtype),
                             "; expected i32 (packed UE8M0) or f8e4m3 (UE4M3)"));
 }

@@ -871,3 +871,134 @@ const ReferenceKernel *sm120rt::findReference(std::string_view family) {
       return &kernel;
   return nullptr;
 }
+
+//===----------------------------------------------------------------------===//
+// Scale utilities
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+float floatOfBits(uint32_t bits) {
+  float value;
+  std::memcpy(&value, &bits, sizeof(value));
+  return value;
+}
+
+uint32_t bitsOfFloat(float value) {
+  uint32_t bits;
+  std::memcpy(&bits, &value, sizeof(bits));
+  return bits;
+}
+
+/// The smallest power of two at least s (s positive and finite).
+float ceilPowerOfTwo(float s) {
+  uint32_t bits = bitsOfFloat(s), exponent = bits & 0x7f800000u;
+  return floatOfBits((bits & 0x7fffffu) ? exponent + 0x800000u : exponent);
+}
+
+Status checkShape(const HostTensor &t, const std::vector<int64_t> &want) {
+  if (t.sizes != want)
+    return makeError(Code::InvalidArgument,
+                     cat("tensor '", t.name, "' has shape ", joinList(t.sizes),
+                         "; expected ", joinList(want)));
+  return Status::success();
+}
+
+} // namespace
+
+Status sm120rt::referenceQuantize(const HostTensor &x, const QuantizeSpec &spec,
+                                  HostTensor &q, HostTensor &sf) {
+  if (x.rank() != 2 || spec.blockMN < 1 || spec.blockK < 1)
+    return makeError(Code::InvalidArgument,
+                     cat("referenceQuantize needs x of rank 2 and a positive "
+                         "block; got rank ",
+                         x.rank(), ", block (", spec.blockMN, ", ", spec.blockK,
+                         ")"));
+  int64_t m = x.sizes[0], k = x.sizes[1];
+  int64_t granules = ceilDiv(k, spec.blockK);
+  int64_t rowBlocks = ceilDiv(m, spec.blockMN);
+  bool fp4 = q.dtype == DType::F4E2M1;
+  bool packed = sf.dtype == DType::I32, ue4m3 = sf.dtype == DType::F8E4M3;
+  if (Status s = checkShape(q, {m, k}); !s)
+    return s;
+  if (Status s = checkShape(
+          sf, packed ? std::vector<int64_t>{ceilDiv(granules, 4), align4(m)}
+                     : std::vector<int64_t>{rowBlocks, granules});
+      !s)
+    return s;
+  float maxCode = fp4 ? 6.0f : 448.0f;
+  if (packed) // padding bytes: scale 1
+    sf.forEachElement([&](int64_t offset) { sf.setBits(offset, 0x7f7f7f7fu); });
+  for (int64_t rb = 0; rb < rowBlocks; ++rb)
+    for (int64_t g = 0; g < granules; ++g) {
+      int64_t r0 = rb * spec.blockMN, rEnd = std::min(m, r0 + spec.blockMN);
+      int64_t c0 = g * spec.blockK, cEnd = std::min(k, c0 + spec.blockK);
+      auto element = [&](int64_t r, int64_t c) {
+        int64_t index[] = {r, c};
+        return x.get(x.offsetOf(index));
+      };
+      float amax = 0.0f;
+      for (int64_t r = r0; r < rEnd; ++r)
+        for (int64_t c = c0; c < cEnd; ++c)
+          amax = std::max(amax, std::fabs(element(r, c)));
+      amax = std::max(amax, 1e-4f);
+
+      float scale;
+      uint8_t scaleBits = 0;
+      if (ue4m3) {
+        scaleBits = encodeF8E4M3(amax / maxCode * spec.globalScale);
+        scale = decodeF8E4M3(scaleBits);
+      } else {
+        scale = amax / maxCode;
+        if (packed || spec.roundToUe8m0)
+          scale = ceilPowerOfTwo(scale);
+      }
+      if (packed) {
+        for (int64_t r = r0; r < rEnd; ++r) {
+          int64_t index[] = {g / 4, r};
+          int64_t offset = sf.offsetOf(index);
+          uint32_t word = sf.getBits(offset);
+          int shift = 8 * static_cast<int>(g % 4);
+          word = (word & ~(0xffu << shift)) |
+                 ((bitsOfFloat(scale) >> 23) & 0xff) << shift;
+          sf.setBits(offset, word);
+        }
+      } else {
+        int64_t index[] = {rb, g};
+        sf.setBits(sf.offsetOf(index), ue4m3 ? scaleBits : bitsOfFloat(scale));
+      }
+      for (int64_t r = r0; r < rEnd; ++r)
+        for (int64_t c = c0; c < cEnd; ++c) {
+          float value = element(r, c);
+          float v = !ue4m3         ? value / scale
+                    : scale > 0.0f ? value * spec.globalScale / scale
+                                   : value * 0.0f;
+          int64_t index[] = {r, c};
+          q.setBits(q.offsetOf(index), fp4 ? encodeF4E2M1(v) : encodeF8E4M3(v));
+        }
+    }
+  return Status::success();
+}
+
+Status sm120rt::referenceTransposeToKMajor(const HostTensor &src,
+                                           HostTensor &dst) {
+  int r = src.rank();
+  if ((r != 2 && r != 3) || dst.rank() != r || dst.dtype != src.dtype)
+    return makeError(Code::InvalidArgument,
+                     cat("referenceTransposeToKMajor needs src and dst of "
+                         "rank 2 or 3 and one dtype; got ranks ",
+                         r, " and ", dst.rank()));
+  std::vector<int64_t> want = src.sizes;
+  std::swap(want[r - 1], want[r - 2]);
+  if (Status s = checkShape(dst, want); !s)
+    return s;
+  int64_t batch = r == 3 ? src.sizes[0] : 1;
+  for (int64_t b = 0; b < batch; ++b)
+    for (int64_t i = 0; i < src.sizes[r - 2]; ++i)
+      for (int64_t j = 0; j < src.sizes[r - 1]; ++j) {
+        int64_t from[3] = {b, i, j}, to[3] = {b, j, i};
+        dst.setBits(dst.offsetOf(to + (3 - r)),
+                    src.getBits(src.offsetOf(from + (3 - r))));
+      }
+  return Status::success();
+}

@@ -26,6 +26,9 @@ template <typename... Ts> std::string cat(const Ts &...pieces) {
   return os.str();
 }
 
+inline int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+inline int64_t align4(int64_t v) { return (v + 3) / 4 * 4; }
+
 /// "0x7f00000004" (lower-case hex, no padding).
 inline std::string hexPointer(const void *ptr) {
   std::ostringstream os;

@@ -8,8 +8,10 @@
 //     [ceil(K / (4 g)), align(MN, 4)] for K granularity g (128 for FP8,
 //     32 for FP4; inferred from the shape, or given in GemmOptions);
 //   - NVFP4: UE4M3 (f8e4m3) [MN, K / 16], with f4e2m1 data on both sides.
-// packUe8m0Scales (Reference.hpp) makes the packed layout from FP32 or
-// unpacked UE8M0 scales, including per-block (128 x 128) weight recipes.
+// pack_ue8m0_scales (Scales.hpp, on the GPU) or packUe8m0Scales
+// (Reference.hpp, on the CPU) make the packed layout from FP32 or unpacked
+// UE8M0 scales, including per-block (128 x 128) weight recipes; the
+// quantizers in Scales.hpp write it directly.
 //
 // Every argument is validated before anything is compiled or launched;
 // errors name the tensor, the value seen and the value expected.

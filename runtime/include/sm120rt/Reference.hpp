@@ -149,6 +149,30 @@ SM120RT_API Expected<HostTensor> packUe8m0Scales(const HostTensor &scale,
                                                  const ScaleRecipe &recipe,
                                                  int64_t mnSize, int64_t kSize);
 
+/// How referenceQuantize scales: the block of elements sharing a scale,
+/// whether f32 scales are rounded up to powers of two, and the UE4M3
+/// (NVFP4) encode scale.
+struct QuantizeSpec {
+  int64_t blockMN = 1;
+  int64_t blockK = 128;
+  bool roundToUe8m0 = true;
+  float globalScale = 1.0f;
+};
+
+/// The CPU reference of quantize_fp8 / quantize_fp4 (Scales.hpp), with the
+/// same float operations: x [M, K] into q (f8e4m3 or f4e2m1 [M, K], which
+/// picks the target) and sf, whose dtype picks the layout (f32
+/// [ceil(M / bm), ceil(K / bk)], i32 packed UE8M0, f8e4m3 UE4M3 [M, K / 16]).
+/// q and sf must already have those shapes.
+SM120RT_API Status referenceQuantize(const HostTensor &x,
+                                     const QuantizeSpec &spec, HostTensor &q,
+                                     HostTensor &sf);
+
+/// The CPU reference of transpose_to_k_major: src [(B,) K, MN] into dst
+/// [(B,) MN, K] of the same dtype.
+SM120RT_API Status referenceTransposeToKMajor(const HostTensor &src,
+                                              HostTensor &dst);
+
 /// D = alpha A * B^T (+ C) with block scales: D[m][n] = alpha Σ_k (A[m][k]
 /// sa(m, k)) * (B[n][k] sb(n, k)) (+ C[m][n]), summed in double in k order,
 /// rounded to f32 (as the kernel's FP32 accumulator), scaled by alpha and

@@ -122,6 +122,32 @@ SM120RT_C_API sm120rt_status sm120rt_bf16_gemm_nt(
     const sm120rt_tensor *a, const sm120rt_tensor *b, const sm120rt_tensor *d,
     const sm120rt_gemm_options *options);
 
+/* Scale-factor utilities (sm120rt/Scales.hpp): GPU kernels on `stream`,
+ * arguments validated first. */
+SM120RT_C_API sm120rt_status sm120rt_pack_ue8m0_scales(
+    const sm120rt_tensor *scales, const sm120rt_tensor *packed, int64_t mn,
+    int64_t k, int64_t gran_mn, int64_t gran_k, int device, void *stream);
+SM120RT_C_API sm120rt_status sm120rt_transpose_to_k_major(
+    const sm120rt_tensor *src, const sm120rt_tensor *dst, int device,
+    void *stream);
+
+/* A zero-filled struct, or NULL, means defaults. */
+typedef struct sm120rt_quantize_options {
+  int64_t block_mn;     /* rows per scale: 0 or 1 per token, 128 per block */
+  int64_t block_k;      /* 0: 128 (FP8), 32 (FP4), 16 (UE4M3 scales) */
+  int exact_f32_scales; /* nonzero: f32 scales not rounded to 2^n */
+  const sm120rt_tensor *global_scale; /* UE4M3 only: f32 [1] on device */
+  int device;
+  void *stream;
+} sm120rt_quantize_options;
+
+SM120RT_C_API sm120rt_status sm120rt_quantize_fp8(
+    const sm120rt_tensor *x, const sm120rt_tensor *q, const sm120rt_tensor *sf,
+    const sm120rt_quantize_options *options);
+SM120RT_C_API sm120rt_status sm120rt_quantize_fp4(
+    const sm120rt_tensor *x, const sm120rt_tensor *q, const sm120rt_tensor *sf,
+    const sm120rt_quantize_options *options);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

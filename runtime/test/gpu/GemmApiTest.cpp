@@ -9,6 +9,7 @@
 //
 // Exits 77 (skip) without a GPU.
 
+#include "GpuTestSupport.hpp"
 #include "sm120rt/Gemm.hpp"
 #include "sm120rt/Reference.hpp"
 
@@ -258,14 +259,8 @@ int main(int argc, char **argv) {
 #ifdef SM120_WITH_JIT
   sm120jit::registerCompiler();
 #endif
-  if (!prepare) {
-    Expected<int> count = deviceCount();
-    if (!count || *count == 0) {
-      std::printf("SKIP: no GPU (%s)\n",
-                  count ? "none found" : count.error().message.c_str());
-      return 77;
-    }
-  }
+  if (!prepare && !test::haveGpu())
+    return test::kSkip;
   int failures = 0;
   for (const Case &c : kCases)
     for (int64_t m : {1, 129, 333})
