@@ -56,9 +56,20 @@ static GemmProblem::Data dataOf(Type t) {
   return GemmProblem::Data::BF16;
 }
 
+/// The data kinds, output width, accumulation and recipes, which both
+/// problem ops spell alike.
+template <typename OpTy>
+static void setTypesAndScales(GemmProblem &p, OpTy op) {
+  p.a = dataOf(op.getA().getType().getElementType());
+  p.b = dataOf(op.getB().getType().getElementType());
+  p.outBytes = op.getD().getType().getElementType().isF32() ? 4 : 2;
+  p.accumulate = op.getC() != nullptr;
+  p.sfa = op.getSfaRecipeAttr();
+  p.sfb = op.getSfbRecipeAttr();
+}
+
 GemmProblem GemmProblem::fromOp(GemmOp op) {
-  MemRefType at = op.getA().getType(), bt = op.getB().getType(),
-             dt = op.getD().getType();
+  MemRefType at = op.getA().getType(), bt = op.getB().getType();
   bool aK = op.getAMajor() == Major::K, bK = op.getBMajor() == Major::K;
   GemmProblem p;
   p.m = at.getDimSize(aK ? 0 : 1);
@@ -66,12 +77,21 @@ GemmProblem GemmProblem::fromOp(GemmOp op) {
   if (ShapedType::isDynamic(p.k))
     p.k = bt.getDimSize(bK ? 1 : 0);
   p.n = bt.getDimSize(bK ? 0 : 1);
-  p.a = dataOf(at.getElementType());
-  p.b = dataOf(bt.getElementType());
-  p.outBytes = dt.getElementType().isF32() ? 4 : 2;
-  p.accumulate = op.getC() != nullptr;
-  p.sfa = op.getSfaRecipeAttr();
-  p.sfb = op.getSfbRecipeAttr();
+  setTypesAndScales(p, op);
+  return p;
+}
+
+GemmProblem GemmProblem::fromOp(GroupedGemmOp op) {
+  MemRefType at = op.getA().getType(), bt = op.getB().getType();
+  // Contiguous: A [M, K], B [G, N, K] (or [G, K, N]).
+  bool bK = op.getBMajor() == Major::K;
+  unsigned base = bt.getRank() - 2;
+  GemmProblem p;
+  p.m = at.getDimSize(0);
+  p.k = at.getDimSize(at.getRank() - 1);
+  p.n = bt.getDimSize(base + (bK ? 0 : 1));
+  setTypesAndScales(p, op);
+  p.grouped = true;
   return p;
 }
 
@@ -144,7 +164,10 @@ unsigned mlir::sm120::estimateMathRegisters(const GemmProblem &p,
   int64_t acc = mTiles * nTiles * 4;
   // A: 4 registers per m16 tile, B: 2 per n8 tile, double-buffered.
   int64_t frags = 2 * (mTiles * 4 + nTiles * 2);
-  int64_t native = acc + frags + 40;
+  // Grouped stores keep the tile's group and its bounds, and test every
+  // row (measured: 128x256 BF16 tiles that fit dense spill grouped).
+  int64_t overhead = p.grouped ? 48 : 40;
+  int64_t native = acc + frags + overhead;
   if (p.a == GemmProblem::Data::BF16)
     return static_cast<unsigned>(native);
   // The sm_90a twin runs the same schedule: it keeps the widened A
@@ -158,7 +181,7 @@ unsigned mlir::sm120::estimateMathRegisters(const GemmProblem &p,
   // earlier ones, so at most 64 registers of widened A are live at once
   // (ptxas 13.0: 64x32 warp tiles over four K steps fit, 32x96 do not).
   int64_t twin = acc + std::min<int64_t>(steps * mTiles * 8, 64) + mTiles * 4 +
-                 6 + 2 * (mTiles + nTiles) + 56;
+                 6 + 2 * (mTiles + nTiles) + 56 + (overhead - 40);
   return static_cast<unsigned>(std::max(native, twin));
 }
 

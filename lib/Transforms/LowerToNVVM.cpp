@@ -157,6 +157,18 @@ struct KernelLowering {
   LogicalResult lowerProduce(PipelineProduceOp op);
   LogicalResult lowerMma(TileMmaOp op);
   LogicalResult lowerStore(EpilogueOp op);
+  LogicalResult lowerGroup(TileGroupOp op);
+  /// Element `index` (i32) of a rank-1 i32 kernel argument.
+  Value loadI32(Value ptr, Value index);
+  /// A grouped store's tile group and, for prefix sums, its bounds.
+  struct GroupRows {
+    Value group, layout;
+    Value end, last, groups; // prefix sums only
+  };
+  GroupRows groupRows(EpilogueOp op);
+  /// Whether `row` (i32) belongs to the tile's group, trapping when it
+  /// belongs to another (misaligned groups).
+  Value groupRow(const GroupRows &g, Value row, Value rows);
   LogicalResult lowerTmaStore(EpilogueOp op, Value tma, Value cPtr);
   /// The accumulator values a store writes: times alpha when it has one.
   SmallVector<Value> epilogueValues(EpilogueOp op);
@@ -242,9 +254,12 @@ LogicalResult KernelLowering::buildKernel() {
       bool unpack = tile->getUnpacked() && !twin;
       unsigned swizzle = tile->getUnpacked() && twin ? twinPackedSwizzle(*tile)
                                                      : tile->getSwizzle();
-      params.push_back(
-          TmaParamAttr::get(ctx, i, {tile->getRows(), tile->getCols()}, swizzle,
-                            /*l2_promotion=*/256, /*oob_nan=*/false, unpack));
+      // A rank-3 tensor is a stack of matrices: one matrix per box.
+      SmallVector<int64_t> box(type.getRank() - 2, 1);
+      box.append({tile->getRows(), tile->getCols()});
+      params.push_back(TmaParamAttr::get(ctx, i, box, swizzle,
+                                         /*l2_promotion=*/256,
+                                         /*oob_nan=*/false, unpack));
       paramTypes.push_back(ptrType);
       bind.push_back([this, arg](Value v) { tmaParams[arg] = v; });
     } else if (arg == tmaStored) {
@@ -513,6 +528,8 @@ LogicalResult KernelLowering::lowerOp(Operation &op) {
     bump(pipe.released);
     return success();
   }
+  if (auto group = dyn_cast<TileGroupOp>(op))
+    return lowerGroup(group);
   if (auto zero = dyn_cast<AccZeroOp>(op)) {
     AccTileType type = zero.getType();
     int64_t n = type.getRows() * type.getCols() / (32 * ws.getMathWarps());
@@ -692,6 +709,8 @@ LogicalResult KernelLowering::lowerProduce(PipelineProduceOp op) {
       col = arith::ShRUIOp::create(b, loc, col, c32(1));
     SmallVector<Value> coords = {col,
                                  toI32(map.lookupOrDefault(load.getRow()))};
+    if (Value group = load.getGroup())
+      coords.push_back(toI32(map.lookupOrDefault(group)));
     NVVM::CpAsyncBulkTensorGlobalToSharedClusterOp::create(
         b, loc, dst, tma, coords, full, ValueRange{}, Value(), Value(),
         NVVM::TMALoadMode::TILE, /*isCTAOnly=*/true, nullptr, Value());
@@ -1483,6 +1502,103 @@ SmallVector<Value> KernelLowering::epilogueValues(EpilogueOp op) {
   return acc;
 }
 
+Value KernelLowering::loadI32(Value ptr, Value index) {
+  Value p =
+      LLVM::GEPOp::create(b, loc, LLVM::LLVMPointerType::get(b.getContext()),
+                          i32(), ptr, ValueRange{index});
+  return LLVM::LoadOp::create(b, loc, i32(), p, /*alignment=*/4);
+}
+
+/// Row layout: the first row's entry (-1 for a padding row; such a tile
+/// writes nothing). Prefix sums: the count of group ends at or before the
+/// row, a loop over the G ends (every lane of the role computes it).
+LogicalResult KernelLowering::lowerGroup(TileGroupOp op) {
+  Value ptr = ptrParams.lookup(op.getLayout());
+  if (!ptr)
+    return op.emitOpError("reads a layout that is not a kernel argument");
+  Value row = toI32(map.lookupOrDefault(op.getRow()));
+  if (!op.getPrefixSum()) {
+    // An entry outside [-1, G) is a caller's error only the device sees.
+    Value group = loadI32(ptr, row);
+    Value bad = arith::OrIOp::create(
+        b, loc, cmp(arith::CmpIPredicate::slt, group, c32(-1)),
+        cmp(arith::CmpIPredicate::sge, group, c32(op.getNumGroups())));
+    ifThen(bad, [&] { LLVM::Trap::create(b, loc); });
+    map.map(op.getGroup(), toIndex(group));
+    return success();
+  }
+  int64_t groups = op.getLayout().getType().getDimSize(0);
+  if (ShapedType::isDynamic(groups))
+    return op.emitOpError("needs a static group count for prefix sums");
+  auto loop = scf::ForOp::create(b, loc, c32(0), c32(groups), c32(1),
+                                 ValueRange{c32(0)});
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(loop.getBody());
+    Value end = loadI32(ptr, loop.getInductionVar());
+    Value done = cmp(arith::CmpIPredicate::sle, end, row);
+    Value count = add(loop.getRegionIterArgs()[0],
+                      arith::ExtUIOp::create(b, loc, i32(), done));
+    scf::YieldOp::create(b, loc, count);
+  }
+  map.map(op.getGroup(), toIndex(loop.getResult(0)));
+  return success();
+}
+
+KernelLowering::GroupRows KernelLowering::groupRows(EpilogueOp op) {
+  GroupRows g;
+  g.group = toI32(map.lookupOrDefault(op.getGroup()));
+  g.layout = ptrParams.lookup(op.getRowLayout());
+  if (!op.getPrefixSum())
+    return g;
+  // Prefix sums: the tile group's end and the last group's, once per tile
+  // (0 for a tile past every group).
+  int64_t groups = op.getRowLayout().getType().getDimSize(0);
+  Value valid = cmp(arith::CmpIPredicate::slt, g.group, c32(groups));
+  Value clamped = arith::SelectOp::create(b, loc, valid, g.group, c32(0));
+  g.end = arith::SelectOp::create(b, loc, valid, loadI32(g.layout, clamped),
+                                  c32(0));
+  g.last = loadI32(g.layout, c32(groups - 1));
+  g.groups = c32(groups);
+  return g;
+}
+
+Value KernelLowering::groupRow(const GroupRows &g, Value row, Value rows) {
+  // The row's group: its layout entry (-1 past M), or for prefix sums the
+  // tile's group below its end, -1 past the last group, and G (another
+  // group) in between.
+  Value rowGroup;
+  if (!g.end) {
+    Value inRows = cmp(arith::CmpIPredicate::ult, row, rows);
+    auto ifOp = scf::IfOp::create(b, loc, TypeRange{i32()}, inRows,
+                                  /*withElseRegion=*/true);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(ifOp.thenBlock());
+    scf::YieldOp::create(b, loc, loadI32(g.layout, row));
+    b.setInsertionPointToStart(ifOp.elseBlock());
+    scf::YieldOp::create(b, loc, ValueRange{c32(-1)});
+    rowGroup = ifOp.getResult(0);
+  } else {
+    Value below = cmp(arith::CmpIPredicate::slt, row, g.end);
+    Value beyond = arith::OrIOp::create(
+        b, loc, cmp(arith::CmpIPredicate::sge, row, g.last),
+        cmp(arith::CmpIPredicate::uge, row, rows));
+    rowGroup = arith::SelectOp::create(
+        b, loc, below, g.group,
+        arith::SelectOp::create(b, loc, beyond, c32(-1), g.groups));
+  }
+  // A row of another group (or with an entry below -1) means the groups do
+  // not start on tiles: trap rather than write a wrong result.
+  Value mine = arith::AndIOp::create(
+      b, loc, cmp(arith::CmpIPredicate::eq, rowGroup, g.group),
+      cmp(arith::CmpIPredicate::sge, g.group, c32(0)));
+  Value other = arith::AndIOp::create(
+      b, loc, cmp(arith::CmpIPredicate::ne, rowGroup, c32(-1)),
+      cmp(arith::CmpIPredicate::ne, rowGroup, g.group));
+  ifThen(other, [&] { LLVM::Trap::create(b, loc); });
+  return mine;
+}
+
 /// The i64 element index of (row, col) in a row-major [M, n] tensor.
 Value KernelLowering::rowMajor(Value row, Value col, int64_t n) {
   return arith::AddIOp::create(
@@ -1506,6 +1622,12 @@ LogicalResult KernelLowering::lowerStore(EpilogueOp op) {
   if (!accs.count(op.getAcc()))
     return op.emitOpError("stores a value that is not an accumulator of the "
                           "math role");
+  if (op.getRowLayout() && !ptrParams.lookup(op.getRowLayout()))
+    return op.emitOpError("reads rows from a layout that is not a kernel "
+                          "argument");
+  if (viaTma && op.getRowLayout())
+    return op.emitOpError("writes grouped rows, which needs the direct "
+                          "epilogue; the schedule has tma_store");
   if (viaTma)
     return lowerTmaStore(op, d, cPtr);
   MemRefType dType = op.getD().getType();
@@ -1518,8 +1640,16 @@ LogicalResult KernelLowering::lowerStore(EpilogueOp op) {
   Value row0 = add(add(toI32(map.lookupOrDefault(op.getRow())), wt.row), group);
   Value col0 = add(add(toI32(map.lookupOrDefault(op.getCol())), wt.col),
                    mul(tig, c32(2)));
-  // Rows of the output: the tile loop's M (partial tiles are not written).
+  // Rows of the output: the tile loop's M (partial tiles are not written),
+  // and of a grouped store only the tile group's.
   Value rows = toI32(loopM);
+  std::optional<GroupRows> grouped;
+  if (op.getRowLayout())
+    grouped = groupRows(op);
+  auto rowOk = [&](Value row) {
+    return grouped ? groupRow(*grouped, row, rows)
+                   : cmp(arith::CmpIPredicate::ult, row, rows);
+  };
   Type elem = dType.getElementType();
   auto ptrType = LLVM::LLVMPointerType::get(b.getContext());
   SmallVector<Value> acc = epilogueValues(op);
@@ -1560,8 +1690,7 @@ LogicalResult KernelLowering::lowerStore(EpilogueOp op) {
         Value row = add(addc(row0, 16 * i), mul(odd, c32(8)));
         Value col = add(addc(tileCol, 8 * j), mul(sub(tig, odd), c32(2)));
         Value ok = arith::AndIOp::create(
-            b, loc, cmp(arith::CmpIPredicate::ult, row, rows),
-            cmp(arith::CmpIPredicate::ult, col, c32(n)));
+            b, loc, rowOk(row), cmp(arith::CmpIPredicate::ult, col, c32(n)));
         ifThen(ok, [&] {
           auto pair = VectorType::get({2}, i32());
           Value vec = LLVM::UndefOp::create(b, loc, pair);
@@ -1582,7 +1711,7 @@ LogicalResult KernelLowering::lowerStore(EpilogueOp op) {
         Value col = addc(col0, 8 * j);
         Value v0 = acc[(i * nTiles + j) * 4 + 2 * half];
         Value v1 = acc[(i * nTiles + j) * 4 + 2 * half + 1];
-        Value inRows = cmp(arith::CmpIPredicate::ult, row, rows);
+        Value inRows = rowOk(row);
         Value index = rowMajor(row, col, n);
         auto storeOne = [&](Value idx, ArrayRef<Value> vals) {
           SmallVector<Value> out(vals);

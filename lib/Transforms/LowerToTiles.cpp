@@ -33,8 +33,8 @@ Value dimValue(OpBuilder &b, Location loc, Value memref, unsigned dim) {
 /// of K from `k0`, in the operand's own majorness. FP4 facing FP8 (the
 /// mxf8f6f4 MMA takes it one element per byte) is loaded unpacked.
 Value loadOperand(OpBuilder &b, Location loc, Value operand, Value other,
-                  Major major, Value mn0, Value k0, int64_t mnRows,
-                  int64_t bk) {
+                  Major major, Value mn0, Value k0, int64_t mnRows, int64_t bk,
+                  Value group) {
   Type elem = cast<MemRefType>(operand.getType()).getElementType();
   Type otherElem = cast<MemRefType>(other.getType()).getElementType();
   bool unpacked =
@@ -44,14 +44,14 @@ Value loadOperand(OpBuilder &b, Location loc, Value operand, Value other,
       SmemTileType::get(b.getContext(), kMajor ? mnRows : bk,
                         kMajor ? bk : mnRows, elem, /*swizzle=*/0, unpacked);
   return TileLoadOp::create(b, loc, tile, operand, kMajor ? mn0 : k0,
-                            kMajor ? k0 : mn0);
+                            kMajor ? k0 : mn0, group);
 }
 
 /// Loads the scale tile for `mnRows` rows from `mn0` and the K block at
 /// `k0`, starting at their granules (see sm120.tile.mma).
 Value loadScales(OpBuilder &b, Location loc, Value scales,
                  BlockScaleAttr recipe, Value mn0, Value k0, int64_t mnRows,
-                 int64_t bk) {
+                 int64_t bk, Value group) {
   MLIRContext *ctx = b.getContext();
   auto index = [&](int64_t v) {
     return arith::ConstantIndexOp::create(b, loc, v);
@@ -62,7 +62,7 @@ Value loadScales(OpBuilder &b, Location loc, Value scales,
     int64_t words = (bk + wordSpan - 1) / wordSpan;
     auto tile = SmemTileType::get(ctx, words, mnRows, b.getI32Type(), 0, false);
     Value word = arith::DivUIOp::create(b, loc, k0, index(wordSpan));
-    return TileLoadOp::create(b, loc, tile, scales, word, mn0);
+    return TileLoadOp::create(b, loc, tile, scales, word, mn0, group);
   }
   // [rows / mn, K / k], K contiguous. A tile that is not a whole number of
   // granules straddles one more row granule; TMA rows are padded to 16
@@ -79,7 +79,7 @@ Value loadScales(OpBuilder &b, Location loc, Value scales,
   auto tile = SmemTileType::get(ctx, rows, cols, elem, 0, false);
   Value row = arith::DivUIOp::create(b, loc, mn0, index(mn));
   Value col = arith::DivUIOp::create(b, loc, k0, index(gk));
-  return TileLoadOp::create(b, loc, tile, scales, row, col);
+  return TileLoadOp::create(b, loc, tile, scales, row, col, group);
 }
 
 DictionaryAttr recipeDict(Builder &b, BlockScaleAttr r) {
@@ -91,74 +91,105 @@ DictionaryAttr recipeDict(Builder &b, BlockScaleAttr r) {
        b.getNamedAttr("packed", b.getBoolAttr(r.getPacked()))});
 }
 
+/// What the tile program of a GEMM-like op is built from: sm120.gemm, or
+/// sm120.grouped_gemm of kind contiguous (B and its scales stacked per
+/// group, `layout` saying which group each row belongs to).
+struct TileProblem {
+  Operation *op = nullptr;
+  Value a, b, sfa, sfb, c, alpha, d;
+  Major aMajor = Major::K, bMajor = Major::K;
+  BlockScaleAttr sfaRecipe, sfbRecipe;
+  ScheduleAttr schedule;
+  DenseI64ArrayAttr headSplits;
+  Value layout; // contiguous grouped GEMMs only
+  bool prefixSum = false;
+  /// sm120.problem's family and the fields only that family has.
+  StringRef family = "gemm";
+  SmallVector<NamedAttribute> extraFields;
+};
+
 /// Records on the enclosing function what the kernel computes and which
 /// argument is which operand (`sm120.problem`), for the kernel ABI that
 /// sm120-lower-to-nvvm writes: the runtime's reference reads these names.
-LogicalResult annotateProblem(GemmOp op) {
+LogicalResult annotateProblem(const TileProblem &p) {
+  Operation *op = p.op;
   auto func = op->getParentOfType<FunctionOpInterface>();
   if (!func)
-    return op.emitOpError("must be inside a function to become a kernel");
-  Builder b(op.getContext());
+    return op->emitOpError("must be inside a function to become a kernel");
+  Builder b(op->getContext());
   SmallVector<std::pair<Value, StringRef>> roles = {
-      {op.getA(), "a"}, {op.getB(), "b"}, {op.getD(), "d"}};
-  if (op.getSfa())
-    roles.append({{op.getSfa(), "sfa"}, {op.getSfb(), "sfb"}});
-  if (op.getC())
-    roles.push_back({op.getC(), "c"});
-  if (op.getAlpha())
-    roles.push_back({op.getAlpha(), "alpha"});
+      {p.a, "a"}, {p.b, "b"}, {p.d, "d"}};
+  if (p.sfa)
+    roles.append({{p.sfa, "sfa"}, {p.sfb, "sfb"}});
+  if (p.c)
+    roles.push_back({p.c, "c"});
+  if (p.alpha)
+    roles.push_back({p.alpha, "alpha"});
+  if (p.layout)
+    roles.push_back({p.layout, "layout"});
   SmallVector<Attribute> names(func.getNumArguments(), b.getStringAttr(""));
   for (auto [value, name] : roles) {
     auto arg = dyn_cast<BlockArgument>(value);
     if (!arg || arg.getOwner() != &func.getFunctionBody().front())
-      return op.emitOpError() << "operand '" << name
-                              << "' must be an argument of the kernel function";
+      return op->emitOpError() << "operand '" << name
+                               << "' must be an argument of the kernel "
+                                  "function";
     if (!cast<StringAttr>(names[arg.getArgNumber()]).getValue().empty())
-      return op.emitOpError() << "operand '" << name << "' shares argument #"
-                              << arg.getArgNumber() << " with another operand";
+      return op->emitOpError() << "operand '" << name << "' shares argument #"
+                               << arg.getArgNumber() << " with another operand";
     names[arg.getArgNumber()] = b.getStringAttr(name);
   }
   SmallVector<NamedAttribute> fields = {
-      b.getNamedAttr("family", b.getStringAttr("gemm")),
+      b.getNamedAttr("family", b.getStringAttr(p.family)),
       b.getNamedAttr("names", b.getArrayAttr(names)),
       b.getNamedAttr("outputs", b.getStrArrayAttr({"d"})),
-      b.getNamedAttr("a_major",
-                     b.getStringAttr(stringifyMajor(op.getAMajor()))),
-      b.getNamedAttr("b_major",
-                     b.getStringAttr(stringifyMajor(op.getBMajor())))};
-  if (op.getSfa()) {
-    fields.push_back(b.getNamedAttr("sfa", recipeDict(b, *op.getSfaRecipe())));
-    fields.push_back(b.getNamedAttr("sfb", recipeDict(b, *op.getSfbRecipe())));
+      b.getNamedAttr("a_major", b.getStringAttr(stringifyMajor(p.aMajor))),
+      b.getNamedAttr("b_major", b.getStringAttr(stringifyMajor(p.bMajor)))};
+  if (p.sfa) {
+    fields.push_back(b.getNamedAttr("sfa", recipeDict(b, p.sfaRecipe)));
+    fields.push_back(b.getNamedAttr("sfb", recipeDict(b, p.sfbRecipe)));
   }
-  if (ScheduleAttr schedule = op.getScheduleAttr()) {
-    // The schedule the kernel was built with, for benchmarks and reports.
-    std::string text;
-    llvm::raw_string_ostream os(text);
-    os << schedule;
-    fields.push_back(b.getNamedAttr("schedule", b.getStringAttr(text)));
-  }
+  llvm::append_range(fields, p.extraFields);
+  // The schedule the kernel was built with, for benchmarks and reports.
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << p.schedule;
+  fields.push_back(b.getNamedAttr("schedule", b.getStringAttr(text)));
   func->setAttr("sm120.problem", b.getDictionaryAttr(fields));
   return success();
 }
 
-LogicalResult lowerGemm(GemmOp op) {
-  ScheduleAttr s = op.getScheduleAttr();
+/// The persistent tile loop: per output tile, a K loop of operand and scale
+/// loads feeding the MMA, then the epilogue. For a grouped problem the tile
+/// first finds its group, whose B (and scales) it loads, and the epilogue
+/// writes that group's rows only.
+LogicalResult buildTileProgram(const TileProblem &p) {
+  ScheduleAttr s = p.schedule;
   if (!s)
-    return op.emitOpError("has no schedule; run sm120-select-schedule first");
-  if (failed(annotateProblem(op)))
+    return p.op->emitOpError(
+        "has no schedule; run sm120-select-schedule first");
+  if (failed(annotateProblem(p)))
     return failure();
-  OpBuilder b(op);
-  Location loc = op.getLoc();
+  OpBuilder b(p.op);
+  Location loc = p.op->getLoc();
   int64_t bm = s.getBlockM(), bn = s.getBlockN(), bk = s.getBlockK();
-  bool aK = op.getAMajor() == Major::K, bK = op.getBMajor() == Major::K;
-  Value m = dimValue(b, loc, op.getA(), aK ? 0 : 1);
-  Value n = dimValue(b, loc, op.getB(), bK ? 0 : 1);
-  Value k = dimValue(b, loc, op.getA(), aK ? 1 : 0);
+  bool aK = p.aMajor == Major::K, bK = p.bMajor == Major::K;
+  // A rank-3 B is [G, N, K] (or [G, K, N]): its matrices start at dim 1.
+  unsigned bBase = cast<MemRefType>(p.b.getType()).getRank() - 2;
+  Value m = dimValue(b, loc, p.a, aK ? 0 : 1);
+  Value n = dimValue(b, loc, p.b, bBase + (bK ? 0 : 1));
+  Value k = dimValue(b, loc, p.a, aK ? 1 : 0);
 
   auto loop = TileLoopOp::create(b, loc, m, n, s);
   Block &body = loop.getBody().front();
   b.setInsertionPointToStart(&body);
   Value m0 = body.getArgument(0), n0 = body.getArgument(1);
+  Value group;
+  if (p.layout)
+    group = TileGroupOp::create(
+        b, loc, b.getIndexType(), p.layout, m0,
+        b.getI64IntegerAttr(cast<MemRefType>(p.b.getType()).getDimSize(0)),
+        p.prefixSum ? b.getUnitAttr() : UnitAttr());
 
   auto accType = AccTileType::get(b.getContext(), bm, bn);
   Value zero = AccZeroOp::create(b, loc, accType);
@@ -170,24 +201,69 @@ LogicalResult lowerGemm(GemmOp op) {
     b.setInsertionPointToStart(kLoop.getBody());
     Value k0 = kLoop.getInductionVar();
     Value acc = kLoop.getRegionIterArgs()[0];
-    Value a = loadOperand(b, loc, op.getA(), op.getB(), op.getAMajor(), m0, k0,
-                          bm, bk);
-    Value bt = loadOperand(b, loc, op.getB(), op.getA(), op.getBMajor(), n0, k0,
-                           bn, bk);
+    Value a = loadOperand(b, loc, p.a, p.b, p.aMajor, m0, k0, bm, bk, Value());
+    Value bt = loadOperand(b, loc, p.b, p.a, p.bMajor, n0, k0, bn, bk, group);
     Value sfa, sfb;
-    if (op.getSfa()) {
-      sfa = loadScales(b, loc, op.getSfa(), *op.getSfaRecipe(), m0, k0, bm, bk);
-      sfb = loadScales(b, loc, op.getSfb(), *op.getSfbRecipe(), n0, k0, bn, bk);
+    if (p.sfa) {
+      sfa = loadScales(b, loc, p.sfa, p.sfaRecipe, m0, k0, bm, bk, Value());
+      sfb = loadScales(b, loc, p.sfb, p.sfbRecipe, n0, k0, bn, bk, group);
     }
     auto mma = TileMmaOp::create(b, loc, accType, acc, a, bt, sfa, sfb, m0, n0,
-                                 k0, op.getAMajorAttr(), op.getBMajorAttr(),
-                                 op.getSfaRecipeAttr(), op.getSfbRecipeAttr());
+                                 k0, MajorAttr::get(b.getContext(), p.aMajor),
+                                 MajorAttr::get(b.getContext(), p.bMajor),
+                                 p.sfaRecipe, p.sfbRecipe);
     scf::YieldOp::create(b, loc, mma.getResult());
   }
-  EpilogueOp::create(b, loc, kLoop.getResult(0), op.getC(), op.getAlpha(),
-                     op.getD(), m0, n0, op.getHeadSplitsAttr());
-  op.erase();
+  EpilogueOp::create(b, loc, kLoop.getResult(0), p.c, p.alpha, p.d, m0, n0,
+                     p.layout, group, p.headSplits, p.prefixSum);
+  p.op->erase();
   return success();
+}
+
+/// The operands, majorness, recipes and schedule both problem ops share.
+template <typename OpTy> TileProblem operandsOf(OpTy op) {
+  TileProblem p;
+  p.op = op;
+  p.a = op.getA();
+  p.b = op.getB();
+  p.sfa = op.getSfa();
+  p.sfb = op.getSfb();
+  p.c = op.getC();
+  p.d = op.getD();
+  p.aMajor = op.getAMajor();
+  p.bMajor = op.getBMajor();
+  p.sfaRecipe = op.getSfaRecipeAttr();
+  p.sfbRecipe = op.getSfbRecipeAttr();
+  p.schedule = op.getScheduleAttr();
+  return p;
+}
+
+LogicalResult lowerGemm(GemmOp op) {
+  TileProblem p = operandsOf(op);
+  p.alpha = op.getAlpha();
+  p.headSplits = op.getHeadSplitsAttr();
+  return buildTileProgram(p);
+}
+
+LogicalResult lowerGrouped(GroupedGemmOp op) {
+  if (op.getKind() != GroupedKind::Contiguous)
+    return op.emitOpError()
+           << "of kind " << stringifyGroupedKind(op.getKind())
+           << " is not lowered yet; sm120-lower-to-tiles lowers kind "
+              "contiguous";
+  TileProblem p = operandsOf(op);
+  p.layout = op.getLayout();
+  p.prefixSum = op.getPrefixSum();
+  p.family = "grouped_gemm";
+  Builder b(op.getContext());
+  p.extraFields = {
+      b.getNamedAttr("kind", b.getStringAttr("contiguous")),
+      b.getNamedAttr("prefix_sum", b.getBoolAttr(op.getPrefixSum()))};
+  // Each group's rows must start on a tile: the alignment callers pad to.
+  if (p.schedule)
+    p.extraFields.push_back(b.getNamedAttr(
+        "m_alignment", b.getI64IntegerAttr(p.schedule.getBlockM())));
+  return buildTileProgram(p);
 }
 
 struct LowerToTiles : sm120::impl::LowerToTilesBase<LowerToTiles> {
@@ -195,19 +271,26 @@ struct LowerToTiles : sm120::impl::LowerToTilesBase<LowerToTiles> {
     // The other kernel families are checked and summarized, not lowered:
     // say so here rather than let the pipeline end without a kernel.
     WalkResult unsupported = getOperation().walk([&](Operation *op) {
-      if (!isa<GroupedGemmOp, BatchedGemmOp, MqaLogitsOp, PagedMqaLogitsOp>(op))
+      if (!isa<BatchedGemmOp, MqaLogitsOp, PagedMqaLogitsOp>(op))
         return WalkResult::advance();
       op->emitOpError("is not lowered yet; sm120-lower-to-tiles lowers "
-                      "sm120.gemm (the dense GEMM family)");
+                      "sm120.gemm and sm120.grouped_gemm (kind contiguous)");
       return WalkResult::interrupt();
     });
     if (unsupported.wasInterrupted())
       return signalPassFailure();
-    SmallVector<GemmOp> gemms;
-    getOperation().walk([&](GemmOp op) { gemms.push_back(op); });
-    for (GemmOp op : gemms)
-      if (failed(lowerGemm(op)))
+    SmallVector<Operation *> ops;
+    getOperation().walk([&](Operation *op) {
+      if (isa<GemmOp, GroupedGemmOp>(op))
+        ops.push_back(op);
+    });
+    for (Operation *op : ops) {
+      LogicalResult lowered = isa<GemmOp>(op)
+                                  ? lowerGemm(cast<GemmOp>(op))
+                                  : lowerGrouped(cast<GroupedGemmOp>(op));
+      if (failed(lowered))
         return signalPassFailure();
+    }
   }
 };
 

@@ -43,47 +43,81 @@ struct SelectSchedule : sm120::impl::SelectScheduleBase<SelectSchedule> {
       return signalPassFailure();
     }
 
-    WalkResult result = getOperation().walk([&](GemmOp op) {
-      GemmProblem problem = GemmProblem::fromOp(op);
-      int64_t m = ShapedType::isDynamic(problem.m) ? expectedM : problem.m;
-      if (ScheduleAttr given = op.getScheduleAttr()) {
+    // Contiguous grouped GEMMs write only their groups' rows, one row at a
+    // time: the direct epilogue. Their other kinds are not lowered yet.
+    auto choose = [&](Operation *op, const GemmProblem &problem,
+                      ScheduleAttr given, std::optional<EpilogueKind> allowed,
+                      int64_t m) -> FailureOr<ScheduleAttr> {
+      if (given) {
         std::string why = checkSchedule(problem, given, *model);
-        if (!why.empty()) {
-          op.emitOpError() << "schedule does not fit " << model->name << ": "
-                           << why;
-          return WalkResult::interrupt();
-        }
+        if (why.empty() && allowed && given.getEpilogue() != *allowed)
+          why = "grouped rows are written by the direct epilogue; the "
+                "schedule asks for tma_store";
+        if (!why.empty())
+          return op->emitOpError()
+                 << "schedule does not fit " << model->name << ": " << why;
         report(op, given, estimateCost(problem, given, *model, m), *model, m,
                "kept");
-        return WalkResult::advance();
+        return given;
       }
+      if (allowed && only && *only != *allowed)
+        return op->emitOpError()
+               << "grouped rows are written by the direct epilogue; the pass "
+                  "was asked for epilogue "
+               << epilogue;
       ScheduleCost cost;
-      ScheduleAttr chosen =
-          selectSchedule(op.getContext(), problem, *model, m, &cost, only);
-      if (!chosen) {
-        op.emitOpError() << "no schedule fits " << model->name
-                         << " (shared memory " << model->smemPerBlock
-                         << " bytes per block)";
-        return WalkResult::interrupt();
-      }
-      op.setScheduleAttr(chosen);
+      ScheduleAttr chosen = selectSchedule(op->getContext(), problem, *model, m,
+                                           &cost, allowed ? allowed : only);
+      if (!chosen)
+        return op->emitOpError()
+               << "no schedule fits " << model->name << " (shared memory "
+               << model->smemPerBlock << " bytes per block)";
       report(op, chosen, cost, *model, m, "chose");
+      return chosen;
+    };
+
+    WalkResult result = getOperation().walk([&](Operation *op) {
+      if (auto gemm = dyn_cast<GemmOp>(op)) {
+        GemmProblem problem = GemmProblem::fromOp(gemm);
+        int64_t m = ShapedType::isDynamic(problem.m) ? expectedM : problem.m;
+        FailureOr<ScheduleAttr> s =
+            choose(op, problem, gemm.getScheduleAttr(), std::nullopt, m);
+        if (failed(s))
+          return WalkResult::interrupt();
+        gemm.setScheduleAttr(*s);
+      } else if (auto grouped = dyn_cast<GroupedGemmOp>(op)) {
+        if (grouped.getKind() != GroupedKind::Contiguous)
+          return WalkResult::advance();
+        GemmProblem problem = GemmProblem::fromOp(grouped);
+        // The rows of all groups together, from the per-group hint when
+        // the op has one.
+        int64_t groups = grouped.getB().getType().getDimSize(0);
+        int64_t m = ShapedType::isDynamic(problem.m) ? expectedM : problem.m;
+        if (IntegerAttr hint = grouped.getExpectedMAttr();
+            hint && !ShapedType::isDynamic(groups))
+          m = hint.getInt() * groups;
+        FailureOr<ScheduleAttr> s = choose(
+            op, problem, grouped.getScheduleAttr(), EpilogueKind::Direct, m);
+        if (failed(s))
+          return WalkResult::interrupt();
+        grouped.setScheduleAttr(*s);
+      }
       return WalkResult::advance();
     });
     if (result.wasInterrupted())
       signalPassFailure();
   }
 
-  void report(GemmOp op, ScheduleAttr s, const ScheduleCost &cost,
+  void report(Operation *op, ScheduleAttr s, const ScheduleCost &cost,
               const MachineModel &model, int64_t m, StringRef verb) {
     if (!print)
       return;
-    op.emitRemark() << verb << " " << s << " for M = " << m << " on " << machine
-                    << ": " << cost.tiles << " tiles in " << cost.waves
-                    << " waves, " << cost.smemBytes
-                    << " bytes of shared memory, "
-                    << llvm::formatv("{0:f1}", cost.microseconds(model))
-                    << " us estimated";
+    op->emitRemark() << verb << " " << s << " for M = " << m << " on "
+                     << machine << ": " << cost.tiles << " tiles in "
+                     << cost.waves << " waves, " << cost.smemBytes
+                     << " bytes of shared memory, "
+                     << llvm::formatv("{0:f1}", cost.microseconds(model))
+                     << " us estimated";
   }
 };
 } // namespace

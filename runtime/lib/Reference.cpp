@@ -487,6 +487,19 @@ Expected<std::optional<ScaleRecipe>> recipeFromProblem(const nlohmann::json &p,
   return std::optional<ScaleRecipe>(recipe);
 }
 
+/// Both operands' recipes from problem.sfa / problem.sfb.
+Status readRecipes(const nlohmann::json &problem, GemmOperand &a,
+                   GemmOperand &b) {
+  for (auto [op, key] :
+       {std::pair<GemmOperand *, const char *>{&a, "sfa"}, {&b, "sfb"}}) {
+    Expected<std::optional<ScaleRecipe>> r = recipeFromProblem(problem, key);
+    if (!r)
+      return r.error();
+    op->recipe = *r;
+  }
+  return Status::success();
+}
+
 Status computeGemm(const Manifest &m, std::vector<HostTensor> &tensors) {
   nlohmann::json problem;
   try {
@@ -505,13 +518,8 @@ Status computeGemm(const Manifest &m, std::vector<HostTensor> &tensors) {
                      "gemm reference needs tensors named 'a', 'b' and 'd'");
   GemmOperand opA{a, problem.value("a_major", "k") == "k", find("sfa"), {}};
   GemmOperand opB{b, problem.value("b_major", "k") == "k", find("sfb"), {}};
-  for (auto [op, key] :
-       {std::pair<GemmOperand *, const char *>{&opA, "sfa"}, {&opB, "sfb"}}) {
-    Expected<std::optional<ScaleRecipe>> r = recipeFromProblem(problem, key);
-    if (!r)
-      return r.error();
-    op->recipe = *r;
-  }
+  if (Status s = readRecipes(problem, opA, opB); !s)
+    return s;
   return referenceGemm(opA, opB, find("c"), *d, find("alpha"));
 }
 
@@ -846,6 +854,221 @@ Status sm120rt::referenceFixtureFp8Tile(const HostTensor &a,
   return Status::success();
 }
 
+//===----------------------------------------------------------------------===//
+// Grouped GEMM
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// A zeroed row-major host tensor.
+HostTensor hostMatrix(const std::string &name, DType dtype,
+                      std::vector<int64_t> sizes) {
+  TensorSpec spec{name, dtype, sizes, static_cast<int>(sizes.size()) - 1};
+  return makeHostTensor(spec, sizes).take();
+}
+
+/// The rank-2 matrix `g` of a rank-3 tensor.
+HostTensor groupSlice(const HostTensor &t, int64_t g) {
+  HostTensor out = hostMatrix(t.name, t.dtype, {t.sizes[1], t.sizes[2]});
+  for (int64_t i = 0; i < t.sizes[1]; ++i)
+    for (int64_t j = 0; j < t.sizes[2]; ++j) {
+      int64_t from[] = {g, i, j}, to[] = {i, j};
+      out.setBits(out.offsetOf(to), t.getBits(t.offsetOf(from)));
+    }
+  return out;
+}
+
+/// Rows `rows` of a rank-2 tensor along `dim` (0: rows; 1: columns, for
+/// packed scales, padded to a multiple of 4 with scale-1 words).
+HostTensor selectRows(const HostTensor &t, const std::vector<int64_t> &rows,
+                      int dim) {
+  int64_t count = static_cast<int64_t>(rows.size());
+  std::vector<int64_t> sizes = t.sizes;
+  sizes[dim] = dim == 1 ? align4(count) : count;
+  HostTensor out = hostMatrix(t.name, t.dtype, sizes);
+  if (dim == 1)
+    out.forEachElement([&](int64_t o) { out.setBits(o, 0x7f7f7f7fu); });
+  for (int64_t r = 0; r < count; ++r)
+    for (int64_t j = 0; j < t.sizes[1 - dim]; ++j) {
+      int64_t from[2], to[2];
+      from[dim] = rows[r];
+      to[dim] = r;
+      from[1 - dim] = to[1 - dim] = j;
+      out.setBits(out.offsetOf(to), t.getBits(t.offsetOf(from)));
+    }
+  return out;
+}
+
+/// The rows of each group: from the row layout, or from prefix sums.
+std::vector<std::vector<int64_t>>
+groupRows(const HostTensor &layout, bool prefixSum, int64_t groups, int64_t m) {
+  std::vector<std::vector<int64_t>> rows(static_cast<size_t>(groups));
+  if (prefixSum) {
+    int64_t start = 0;
+    for (int64_t g = 0; g < groups; ++g) {
+      int64_t end = static_cast<int32_t>(layout.getBits(g));
+      for (int64_t r = start; r < std::min(end, m); ++r)
+        rows[g].push_back(r);
+      start = std::max(start, end);
+    }
+    return rows;
+  }
+  for (int64_t r = 0; r < m; ++r) {
+    int64_t g = static_cast<int32_t>(layout.getBits(r * layout.strides[0]));
+    if (g >= 0 && g < groups)
+      rows[g].push_back(r);
+  }
+  return rows;
+}
+
+} // namespace
+
+Status sm120rt::referenceGroupedGemm(const GemmOperand &a, const GemmOperand &b,
+                                     const HostTensor &layout, bool prefixSum,
+                                     const HostTensor *c, HostTensor &d) {
+  const char *family = "grouped_gemm";
+  if (!a.data || !b.data || a.data->rank() != 2 || b.data->rank() != 3 ||
+      d.rank() != 2 || layout.rank() != 1 || layout.dtype != DType::I32)
+    return makeError(Code::InvalidArgument,
+                     cat(family, " reference: a and d must have rank 2, b "
+                                 "rank 3 and layout be a rank-1 i32"));
+  if (!a.kMajor)
+    return makeError(Code::InvalidArgument,
+                     cat(family, " reference: a must be K-major"));
+  if (a.recipe && !a.recipe->packed && a.recipe->mn != 1)
+    return makeError(Code::NotSupported,
+                     cat(family, " reference: sfa with mn = ", a.recipe->mn,
+                         " (only per-row A scales)"));
+  int64_t groups = b.data->sizes[0], m = a.data->sizes[0];
+  std::vector<std::vector<int64_t>> rows =
+      groupRows(layout, prefixSum, groups, m);
+  for (int64_t g = 0; g < groups; ++g) {
+    if (rows[g].empty())
+      continue;
+    HostTensor ag = selectRows(*a.data, rows[g], 0);
+    HostTensor bg = groupSlice(*b.data, g);
+    std::optional<HostTensor> sag, sbg, cg;
+    if (a.scale)
+      sag = selectRows(*a.scale, rows[g], a.recipe->packed ? 1 : 0);
+    if (b.scale)
+      sbg = groupSlice(*b.scale, g);
+    if (c)
+      cg = selectRows(*c, rows[g], 0);
+    HostTensor dg = selectRows(d, rows[g], 0);
+    GemmOperand opA{&ag, true, sag ? &*sag : nullptr, a.recipe};
+    GemmOperand opB{&bg, b.kMajor, sbg ? &*sbg : nullptr, b.recipe};
+    if (Status s = referenceGemm(opA, opB, cg ? &*cg : nullptr, dg); !s)
+      return s;
+    for (size_t r = 0; r < rows[g].size(); ++r)
+      for (int64_t j = 0; j < d.sizes[1]; ++j) {
+        int64_t from[] = {static_cast<int64_t>(r), j}, to[] = {rows[g][r], j};
+        d.setBits(d.offsetOf(to), dg.getBits(dg.offsetOf(from)));
+      }
+  }
+  return Status::success();
+}
+
+namespace {
+
+Status computeGrouped(const Manifest &m, std::vector<HostTensor> &tensors) {
+  nlohmann::json problem =
+      nlohmann::json::parse(m.problemJson, nullptr, /*allow_exceptions=*/false);
+  if (problem.is_discarded() || problem.value("kind", "") != "contiguous")
+    return makeError(Code::NotSupported,
+                     "grouped_gemm reference: only kind contiguous");
+  auto find = [&](const char *name) -> HostTensor * {
+    int i = m.findTensor(name);
+    return i < 0 ? nullptr : &tensors[i];
+  };
+  HostTensor *a = find("a"), *b = find("b"), *d = find("d"),
+             *layout = find("layout");
+  if (!a || !b || !d || !layout)
+    return makeError(Code::InvalidArgument,
+                     "grouped_gemm reference needs tensors named 'a', 'b', "
+                     "'layout' and 'd'");
+  GemmOperand opA{a, true, find("sfa"), {}};
+  GemmOperand opB{b, problem.value("b_major", "k") == "k", find("sfb"), {}};
+  if (Status s = readRecipes(problem, opA, opB); !s)
+    return s;
+  return referenceGroupedGemm(
+      opA, opB, *layout, problem.value("prefix_sum", false), find("c"), *d);
+}
+
+/// Scales as for gemm; the layout splits M into groups of random sizes
+/// (one of them empty), each padded to problem.m_alignment rows (-1 rows
+/// for a row layout; with prefix sums only the last group is ragged).
+/// Rows of no group are set to 7 in d, which the kernel must leave alone.
+void prepareGrouped(const Manifest &m, std::vector<HostTensor> &tensors,
+                    const FillOptions &options) {
+  prepareGemm(m, tensors, options);
+  nlohmann::json problem =
+      nlohmann::json::parse(m.problemJson, nullptr, /*allow_exceptions=*/false);
+  int ia = m.findTensor("a"), ib = m.findTensor("b"),
+      il = m.findTensor("layout"), id = m.findTensor("d");
+  if (problem.is_discarded() || ia < 0 || ib < 0 || il < 0 || id < 0 ||
+      tensors[ib].rank() != 3)
+    return;
+  bool prefix = problem.value("prefix_sum", false);
+  int64_t align = std::max<int64_t>(1, problem.value("m_alignment", 128));
+  int64_t rows = tensors[ia].sizes[0], groups = tensors[ib].sizes[0];
+  HostTensor &layout = tensors[il];
+  Rng rng(options.seed * 0x94d049bb133111ebull + 7);
+  std::vector<int64_t> owner(static_cast<size_t>(rows), -1);
+  int64_t expected = std::max<int64_t>(1, rows / std::max<int64_t>(groups, 1));
+  int64_t row = 0;
+  for (int64_t g = 0; g < groups; ++g) {
+    int64_t lo = std::max<int64_t>(1, expected / 2);
+    int64_t count =
+        groups > 2 && g == 1
+            ? 0
+            : rng.uniformInt(lo, std::max(lo, expected - align + 1));
+    if (prefix && g != groups - 1)
+      count = (count + align - 1) / align * align;
+    count = std::max<int64_t>(0, std::min(count, rows - row));
+    for (int64_t r = row; r < row + count; ++r)
+      owner[r] = g;
+    row = std::min(rows, row + (count + align - 1) / align * align);
+  }
+  if (prefix) {
+    // Exclusive end rows; the last group ends with its last row.
+    int64_t end = 0;
+    for (int64_t g = 0; g < groups; ++g) {
+      for (int64_t r = 0; r < rows; ++r)
+        if (owner[r] == g)
+          end = r + 1;
+      layout.setBits(g * layout.strides[0], static_cast<uint32_t>(end));
+    }
+  } else {
+    for (int64_t r = 0; r < rows; ++r)
+      layout.setBits(r * layout.strides[0], static_cast<uint32_t>(owner[r]));
+  }
+  HostTensor &d = tensors[id];
+  uint32_t seven = d.dtype == DType::BF16 ? encodeBF16(7.0f) : 0x40e00000u;
+  for (int64_t r = 0; r < rows && r < d.sizes[0]; ++r)
+    if (owner[r] < 0)
+      for (int64_t j = 0; j < d.sizes[1]; ++j) {
+        int64_t index[] = {r, j};
+        d.setBits(d.offsetOf(index), seven);
+      }
+}
+
+double flopsGrouped(const Manifest &m, const std::vector<HostTensor> &tensors) {
+  int ia = m.findTensor("a"), ib = m.findTensor("b"),
+      il = m.findTensor("layout"), id = m.findTensor("d");
+  if (ia < 0 || ib < 0 || il < 0 || id < 0 || tensors[ib].rank() != 3)
+    return 0;
+  nlohmann::json problem =
+      nlohmann::json::parse(m.problemJson, nullptr, /*allow_exceptions=*/false);
+  bool prefix = !problem.is_discarded() && problem.value("prefix_sum", false);
+  int64_t valid = 0;
+  for (const std::vector<int64_t> &r : groupRows(
+           tensors[il], prefix, tensors[ib].sizes[0], tensors[ia].sizes[0]))
+    valid += static_cast<int64_t>(r.size());
+  return 2.0 * valid * tensors[id].sizes[1] * tensors[ia].sizes[1];
+}
+
+} // namespace
+
 const std::vector<ReferenceKernel> &sm120rt::referenceKernels() {
   static const std::vector<ReferenceKernel> kernels = {
       {"fixture_fp8_tile",
@@ -861,6 +1084,13 @@ const std::vector<ReferenceKernel> &sm120rt::referenceKernels() {
        /*maxRelError=*/1e-2,
        maxDiffGemm,
        prepareGemm},
+      {"grouped_gemm",
+       {"d"},
+       computeGrouped,
+       flopsGrouped,
+       /*maxRelError=*/1e-2,
+       maxDiffGemm,
+       prepareGrouped},
   };
   return kernels;
 }

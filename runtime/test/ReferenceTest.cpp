@@ -653,3 +653,105 @@ TEST(GemmReference, RegistryReadsRecipesFromTheProblem) {
                         "gemm reference: problem.sfa.format is 'e5m2'; "
                         "expected ue8m0, ue4m3 or f32"));
 }
+
+//===----------------------------------------------------------------------===//
+// Grouped GEMM
+//===----------------------------------------------------------------------===//
+
+// Rows 0-1 use B[1], row 2 is padding (-1, left alone), row 3 uses B[0];
+// A's packed scales follow the rows into their group.
+TEST(GroupedReference, RowLayoutPicksEachRowsB) {
+  using namespace gemm;
+  HostTensor a = tensor("a", DType::F8E4M3, {4, 2});
+  setBits(a, {1, 2, 3, 4, 5, 6, 1, 1}, encodeF8E4M3);
+  HostTensor b = tensor("b", DType::F8E4M3, {2, 1, 2});
+  setBits(b, {1, 0, 0, 1}, encodeF8E4M3); // B[0] = [1, 0], B[1] = [0, 1]
+  HostTensor sfa = tensor("sfa", DType::I32, {1, 4});
+  setBits(sfa, {0, 0, 0, 0}, [](float) { return 0x7f7f7f80u; }); // 2 per row
+  HostTensor sfb = tensor("sfb", DType::I32, {2, 1, 4});
+  setBits(sfb, std::vector<float>(8), [](float) { return 0x7f7f7f7fu; });
+  HostTensor layout = tensor("layout", DType::I32, {4});
+  setBits(layout, {1, 1, -1, 0},
+          [](float v) { return static_cast<uint32_t>(static_cast<int>(v)); });
+  HostTensor d = tensor("d", DType::F32, {4, 1});
+  setBits(d, {9, 9, 9, 9}, f32Bits);
+  ScaleRecipe packed{ScaleRecipe::Format::UE8M0, 1, 2, true};
+  ASSERT_TRUE(referenceGroupedGemm({&a, true, &sfa, packed},
+                                   {&b, true, &sfb, packed}, layout, false,
+                                   nullptr, d)
+                  .ok());
+  EXPECT_EQ(at(d, 0, 0), 4.0f); // 2 * 2
+  EXPECT_EQ(at(d, 1, 0), 8.0f); // 2 * 4
+  EXPECT_EQ(at(d, 2, 0), 9.0f); // padding: untouched
+  EXPECT_EQ(at(d, 3, 0), 2.0f); // 2 * 1 with B[0]
+}
+
+TEST(GroupedReference, PrefixSumsBoundEachGroup) {
+  using namespace gemm;
+  HostTensor a = tensor("a", DType::BF16, {4, 1});
+  setBits(a, {1, 2, 3, 4}, encodeBF16);
+  HostTensor b = tensor("b", DType::BF16, {3, 1, 1});
+  setBits(b, {10, 20, 30}, encodeBF16);
+  HostTensor ends = tensor("layout", DType::I32, {3});
+  // Group 0: rows 0-1, group 1: none, group 2: row 2; row 3 past the end.
+  setBits(ends, {2, 2, 3},
+          [](float v) { return static_cast<uint32_t>(static_cast<int>(v)); });
+  HostTensor d = tensor("d", DType::F32, {4, 1});
+  setBits(d, {-1, -1, -1, -1}, f32Bits);
+  ASSERT_TRUE(referenceGroupedGemm({&a, true, nullptr, {}},
+                                   {&b, true, nullptr, {}}, ends, true, nullptr,
+                                   d)
+                  .ok());
+  EXPECT_EQ(at(d, 0, 0), 10.0f);
+  EXPECT_EQ(at(d, 1, 0), 20.0f);
+  EXPECT_EQ(at(d, 2, 0), 90.0f);
+  EXPECT_EQ(at(d, 3, 0), -1.0f);
+}
+
+// The harness's inputs: groups padded to the kernel's alignment, one of
+// them empty, the rows of no group marked in d.
+TEST(GroupedReference, PreparedLayoutsAreAligned) {
+  const ReferenceKernel *ref = findReference("grouped_gemm");
+  ASSERT_NE(ref, nullptr);
+  for (bool prefix : {false, true}) {
+    Manifest m;
+    m.problemJson = std::string(R"({"family": "grouped_gemm",
+        "kind": "contiguous", "m_alignment": 64, "prefix_sum": )") +
+                    (prefix ? "true}" : "false}");
+    int64_t rows = 1000, groups = 4;
+    m.tensors = {spec("a", DType::BF16, {rows, 32}, 1),
+                 spec("b", DType::BF16, {groups, 16, 32}, 2),
+                 spec("layout", DType::I32, {prefix ? groups : rows}, 0),
+                 spec("d", DType::F32, {rows, 16}, 1)};
+    std::vector<HostTensor> t;
+    for (const TensorSpec &s : m.tensors)
+      t.push_back(*makeHostTensor(s, s.shape));
+    ref->prepareInputs(m, t, FillOptions());
+    std::vector<int64_t> owner(rows, -1);
+    if (prefix) {
+      int64_t start = 0;
+      for (int64_t g = 0; g < groups; ++g) {
+        int64_t end = static_cast<int32_t>(t[2].getBits(g));
+        ASSERT_GE(end, start);
+        if (g + 1 < groups) // every group but the last ends on a tile
+          EXPECT_EQ(end % 64, 0) << "group " << g;
+        for (int64_t r = start; r < end; ++r)
+          owner[r] = g;
+        start = end;
+      }
+      EXPECT_EQ(t[2].getBits(1), t[2].getBits(0)) << "group 1 is empty";
+    } else {
+      for (int64_t r = 0; r < rows; ++r)
+        owner[r] = static_cast<int32_t>(t[2].getBits(r));
+      for (int64_t r = 0; r < rows; ++r)
+        if (owner[r] >= 0 && (r == 0 || owner[r - 1] != owner[r]))
+          EXPECT_EQ(r % 64, 0) << "group " << owner[r] << " starts at " << r;
+      EXPECT_EQ(std::count(owner.begin(), owner.end(), 1), 0);
+    }
+    EXPECT_GT(std::count(owner.begin(), owner.end(), 0), 0);
+    for (int64_t r = 0; r < rows; ++r)
+      if (owner[r] < 0)
+        EXPECT_EQ(gemm::at(t[3], r, 0), 7.0f) << "row " << r;
+    EXPECT_GT(ref->flops(m, t), 0);
+  }
+}

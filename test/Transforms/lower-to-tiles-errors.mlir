@@ -8,11 +8,26 @@ func.func @no_schedule(%a: memref<128x64xbf16>, %b: memref<128x64xbf16>, %d: mem
 
 // -----
 
-// Families other than the dense GEMM are not lowered yet.
-func.func @grouped(%a: memref<?x7168xf8E4M3FN>, %b: memref<8x4096x7168xf8E4M3FN>,
+// Masked and K-grouped GEMMs are not lowered yet.
+func.func @masked(%a: memref<6x256x7168xf8E4M3FN>, %b: memref<6x4096x7168xf8E4M3FN>,
+                  %sfa: memref<6x14x256xi32>, %sfb: memref<6x14x4096xi32>,
+                  %counts: memref<6xi32>, %d: memref<6x256x4096xbf16>) {
+  // expected-error @+1 {{'sm120.grouped_gemm' op of kind masked is not lowered yet; sm120-lower-to-tiles lowers kind contiguous}}
+  sm120.grouped_gemm masked a(%a : memref<6x256x7168xf8E4M3FN>)
+      b(%b : memref<6x4096x7168xf8E4M3FN>)
+      scales(%sfa, %sfb : memref<6x14x256xi32>, memref<6x14x4096xi32>)
+      layout(%counts : memref<6xi32>) d(%d : memref<6x256x4096xbf16>)
+      {sfa_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 128, packed>,
+       sfb_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 128, packed>}
+  return
+}
+
+// -----
+
+func.func @grouped_no_schedule(%a: memref<?x7168xf8E4M3FN>, %b: memref<8x4096x7168xf8E4M3FN>,
                    %sfa: memref<14x?xi32>, %sfb: memref<8x14x4096xi32>,
                    %rows: memref<?xi32>, %d: memref<?x4096xbf16>) {
-  // expected-error @+1 {{'sm120.grouped_gemm' op is not lowered yet; sm120-lower-to-tiles lowers sm120.gemm (the dense GEMM family)}}
+  // expected-error @+1 {{'sm120.grouped_gemm' op has no schedule; run sm120-select-schedule first}}
   sm120.grouped_gemm contiguous a(%a : memref<?x7168xf8E4M3FN>)
       b(%b : memref<8x4096x7168xf8E4M3FN>)
       scales(%sfa, %sfb : memref<14x?xi32>, memref<8x14x4096xi32>)

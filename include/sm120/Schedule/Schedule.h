@@ -40,8 +40,12 @@ struct GemmProblem {
   unsigned outBytes;
   bool accumulate;
   BlockScaleAttr sfa, sfb; // null for BF16
+  /// M-grouped: the epilogue also checks each row's group.
+  bool grouped = false;
 
   static GemmProblem fromOp(GemmOp op);
+  /// One group's GEMM of a contiguous grouped GEMM (M is the total rows).
+  static GemmProblem fromOp(GroupedGemmOp op);
   bool mixed() const { return a != b; }
   /// Elements per MMA instruction along K.
   int64_t mmaK() const;

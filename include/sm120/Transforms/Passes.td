@@ -24,7 +24,10 @@ def Summarize : Pass<"sm120-summarize", "mlir::ModuleOp"> {
 def SelectSchedule : Pass<"sm120-select-schedule", "mlir::ModuleOp"> {
   let summary = "Choose (or check) the schedule of every GEMM";
   let description = [{
-    For each `sm120.gemm` without a `schedule`, enumerates candidate CTA
+    For each `sm120.gemm` (and contiguous `sm120.grouped_gemm`, whose rows
+    are checked one by one and so use the direct epilogue; its M is
+    `expected_m` times the group count when given) without a `schedule`,
+    enumerates candidate CTA
     tiles (BM 64/128, BN 16..256, BK by data type), gives each the most
     pipeline stages that fit the machine's shared memory, drops those that
     do not fit (shared memory, registers, MMA and swizzle granularity) and
@@ -65,6 +68,13 @@ def LowerToTiles : Pass<"sm120-lower-to-tiles", "mlir::ModuleOp"> {
     packed UE8M0 loads the i32 words ([words, rows]); the other layouts load
     [row granules, K granules] tiles with rows padded to 16 bytes. Head
     splits move to the store, which remaps the columns.
+
+    `sm120.grouped_gemm` of kind `contiguous` becomes the same program over
+    all rows: each tile first reads its group (`sm120.tile.group`, from the
+    first row's layout entry or by counting prefix sums), loads B and its
+    scales from that group's matrix, and stores only that group's rows. The
+    schedule's BM is the alignment each group's rows must start on
+    (`m_alignment` in the problem summary). Other kinds are not lowered yet.
   }];
   let dependentDialects = ["mlir::arith::ArithDialect", "mlir::memref::MemRefDialect",
                            "mlir::scf::SCFDialect"];

@@ -182,6 +182,18 @@ SM120RT_API Status referenceGemm(const GemmOperand &a, const GemmOperand &b,
                                  const HostTensor *c, HostTensor &d,
                                  const HostTensor *alpha = nullptr);
 
+/// Contiguous M-grouped GEMM: every row m of group g = group(m) gets
+/// D[m] = A[m] * B[g]^T (+ C[m]) with the scales of referenceGemm; rows of
+/// no group are left as they are. a [M, K] (sfa as for referenceGemm), b
+/// [G, N, K] or [G, K, N] and sfb with the same leading G. layout: i32 [M]
+/// holding each row's group (-1: none), or with prefixSum i32 [G] holding
+/// each group's exclusive end row.
+SM120RT_API Status referenceGroupedGemm(const GemmOperand &a,
+                                        const GemmOperand &b,
+                                        const HostTensor &layout,
+                                        bool prefixSum, const HostTensor *c,
+                                        HostTensor &d);
+
 /// A CPU reference for one problem.family. `compute` receives every tensor
 /// of the manifest (in manifest order, inputs filled) and writes the
 /// outputs it names.

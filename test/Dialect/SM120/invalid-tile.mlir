@@ -52,8 +52,40 @@ func.func @f(%t: !sm120.acc<128>) { return }
 // -----
 
 func.func @f(%a: memref<4x128x64xf8E4M3FN>, %i: index) {
-  // expected-error @+1 {{loads from a rank-2 tensor; got rank 3}}
+  // expected-error @+1 {{loads from a rank-2 tensor (rank 3 with a group); got rank 3}}
   %t = sm120.tile.load %a[%i, %i] : memref<4x128x64xf8E4M3FN> -> !sm120.smem<128x64xf8E4M3FN>
+  return
+}
+
+// -----
+
+func.func @f(%a: memref<128x64xf8E4M3FN>, %i: index) {
+  // expected-error @+1 {{loads from a rank-3 tensor (with a group); got rank 2}}
+  %t = sm120.tile.load %a[%i, %i] group %i : memref<128x64xf8E4M3FN> -> !sm120.smem<128x64xf8E4M3FN>
+  return
+}
+
+// -----
+
+func.func @f(%acc: !sm120.acc<128x128>, %d: memref<?x128xf32>, %rows: memref<?xi32>, %i: index) {
+  // expected-error @+1 {{group and prefix_sum need a rows layout}}
+  sm120.tile.store %acc into %d[%i, %i] {prefix_sum} : !sm120.acc<128x128>, memref<?x128xf32>
+  return
+}
+
+// -----
+
+func.func @f(%acc: !sm120.acc<128x128>, %d: memref<?x128xf32>, %rows: memref<?xf32>, %i: index) {
+  // expected-error @+1 {{reads rows from a rank-1 i32 layout; got 'memref<?xf32>'}}
+  sm120.tile.store %acc into %d[%i, %i] rows %rows group %i : memref<?xf32> : !sm120.acc<128x128>, memref<?x128xf32>
+  return
+}
+
+// -----
+
+func.func @f(%rows: memref<4x4xi32>, %i: index) {
+  // expected-error @+1 {{operand #0 must be 1D memref of 32-bit signless integer values}}
+  %g = sm120.tile.group %rows[%i] {num_groups = 4 : i64} : memref<4x4xi32>
   return
 }
 

@@ -42,3 +42,22 @@ func.func @unpacked_fp4(%t: !sm120.smem<64x128xf4E2M1FN, swizzle = 128, unpacked
                         %u: !sm120.smem<64x128xf4E2M1FN, unpacked>) {
   return
 }
+
+// A contiguous grouped tile: the group of the tile's first row, B loaded
+// from that group's matrix, and the store limited to the group's rows.
+// CHECK-LABEL: func.func @grouped_tile
+// CHECK: %[[G:.*]] = sm120.tile.group %[[L:.*]][%{{.*}}] {num_groups = 4 : i64} : memref<?xi32>
+// CHECK: %[[P:.*]] = sm120.tile.group %{{.*}}[%{{.*}}] {num_groups = 4 : i64, prefix_sum} : memref<4xi32>
+// CHECK: sm120.tile.load %{{.*}}[%{{.*}}, %{{.*}}] group %[[G]] : memref<4x64x256xbf16> -> <64x64xbf16>
+// CHECK: sm120.tile.store %{{.*}} into %{{.*}}[%{{.*}}, %{{.*}}] rows %[[L]] group %[[G]] : memref<?xi32> : <128x64>, memref<?x64xbf16>
+// CHECK: sm120.tile.store %{{.*}} into %{{.*}}[%{{.*}}, %{{.*}}] rows %{{.*}} group %[[P]] : memref<4xi32> {prefix_sum} : <128x64>, memref<?x64xbf16>
+func.func @grouped_tile(%b: memref<4x64x256xbf16>, %rows: memref<?xi32>,
+                        %ends: memref<4xi32>, %d: memref<?x64xbf16>,
+                        %m0: index, %k0: index, %acc: !sm120.acc<128x64>) {
+  %g = sm120.tile.group %rows[%m0] {num_groups = 4 : i64} : memref<?xi32>
+  %p = sm120.tile.group %ends[%m0] {num_groups = 4 : i64, prefix_sum} : memref<4xi32>
+  %t = sm120.tile.load %b[%m0, %k0] group %g : memref<4x64x256xbf16> -> !sm120.smem<64x64xbf16>
+  sm120.tile.store %acc into %d[%m0, %m0] rows %rows group %g : memref<?xi32> : !sm120.acc<128x64>, memref<?x64xbf16>
+  sm120.tile.store %acc into %d[%m0, %m0] rows %ends group %p : memref<4xi32> {prefix_sum} : !sm120.acc<128x64>, memref<?x64xbf16>
+  return
+}

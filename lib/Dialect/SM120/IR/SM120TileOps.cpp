@@ -189,9 +189,11 @@ LogicalResult TileLoopOp::verify() {
 LogicalResult TileLoadOp::verify() {
   MemRefType src = getSource().getType();
   SmemTileType tile = getResult().getType();
-  if (src.getRank() != 2)
-    return emitOpError() << "loads from a rank-2 tensor; got rank "
-                         << src.getRank();
+  if (src.getRank() != (getGroup() ? 3 : 2))
+    return emitOpError() << "loads from a rank-"
+                         << (getGroup() ? "3 tensor (with a group)"
+                                        : "2 tensor (rank 3 with a group)")
+                         << "; got rank " << src.getRank();
   if (src.getElementType() != tile.getElementType())
     return emitOpError() << "loads " << src.getElementType()
                          << " elements into a tile of "
@@ -243,6 +245,17 @@ LogicalResult EpilogueOp::verify() {
                          "non-negative with left + right > 0");
     if (getC())
       return emitOpError("head_splits does not combine with c");
+  }
+  if (Value layout = getRowLayout()) {
+    auto lt = cast<MemRefType>(layout.getType());
+    if (lt.getRank() != 1 || !lt.getElementType().isInteger(32))
+      return emitOpError() << "reads rows from a rank-1 i32 layout; got " << lt;
+    if (!getGroup())
+      return emitOpError("rows need the tile's group");
+    if (getHeadSplits())
+      return emitOpError("head_splits does not combine with grouped rows");
+  } else if (getGroup() || getPrefixSum()) {
+    return emitOpError("group and prefix_sum need a rows layout");
   }
   return success();
 }

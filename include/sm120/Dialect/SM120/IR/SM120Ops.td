@@ -139,6 +139,11 @@ def SM120_GroupedGemmOp : SM120_ProblemOp<"grouped_gemm", [AttrSizedOperandSegme
 
     Scale tensors follow `#sm120.block_scale` with a leading [G] dimension
     on the per-group operands (`b` for contiguous, both for masked).
+
+    `schedule` (optional, as for `sm120.gemm`): for kind contiguous, each
+    group's rows must start on a multiple of its BM (pad each group to BM
+    rows with -1 entries, or give prefix sums of padded sizes); the lowered
+    kernel records that alignment as `m_alignment` in its problem summary.
     Supported pairs are those of `sm120.gemm`; `k_grouped` supports FP8 and
     BF16 data.
 
@@ -166,14 +171,15 @@ def SM120_GroupedGemmOp : SM120_ProblemOp<"grouped_gemm", [AttrSizedOperandSegme
     OptionalAttr<SM120_BlockScaleAttr>:$sfa_recipe,
     OptionalAttr<SM120_BlockScaleAttr>:$sfb_recipe,
     UnitAttr:$prefix_sum,
-    OptionalAttr<I64Attr>:$expected_m
+    OptionalAttr<I64Attr>:$expected_m,
+    OptionalAttr<SM120_ScheduleAttr>:$schedule
   );
   let assemblyFormat = [{
     $kind `a` `(` $a `:` type($a) `)` `b` `(` $b `:` type($b) `)`
     (`scales` `(` $sfa^ `,` $sfb `:` type($sfa) `,` type($sfb) `)`)?
     (`layout` `(` $layout^ `:` type($layout) `)`)?
     (`c` `(` $c^ `:` type($c) `)`)?
-    `d` `(` $d `:` type($d) `)` attr-dict
+    `d` `(` $d `:` type($d) `)` (`schedule` $schedule^)? attr-dict
   }];
 }
 

@@ -141,17 +141,46 @@ def SM120_TileLoadOp : SM120_TileOp<"load", [
     Loads the `rows x cols` box of `source` whose first element is at
     (`row`, `col`) into a shared-memory tile. Elements outside `source` read
     as zero (TMA out-of-bounds fill), so partial tiles need no masking.
+    A rank-3 `source` is a stack of matrices (one per group of a grouped
+    GEMM); `group` selects the matrix, and a group outside the stack reads
+    as zero too.
 
     ```mlir
     %t = sm120.tile.load %a[%m0, %k0] : memref<?x7168xf8E4M3FN> -> !sm120.smem<128x64xf8E4M3FN>
+    %u = sm120.tile.load %b[%n0, %k0] group %g : memref<8x4096x7168xf8E4M3FN> -> !sm120.smem<128x64xf8E4M3FN>
     ```
   }];
-  let arguments = (ins AnyMemRef:$source, Index:$row, Index:$col);
+  let arguments = (ins AnyMemRef:$source, Index:$row, Index:$col,
+                       Optional<Index>:$group);
   let results = (outs SM120_SmemTileType:$result);
   let assemblyFormat = [{
-    $source `[` $row `,` $col `]` attr-dict `:` type($source) `->` type($result)
+    $source `[` $row `,` $col `]` (`group` $group^)? attr-dict `:`
+    type($source) `->` type($result)
   }];
   let hasVerifier = 1;
+}
+
+def SM120_TileGroupOp : SM120_TileOp<"group", [
+    MemoryEffects<[MemRead]>]> {
+  let summary = "The group of an M-grouped tile's first row";
+  let description = [{
+    For a contiguous M-grouped GEMM: the group whose B the tile starting at
+    `row` multiplies. `layout` [M] holds each row's group (-1 for padding
+    rows), or with `prefix_sum`, `layout` [G] holds each group's exclusive
+    end row and the result is the number of groups that end at or before
+    `row` (G past the last group). `num_groups` is G: a row entry outside
+    [-1, G) traps the kernel (the runtime cannot see device values).
+
+    ```mlir
+    %g = sm120.tile.group %layout[%m0] {num_groups = 8 : i64} : memref<?xi32>
+    ```
+  }];
+  let arguments = (ins MemRefRankOf<[I32], [1]>:$layout, Index:$row,
+                       I64Attr:$num_groups, UnitAttr:$prefix_sum);
+  let results = (outs Index:$group);
+  let assemblyFormat = [{
+    $layout `[` $row `]` attr-dict `:` type($layout)
+  }];
 }
 
 def SM120_AccZeroOp : SM120_TileOp<"zero", [Pure]> {
@@ -206,14 +235,27 @@ def SM120_EpilogueOp : SM120_TileOp<"store", [AttrSizedOperandSegments,
     and columns outside `d` are not written. With `head_splits = array<i64:
     l, m, r>` (see `sm120.gemm`), computed column n goes to column
     n + floor((n + r) / (l + r)) * m of `d`.
+
+    With `rows %layout group %g` (M-grouped contiguous GEMMs, the tile
+    computed with group `%g`'s B), only the rows of group `%g` are written:
+    rows whose `layout` entry is `%g` (`layout` [M] holds each row's group,
+    -1 for padding), or with `prefix_sum` (`layout` [G] holds each group's
+    exclusive end row) rows below group `%g`'s end. A row that belongs to
+    another group means the groups are not aligned to the tile: the kernel
+    traps rather than write a wrong result.
   }];
   let arguments = (ins SM120_AccTileType:$acc, Optional<AnyMemRef>:$c,
                        Optional<AnyMemRef>:$alpha,
                        AnyMemRef:$d, Index:$row, Index:$col,
-                       OptionalAttr<DenseI64ArrayAttr>:$head_splits);
+                       Optional<AnyMemRef>:$row_layout,
+                       Optional<Index>:$group,
+                       OptionalAttr<DenseI64ArrayAttr>:$head_splits,
+                       UnitAttr:$prefix_sum);
   let assemblyFormat = [{
     $acc (`scale` $alpha^ `:` type($alpha))? (`add` $c^ `:` type($c))?
-    `into` $d `[` $row `,` $col `]` attr-dict `:` type($acc) `,` type($d)
+    `into` $d `[` $row `,` $col `]`
+    (`rows` $row_layout^ `group` $group `:` type($row_layout))?
+    attr-dict `:` type($acc) `,` type($d)
   }];
   let hasVerifier = 1;
 }
