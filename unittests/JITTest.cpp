@@ -56,6 +56,42 @@ TEST(JIT, CompiledManifestDescribesTheProblem) {
   EXPECT_EQ(m->assembler.spillStoreBytes, 0);
 }
 
+// A contiguous grouped problem: B and its scales gain the group dimension,
+// the layout follows the scales, and the manifest records the alignment.
+TEST(JIT, GroupedProblemsCompileWithTheirLayout) {
+  if (!haveToolkit())
+    GTEST_SKIP() << "no CUDA toolkit";
+  for (bool prefix : {false, true}) {
+    GemmProblem p = fp8Problem(576, 512);
+    p.groups = 4;
+    p.prefixSum = prefix;
+    EXPECT_NE(describe(p, CompileOptions())
+                  .find(prefix ? "groups=4/prefix_sum" : "groups=4/rows"),
+              std::string::npos);
+    Expected<CompiledKernel> k = compileGemm(p, CompileOptions());
+    ASSERT_TRUE(k) << k.error().message;
+    Expected<sm120rt::Manifest> m = sm120rt::parseManifest(k->manifest);
+    ASSERT_TRUE(m) << m.error().message;
+    EXPECT_EQ(m->problemFamily, "grouped_gemm");
+    EXPECT_NE(m->problemJson.find("\"m_alignment\""), std::string::npos);
+    ASSERT_EQ(m->tensors.size(), 6u);
+    const char *names[] = {"a", "b", "sfa", "sfb", "layout", "d"};
+    for (int i = 0; i < 6; ++i)
+      EXPECT_EQ(m->tensors[i].name, names[i]);
+    EXPECT_EQ(m->tensors[1].shape, (std::vector<int64_t>{4, 576, 512}));
+    EXPECT_EQ(m->tensors[3].shape, (std::vector<int64_t>{4, 1, 576}));
+    EXPECT_EQ(m->tensors[4].shape,
+              (std::vector<int64_t>{prefix ? int64_t(4) : int64_t(-1)}));
+    EXPECT_EQ(m->assembler.spillStoreBytes, 0);
+  }
+  GemmProblem alpha = fp8Problem(576, 512);
+  alpha.groups = 2;
+  alpha.alpha = true;
+  Expected<CompiledKernel> k = compileGemm(alpha, CompileOptions());
+  ASSERT_FALSE(k);
+  EXPECT_EQ(k.error().code, sm120rt::Code::InvalidArgument);
+}
+
 TEST(JIT, UnsupportedDtypeIsAnArgumentError) {
   GemmProblem p = fp8Problem(576, 512);
   p.b = sm120rt::DType::I32;

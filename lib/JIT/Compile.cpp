@@ -97,6 +97,12 @@ sm120rt::Status checkProblem(const GemmProblem &p) {
                 llvm::formatv("gemm: output d has dtype {0}; expected bf16 "
                               "or f32",
                               sm120rt::dtypeName(p.d)));
+  if (p.groups < 0 || (p.groups > 0 && (!p.aKMajor || p.alpha)))
+    return fail(Code::InvalidArgument,
+                llvm::formatv("gemm: a grouped problem has groups > 0, a "
+                              "K-major A and no alpha; got groups = {0}{1}{2}",
+                              p.groups, p.aKMajor ? "" : ", A MN-major",
+                              p.alpha ? ", alpha" : ""));
   if (p.n <= 0 || p.k <= 0)
     return fail(
         Code::InvalidArgument,
@@ -157,18 +163,27 @@ mlir::FailureOr<mlir::ModuleOp> buildModule(mlir::MLIRContext &ctx,
   if (failed(ra) || failed(rb))
     return mlir::failure();
 
+  // A grouped problem stacks B and its scales per group.
+  auto perGroup = [&](llvm::SmallVector<int64_t> shape) {
+    if (p.groups > 0)
+      shape.insert(shape.begin(), p.groups);
+    return shape;
+  };
   llvm::SmallVector<mlir::Type> args = {
       memref(operandShape(dyn, p.aKMajor), ea),
-      memref(operandShape(p.n, p.bKMajor), eb)};
+      memref(perGroup(operandShape(p.n, p.bKMajor)), eb)};
   if (*ra && *rb) {
     args.push_back(
         memref(ra->getScaleShape(dyn, p.k), ra->getScaleElementType(&ctx)));
     args.push_back(
-        memref(rb->getScaleShape(p.n, p.k), rb->getScaleElementType(&ctx)));
+        memref(perGroup(llvm::to_vector(rb->getScaleShape(p.n, p.k))),
+               rb->getScaleElementType(&ctx)));
   } else if (*ra || *rb) {
     emitError() << "gemm: give scale recipes for both operands or neither";
     return mlir::failure();
   }
+  if (p.groups > 0)
+    args.push_back(memref({p.prefixSum ? p.groups : dyn}, b.getI32Type()));
   if (p.accumulate)
     args.push_back(memref({dyn, p.n}, b.getF32Type()));
   if (p.alpha)
@@ -182,11 +197,13 @@ mlir::FailureOr<mlir::ModuleOp> buildModule(mlir::MLIRContext &ctx,
   b.setInsertionPointToEnd(body);
   unsigned next = 0;
   mlir::Value a = body->getArgument(next++), bv = body->getArgument(next++);
-  mlir::Value sfa, sfb, c, alpha;
+  mlir::Value sfa, sfb, c, alpha, layout;
   if (*ra) {
     sfa = body->getArgument(next++);
     sfb = body->getArgument(next++);
   }
+  if (p.groups > 0)
+    layout = body->getArgument(next++);
   if (p.accumulate)
     c = body->getArgument(next++);
   if (p.alpha)
@@ -206,9 +223,16 @@ mlir::FailureOr<mlir::ModuleOp> buildModule(mlir::MLIRContext &ctx,
   auto major = [](bool kMajor) {
     return kMajor ? sm::Major::K : sm::Major::MN;
   };
-  sm::GemmOp::create(b, loc, a, bv, sfa, sfb, c, alpha, d, major(p.aKMajor),
-                     major(p.bKMajor), *ra ? *ra : nullptr, *rb ? *rb : nullptr,
-                     /*head_splits=*/nullptr, schedule);
+  if (p.groups > 0)
+    sm::GroupedGemmOp::create(
+        b, loc, sm::GroupedKind::Contiguous, a, bv, sfa, sfb, layout, c, d,
+        major(p.aKMajor), major(p.bKMajor), *ra ? *ra : nullptr,
+        *rb ? *rb : nullptr, p.prefixSum, /*expected_m=*/nullptr, schedule);
+  else
+    sm::GemmOp::create(b, loc, a, bv, sfa, sfb, c, alpha, d, major(p.aKMajor),
+                       major(p.bKMajor), *ra ? *ra : nullptr,
+                       *rb ? *rb : nullptr,
+                       /*head_splits=*/nullptr, schedule);
   mlir::func::ReturnOp::create(b, loc);
   return module;
 }
@@ -237,9 +261,12 @@ Expected<CompiledKernel> sm120jit::compileGemm(const GemmProblem &p,
   DiagnosticCollector diags(ctx);
 
   std::string name =
-      llvm::formatv("gemm_{0}_{1}_n{2}_k{3}_{4}{5}{6}", sm120rt::dtypeName(p.a),
-                    sm120rt::dtypeName(p.b), p.n, p.k, sm120rt::dtypeName(p.d),
-                    p.accumulate ? "_acc" : "", p.alpha ? "_alpha" : "")
+      llvm::formatv("{7}gemm_{0}_{1}_n{2}_k{3}_{4}{5}{6}",
+                    sm120rt::dtypeName(p.a), sm120rt::dtypeName(p.b), p.n, p.k,
+                    sm120rt::dtypeName(p.d), p.accumulate ? "_acc" : "",
+                    p.alpha ? "_alpha" : "",
+                    p.groups > 0 ? llvm::formatv("grouped{0}_", p.groups).str()
+                                 : std::string())
           .str();
   mlir::FailureOr<mlir::ModuleOp> built = buildModule(ctx, p, o, name);
   if (failed(built))

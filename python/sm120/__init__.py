@@ -17,7 +17,9 @@ Entry points (D = A B^T, A [M, K] and B [N, K] K-contiguous):
   packed four per int32 (:func:`pack_ue8m0` makes them);
 * ``fp8_fp4_gemm_nt(...)``: FP4 (e2m1, two per byte) x FP4 / FP8, MXFP4
   or NVFP4 (UE4M3 scales, float8_e4m3fn [MN, K / 16]);
-* ``bf16_gemm_nt(a, b, d, c=None)``.
+* ``bf16_gemm_nt(a, b, d, c=None)``;
+* ``m_grouped_{fp8,fp8_fp4,bf16}_gemm_nt_contiguous(..., layout)``:
+  mixture-of-experts groups concatenated along M.
 
 Scale utilities (GPU kernels; with PyTorch, outputs are allocated when not
 given): ``quantize_fp8`` and ``quantize_fp4`` (per token or per block, f32,
@@ -33,7 +35,9 @@ import ctypes.util
 import os
 
 __all__ = [
-    "Error", "fp8_gemm_nt", "fp8_fp4_gemm_nt", "bf16_gemm_nt", "fp4", "typed",
+    "Error", "fp8_gemm_nt", "fp8_fp4_gemm_nt", "bf16_gemm_nt",
+    "m_grouped_fp8_gemm_nt_contiguous", "m_grouped_fp8_fp4_gemm_nt_contiguous",
+    "m_grouped_bf16_gemm_nt_contiguous", "fp4", "typed",
     "pack_ue8m0", "quantize_fp8", "quantize_fp4", "transpose_to_k_major",
     "jit_available", "library_path",
 ]
@@ -72,7 +76,7 @@ class _Options(ctypes.Structure):
                 ("stream", ctypes.c_void_p), ("sfa_gran_k", ctypes.c_int),
                 ("sfb_gran_k", ctypes.c_int), ("chip", ctypes.c_char_p),
                 ("machine", ctypes.c_char_p), ("expected_m", ctypes.c_int64),
-                ("alpha", ctypes.POINTER(_Tensor))]
+                ("alpha", ctypes.POINTER(_Tensor)), ("prefix_sum", ctypes.c_int)]
 
 
 def _candidates(env, name, build_dirs):
@@ -126,7 +130,10 @@ def jit_available():
 
 _rt.sm120rt_last_error.restype = ctypes.c_char_p
 for _name, _count in (("sm120rt_fp8_gemm_nt", 5), ("sm120rt_fp8_fp4_gemm_nt", 5),
-                      ("sm120rt_bf16_gemm_nt", 3)):
+                      ("sm120rt_bf16_gemm_nt", 3),
+                      ("sm120rt_m_grouped_fp8_gemm_nt_contiguous", 6),
+                      ("sm120rt_m_grouped_fp8_fp4_gemm_nt_contiguous", 6),
+                      ("sm120rt_m_grouped_bf16_gemm_nt_contiguous", 4)):
     _fn = getattr(_rt, _name)
     _fn.restype = ctypes.c_int
     _fn.argtypes = [ctypes.POINTER(_Tensor)] * _count + [ctypes.POINTER(_Options)]
@@ -257,10 +264,12 @@ def _stream(stream, device):
         return None
 
 
-def _call(fn, names, tensors, c, stream, target, gran, alpha=None):
+def _call(fn, names, tensors, c, stream, target, gran, alpha=None,
+          prefix_sum=False):
     args = _Args()
     refs = [args.tensor(t, n) for n, t in zip(names, tensors)]
     o = _Options()
+    o.prefix_sum = 1 if prefix_sum else 0
     if c is not None:
         o.c = args.tensor(c, "c")
     if alpha is not None:
@@ -309,6 +318,42 @@ def bf16_gemm_nt(a, b, d, c=None, alpha=None, stream=None, chip=None,
     """D = alpha A B^T (+ C) in BF16."""
     _call(_rt.sm120rt_bf16_gemm_nt, ["a", "b", "d"], [a, b, d], c, stream,
           (chip, machine), (0, 0), alpha)
+
+
+def m_grouped_fp8_gemm_nt_contiguous(a, sfa, b, sfb, d, layout, c=None,
+                                     prefix_sum=False, stream=None, chip=None,
+                                     machine=None, sfa_gran_k=0, sfb_gran_k=0):
+    """Mixture-of-experts forward: a [M, K] holds the groups' rows one group
+    after another, b [G, N, K] (sfb [G, ...]) one weight per group, layout
+    an int32 CUDA tensor [M] with each row's group (-1: padding, not
+    written) or, with prefix_sum, [G] with each group's exclusive end row.
+    Each group's rows must start on a multiple of the kernel's M alignment
+    (128 always works)."""
+    _call(_rt.sm120rt_m_grouped_fp8_gemm_nt_contiguous,
+          ["a", "sfa", "b", "sfb", "d", "layout"], [a, sfa, b, sfb, d, layout],
+          c, stream, (chip, machine), (sfa_gran_k, sfb_gran_k),
+          prefix_sum=prefix_sum)
+
+
+def m_grouped_fp8_fp4_gemm_nt_contiguous(a, sfa, b, sfb, d, layout, c=None,
+                                         prefix_sum=False, stream=None,
+                                         chip=None, machine=None,
+                                         sfa_gran_k=0, sfb_gran_k=0):
+    """m_grouped_fp8_gemm_nt_contiguous with an FP4 operand (MXFP4, NVFP4 or
+    mixed)."""
+    _call(_rt.sm120rt_m_grouped_fp8_fp4_gemm_nt_contiguous,
+          ["a", "sfa", "b", "sfb", "d", "layout"], [a, sfa, b, sfb, d, layout],
+          c, stream, (chip, machine), (sfa_gran_k, sfb_gran_k),
+          prefix_sum=prefix_sum)
+
+
+def m_grouped_bf16_gemm_nt_contiguous(a, b, d, layout, c=None,
+                                      prefix_sum=False, stream=None,
+                                      chip=None, machine=None):
+    """m_grouped_fp8_gemm_nt_contiguous in BF16."""
+    _call(_rt.sm120rt_m_grouped_bf16_gemm_nt_contiguous,
+          ["a", "b", "d", "layout"], [a, b, d, layout], c, stream,
+          (chip, machine), (0, 0), prefix_sum=prefix_sum)
 
 
 def pack_ue8m0(scales, mn, gran_mn=1):

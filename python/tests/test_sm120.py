@@ -131,6 +131,19 @@ class CpuTest(unittest.TestCase):
         self.assertEqual((int(p[1, 0]) >> 8) & 0xFF, 127)  # K padding
         self.assertEqual(int(p[0, 7]) & 0xFF, 127)        # MN padding
 
+    def test_grouped_errors(self):
+        a, d = f8((8, 512)), Fake((8, 576), "<f4")
+        sfa, sfb = Fake((1, 8), "<i4"), Fake((4, 1, 576), "<i4")
+        self.assertError("InvalidArgument", "b has rank 2; expected 3",
+                         sm120.m_grouped_fp8_gemm_nt_contiguous, a, sfa,
+                         f8((576, 512)), Fake((1, 576), "<i4"), d,
+                         Fake((8,), "<i4"))
+        self.assertError("InvalidArgument", "layout is i32 with 1 dimension(s) "
+                         "of 8; expected i32 [4] (each group's end row)",
+                         sm120.m_grouped_fp8_gemm_nt_contiguous, a, sfa,
+                         f8((4, 576, 512)), sfb, d, Fake((8,), "<i4"),
+                         prefix_sum=True)
+
     def test_utility_errors(self):
         x = Fake((8, 256), "<f4")
         self.assertError("InvalidArgument", "sf has shape [8, 3]; expected [8, 2]",

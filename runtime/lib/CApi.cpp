@@ -157,10 +157,36 @@ sm120rt_status gemmEntry(const char *entry, NamedTensors tensors,
         o.compile.machine = options->machine;
       if (options->expected_m)
         o.compile.expectedM = options->expected_m;
+      o.prefixSum = options->prefix_sum != 0;
     }
     Status s = call(*views, o);
     return s ? SM120RT_OK : fail(s.error());
   });
+}
+
+/// A grouped entry point with scales: a, sfa, b, sfb, d and the layout.
+using GroupedScaledFn = Status (*)(const TensorView &, const TensorView &,
+                                   const TensorView &, const TensorView &,
+                                   const TensorView &, const TensorView &,
+                                   const GemmOptions &);
+
+sm120rt_status
+groupedScaledEntry(const char *entry, GroupedScaledFn fn,
+                   const sm120rt_tensor *a, const sm120rt_tensor *sfa,
+                   const sm120rt_tensor *b, const sm120rt_tensor *sfb,
+                   const sm120rt_tensor *d, const sm120rt_tensor *layout,
+                   const sm120rt_gemm_options *options) {
+  return gemmEntry(
+      entry,
+      {{"a", a},
+       {"sfa", sfa},
+       {"b", b},
+       {"sfb", sfb},
+       {"d", d},
+       {"layout", layout}},
+      options, [fn](const std::vector<TensorView> &v, const GemmOptions &o) {
+        return fn(v[0], v[1], v[2], v[3], v[4], v[5], o);
+      });
 }
 
 /// The utility entry points: tensors to views, then the call.
@@ -362,6 +388,35 @@ sm120rt_status sm120rt_bf16_gemm_nt(const sm120rt_tensor *a,
                    options,
                    [](const std::vector<TensorView> &v, const GemmOptions &o) {
                      return bf16_gemm_nt(v[0], v[1], v[2], o);
+                   });
+}
+
+sm120rt_status sm120rt_m_grouped_fp8_gemm_nt_contiguous(
+    const sm120rt_tensor *a, const sm120rt_tensor *sfa, const sm120rt_tensor *b,
+    const sm120rt_tensor *sfb, const sm120rt_tensor *d,
+    const sm120rt_tensor *layout, const sm120rt_gemm_options *options) {
+  return groupedScaledEntry("sm120rt_m_grouped_fp8_gemm_nt_contiguous",
+                            m_grouped_fp8_gemm_nt_contiguous, a, sfa, b, sfb, d,
+                            layout, options);
+}
+
+sm120rt_status sm120rt_m_grouped_fp8_fp4_gemm_nt_contiguous(
+    const sm120rt_tensor *a, const sm120rt_tensor *sfa, const sm120rt_tensor *b,
+    const sm120rt_tensor *sfb, const sm120rt_tensor *d,
+    const sm120rt_tensor *layout, const sm120rt_gemm_options *options) {
+  return groupedScaledEntry("sm120rt_m_grouped_fp8_fp4_gemm_nt_contiguous",
+                            m_grouped_fp8_fp4_gemm_nt_contiguous, a, sfa, b,
+                            sfb, d, layout, options);
+}
+
+sm120rt_status sm120rt_m_grouped_bf16_gemm_nt_contiguous(
+    const sm120rt_tensor *a, const sm120rt_tensor *b, const sm120rt_tensor *d,
+    const sm120rt_tensor *layout, const sm120rt_gemm_options *options) {
+  return gemmEntry("sm120rt_m_grouped_bf16_gemm_nt_contiguous",
+                   {{"a", a}, {"b", b}, {"d", d}, {"layout", layout}}, options,
+                   [](const std::vector<TensorView> &v, const GemmOptions &o) {
+                     return m_grouped_bf16_gemm_nt_contiguous(v[0], v[1], v[2],
+                                                              v[3], o);
                    });
 }
 

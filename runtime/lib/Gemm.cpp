@@ -8,6 +8,8 @@
 #include <map>
 #include <mutex>
 
+#include <nlohmann/json.hpp>
+
 using namespace sm120rt;
 using namespace sm120rt::detail;
 
@@ -160,13 +162,27 @@ Expected<Kernel> kernelFor(const Bundle &bundle, int device) {
 Expected<std::pair<GemmProblem, CompileOptions>>
 plan(const char *entry, const TensorView &a, const TensorView *sfa,
      const TensorView &b, const TensorView *sfb, const TensorView &d,
-     const GemmOptions &options);
+     const TensorView *layout, const GemmOptions &options);
+
+/// The bundle for a call's arguments (validated), from the cache.
+Expected<Bundle> bundleFor(const char *entry, const TensorView &a,
+                           const TensorView *sfa, const TensorView &b,
+                           const TensorView *sfb, const TensorView &d,
+                           const TensorView *layout,
+                           const GemmOptions &options) {
+  Expected<std::pair<GemmProblem, CompileOptions>> plan =
+      ::plan(entry, a, sfa, b, sfb, d, layout, options);
+  if (!plan)
+    return plan.error();
+  KernelCache &cache = options.cache ? *options.cache : KernelCache::global();
+  return cache.gemm(plan->first, plan->second);
+}
 
 Status run(const char *entry, const TensorView &a, const TensorView *sfa,
            const TensorView &b, const TensorView *sfb, const TensorView &d,
-           const GemmOptions &options) {
+           const TensorView *layout, const GemmOptions &options) {
   Expected<std::pair<GemmProblem, CompileOptions>> plan =
-      ::plan(entry, a, sfa, b, sfb, d, options);
+      ::plan(entry, a, sfa, b, sfb, d, layout, options);
   if (!plan)
     return plan.error();
   if (a.sizes[0] == 0)
@@ -175,8 +191,8 @@ Status run(const char *entry, const TensorView &a, const TensorView *sfa,
   Expected<Bundle> bundle = cache.gemm(plan->first, plan->second);
   if (!bundle)
     return bundle.error();
-  // Manifest order: a, b, [sfa, sfb], [c], d.
-  std::array<TensorArg, 7> args;
+  // Manifest order: a, b, [sfa, sfb], [layout], [c], [alpha], d.
+  std::array<TensorArg, 8> args;
   size_t n = 0;
   args[n++] = a.arg();
   args[n++] = b.arg();
@@ -184,6 +200,8 @@ Status run(const char *entry, const TensorView &a, const TensorView *sfa,
     args[n++] = sfa->arg();
     args[n++] = sfb->arg();
   }
+  if (layout)
+    args[n++] = layout->arg();
   if (options.c)
     args[n++] = options.c->arg();
   if (options.alpha)
@@ -198,10 +216,51 @@ Status run(const char *entry, const TensorView &a, const TensorView *sfa,
   return kernel->launch(args.data(), n, options.stream);
 }
 
+/// One matrix of a rank-3 view (its last two dims), for the checks that
+/// each group's operand shares.
+TensorView matrixOf(const TensorView &t) {
+  TensorView v = t;
+  v.rank = 2;
+  v.sizes = {t.sizes[1], t.sizes[2], 0, 0};
+  v.strides = {t.strides[1], t.strides[2], 0, 0};
+  return v;
+}
+
 Expected<std::pair<GemmProblem, CompileOptions>>
 plan(const char *entry, const TensorView &a, const TensorView *sfa,
-     const TensorView &b, const TensorView *sfb, const TensorView &d,
-     const GemmOptions &options) {
+     const TensorView &bGiven, const TensorView *sfbGiven, const TensorView &d,
+     const TensorView *layout, const GemmOptions &options) {
+  // Grouped: B and its scales stack one matrix per group; the checks below
+  // see one group's.
+  int64_t groups = 0;
+  TensorView bMatrix = bGiven, sfbMatrix;
+  const TensorView *sfb = sfbGiven;
+  if (layout) {
+    if (bGiven.rank != 3)
+      return invalid(entry, cat("b has rank ", bGiven.rank,
+                                "; expected 3 ([G, N, K], one matrix per "
+                                "group)"));
+    groups = bGiven.sizes[0];
+    if (groups <= 0)
+      return invalid(entry, cat("b has ", groups,
+                                " groups; expected at "
+                                "least 1"));
+    bMatrix = matrixOf(bGiven);
+    if (sfbGiven) {
+      if (sfbGiven->rank != 3 || sfbGiven->sizes[0] != groups)
+        return invalid(entry,
+                       cat("sfb has rank ", sfbGiven->rank,
+                           sfbGiven->rank == 3
+                               ? cat(" and ", sfbGiven->sizes[0], " groups")
+                               : std::string(),
+                           "; expected rank 3 with b's ", groups, " groups"));
+      sfbMatrix = matrixOf(*sfbGiven);
+      sfb = &sfbMatrix;
+    }
+    if (options.alpha)
+      return invalid(entry, "grouped GEMMs take no alpha");
+  }
+  const TensorView &b = bMatrix;
   const std::initializer_list<DType> operands = {DType::F8E4M3, DType::F4E2M1,
                                                  DType::BF16};
   if (Status s = checkMatrix(entry, "a", a, operands, "f8e4m3, f4e2m1 or bf16");
@@ -248,6 +307,21 @@ plan(const char *entry, const TensorView &a, const TensorView *sfa,
   p.b = b.dtype;
   p.n = n;
   p.k = k;
+  if (layout) {
+    const TensorView &l = *layout;
+    int64_t want = options.prefixSum ? groups : m;
+    if (l.rank != 1 || l.dtype != DType::I32 || l.sizes[0] != want)
+      return invalid(
+          entry,
+          cat("layout is ", dtypeName(l.dtype), " with ", l.rank,
+              " dimension(s)",
+              l.rank == 1 ? cat(" of ", l.sizes[0]) : std::string(),
+              "; expected i32 [", want, "] (",
+              options.prefixSum ? "each group's end row" : "each row's group",
+              ")"));
+    p.groups = groups;
+    p.prefixSum = options.prefixSum;
+  }
   p.d = d.dtype;
   p.accumulate = options.c != nullptr;
   p.alpha = options.alpha != nullptr;
@@ -308,19 +382,59 @@ Expected<std::pair<GemmProblem, CompileOptions>>
 sm120rt::planGemm(const TensorView &a, const TensorView *sfa,
                   const TensorView &b, const TensorView *sfb,
                   const TensorView &d, const GemmOptions &options) {
-  return plan("gemm", a, sfa, b, sfb, d, options);
+  return plan("gemm", a, sfa, b, sfb, d, nullptr, options);
 }
+
+namespace {
+
+/// The operand dtypes each family of entry points takes.
+/// `grouped` names the sibling entry points of the grouped family.
+Status checkFp8(const char *entry, const TensorView &a, const TensorView &b,
+                bool grouped) {
+  for (auto [name, t] : {std::pair{"a", &a}, std::pair{"b", &b}})
+    if (t->dtype != DType::F8E4M3)
+      return invalid(
+          entry, cat(name, " has dtype ", dtypeName(t->dtype),
+                     grouped ? "; expected f8e4m3 "
+                               "(m_grouped_fp8_fp4_gemm_nt_contiguous takes "
+                               "FP4 operands, "
+                               "m_grouped_bf16_gemm_nt_contiguous bf16)"
+                             : "; expected f8e4m3 (fp8_fp4_gemm_nt takes FP4 "
+                               "operands, bf16_gemm_nt bf16)"));
+  return Status::success();
+}
+
+Status checkFp4(const char *entry, const TensorView &a, const TensorView &b,
+                bool grouped) {
+  for (auto [name, t] : {std::pair{"a", &a}, std::pair{"b", &b}})
+    if (t->dtype != DType::F8E4M3 && t->dtype != DType::F4E2M1)
+      return invalid(entry, cat(name, " has dtype ", dtypeName(t->dtype),
+                                "; expected f8e4m3 or f4e2m1"));
+  if (a.dtype != DType::F4E2M1 && b.dtype != DType::F4E2M1)
+    return invalid(entry, cat("neither operand is f4e2m1; FP8 x FP8 goes "
+                              "through ",
+                              grouped ? "m_grouped_fp8_gemm_nt_contiguous"
+                                      : "fp8_gemm_nt"));
+  return Status::success();
+}
+
+Status checkBf16(const char *entry, const TensorView &a, const TensorView &b) {
+  for (auto [name, t] : {std::pair{"a", &a}, std::pair{"b", &b}})
+    if (t->dtype != DType::BF16)
+      return invalid(entry, cat(name, " has dtype ", dtypeName(t->dtype),
+                                "; expected bf16"));
+  return Status::success();
+}
+
+} // namespace
 
 Status sm120rt::fp8_gemm_nt(const TensorView &a, const TensorView &sfa,
                             const TensorView &b, const TensorView &sfb,
                             const TensorView &d, const GemmOptions &options) {
   const char *entry = "fp8_gemm_nt";
-  for (auto [name, t] : {std::pair{"a", &a}, std::pair{"b", &b}})
-    if (t->dtype != DType::F8E4M3)
-      return invalid(entry, cat(name, " has dtype ", dtypeName(t->dtype),
-                                "; expected f8e4m3 (fp8_fp4_gemm_nt takes "
-                                "FP4 operands, bf16_gemm_nt bf16)"));
-  return run(entry, a, &sfa, b, &sfb, d, options);
+  if (Status s = checkFp8(entry, a, b, false); !s)
+    return s;
+  return run(entry, a, &sfa, b, &sfb, d, nullptr, options);
 }
 
 Status sm120rt::fp8_fp4_gemm_nt(const TensorView &a, const TensorView &sfa,
@@ -328,22 +442,62 @@ Status sm120rt::fp8_fp4_gemm_nt(const TensorView &a, const TensorView &sfa,
                                 const TensorView &d,
                                 const GemmOptions &options) {
   const char *entry = "fp8_fp4_gemm_nt";
-  for (auto [name, t] : {std::pair{"a", &a}, std::pair{"b", &b}})
-    if (t->dtype != DType::F8E4M3 && t->dtype != DType::F4E2M1)
-      return invalid(entry, cat(name, " has dtype ", dtypeName(t->dtype),
-                                "; expected f8e4m3 or f4e2m1"));
-  if (a.dtype != DType::F4E2M1 && b.dtype != DType::F4E2M1)
-    return invalid(entry, "neither operand is f4e2m1; FP8 x FP8 goes "
-                          "through fp8_gemm_nt");
-  return run(entry, a, &sfa, b, &sfb, d, options);
+  if (Status s = checkFp4(entry, a, b, false); !s)
+    return s;
+  return run(entry, a, &sfa, b, &sfb, d, nullptr, options);
 }
 
 Status sm120rt::bf16_gemm_nt(const TensorView &a, const TensorView &b,
                              const TensorView &d, const GemmOptions &options) {
   const char *entry = "bf16_gemm_nt";
-  for (auto [name, t] : {std::pair{"a", &a}, std::pair{"b", &b}})
-    if (t->dtype != DType::BF16)
-      return invalid(entry, cat(name, " has dtype ", dtypeName(t->dtype),
-                                "; expected bf16"));
-  return run(entry, a, nullptr, b, nullptr, d, options);
+  if (Status s = checkBf16(entry, a, b); !s)
+    return s;
+  return run(entry, a, nullptr, b, nullptr, d, nullptr, options);
+}
+
+Status sm120rt::m_grouped_fp8_gemm_nt_contiguous(
+    const TensorView &a, const TensorView &sfa, const TensorView &b,
+    const TensorView &sfb, const TensorView &d, const TensorView &layout,
+    const GemmOptions &options) {
+  const char *entry = "m_grouped_fp8_gemm_nt_contiguous";
+  if (Status s = checkFp8(entry, a, b, true); !s)
+    return s;
+  return run(entry, a, &sfa, b, &sfb, d, &layout, options);
+}
+
+Status sm120rt::m_grouped_fp8_fp4_gemm_nt_contiguous(
+    const TensorView &a, const TensorView &sfa, const TensorView &b,
+    const TensorView &sfb, const TensorView &d, const TensorView &layout,
+    const GemmOptions &options) {
+  const char *entry = "m_grouped_fp8_fp4_gemm_nt_contiguous";
+  if (Status s = checkFp4(entry, a, b, true); !s)
+    return s;
+  return run(entry, a, &sfa, b, &sfb, d, &layout, options);
+}
+
+Status sm120rt::m_grouped_bf16_gemm_nt_contiguous(const TensorView &a,
+                                                  const TensorView &b,
+                                                  const TensorView &d,
+                                                  const TensorView &layout,
+                                                  const GemmOptions &options) {
+  const char *entry = "m_grouped_bf16_gemm_nt_contiguous";
+  if (Status s = checkBf16(entry, a, b); !s)
+    return s;
+  return run(entry, a, nullptr, b, nullptr, d, &layout, options);
+}
+
+Expected<int64_t> sm120rt::m_grouped_contiguous_alignment(
+    const TensorView &a, const TensorView *sfa, const TensorView &b,
+    const TensorView *sfb, const TensorView &d, const TensorView &layout,
+    const GemmOptions &options) {
+  Expected<Bundle> bundle = bundleFor("m_grouped_contiguous_alignment", a, sfa,
+                                      b, sfb, d, &layout, options);
+  if (!bundle)
+    return bundle.error();
+  nlohmann::json problem = nlohmann::json::parse(
+      bundle->manifest().problemJson, nullptr, /*allow_exceptions=*/false);
+  if (problem.is_discarded() || !problem.contains("m_alignment"))
+    return makeError(Code::InvalidManifest,
+                     "the grouped kernel's manifest has no m_alignment");
+  return problem["m_alignment"].get<int64_t>();
 }

@@ -170,7 +170,10 @@ std::string sm120rt::describe(const GemmProblem &p, const CompileOptions &o) {
              p.alpha ? " alpha=1" : "", " chip=", o.chip,
              " machine=", o.machine.empty() ? "default" : o.machine,
              " sms=", o.sms, " expected_m=", o.expectedM,
-             " schedule=", o.schedule.empty() ? "auto" : o.schedule);
+             " schedule=", o.schedule.empty() ? "auto" : o.schedule,
+             p.groups ? cat(" groups=", p.groups,
+                            p.prefixSum ? "/prefix_sum" : "/rows")
+                      : std::string());
 }
 
 void sm120rt::registerGemmCompiler(GemmCompiler compiler) {

@@ -248,4 +248,72 @@ TEST(Gemm, CEntryPoints) {
                "through fp8_gemm_nt");
 }
 
+// Grouped entry points: B stacks one matrix per group, sfb likewise, and
+// the layout is [M] (rows' groups) or [G] (prefix sums).
+TEST(GroupedGemm, ArgumentErrors) {
+  int64_t m = 256, n = 576, k = 512, g = 4;
+  TensorView a = mat(DType::F8E4M3, m, k), sfa = mat(DType::I32, 1, m);
+  TensorView b = TensorView::contiguous(fake(), DType::F8E4M3, {g, n, k});
+  TensorView sfb = TensorView::contiguous(fake(), DType::I32, {g, 1, n});
+  TensorView d = mat(DType::BF16, m, n);
+  TensorView rows = TensorView::contiguous(fake(), DType::I32, {m});
+  GemmOptions o = twin();
+  auto error = [&](const TensorView &bb, const TensorView &sb,
+                   const TensorView &layout, const GemmOptions &opts) {
+    Status s =
+        m_grouped_fp8_gemm_nt_contiguous(a, sfa, bb, sb, d, layout, opts);
+    return s ? std::string("ok") : s.error().message;
+  };
+  EXPECT_EQ(error(mat(DType::F8E4M3, n, k), sfb, rows, o),
+            "m_grouped_fp8_gemm_nt_contiguous: b has rank 2; expected 3 ([G, "
+            "N, K], one matrix per group)");
+  EXPECT_EQ(error(b, mat(DType::I32, 1, n), rows, o),
+            "m_grouped_fp8_gemm_nt_contiguous: sfb has rank 2; expected rank "
+            "3 with b's 4 groups");
+  EXPECT_EQ(
+      error(b, sfb, TensorView::contiguous(fake(), DType::I32, {m + 1}), o),
+      "m_grouped_fp8_gemm_nt_contiguous: layout is i32 with 1 "
+      "dimension(s) of 257; expected i32 [256] (each row's group)");
+  GemmOptions prefix = o;
+  prefix.prefixSum = true;
+  EXPECT_EQ(error(b, sfb, rows, prefix),
+            "m_grouped_fp8_gemm_nt_contiguous: layout is i32 with 1 "
+            "dimension(s) of 256; expected i32 [4] (each group's end row)");
+  TensorView alpha = TensorView::contiguous(fake(), DType::F32, {1});
+  GemmOptions withAlpha = o;
+  withAlpha.alpha = &alpha;
+  EXPECT_EQ(error(b, sfb, rows, withAlpha),
+            "m_grouped_fp8_gemm_nt_contiguous: grouped GEMMs take no alpha");
+  Status bf16 = m_grouped_bf16_gemm_nt_contiguous(a, b, d, rows, o);
+  ASSERT_FALSE(bf16);
+  EXPECT_NE(bf16.error().message.find("a has dtype f8e4m3; expected bf16"),
+            std::string::npos);
+}
+
+// The C wrapper passes prefix_sum through.
+TEST(GroupedGemm, CApiPassesThePrefixFlag) {
+  int64_t aSizes[] = {256, 512}, aStrides[] = {512, 1};
+  int64_t sfaSizes[] = {1, 256}, sfaStrides[] = {256, 1};
+  int64_t bSizes[] = {4, 576, 512}, bStrides[] = {576 * 512, 512, 1};
+  int64_t sfbSizes[] = {4, 1, 576}, sfbStrides[] = {576, 576, 1};
+  int64_t dSizes[] = {256, 576}, dStrides[] = {576, 1};
+  int64_t lSizes[] = {256}, lStrides[] = {1};
+  sm120rt_tensor a = {fake(), SM120RT_DTYPE_F8E4M3, 2, aSizes, aStrides};
+  sm120rt_tensor sfa = {fake(), SM120RT_DTYPE_I32, 2, sfaSizes, sfaStrides};
+  sm120rt_tensor b = {fake(), SM120RT_DTYPE_F8E4M3, 3, bSizes, bStrides};
+  sm120rt_tensor sfb = {fake(), SM120RT_DTYPE_I32, 3, sfbSizes, sfbStrides};
+  sm120rt_tensor d = {fake(), SM120RT_DTYPE_BF16, 2, dSizes, dStrides};
+  sm120rt_tensor layout = {fake(), SM120RT_DTYPE_I32, 1, lSizes, lStrides};
+  sm120rt_gemm_options o = {};
+  o.chip = "sm_90a";
+  o.machine = "h100";
+  o.prefix_sum = 1;
+  EXPECT_EQ(sm120rt_m_grouped_fp8_gemm_nt_contiguous(&a, &sfa, &b, &sfb, &d,
+                                                     &layout, &o),
+            SM120RT_INVALID_ARGUMENT);
+  EXPECT_NE(std::string(sm120rt_last_error()).find("expected i32 [4]"),
+            std::string::npos)
+      << sm120rt_last_error();
+}
+
 } // namespace

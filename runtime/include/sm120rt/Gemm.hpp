@@ -69,6 +69,9 @@ struct GemmOptions {
   CompileOptions compile = CompileOptions{"", "", 0, 0, "", ""};
   /// The cache to use; nullptr: KernelCache::global().
   KernelCache *cache = nullptr;
+  /// Grouped entry points: the layout holds each group's exclusive end row
+  /// ([G], prefix sums) instead of each row's group ([M]).
+  bool prefixSum = false;
 };
 
 /// The rows a schedule is costed for when a call has M rows: 64, 256, 1024
@@ -92,6 +95,37 @@ SM120RT_API Status fp8_fp4_gemm_nt(const TensorView &a, const TensorView &sfa,
 SM120RT_API Status bf16_gemm_nt(const TensorView &a, const TensorView &b,
                                 const TensorView &d,
                                 const GemmOptions &options = GemmOptions());
+
+/// Contiguous M-grouped GEMMs (mixture-of-experts forward): a [M, K] holds
+/// the groups' rows one group after another, b [G, N, K] one matrix per
+/// group (sfb [G, ...], each group's scales as the dense entry points take
+/// them), d [M, N] (optional c [M, N]; no alpha). layout is i32 [M], each
+/// row's group (-1 for a padding row, which is not written), or with
+/// options.prefixSum i32 [G], each group's exclusive end row. Each group's
+/// rows must start on a multiple of the kernel's M alignment
+/// (m_grouped_contiguous_alignment: 64 or 128, so 128 always works);
+/// layout values are on the device, so a misaligned group or an entry
+/// outside [-1, G) traps the kernel (a CUDA error at the next
+/// synchronization) instead of writing a wrong result.
+SM120RT_API Status m_grouped_fp8_gemm_nt_contiguous(
+    const TensorView &a, const TensorView &sfa, const TensorView &b,
+    const TensorView &sfb, const TensorView &d, const TensorView &layout,
+    const GemmOptions &options = GemmOptions());
+SM120RT_API Status m_grouped_fp8_fp4_gemm_nt_contiguous(
+    const TensorView &a, const TensorView &sfa, const TensorView &b,
+    const TensorView &sfb, const TensorView &d, const TensorView &layout,
+    const GemmOptions &options = GemmOptions());
+SM120RT_API Status m_grouped_bf16_gemm_nt_contiguous(
+    const TensorView &a, const TensorView &b, const TensorView &d,
+    const TensorView &layout, const GemmOptions &options = GemmOptions());
+
+/// The row alignment each group of a contiguous grouped call with these
+/// arguments needs (the kernel's BM), compiling the kernel if needed.
+SM120RT_API Expected<int64_t>
+m_grouped_contiguous_alignment(const TensorView &a, const TensorView *sfa,
+                               const TensorView &b, const TensorView *sfb,
+                               const TensorView &d, const TensorView &layout,
+                               const GemmOptions &options = GemmOptions());
 
 /// The problem and compile options a call would use, after validating its
 /// arguments (no compilation, no launch); `device` must exist unless

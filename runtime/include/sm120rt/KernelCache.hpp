@@ -47,6 +47,12 @@ struct GemmProblem {
   bool alpha = false;      // multiply A B^T by a device f32 [1]
   bool aKMajor = true;     // A is [M, K] (else [K, M])
   bool bKMajor = true;     // B is [N, K] (else [K, N])
+  /// Contiguous M-grouped when positive: B is [groups, N, K] (scales with
+  /// a leading groups dimension too) and an i32 layout gives each row's
+  /// group ([M], -1 for padding) or, with prefixSum, each group's
+  /// exclusive end row ([groups]).
+  int64_t groups = 0;
+  bool prefixSum = false;
 };
 
 /// How a problem is compiled: the chip and what the schedule is chosen for.

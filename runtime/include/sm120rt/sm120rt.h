@@ -108,6 +108,7 @@ typedef struct sm120rt_gemm_options {
   const char *machine; /* NULL: the device's preset */
   int64_t expected_m;  /* 0: M's bucket (64, 256, 1024 or 4096) */
   const sm120rt_tensor *alpha; /* optional f32 [1]: D = alpha A B^T (+ C) */
+  int prefix_sum; /* grouped: layout holds group ends [G], not rows' groups */
 } sm120rt_gemm_options;
 
 SM120RT_C_API sm120rt_status sm120rt_fp8_gemm_nt(
@@ -121,6 +122,21 @@ SM120RT_C_API sm120rt_status sm120rt_fp8_fp4_gemm_nt(
 SM120RT_C_API sm120rt_status sm120rt_bf16_gemm_nt(
     const sm120rt_tensor *a, const sm120rt_tensor *b, const sm120rt_tensor *d,
     const sm120rt_gemm_options *options);
+
+/* Contiguous M-grouped GEMMs (sm120rt/Gemm.hpp): b [G, N, K] (sfb with a
+ * leading G), layout i32 [M] (each row's group, -1 for padding) or, with
+ * options->prefix_sum, [G] (each group's exclusive end row). */
+SM120RT_C_API sm120rt_status sm120rt_m_grouped_fp8_gemm_nt_contiguous(
+    const sm120rt_tensor *a, const sm120rt_tensor *sfa, const sm120rt_tensor *b,
+    const sm120rt_tensor *sfb, const sm120rt_tensor *d,
+    const sm120rt_tensor *layout, const sm120rt_gemm_options *options);
+SM120RT_C_API sm120rt_status sm120rt_m_grouped_fp8_fp4_gemm_nt_contiguous(
+    const sm120rt_tensor *a, const sm120rt_tensor *sfa, const sm120rt_tensor *b,
+    const sm120rt_tensor *sfb, const sm120rt_tensor *d,
+    const sm120rt_tensor *layout, const sm120rt_gemm_options *options);
+SM120RT_C_API sm120rt_status sm120rt_m_grouped_bf16_gemm_nt_contiguous(
+    const sm120rt_tensor *a, const sm120rt_tensor *b, const sm120rt_tensor *d,
+    const sm120rt_tensor *layout, const sm120rt_gemm_options *options);
 
 /* Scale-factor utilities (sm120rt/Scales.hpp): GPU kernels on `stream`,
  * arguments validated first. */

@@ -6,6 +6,8 @@
 //                                   cache, or compiled when the JIT is in)
 //   sm120rt-gpu-gemm-api --prepare  only fill the kernel cache for the
 //                                   sm_90a twin (needs the JIT; no GPU)
+//   sm120rt-gpu-gemm-api --misaligned  a grouped call whose groups do not
+//                                   start on tiles: the kernel must trap
 //
 // Exits 77 (skip) without a GPU.
 
@@ -142,6 +144,25 @@ Status call(const Case &c, const TensorView &a, const TensorView *sfa,
   return Status::success();
 }
 
+/// Compares a kernel's output with the reference under the acceptance
+/// bound of its operand types and prints the verdict.
+bool checkOutput(const std::string &label, DType a, DType b,
+                 const HostTensor &got, const HostTensor &ref) {
+  Expected<Comparison> cmp = compareTensors(got, ref);
+  if (!cmp) {
+    std::printf("FAIL %s: %s\n", label.c_str(), cmp.error().message.c_str());
+    return false;
+  }
+  double limit = (a == DType::F4E2M1 && b == DType::F4E2M1) ? 0.02
+                 : a != b                                   ? 0.01
+                                                            : 0.001;
+  bool ok = cmp->nonFinite == 0 && cmp->diff < limit;
+  std::printf("%s %s: diff %.3g (limit %g), max rel %.3g\n",
+              ok ? "PASS" : "FAIL", label.c_str(), cmp->diff, limit,
+              cmp->maxRelError);
+  return ok;
+}
+
 /// Runs one case at M rows; returns false on a failure (printed).
 bool runCase(const Case &c, int64_t m, bool prepare) {
   std::string label = std::string(c.name) + " M=" + std::to_string(m) +
@@ -220,17 +241,179 @@ bool runCase(const Case &c, int64_t m, bool prepare) {
                                alpha ? &alphaT : nullptr);
       !r)
     return failed(r.error());
-  Expected<Comparison> cmp = compareTensors(d, ref);
-  if (!cmp)
-    return failed(cmp.error());
-  double limit = (c.a == DType::F4E2M1 && c.b == DType::F4E2M1) ? 0.02
-                 : c.a != c.b                                   ? 0.01
-                                                                : 0.001;
-  bool ok = cmp->nonFinite == 0 && cmp->diff < limit;
-  std::printf("%s %s: diff %.3g (limit %g), max rel %.3g\n",
-              ok ? "PASS" : "FAIL", label.c_str(), cmp->diff, limit,
-              cmp->maxRelError);
-  return ok;
+  return checkOutput(label, c.a, c.b, d, ref);
+}
+
+/// A contiguous grouped case: G groups of N x K weights.
+struct GroupedCase {
+  const char *name;
+  Entry entry;
+  DType a, b;
+  int granA, granB;
+  int64_t groups, n, k, m;
+  DType d;
+  bool prefixSum;
+};
+
+const GroupedCase kGroupedCases[] = {
+    {"grouped_fp8_rows", Entry::Fp8, DType::F8E4M3, DType::F8E4M3, 128, 128, 4,
+     2112, 7168, 777, DType::BF16, false},
+    {"grouped_nvfp4_rows", Entry::Fp8Fp4, DType::F4E2M1, DType::F4E2M1, 16, 16,
+     3, 4096, 2048, 500, DType::BF16, false},
+    {"grouped_bf16_prefix", Entry::Bf16, DType::BF16, DType::BF16, 0, 0, 4, 576,
+     7168, 1500, DType::F32, true},
+};
+
+/// Copies rank-2 `part` into matrix `g` of rank-3 `whole`.
+void stack(HostTensor &whole, int64_t g, const HostTensor &part) {
+  for (int64_t i = 0; i < part.sizes[0]; ++i)
+    for (int64_t j = 0; j < part.sizes[1]; ++j) {
+      int64_t from[] = {i, j}, to[] = {g, i, j};
+      whole.setBits(whole.offsetOf(to), part.getBits(part.offsetOf(from)));
+    }
+}
+
+/// Runs (or with `prepare` compiles) one grouped case through its entry
+/// point against referenceGroupedGemm.
+bool runGroupedCase(const GroupedCase &c, bool prepare,
+                    bool misaligned = false) {
+  std::string label = std::string(c.name) + " G=" + std::to_string(c.groups) +
+                      " M=" + std::to_string(c.m) +
+                      " N=" + std::to_string(c.n) + " K=" + std::to_string(c.k);
+  auto failed = [&](const Error &e) {
+    std::printf("FAIL %s: %s: %s\n", label.c_str(), codeName(e.code),
+                e.message.c_str());
+    return false;
+  };
+  Expected<Operand> a = makeOperand("a", c.a, c.granA, c.m, c.k, 11);
+  if (!a)
+    return failed(a.error());
+  HostTensor b = hostTensor("b", c.b, {c.groups, c.n, c.k});
+  HostTensor sfb, sfbKernel;
+  for (int64_t g = 0; g < c.groups; ++g) {
+    Expected<Operand> bg =
+        makeOperand("b", c.b, c.granB, c.n, c.k, 23 + static_cast<uint64_t>(g));
+    if (!bg)
+      return failed(bg.error());
+    if (g == 0 && c.granB) {
+      sfb = hostTensor("sfb", bg->scale.dtype,
+                       {c.groups, bg->scale.sizes[0], bg->scale.sizes[1]});
+      sfbKernel = hostTensor(
+          "sfb", bg->kernelScale.dtype,
+          {c.groups, bg->kernelScale.sizes[0], bg->kernelScale.sizes[1]});
+    }
+    stack(b, g, bg->data);
+    if (c.granB) {
+      stack(sfb, g, bg->scale);
+      stack(sfbKernel, g, bg->kernelScale);
+    }
+  }
+  bool scaled = c.granA != 0;
+  HostTensor layout =
+      hostTensor("layout", DType::I32, {c.prefixSum ? c.groups : c.m});
+  HostTensor d = hostTensor("d", c.d, {c.m, c.n});
+  GemmOptions o;
+  o.prefixSum = c.prefixSum;
+  auto entry = [&](const TensorView &va, const TensorView &vsa,
+                   const TensorView &vb, const TensorView &vsb,
+                   const TensorView &vd, const TensorView &vl) {
+    switch (c.entry) {
+    case Entry::Fp8:
+      return m_grouped_fp8_gemm_nt_contiguous(va, vsa, vb, vsb, vd, vl, o);
+    case Entry::Fp8Fp4:
+      return m_grouped_fp8_fp4_gemm_nt_contiguous(va, vsa, vb, vsb, vd, vl, o);
+    case Entry::Bf16:
+      return m_grouped_bf16_gemm_nt_contiguous(va, vb, vd, vl, o);
+    }
+    return Status::success();
+  };
+
+  // The alignment comes from the kernel (compiled here when preparing).
+  auto fakeView = [](const HostTensor &t) {
+    return TensorView::of(t.arg(reinterpret_cast<void *>(0x100000)));
+  };
+  TensorView fa = fakeView(a->data), fsa = fakeView(a->kernelScale),
+             fb = fakeView(b), fsb = fakeView(sfbKernel), fd = fakeView(d),
+             fl = fakeView(layout);
+  if (prepare) {
+    o.compile.chip = "sm_90a";
+    o.compile.machine = "h100";
+  }
+  Expected<int64_t> align = m_grouped_contiguous_alignment(
+      fa, scaled ? &fsa : nullptr, fb, scaled ? &fsb : nullptr, fd, fl, o);
+  if (!align)
+    return failed(align.error());
+  if (prepare) {
+    std::printf("prepared %s (m_alignment %lld)\n", label.c_str(),
+                static_cast<long long>(*align));
+    return true;
+  }
+
+  // Groups of about M / G rows padded to the alignment, group 1 empty; the
+  // last group of a prefix-sum layout may be ragged.
+  std::vector<int32_t> owner(static_cast<size_t>(c.m), -1);
+  int64_t row = 0, end = 0, per = c.m / c.groups;
+  for (int64_t g = 0; g < c.groups; ++g) {
+    int64_t count = g == 1 ? 0 : std::max<int64_t>(1, per - *align - 3 * g);
+    if (c.prefixSum && g + 1 < c.groups)
+      count = (count + *align - 1) / *align * *align;
+    count = std::min(count, c.m - row);
+    for (int64_t r = row; r < row + count; ++r)
+      owner[r] = static_cast<int32_t>(g);
+    if (count)
+      end = row + count; // an empty group ends where the previous one did
+    if (c.prefixSum)
+      layout.setBits(g, static_cast<uint32_t>(end));
+    row = std::min(c.m, row + (count + *align - 1) / *align * *align);
+  }
+  if (!c.prefixSum)
+    for (int64_t r = 0; r < c.m; ++r)
+      layout.setBits(r, static_cast<uint32_t>(owner[r]));
+  // A row of group 2 inside group 0's first tile: the kernel must trap.
+  if (misaligned)
+    layout.setBits(1, 2);
+  // Rows of no group keep what d held.
+  uint32_t seven = c.d == DType::BF16 ? encodeBF16(7.0f) : 0x40e00000u;
+  d.forEachElement([&](int64_t o) { d.setBits(o, seven); });
+  HostTensor ref = d;
+
+  std::vector<Expected<DeviceTensor>> dev;
+  for (const HostTensor *t :
+       {&a->data, &a->kernelScale, &b, &sfbKernel, &d, &layout})
+    dev.push_back(upload(*t));
+  for (auto &t : dev)
+    if (!t)
+      return failed(t.error());
+  Status s = entry(dev[0]->view, dev[1]->view, dev[2]->view, dev[3]->view,
+                   dev[4]->view, dev[5]->view);
+  if (!s)
+    return failed(s.error());
+  if (misaligned) {
+    Status sync = synchronizeDevice(0);
+    bool ok = !sync && sync.error().code == Code::DriverError;
+    std::printf("%s %s with a misaligned group: %s\n", ok ? "PASS" : "FAIL",
+                label.c_str(),
+                sync ? "no error" : sync.error().message.c_str());
+    return ok;
+  }
+  if (Status sync = synchronizeDevice(0); !sync)
+    return failed(sync.error());
+  if (Status get = dev[4]->buffer.download(d.bytes.data(), d.bytes.size());
+      !get)
+    return failed(get.error());
+  GemmOperand ga{&a->data, true, scaled ? &a->scale : nullptr, a->recipe};
+  std::optional<ScaleRecipe> rb;
+  if (scaled)
+    rb = c.granB == 16
+             ? ScaleRecipe{ScaleRecipe::Format::UE4M3, 1, 16, false}
+             : ScaleRecipe{ScaleRecipe::Format::UE8M0, 1, c.granB, false};
+  GemmOperand gb{&b, true, scaled ? &sfb : nullptr, rb};
+  if (Status r =
+          referenceGroupedGemm(ga, gb, layout, c.prefixSum, nullptr, ref);
+      !r)
+    return failed(r.error());
+  return checkOutput(label + " (m_alignment " + std::to_string(*align) + ")",
+                     c.a, c.b, d, ref);
 }
 
 /// Errors that only a device shows: a target the GPU cannot run.
@@ -256,6 +439,12 @@ bool runDeviceErrors() {
 
 int main(int argc, char **argv) {
   bool prepare = argc > 1 && std::strcmp(argv[1], "--prepare") == 0;
+  // A trap leaves the context unusable, so it runs alone.
+  if (argc > 1 && std::strcmp(argv[1], "--misaligned") == 0) {
+    if (!test::haveGpu())
+      return test::kSkip;
+    return runGroupedCase(kGroupedCases[0], false, true) ? 0 : 1;
+  }
 #ifdef SM120_WITH_JIT
   sm120jit::registerCompiler();
 #endif
@@ -265,6 +454,8 @@ int main(int argc, char **argv) {
   for (const Case &c : kCases)
     for (int64_t m : {1, 129, 333})
       failures += !runCase(c, m, prepare);
+  for (const GroupedCase &c : kGroupedCases)
+    failures += !runGroupedCase(c, prepare);
   if (prepare) {
     // The wrong-architecture case needs its sm_120f kernel in the cache.
     GemmProblem p;
