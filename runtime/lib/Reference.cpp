@@ -995,7 +995,8 @@ Status computeGrouped(const Manifest &m, std::vector<HostTensor> &tensors) {
 }
 
 /// Scales as for gemm; the layout splits M into groups of random sizes
-/// (one of them empty), each padded to problem.m_alignment rows (-1 rows
+/// (0.7 to 1.3 times the expected size, one group empty), each padded to
+/// problem.m_alignment rows (-1 rows
 /// for a row layout; with prefix sums only the last group is ragged).
 /// Rows of no group are set to 7 in d, which the kernel must leave alone.
 void prepareGrouped(const Manifest &m, std::vector<HostTensor> &tensors,
@@ -1014,14 +1015,17 @@ void prepareGrouped(const Manifest &m, std::vector<HostTensor> &tensors,
   HostTensor &layout = tensors[il];
   Rng rng(options.seed * 0x94d049bb133111ebull + 7);
   std::vector<int64_t> owner(static_cast<size_t>(rows), -1);
-  int64_t expected = std::max<int64_t>(1, rows / std::max<int64_t>(groups, 1));
+  // Sizes in [0.7, 1.3] x the expected rows per group: what the rows hold
+  // at 1.3x after each group's alignment padding.
+  int64_t expected = std::max<int64_t>(
+      1, static_cast<int64_t>(static_cast<double>(rows - groups * align) /
+                              (1.3 * static_cast<double>(groups))));
   int64_t row = 0;
   for (int64_t g = 0; g < groups; ++g) {
-    int64_t lo = std::max<int64_t>(1, expected / 2);
-    int64_t count =
-        groups > 2 && g == 1
-            ? 0
-            : rng.uniformInt(lo, std::max(lo, expected - align + 1));
+    int64_t lo = std::max<int64_t>(1, expected * 7 / 10);
+    int64_t count = groups > 2 && g == 1
+                        ? 0
+                        : rng.uniformInt(lo, std::max(lo, expected * 13 / 10));
     if (prefix && g != groups - 1)
       count = (count + align - 1) / align * align;
     count = std::max<int64_t>(0, std::min(count, rows - row));

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Compiles the contiguous grouped GEMM benchmark configurations (issue
+# shapes: G x expected rows per group in {4 x 8192, 8 x 4096}, (N, K) in
+# {(6144, 7168), (7168, 3072), (4096, 4096), (4096, 2048)}, FP8 with packed
+# UE8M0 scales, row and prefix-sum layouts) into build/grouped-bench/: the
+# twin's bundles with its own schedules, and every configuration for
+# sm_120a with the ptxas report (spills). Run scripts/gpu-bench-grouped.sh
+# on the GPU machine after it (with build/bench-bundles from
+# scripts/bench-mma-peak.sh for the peak).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+build="${SM120_BUILD_DIR:-$root/build}"
+out="${1:-$build/grouped-bench}"
+rm -rf "$out"
+mkdir -p "$out/specs"
+for g in 4 8; do
+  for nk in 6144x7168 7168x3072 4096x4096 4096x2048; do
+    n=${nk%x*} k=${nk#*x} words=$(( (k + 511) / 512 ))
+    for layout in rows prefix; do
+      name="fp8_g${g}_${nk}_${layout}"
+      if [ "$layout" = rows ]; then lt="memref<?xi32>" attr=""
+      else lt="memref<${g}xi32>" attr="prefix_sum, "; fi
+      cat > "$out/specs/$name.mlir" <<SPEC
+func.func @grouped_${name}(%a: memref<?x${k}xf8E4M3FN>, %b: memref<${g}x${n}x${k}xf8E4M3FN>,
+    %sfa: memref<${words}x?xi32>, %sfb: memref<${g}x${words}x${n}xi32>,
+    %layout: ${lt}, %d: memref<?x${n}xbf16>) {
+  sm120.grouped_gemm contiguous a(%a : memref<?x${k}xf8E4M3FN>)
+      b(%b : memref<${g}x${n}x${k}xf8E4M3FN>)
+      scales(%sfa, %sfb : memref<${words}x?xi32>, memref<${g}x${words}x${n}xi32>)
+      layout(%layout : ${lt}) d(%d : memref<?x${n}xbf16>)
+      {${attr}expected_m = $(( 32768 / g )) : i64,
+       sfa_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 128, packed>,
+       sfb_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 128, packed>}
+  return
+}
+SPEC
+      "$build/bin/sm120-opt" "$out/specs/$name.mlir" \
+        --sm120-compile="chip=sm_90a machine=h100 output=$out/$name/sm_90a" \
+        -o /dev/null
+      "$build/bin/sm120-opt" "$out/specs/$name.mlir" \
+        --sm120-compile="chip=sm_120a output=$out/$name/sm_120a report=true" \
+        -o /dev/null
+    done
+  done
+done
