@@ -1530,16 +1530,26 @@ LogicalResult KernelLowering::lowerGroup(TileGroupOp op) {
   int64_t groups = op.getLayout().getType().getDimSize(0);
   if (ShapedType::isDynamic(groups))
     return op.emitOpError("needs a static group count for prefix sums");
+  auto counted = [&](Value count, Value g) {
+    Value done = cmp(arith::CmpIPredicate::sle, loadI32(ptr, g), row);
+    return add(count, arith::ExtUIOp::create(b, loc, i32(), done));
+  };
+  // Up to 64 groups the loads are unrolled, so that they are all in flight
+  // at once (a loop would wait for each before the next).
+  if (groups <= 64) {
+    Value count = c32(0);
+    for (int64_t g = 0; g < groups; ++g)
+      count = counted(count, c32(g));
+    map.map(op.getGroup(), toIndex(count));
+    return success();
+  }
   auto loop = scf::ForOp::create(b, loc, c32(0), c32(groups), c32(1),
                                  ValueRange{c32(0)});
   {
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(loop.getBody());
-    Value end = loadI32(ptr, loop.getInductionVar());
-    Value done = cmp(arith::CmpIPredicate::sle, end, row);
-    Value count = add(loop.getRegionIterArgs()[0],
-                      arith::ExtUIOp::create(b, loc, i32(), done));
-    scf::YieldOp::create(b, loc, count);
+    scf::YieldOp::create(
+        b, loc, counted(loop.getRegionIterArgs()[0], loop.getInductionVar()));
   }
   map.map(op.getGroup(), toIndex(loop.getResult(0)));
   return success();
@@ -1646,9 +1656,15 @@ LogicalResult KernelLowering::lowerStore(EpilogueOp op) {
   std::optional<GroupRows> grouped;
   if (op.getRowLayout())
     grouped = groupRows(op);
-  auto rowOk = [&](Value row) {
-    return grouped ? groupRow(*grouped, row, rows)
+  // Each row is checked once per tile: `key` names the row among the
+  // warp's (its offset from row0), and later fragments of it reuse the test.
+  DenseMap<int64_t, Value> rowChecked;
+  auto rowOk = [&](Value row, int64_t key) {
+    Value &ok = rowChecked[key];
+    if (!ok)
+      ok = grouped ? groupRow(*grouped, row, rows)
                    : cmp(arith::CmpIPredicate::ult, row, rows);
+    return ok;
   };
   Type elem = dType.getElementType();
   auto ptrType = LLVM::LLVMPointerType::get(b.getContext());
@@ -1689,8 +1705,9 @@ LogicalResult KernelLowering::lowerStore(EpilogueOp op) {
         Value hi = arith::SelectOp::create(b, loc, isOdd, words[1], got);
         Value row = add(addc(row0, 16 * i), mul(odd, c32(8)));
         Value col = add(addc(tileCol, 8 * j), mul(sub(tig, odd), c32(2)));
-        Value ok = arith::AndIOp::create(
-            b, loc, rowOk(row), cmp(arith::CmpIPredicate::ult, col, c32(n)));
+        Value ok =
+            arith::AndIOp::create(b, loc, rowOk(row, 16 * i),
+                                  cmp(arith::CmpIPredicate::ult, col, c32(n)));
         ifThen(ok, [&] {
           auto pair = VectorType::get({2}, i32());
           Value vec = LLVM::UndefOp::create(b, loc, pair);
@@ -1711,7 +1728,7 @@ LogicalResult KernelLowering::lowerStore(EpilogueOp op) {
         Value col = addc(col0, 8 * j);
         Value v0 = acc[(i * nTiles + j) * 4 + 2 * half];
         Value v1 = acc[(i * nTiles + j) * 4 + 2 * half + 1];
-        Value inRows = rowOk(row);
+        Value inRows = rowOk(row, 16 * i + 8 * half);
         Value index = rowMajor(row, col, n);
         auto storeOne = [&](Value idx, ArrayRef<Value> vals) {
           SmallVector<Value> out(vals);

@@ -55,14 +55,17 @@ func.func @rows(%a: memref<?x7168xf8E4M3FN>, %b: memref<8x4096x7168xf8E4M3FN>,
 
 // -----
 
-// Prefix sums: the group is a count over the G ends (a loop in the kernel).
+// Prefix sums: the group is a count over the G ends, unrolled for few
+// groups so that every end is loaded at once.
 // TILES-LABEL: func.func @prefix
 // TILES-SAME: prefix_sum = true
 // TILES: %[[G:.*]] = sm120.tile.group %{{.*}}[%{{.*}}] {num_groups = 4 : i64, prefix_sum} : memref<4xi32>
 // TILES: sm120.tile.store {{.*}} group %[[G]] : memref<4xi32> {prefix_sum}
 
 // NVVM-LABEL: llvm.func @prefix
-// NVVM: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%{{.*}} = %{{.*}}) -> (i32)
+// NVVM-COUNT-4: arith.cmpi sle, %{{.*}}, %[[ROW:.*]] : i32
+// NVVM-NOT: scf.for {{.*}} -> (i32)
+// NVVM: nvvm.mma.sync
 func.func @prefix(%a: memref<?x4096xbf16>, %b: memref<4x2048x4096xbf16>,
                   %ends: memref<4xi32>, %d: memref<?x2048xbf16>) {
   sm120.grouped_gemm contiguous a(%a : memref<?x4096xbf16>)
