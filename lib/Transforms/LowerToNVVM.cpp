@@ -158,6 +158,7 @@ struct KernelLowering {
   LogicalResult lowerMma(TileMmaOp op);
   LogicalResult lowerStore(EpilogueOp op);
   LogicalResult lowerGroup(TileGroupOp op);
+  LogicalResult lowerGroupedTile(TileGroupOp group, Block &body);
   /// Element `index` (i32) of a rank-1 i32 kernel argument.
   Value loadI32(Value ptr, Value index);
   /// A grouped store's tile group and, for prefix sums, its bounds.
@@ -611,7 +612,61 @@ LogicalResult KernelLowering::lowerTileLoop(TileLoopOp op) {
   Block &body = op.getBody().front();
   map.map(body.getArgument(0), toIndex(mul(mt, bm)));
   map.map(body.getArgument(1), toIndex(mul(nt, bn)));
-  return lowerBlock(body);
+  auto groups = body.getOps<TileGroupOp>();
+  if (groups.empty())
+    return lowerBlock(body);
+  return lowerGroupedTile(*groups.begin(), body);
+}
+
+/// A grouped tile runs only when it has rows of a group: every role skips
+/// the tiles past the last group (prefix sums) or whose first and last rows
+/// are padding (row layout), so that their K loops stay in step. The math
+/// role still checks a skipped tile's rows: a row of some group there means
+/// a misaligned layout, and traps.
+LogicalResult KernelLowering::lowerGroupedTile(TileGroupOp group, Block &body) {
+  auto it = body.begin();
+  for (; &*it != group.getOperation(); ++it)
+    if (failed(lowerOp(*it)))
+      return failure();
+  if (failed(lowerOp(*it++)))
+    return failure();
+  Value g = toI32(map.lookupOrDefault(group.getGroup()));
+  Value run;
+  if (group.getPrefixSum()) {
+    run = cmp(arith::CmpIPredicate::slt, g, c32(group.getNumGroups()));
+  } else {
+    Value m0 = toI32(map.lookupOrDefault(body.getArgument(0)));
+    Value last = sub(arith::MinUIOp::create(
+                         b, loc, addc(m0, schedule.getBlockM()), toI32(loopM)),
+                     c32(1));
+    Value lastGroup = loadI32(ptrParams.lookup(group.getLayout()), last);
+    run =
+        arith::OrIOp::create(b, loc, cmp(arith::CmpIPredicate::ne, g, c32(-1)),
+                             cmp(arith::CmpIPredicate::ne, lastGroup, c32(-1)));
+  }
+  EpilogueOp store;
+  for (Operation &op : llvm::make_range(it, body.end()))
+    if (auto s = dyn_cast<EpilogueOp>(op); s && s.getRowLayout())
+      store = s;
+  bool checkSkipped = store && !store.getPrefixSum();
+  auto ifOp = scf::IfOp::create(b, loc, run, /*withElseRegion=*/checkSkipped);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(ifOp.thenBlock());
+  for (Operation &op : llvm::make_range(it, body.end()))
+    if (failed(lowerOp(op)))
+      return failure();
+  if (checkSkipped) {
+    // Group -1 owns no row: groupRow traps on any row with a group.
+    b.setInsertionPointToStart(ifOp.elseBlock());
+    GroupRows gr = groupRows(store);
+    WarpTile wt = warpTile();
+    Value row0 = add(add(toI32(map.lookupOrDefault(store.getRow())), wt.row),
+                     this->group);
+    for (int64_t i = 0; i < wt.mTiles; ++i)
+      for (int half = 0; half < 2; ++half)
+        (void)groupRow(gr, addc(row0, 16 * i + 8 * half), toI32(loopM));
+  }
+  return success();
 }
 
 LogicalResult KernelLowering::lowerFor(scf::ForOp op) {
