@@ -4,20 +4,24 @@
 # record per configuration (hot-loop instructions, MMAs, instructions and
 # LDSM per MMA, the instruction mix, registers and spills from the
 # manifest), written as one JSON file to $1 (default bench/results/).
+# SM120_SASS_DIR picks another tree of bundles (e.g. build/grouped-bench
+# with the glob '*/sm_120a') and SM120_SASS_KIND the record's name.
 # Usage: scripts/gpu-sass-matrix.sh [out-dir] [bundle-glob]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 out="${1:-$root/bench/results}"
 glob="${2:-*}"
+dir="${SM120_SASS_DIR:-$root/build/gemm-matrix}"
+kind="${SM120_SASS_KIND:-sass-gemm-matrix}"
 mkdir -p "$out"
-python3 - "$root" "$glob" "${SM120_COMMIT:-unknown}" \
-  > "$out/sass-gemm-matrix-$(date -u +%Y%m%dT%H%M%SZ).json" <<'PY'
-import datetime, glob, json, os, subprocess, sys
-root, pattern, commit = sys.argv[1:4]
+python3 - "$root" "$glob" "${SM120_COMMIT:-unknown}" "$dir" "$kind" \
+  > "$out/$kind-$(date -u +%Y%m%dT%H%M%SZ).json" <<'PY'
+import datetime, glob, json, os, re, subprocess, sys
+root, pattern, commit, tree, kind = sys.argv[1:6]
 sys.path.insert(0, os.path.join(root, "scripts"))
 report = __import__("sass-report")
 kernels = []
-for d in sorted(glob.glob(os.path.join(root, "build/gemm-matrix", pattern))):
+for d in sorted(glob.glob(os.path.join(tree, pattern))):
     path = os.path.join(d, "manifest.json")
     if not os.path.exists(path):
         continue
@@ -25,8 +29,9 @@ for d in sorted(glob.glob(os.path.join(root, "build/gemm-matrix", pattern))):
     cubin = os.path.join(d, m["kernel"]["cubin"])
     text = subprocess.run(["nvdisasm", "-c", cubin], capture_output=True,
                           text=True, check=True).stdout
-    config = os.path.basename(d)
-    dtype, shape = config.split("_")[:2]
+    config = os.path.relpath(d, tree)
+    dtype = config.split("_")[0]
+    shape = (re.search(r"\d+x\d+(x\d+)?", config) or [None])[0]
     for name, (instrs, labels) in report.parse(text).items():
         r = report.report(name, instrs, labels)
         loop = r.get("k_loop") or {}
@@ -48,7 +53,7 @@ for d in sorted(glob.glob(os.path.join(root, "build/gemm-matrix", pattern))):
 device = subprocess.run(["nvidia-smi", "--query-gpu=name", "--format=csv,noheader"],
                         capture_output=True, text=True).stdout.strip() or "unknown"
 print(json.dumps({
-    "kind": "sass-gemm-matrix", "device": device, "commit": commit,
+    "kind": kind, "device": device, "commit": commit,
     "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
     "note": "registers: the launch count (.maxnreg, which setmaxnreg budgets "
             "need); math warps run under setmaxnreg 232. The k-loop is the "
