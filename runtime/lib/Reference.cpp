@@ -758,11 +758,19 @@ Status sm120rt::referenceGemm(const GemmOperand &a, const GemmOperand &b,
   auto dequantize = [&](const GemmOperand &op, int64_t mn) {
     std::vector<double> out(static_cast<size_t>(mn * K));
     parallelRows(mn, [&](int64_t i) {
+      // A scale covers recipe.k elements of K: look it up once per granule.
+      double scale = 1;
+      int64_t granule = -1;
       for (int64_t k = 0; k < K; ++k) {
         int64_t index[2] = {op.kMajor ? i : k, op.kMajor ? k : i};
         double v = op.data->get(op.data->offsetOf(index));
-        if (op.recipe)
-          v *= gemmScale(*op.scale, *op.recipe, i, k);
+        if (op.recipe) {
+          if (k / op.recipe->k != granule) {
+            granule = k / op.recipe->k;
+            scale = gemmScale(*op.scale, *op.recipe, i, k);
+          }
+          v *= scale;
+        }
         out[i * K + k] = v;
       }
     });
