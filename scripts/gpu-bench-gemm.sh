@@ -14,15 +14,12 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 out="${1:-$root/bench/results}"
 m="${2:-4096}"
 shapes=(7168x16384 4096x7168 24576x1536)
-build="$root/build-rt"
 mkdir -p "$out"
-cmake -S "$root/runtime" -B "$build" -G Ninja -DSM120RT_BUILD_TESTS=OFF > /dev/null
-cmake --build "$build" -j "$(nproc)" --target sm120-mma-peak sm120-run > /dev/null
+source "$root/scripts/gpu-bench-common.sh"
 
 log="$build.bench-gemm.log"
 peak="$build.peak.json"
-"$build/bin/sm120-mma-peak" "$root"/build/bench-bundles/mma_peak_bf16* \
-  --commit "${SM120_COMMIT:-unknown}" --json "$peak" | tee "$log"
+bench_peak "$log" "$peak"
 for set in gemm-matrix gemm-bench; do
   for dtype in bf16 fp8; do
     for shape in "${shapes[@]}"; do

@@ -9,15 +9,12 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 out="${1:-$root/bench/results}"
-build="$root/build-rt"
 mkdir -p "$out"
-cmake -S "$root/runtime" -B "$build" -G Ninja -DSM120RT_BUILD_TESTS=OFF > /dev/null
-cmake --build "$build" -j "$(nproc)" --target sm120-mma-peak sm120-run > /dev/null
+source "$root/scripts/gpu-bench-common.sh"
 
 log="$build.bench-grouped.log"
 peak="$build.peak.json"
-"$build/bin/sm120-mma-peak" "$root"/build/bench-bundles/mma_peak_bf16* \
-  --commit "${SM120_COMMIT:-unknown}" --json "$peak" | tee "$log"
+bench_peak "$log" "$peak"
 for dir in "$root"/build/grouped-bench/fp8_*; do
   name="$(basename "$dir")"
   g="${name#fp8_g}"; g="${g%%_*}"

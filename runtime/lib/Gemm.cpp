@@ -181,14 +181,15 @@ Expected<Bundle> bundleFor(const char *entry, const TensorView &a,
 Status run(const char *entry, const TensorView &a, const TensorView *sfa,
            const TensorView &b, const TensorView *sfb, const TensorView &d,
            const TensorView *layout, const GemmOptions &options) {
-  Expected<std::pair<GemmProblem, CompileOptions>> plan =
-      ::plan(entry, a, sfa, b, sfb, d, layout, options);
-  if (!plan)
-    return plan.error();
-  if (a.sizes[0] == 0)
-    return Status::success(); // M = 0: nothing to compute
-  KernelCache &cache = options.cache ? *options.cache : KernelCache::global();
-  Expected<Bundle> bundle = cache.gemm(plan->first, plan->second);
+  if (a.rank == 2 && a.sizes[0] == 0) { // M = 0: validate, compute nothing
+    Expected<std::pair<GemmProblem, CompileOptions>> plan =
+        ::plan(entry, a, sfa, b, sfb, d, layout, options);
+    if (!plan)
+      return plan.error();
+    return Status::success();
+  }
+  Expected<Bundle> bundle =
+      bundleFor(entry, a, sfa, b, sfb, d, layout, options);
   if (!bundle)
     return bundle.error();
   // Manifest order: a, b, [sfa, sfb], [layout], [c], [alpha], d.

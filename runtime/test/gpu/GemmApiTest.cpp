@@ -68,12 +68,9 @@ const Case kCases[] = {
      DType::BF16, false, -1.5f},
 };
 
-/// A zeroed row-major host tensor (rows padded to 16 bytes).
-HostTensor hostTensor(const char *name, DType dtype,
-                      std::vector<int64_t> sizes) {
-  TensorSpec spec{name, dtype, sizes, static_cast<int>(sizes.size()) - 1};
-  return makeHostTensor(spec, sizes).take();
-}
+using test::DeviceTensor;
+using test::hostTensor;
+using test::upload;
 
 /// An operand's data, its scales as the reference reads them, and as the
 /// kernel reads them.
@@ -111,23 +108,6 @@ Expected<Operand> makeOperand(const char *name, DType dtype, int gran,
     return packed.error();
   op.kernelScale = packed.take();
   return op;
-}
-
-/// A device copy of a host tensor and its view.
-struct DeviceTensor {
-  DeviceBuffer buffer;
-  TensorView view;
-};
-
-Expected<DeviceTensor> upload(const HostTensor &t) {
-  Expected<DeviceBuffer> buf =
-      DeviceBuffer::allocate(0, std::max<size_t>(t.bytes.size(), 16));
-  if (!buf)
-    return buf.error();
-  if (Status s = buf->upload(t.bytes.data(), t.bytes.size()); !s)
-    return s.error();
-  TensorView v = TensorView::of(t.arg(buf->data()));
-  return DeviceTensor{buf.take(), v};
 }
 
 Status call(const Case &c, const TensorView &a, const TensorView *sfa,

@@ -3,8 +3,10 @@
 #ifndef SM120RT_TEST_GPU_GPUTESTSUPPORT_HPP
 #define SM120RT_TEST_GPU_GPUTESTSUPPORT_HPP
 
-#include "sm120rt/sm120rt.hpp"
+#include "sm120rt/Gemm.hpp"
+#include "sm120rt/Reference.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace sm120rt::test {
@@ -20,6 +22,30 @@ inline bool haveGpu() {
   std::printf("SKIP: no GPU (%s)\n",
               count ? "none found" : count.error().message.c_str());
   return false;
+}
+
+/// A zeroed row-major host tensor (rows padded to 16 bytes).
+inline HostTensor hostTensor(const char *name, DType dtype,
+                             std::vector<int64_t> sizes) {
+  TensorSpec spec{name, dtype, sizes, static_cast<int>(sizes.size()) - 1};
+  return makeHostTensor(spec, sizes).take();
+}
+
+/// A host tensor's bytes on a device, and the view of them.
+struct DeviceTensor {
+  DeviceBuffer buffer;
+  TensorView view;
+};
+
+inline Expected<DeviceTensor> upload(const HostTensor &t, int device = 0) {
+  Expected<DeviceBuffer> buffer =
+      DeviceBuffer::allocate(device, std::max<size_t>(t.bytes.size(), 16));
+  if (!buffer)
+    return buffer.error();
+  if (Status s = buffer->upload(t.bytes.data(), t.bytes.size()); !s)
+    return s.error();
+  TensorView view = TensorView::of(t.arg(buffer->data()));
+  return DeviceTensor{buffer.take(), view};
 }
 
 } // namespace sm120rt::test

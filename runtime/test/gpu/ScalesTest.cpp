@@ -24,30 +24,14 @@ namespace {
 
 int gDevice = 0;
 
-HostTensor hostTensor(const char *name, DType dtype,
-                      std::vector<int64_t> sizes) {
-  TensorSpec spec{name, dtype, sizes, static_cast<int>(sizes.size()) - 1};
-  return makeHostTensor(spec, sizes).take();
+using test::DeviceTensor;
+using test::hostTensor;
+
+Expected<DeviceTensor> upload(const HostTensor &t) {
+  return test::upload(t, gDevice);
 }
 
-/// A host tensor's bytes on the device.
-struct OnDevice {
-  DeviceBuffer buffer;
-  TensorView view;
-};
-
-Expected<OnDevice> upload(const HostTensor &t) {
-  Expected<DeviceBuffer> buffer =
-      DeviceBuffer::allocate(gDevice, std::max<size_t>(t.bytes.size(), 16));
-  if (!buffer)
-    return buffer.error();
-  if (Status s = buffer->upload(t.bytes.data(), t.bytes.size()); !s)
-    return s.error();
-  TensorView view = TensorView::of(t.arg(buffer->data()));
-  return OnDevice{buffer.take(), view};
-}
-
-Status download(const OnDevice &d, HostTensor &t) {
+Status download(const DeviceTensor &d, HostTensor &t) {
   if (Status s = synchronizeDevice(gDevice); !s)
     return s;
   return d.buffer.download(t.bytes.data(), t.bytes.size());
@@ -150,10 +134,10 @@ bool runQuantize(const QuantizeCase &c) {
   if (!report(c.name, referenceQuantize(x, spec, refQ, refSf)))
     return false;
 
-  Expected<OnDevice> dx = upload(x), dq = upload(q), dsf = upload(sf);
+  Expected<DeviceTensor> dx = upload(x), dq = upload(q), dsf = upload(sf);
   HostTensor g = hostTensor("g", DType::F32, {1});
   std::memcpy(g.bytes.data(), &c.global, sizeof(float));
-  Expected<OnDevice> dg = upload(g);
+  Expected<DeviceTensor> dg = upload(g);
   for (auto *e : {&dx, &dq, &dsf, &dg})
     if (!*e)
       return report(c.name, e->error());
@@ -263,7 +247,7 @@ bool runPack(const PackCase &c) {
     return report(c.name, ref.error());
   HostTensor packed = *ref;
   fillPoison(packed);
-  Expected<OnDevice> ds = upload(scales), dp = upload(packed);
+  Expected<DeviceTensor> ds = upload(scales), dp = upload(packed);
   for (auto *e : {&ds, &dp})
     if (!*e)
       return report(c.name, e->error());
@@ -316,7 +300,7 @@ bool runTranspose(const TransposeCase &c) {
   HostTensor ref = dst;
   if (!report(c.name, referenceTransposeToKMajor(src, ref)))
     return false;
-  Expected<OnDevice> ds = upload(src), dd = upload(dst);
+  Expected<DeviceTensor> ds = upload(src), dd = upload(dst);
   for (auto *e : {&ds, &dd})
     if (!*e)
       return report(c.name, e->error());
