@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Compiles the contiguous grouped GEMM specs (examples/ and
-# test/Target/Inputs/grouped) into sm_90a bundles under $1 (default
+# Compiles the M-grouped GEMM specs (examples/, test/Target/Inputs/grouped
+# for kind contiguous, test/Target/Inputs/masked for kind masked, named
+# masked_<spec>) into sm_90a bundles under $1 (default
 # build/grouped-bundles), for the runtime's GPU test on the twin
 # (runtime/test/gpu/grouped-bundles.sh) on a machine without the compiler.
 set -euo pipefail
@@ -8,8 +9,10 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 build="${SM120_BUILD_DIR:-$root/build}"
 out="${1:-$build/grouped-bundles}"
 for spec in "$root/examples/moe_grouped_contiguous.mlir" \
-            "$root"/test/Target/Inputs/grouped/*.mlir; do
+            "$root"/test/Target/Inputs/grouped/*.mlir \
+            "$root"/test/Target/Inputs/masked/*.mlir; do
   name="$(basename "$spec" .mlir)"
+  case "$spec" in */masked/*) name="masked_$name" ;; esac
   rm -rf "$out/$name"
   "$build/bin/sm120-opt" "$spec" \
     --sm120-compile="chip=sm_90a machine=h100 output=$out/$name/sm_90a" \

@@ -151,6 +151,19 @@ TEST_F(ScheduleTest, WavesFollowTheSmCount) {
   EXPECT_GT(onSmall.cycles, onBig.cycles);
 }
 
+// Masked groups: each group's rows start a fresh tile, so 32 groups of 20
+// rows cost 32 M tiles, and the short BM wastes less of each.
+TEST_F(ScheduleTest, MaskedGroupsCountTilesPerGroup) {
+  GemmProblem p = fp8(20, 4096, 7168);
+  p.grouped = true;
+  p.batches = 32;
+  ScheduleCost cost = estimateCost(p, schedule(128, 128, 64, 4), machine(), 20);
+  EXPECT_EQ(cost.tiles, 32 * 32);
+  ScheduleAttr chosen = selectSchedule(&ctx, p, machine(), 20);
+  ASSERT_TRUE(chosen);
+  EXPECT_EQ(chosen.getBlockM(), 64);
+}
+
 TEST_F(ScheduleTest, MoreStagesNeverCostMore) {
   GemmProblem p = fp8(4096, 4096, 7168);
   double previous = 1e300;

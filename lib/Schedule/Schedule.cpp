@@ -83,11 +83,14 @@ GemmProblem GemmProblem::fromOp(GemmOp op) {
 
 GemmProblem GemmProblem::fromOp(GroupedGemmOp op) {
   MemRefType at = op.getA().getType(), bt = op.getB().getType();
-  // Contiguous: A [M, K], B [G, N, K] (or [G, K, N]).
+  // Contiguous: A [M, K], B [G, N, K] (or [G, K, N]). Masked: A [G, max_m,
+  // K], B [G, N, K].
   bool bK = op.getBMajor() == Major::K;
   unsigned base = bt.getRank() - 2;
   GemmProblem p;
-  p.m = at.getDimSize(0);
+  p.m = at.getDimSize(at.getRank() - 2);
+  if (op.getKind() == GroupedKind::Masked)
+    p.batches = ShapedType::isDynamic(bt.getDimSize(0)) ? 1 : bt.getDimSize(0);
   p.k = at.getDimSize(at.getRank() - 1);
   p.n = bt.getDimSize(base + (bK ? 0 : 1));
   setTypesAndScales(p, op);
@@ -318,7 +321,7 @@ ScheduleCost mlir::sm120::estimateCost(const GemmProblem &p, ScheduleAttr s,
   int64_t k = ShapedType::isDynamic(p.k) ? 4096 : p.k;
   ScheduleCost cost;
   int64_t tilesM = (m + bm - 1) / bm, tilesN = (n + bn - 1) / bn;
-  cost.tiles = tilesM * tilesN;
+  cost.tiles = p.batches * tilesM * tilesN;
   cost.waves = (cost.tiles + machine.smCount - 1) / machine.smCount;
   cost.smemBytes = smemUse(p, bm, bn, bk, s.getEpilogue()).total(s.getStages());
 

@@ -84,7 +84,8 @@ struct KernelLowering {
   int64_t smemBytes = 0;
   WarpSpecializeOp ws;
   ScheduleAttr schedule;
-  Value loopM; // the M of the tile loop being lowered
+  Value loopM;    // the M of the tile loop being lowered
+  Value loopRows; // masked groups: the valid rows of the tile's group (i32)
   std::optional<TmaStorePlan> tmaStore;
 
   // --- small builders ------------------------------------------------------
@@ -153,6 +154,9 @@ struct KernelLowering {
   LogicalResult lowerOp(Operation &op);
   LogicalResult lowerWarpSpecialize(WarpSpecializeOp op);
   LogicalResult lowerTileLoop(TileLoopOp op);
+  LogicalResult lowerMaskedLoop(TileLoopOp op, Value tilesN);
+  /// Tile `t` of a tilesM x tilesN grid in raster order: (tile_m, tile_n).
+  std::pair<Value, Value> rasterTile(Value t, Value tilesM, Value tilesN);
   LogicalResult lowerFor(scf::ForOp op);
   LogicalResult lowerProduce(PipelineProduceOp op);
   LogicalResult lowerMma(TileMmaOp op);
@@ -324,6 +328,11 @@ LogicalResult KernelLowering::buildKernel() {
     factors.push_back(
         TileFactorAttr::get(ctx, source->first, source->second, tile));
   }
+  // Masked groups: every group may fill max_m, so the grid is bounded by
+  // G times one group's tiles.
+  if (Value counts = mathLoop.getCounts())
+    factors.push_back(TileFactorAttr::get(
+        ctx, cast<BlockArgument>(counts).getArgNumber(), 0, 1));
 
   // Shared memory: every pipeline's ring, then all barriers.
   SmallVector<PipelineCreateOp> creates;
@@ -592,6 +601,8 @@ LogicalResult KernelLowering::lowerTileLoop(TileLoopOp op) {
   Value bm = c32(s.getBlockM()), bn = c32(s.getBlockN());
   Value tilesM = arith::CeilDivUIOp::create(b, loc, toI32(m), bm);
   Value tilesN = arith::CeilDivUIOp::create(b, loc, toI32(n), bn);
+  if (op.getCounts())
+    return lowerMaskedLoop(op, tilesN);
   Value total = mul(tilesM, tilesN);
   Value first = NVVM::BlockIdXOp::create(b, loc, i32());
   Value step = NVVM::GridDimXOp::create(b, loc, i32());
@@ -599,16 +610,7 @@ LogicalResult KernelLowering::lowerTileLoop(TileLoopOp op) {
   loop.setUnsignedCmp(true);
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPoint(loop.getBody()->getTerminator());
-  // Grouped rasterization: sweeps of `raster_group` M tiles along N.
-  Value t = loop.getInductionVar();
-  Value g = c32(std::max<unsigned>(1, s.getRasterGroup()));
-  Value perGroup = mul(g, tilesN);
-  Value firstM = mul(arith::DivUIOp::create(b, loc, t, perGroup), g);
-  Value size = arith::MinUIOp::create(
-      b, loc, g, arith::SubIOp::create(b, loc, tilesM, firstM));
-  Value r = arith::RemUIOp::create(b, loc, t, perGroup);
-  Value mt = add(firstM, arith::RemUIOp::create(b, loc, r, size));
-  Value nt = arith::DivUIOp::create(b, loc, r, size);
+  auto [mt, nt] = rasterTile(loop.getInductionVar(), tilesM, tilesN);
   Block &body = op.getBody().front();
   map.map(body.getArgument(0), toIndex(mul(mt, bm)));
   map.map(body.getArgument(1), toIndex(mul(nt, bn)));
@@ -616,6 +618,96 @@ LogicalResult KernelLowering::lowerTileLoop(TileLoopOp op) {
   if (groups.empty())
     return lowerBlock(body);
   return lowerGroupedTile(*groups.begin(), body);
+}
+
+std::pair<Value, Value> KernelLowering::rasterTile(Value t, Value tilesM,
+                                                   Value tilesN) {
+  // Grouped rasterization: sweeps of `raster_group` M tiles along N.
+  Value g = c32(std::max<unsigned>(1, schedule.getRasterGroup()));
+  Value perGroup = mul(g, tilesN);
+  Value firstM = mul(arith::DivUIOp::create(b, loc, t, perGroup), g);
+  Value size = arith::MinUIOp::create(b, loc, g, sub(tilesM, firstM));
+  Value r = arith::RemUIOp::create(b, loc, t, perGroup);
+  Value mt = add(firstM, arith::RemUIOp::create(b, loc, r, size));
+  Value nt = arith::DivUIOp::create(b, loc, r, size);
+  return {mt, nt};
+}
+
+/// Masked groups: the valid tiles are numbered group after group (group g
+/// has ceil(counts[g] / BM) x tilesN of them, in raster order) and the CTAs
+/// stride over those numbers. Every role walks the groups forward as its
+/// number grows, so a CTA reads each count a bounded number of times, and
+/// its last walk reaches the end: every CTA checks every count, and one
+/// outside [0, M] traps.
+LogicalResult KernelLowering::lowerMaskedLoop(TileLoopOp op, Value tilesN) {
+  Value counts = ptrParams.lookup(op.getCounts());
+  if (!counts)
+    return op.emitOpError("reads counts that are not a kernel argument");
+  int64_t groups = op.getCounts().getType().getDimSize(0);
+  if (ShapedType::isDynamic(groups) || groups < 1)
+    return op.emitOpError("needs a static, positive group count");
+  Value maxM = toI32(loopM);
+  Value bm = c32(schedule.getBlockM());
+  Value numGroups = c32(groups);
+  Type t32 = i32();
+  auto tilesOf = [&](Value count) {
+    return mul(arith::CeilDivUIOp::create(b, loc, count, bm), tilesN);
+  };
+  // State: (tile number, its group, the group's first tile number).
+  Value first = NVVM::BlockIdXOp::create(b, loc, t32);
+  Value step = NVVM::GridDimXOp::create(b, loc, t32);
+  auto outer = scf::WhileOp::create(b, loc, TypeRange{t32, t32, t32, t32},
+                                    ValueRange{first, c32(0), c32(0)});
+  OpBuilder::InsertionGuard guard(b);
+  {
+    Block *before =
+        b.createBlock(&outer.getBefore(), {}, {t32, t32, t32}, {loc, loc, loc});
+    Value t = before->getArgument(0);
+    // Skip the groups that end at or before tile t.
+    auto walk = scf::WhileOp::create(
+        b, loc, TypeRange{t32, t32, t32},
+        ValueRange{before->getArgument(1), before->getArgument(2)});
+    {
+      OpBuilder::InsertionGuard inner(b);
+      Block *wb = b.createBlock(&walk.getBefore(), {}, {t32, t32}, {loc, loc});
+      Value g = wb->getArgument(0), start = wb->getArgument(1);
+      Value inRange = cmp(arith::CmpIPredicate::slt, g, numGroups);
+      Value count =
+          loadI32(counts, arith::MinUIOp::create(b, loc, g, c32(groups - 1)));
+      Value bad = arith::AndIOp::create(
+          b, loc, inRange, cmp(arith::CmpIPredicate::ugt, count, maxM));
+      ifThen(bad, [&] { LLVM::Trap::create(b, loc); });
+      Value past =
+          cmp(arith::CmpIPredicate::uge, t, add(start, tilesOf(count)));
+      scf::ConditionOp::create(b, loc,
+                               arith::AndIOp::create(b, loc, inRange, past),
+                               ValueRange{g, start, count});
+      Block *wa =
+          b.createBlock(&walk.getAfter(), {}, {t32, t32, t32}, {loc, loc, loc});
+      scf::YieldOp::create(
+          b, loc,
+          ValueRange{addc(wa->getArgument(0), 1),
+                     add(wa->getArgument(1), tilesOf(wa->getArgument(2)))});
+    }
+    Value g = walk.getResult(0);
+    scf::ConditionOp::create(
+        b, loc, cmp(arith::CmpIPredicate::slt, g, numGroups),
+        ValueRange{t, g, walk.getResult(1), walk.getResult(2)});
+  }
+  Block *after = b.createBlock(&outer.getAfter(), {}, {t32, t32, t32, t32},
+                               {loc, loc, loc, loc});
+  Value t = after->getArgument(0), g = after->getArgument(1);
+  Value start = after->getArgument(2), count = after->getArgument(3);
+  auto yield = scf::YieldOp::create(b, loc, ValueRange{add(t, step), g, start});
+  b.setInsertionPoint(yield);
+  Value tilesM = arith::CeilDivUIOp::create(b, loc, count, bm);
+  auto [mt, nt] = rasterTile(sub(t, start), tilesM, tilesN);
+  Block &body = op.getBody().front();
+  map.map(body.getArgument(0), toIndex(mul(mt, bm)));
+  map.map(body.getArgument(1), toIndex(mul(nt, c32(schedule.getBlockN()))));
+  map.map(body.getArgument(2), toIndex(g));
+  loopRows = count;
+  return lowerBlock(body);
 }
 
 /// A grouped tile runs only when it has rows of a group: every role skips
@@ -1696,9 +1788,31 @@ LogicalResult KernelLowering::lowerStore(EpilogueOp op) {
   if (viaTma)
     return lowerTmaStore(op, d, cPtr);
   MemRefType dType = op.getD().getType();
-  int64_t n = dType.getDimSize(1);
+  bool stacked = dType.getRank() == 3;
+  int64_t n = dType.getDimSize(dType.getRank() - 1);
   if (ShapedType::isDynamic(n))
     return op.emitOpError("needs a static N");
+  if (stacked) {
+    // Masked groups: the tile group's matrix of D (and C), whose rows are
+    // the tile loop's M; the valid rows are the group's count.
+    if (!loopRows)
+      return op.emitOpError("writes a rank-3 output outside a tile loop "
+                            "over masked groups");
+    auto ptrType = LLVM::LLVMPointerType::get(b.getContext());
+    Value matrix = arith::MulIOp::create(
+        b, loc,
+        arith::ExtUIOp::create(b, loc, b.getI64Type(),
+                               toI32(map.lookupOrDefault(op.getGroup()))),
+        arith::MulIOp::create(
+            b, loc,
+            arith::ExtUIOp::create(b, loc, b.getI64Type(), toI32(loopM)),
+            arith::ConstantIntOp::create(b, loc, n, 64)));
+    d = LLVM::GEPOp::create(b, loc, ptrType, dType.getElementType(), d,
+                            ValueRange{matrix});
+    if (cPtr)
+      cPtr =
+          LLVM::GEPOp::create(b, loc, ptrType, f32(), cPtr, ValueRange{matrix});
+  }
   bool bf16 = dType.getElementType().isBF16();
   WarpTile wt = warpTile();
   int64_t mTiles = wt.mTiles, nTiles = wt.nTiles;
@@ -1706,10 +1820,11 @@ LogicalResult KernelLowering::lowerStore(EpilogueOp op) {
   Value col0 = add(add(toI32(map.lookupOrDefault(op.getCol())), wt.col),
                    mul(tig, c32(2)));
   // Rows of the output: the tile loop's M (partial tiles are not written),
-  // and of a grouped store only the tile group's.
-  Value rows = toI32(loopM);
+  // a masked group's count, and of a contiguous grouped store only the tile
+  // group's.
+  Value rows = stacked ? loopRows : toI32(loopM);
   std::optional<GroupRows> grouped;
-  if (op.getRowLayout())
+  if (op.getRowLayout() && !stacked)
     grouped = groupRows(op);
   // Each row is checked once per tile: `key` names the row among the
   // warp's (its offset from row0), and later fragments of it reuse the test.

@@ -93,7 +93,8 @@ DictionaryAttr recipeDict(Builder &b, BlockScaleAttr r) {
 
 /// What the tile program of a GEMM-like op is built from: sm120.gemm, or
 /// sm120.grouped_gemm of kind contiguous (B and its scales stacked per
-/// group, `layout` saying which group each row belongs to).
+/// group, `layout` saying which group each row belongs to) or masked (every
+/// operand stacked per group, `layout` holding each group's valid rows).
 struct TileProblem {
   Operation *op = nullptr;
   Value a, b, sfa, sfb, c, alpha, d;
@@ -101,8 +102,9 @@ struct TileProblem {
   BlockScaleAttr sfaRecipe, sfbRecipe;
   ScheduleAttr schedule;
   DenseI64ArrayAttr headSplits;
-  Value layout; // contiguous grouped GEMMs only
+  Value layout; // grouped GEMMs only
   bool prefixSum = false;
+  bool masked = false;
   /// sm120.problem's family and the fields only that family has.
   StringRef family = "gemm";
   SmallVector<NamedAttribute> extraFields;
@@ -160,9 +162,11 @@ LogicalResult annotateProblem(const TileProblem &p) {
 }
 
 /// The persistent tile loop: per output tile, a K loop of operand and scale
-/// loads feeding the MMA, then the epilogue. For a grouped problem the tile
-/// first finds its group, whose B (and scales) it loads, and the epilogue
-/// writes that group's rows only.
+/// loads feeding the MMA, then the epilogue. For a contiguous grouped
+/// problem the tile first finds its group, whose B (and scales) it loads,
+/// and the epilogue writes that group's rows only. A masked problem's loop
+/// visits each group's valid tiles and gives the group; every operand is
+/// that group's matrix.
 LogicalResult buildTileProgram(const TileProblem &p) {
   ScheduleAttr s = p.schedule;
   if (!s)
@@ -174,18 +178,23 @@ LogicalResult buildTileProgram(const TileProblem &p) {
   Location loc = p.op->getLoc();
   int64_t bm = s.getBlockM(), bn = s.getBlockN(), bk = s.getBlockK();
   bool aK = p.aMajor == Major::K, bK = p.bMajor == Major::K;
-  // A rank-3 B is [G, N, K] (or [G, K, N]): its matrices start at dim 1.
+  // A rank-3 operand is [G, MN, K] (or [G, K, MN]): its matrices start at
+  // dim 1.
+  unsigned aBase = cast<MemRefType>(p.a.getType()).getRank() - 2;
   unsigned bBase = cast<MemRefType>(p.b.getType()).getRank() - 2;
-  Value m = dimValue(b, loc, p.a, aK ? 0 : 1);
+  Value m = dimValue(b, loc, p.a, aBase + (aK ? 0 : 1));
   Value n = dimValue(b, loc, p.b, bBase + (bK ? 0 : 1));
-  Value k = dimValue(b, loc, p.a, aK ? 1 : 0);
+  Value k = dimValue(b, loc, p.a, aBase + (aK ? 1 : 0));
 
-  auto loop = TileLoopOp::create(b, loc, m, n, s);
+  auto loop =
+      TileLoopOp::create(b, loc, m, n, s, p.masked ? p.layout : Value());
   Block &body = loop.getBody().front();
   b.setInsertionPointToStart(&body);
   Value m0 = body.getArgument(0), n0 = body.getArgument(1);
-  Value group;
-  if (p.layout)
+  Value group, aGroup;
+  if (p.masked)
+    group = aGroup = body.getArgument(2);
+  else if (p.layout)
     group = TileGroupOp::create(
         b, loc, b.getIndexType(), p.layout, m0,
         b.getI64IntegerAttr(cast<MemRefType>(p.b.getType()).getDimSize(0)),
@@ -201,11 +210,11 @@ LogicalResult buildTileProgram(const TileProblem &p) {
     b.setInsertionPointToStart(kLoop.getBody());
     Value k0 = kLoop.getInductionVar();
     Value acc = kLoop.getRegionIterArgs()[0];
-    Value a = loadOperand(b, loc, p.a, p.b, p.aMajor, m0, k0, bm, bk, Value());
+    Value a = loadOperand(b, loc, p.a, p.b, p.aMajor, m0, k0, bm, bk, aGroup);
     Value bt = loadOperand(b, loc, p.b, p.a, p.bMajor, n0, k0, bn, bk, group);
     Value sfa, sfb;
     if (p.sfa) {
-      sfa = loadScales(b, loc, p.sfa, p.sfaRecipe, m0, k0, bm, bk, Value());
+      sfa = loadScales(b, loc, p.sfa, p.sfaRecipe, m0, k0, bm, bk, aGroup);
       sfb = loadScales(b, loc, p.sfb, p.sfbRecipe, n0, k0, bn, bk, group);
     }
     auto mma = TileMmaOp::create(b, loc, accType, acc, a, bt, sfa, sfb, m0, n0,
@@ -246,21 +255,25 @@ LogicalResult lowerGemm(GemmOp op) {
 }
 
 LogicalResult lowerGrouped(GroupedGemmOp op) {
-  if (op.getKind() != GroupedKind::Contiguous)
-    return op.emitOpError()
-           << "of kind " << stringifyGroupedKind(op.getKind())
-           << " is not lowered yet; sm120-lower-to-tiles lowers kind "
-              "contiguous";
+  if (op.getKind() == GroupedKind::KGrouped)
+    return op.emitOpError("of kind k_grouped is not lowered yet; "
+                          "sm120-lower-to-tiles lowers kinds contiguous and "
+                          "masked");
   TileProblem p = operandsOf(op);
   p.layout = op.getLayout();
   p.prefixSum = op.getPrefixSum();
+  p.masked = op.getKind() == GroupedKind::Masked;
   p.family = "grouped_gemm";
   Builder b(op.getContext());
   p.extraFields = {
-      b.getNamedAttr("kind", b.getStringAttr("contiguous")),
+      b.getNamedAttr("kind",
+                     b.getStringAttr(stringifyGroupedKind(op.getKind()))),
       b.getNamedAttr("prefix_sum", b.getBoolAttr(op.getPrefixSum()))};
+  // The typical valid rows per group, for harnesses that make up layouts.
+  if (IntegerAttr hint = op.getExpectedMAttr())
+    p.extraFields.push_back(b.getNamedAttr("expected_m", hint));
   // Each group's rows must start on a tile: the alignment callers pad to.
-  if (p.schedule)
+  if (p.schedule && !p.masked)
     p.extraFields.push_back(b.getNamedAttr(
         "m_alignment", b.getI64IntegerAttr(p.schedule.getBlockM())));
   return buildTileProgram(p);
@@ -274,7 +287,8 @@ struct LowerToTiles : sm120::impl::LowerToTilesBase<LowerToTiles> {
       if (!isa<BatchedGemmOp, MqaLogitsOp, PagedMqaLogitsOp>(op))
         return WalkResult::advance();
       op->emitOpError("is not lowered yet; sm120-lower-to-tiles lowers "
-                      "sm120.gemm and sm120.grouped_gemm (kind contiguous)");
+                      "sm120.gemm and sm120.grouped_gemm (kinds contiguous "
+                      "and masked)");
       return WalkResult::interrupt();
     });
     if (unsupported.wasInterrupted())

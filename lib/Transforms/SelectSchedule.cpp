@@ -43,8 +43,8 @@ struct SelectSchedule : sm120::impl::SelectScheduleBase<SelectSchedule> {
       return signalPassFailure();
     }
 
-    // Contiguous grouped GEMMs write only their groups' rows, one row at a
-    // time: the direct epilogue. Their other kinds are not lowered yet.
+    // M-grouped GEMMs write only their groups' rows, one row at a time: the
+    // direct epilogue. K-grouped GEMMs are not lowered yet.
     auto choose = [&](Operation *op, const GemmProblem &problem,
                       ScheduleAttr given, std::optional<EpilogueKind> allowed,
                       int64_t m) -> FailureOr<ScheduleAttr> {
@@ -86,16 +86,19 @@ struct SelectSchedule : sm120::impl::SelectScheduleBase<SelectSchedule> {
           return WalkResult::interrupt();
         gemm.setScheduleAttr(*s);
       } else if (auto grouped = dyn_cast<GroupedGemmOp>(op)) {
-        if (grouped.getKind() != GroupedKind::Contiguous)
+        if (grouped.getKind() == GroupedKind::KGrouped)
           return WalkResult::advance();
         GemmProblem problem = GemmProblem::fromOp(grouped);
-        // The rows of all groups together, from the per-group hint when
-        // the op has one.
+        // Contiguous: the rows of all groups together. Masked: one group's
+        // rows (the cost counts every group's tiles). Both from the
+        // per-group hint when the op has one.
+        bool masked = grouped.getKind() == GroupedKind::Masked;
         int64_t groups = grouped.getB().getType().getDimSize(0);
         int64_t m = ShapedType::isDynamic(problem.m) ? expectedM : problem.m;
-        if (IntegerAttr hint = grouped.getExpectedMAttr();
-            hint && !ShapedType::isDynamic(groups))
-          m = hint.getInt() * groups;
+        if (IntegerAttr hint = grouped.getExpectedMAttr())
+          m = masked                           ? hint.getInt()
+              : !ShapedType::isDynamic(groups) ? hint.getInt() * groups
+                                               : m;
         FailureOr<ScheduleAttr> s = choose(
             op, problem, grouped.getScheduleAttr(), EpilogueKind::Direct, m);
         if (failed(s))

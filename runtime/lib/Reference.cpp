@@ -907,6 +907,24 @@ HostTensor selectRows(const HostTensor &t, const std::vector<int64_t> &rows,
   return out;
 }
 
+/// The first `count` rows (along `dim`, as selectRows) of matrix `g` of a
+/// rank-3 tensor.
+HostTensor groupPrefix(const HostTensor &t, int64_t g, int64_t count, int dim) {
+  std::vector<int64_t> sizes = {t.sizes[1], t.sizes[2]};
+  sizes[dim] = dim == 1 ? align4(count) : count;
+  HostTensor out = hostMatrix(t.name, t.dtype, sizes);
+  if (dim == 1)
+    out.forEachElement([&](int64_t o) { out.setBits(o, 0x7f7f7f7fu); });
+  int64_t rows = dim == 0 ? count : t.sizes[1];
+  int64_t cols = dim == 1 ? count : t.sizes[2];
+  for (int64_t i = 0; i < rows; ++i)
+    for (int64_t j = 0; j < cols; ++j) {
+      int64_t from[] = {g, i, j}, to[] = {i, j};
+      out.setBits(out.offsetOf(to), t.getBits(t.offsetOf(from)));
+    }
+  return out;
+}
+
 /// The rows of each group: from the row layout, or from prefix sums.
 std::vector<std::vector<int64_t>>
 groupRows(const HostTensor &layout, bool prefixSum, int64_t groups, int64_t m) {
@@ -976,14 +994,68 @@ Status sm120rt::referenceGroupedGemm(const GemmOperand &a, const GemmOperand &b,
   return Status::success();
 }
 
+Status sm120rt::referenceMaskedGemm(const GemmOperand &a, const GemmOperand &b,
+                                    const HostTensor &counts,
+                                    const HostTensor *c, HostTensor &d) {
+  const char *family = "grouped_gemm masked";
+  if (!a.data || !b.data || a.data->rank() != 3 || b.data->rank() != 3 ||
+      d.rank() != 3 || (c && c->rank() != 3) || counts.rank() != 1 ||
+      counts.dtype != DType::I32)
+    return makeError(Code::InvalidArgument,
+                     cat(family, " reference: a, b, c and d must have rank 3 "
+                                 "and counts be a rank-1 i32"));
+  if (!a.kMajor || !b.kMajor)
+    return makeError(Code::InvalidArgument,
+                     cat(family, " reference: a and b must be K-major"));
+  int64_t groups = a.data->sizes[0], maxM = a.data->sizes[1];
+  if (b.data->sizes[0] != groups || d.sizes[0] != groups ||
+      counts.sizes[0] != groups || d.sizes[1] != maxM)
+    return makeError(Code::InvalidArgument,
+                     cat(family, " reference: a [G, max_m, K], b [G, N, K], d "
+                                 "[G, max_m, N] and counts [G] disagree"));
+  for (int64_t g = 0; g < groups; ++g) {
+    int64_t count = static_cast<int32_t>(counts.getBits(g * counts.strides[0]));
+    if (count < 0 || count > maxM)
+      return makeError(Code::InvalidArgument,
+                       cat(family, " reference: group ", g, " has ", count,
+                           " rows; expected 0 to max_m = ", maxM));
+    if (count == 0)
+      continue;
+    HostTensor ag = groupPrefix(*a.data, g, count, 0);
+    HostTensor bg = groupSlice(*b.data, g);
+    std::optional<HostTensor> sag, sbg, cg;
+    if (a.scale)
+      sag = a.recipe->packed
+                ? groupPrefix(*a.scale, g, count, 1)
+                : groupPrefix(*a.scale, g, ceilDiv(count, a.recipe->mn), 0);
+    if (b.scale)
+      sbg = groupSlice(*b.scale, g);
+    if (c)
+      cg = groupPrefix(*c, g, count, 0);
+    HostTensor dg = groupPrefix(d, g, count, 0);
+    GemmOperand opA{&ag, true, sag ? &*sag : nullptr, a.recipe};
+    GemmOperand opB{&bg, true, sbg ? &*sbg : nullptr, b.recipe};
+    if (Status s = referenceGemm(opA, opB, cg ? &*cg : nullptr, dg); !s)
+      return s;
+    for (int64_t r = 0; r < count; ++r)
+      for (int64_t j = 0; j < d.sizes[2]; ++j) {
+        int64_t from[] = {r, j}, to[] = {g, r, j};
+        d.setBits(d.offsetOf(to), dg.getBits(dg.offsetOf(from)));
+      }
+  }
+  return Status::success();
+}
+
 namespace {
 
 Status computeGrouped(const Manifest &m, std::vector<HostTensor> &tensors) {
   nlohmann::json problem =
       nlohmann::json::parse(m.problemJson, nullptr, /*allow_exceptions=*/false);
-  if (problem.is_discarded() || problem.value("kind", "") != "contiguous")
+  std::string kind =
+      problem.is_discarded() ? "" : problem.value("kind", std::string());
+  if (kind != "contiguous" && kind != "masked")
     return makeError(Code::NotSupported,
-                     "grouped_gemm reference: only kind contiguous");
+                     "grouped_gemm reference: kinds contiguous and masked");
   auto find = [&](const char *name) -> HostTensor * {
     int i = m.findTensor(name);
     return i < 0 ? nullptr : &tensors[i];
@@ -998,6 +1070,8 @@ Status computeGrouped(const Manifest &m, std::vector<HostTensor> &tensors) {
   GemmOperand opB{b, problem.value("b_major", "k") == "k", find("sfb"), {}};
   if (Status s = readRecipes(problem, opA, opB); !s)
     return s;
+  if (kind == "masked")
+    return referenceMaskedGemm(opA, opB, *layout, find("c"), *d);
   return referenceGroupedGemm(
       opA, opB, *layout, problem.value("prefix_sum", false), find("c"), *d);
 }
@@ -1007,6 +1081,31 @@ Status computeGrouped(const Manifest &m, std::vector<HostTensor> &tensors) {
 /// problem.m_alignment rows (-1 rows
 /// for a row layout; with prefix sums only the last group is ragged).
 /// Rows of no group are set to 7 in d, which the kernel must leave alone.
+/// Masked: each group's valid rows drawn in [0.7, 1.3] x problem.expected_m
+/// (max_m / 2 without it), at most max_m, one group empty; d's other rows
+/// are set to 7, which the kernel must leave alone.
+void prepareMasked(const nlohmann::json &problem, HostTensor &counts,
+                   HostTensor &d, const FillOptions &options) {
+  int64_t groups = d.sizes[0], maxM = d.sizes[1];
+  int64_t expected = std::max<int64_t>(
+      1, problem.value("expected_m", std::max<int64_t>(1, maxM / 2)));
+  Rng rng(options.seed * 0x94d049bb133111ebull + 11);
+  uint32_t seven = d.dtype == DType::BF16 ? encodeBF16(7.0f) : 0x40e00000u;
+  for (int64_t g = 0; g < groups; ++g) {
+    int64_t lo = std::max<int64_t>(1, expected * 7 / 10);
+    int64_t count = groups > 2 && g == 1
+                        ? 0
+                        : rng.uniformInt(lo, std::max(lo, expected * 13 / 10));
+    count = std::min(count, maxM);
+    counts.setBits(g * counts.strides[0], static_cast<uint32_t>(count));
+    for (int64_t r = count; r < maxM; ++r)
+      for (int64_t j = 0; j < d.sizes[2]; ++j) {
+        int64_t index[] = {g, r, j};
+        d.setBits(d.offsetOf(index), seven);
+      }
+  }
+}
+
 void prepareGrouped(const Manifest &m, std::vector<HostTensor> &tensors,
                     const FillOptions &options) {
   prepareGemm(m, tensors, options);
@@ -1017,6 +1116,12 @@ void prepareGrouped(const Manifest &m, std::vector<HostTensor> &tensors,
   if (problem.is_discarded() || ia < 0 || ib < 0 || il < 0 || id < 0 ||
       tensors[ib].rank() != 3)
     return;
+  if (problem.value("kind", "") == "masked") {
+    if (tensors[id].rank() == 3 && tensors[il].rank() == 1 &&
+        tensors[il].sizes[0] == tensors[id].sizes[0])
+      prepareMasked(problem, tensors[il], tensors[id], options);
+    return;
+  }
   bool prefix = problem.value("prefix_sum", false);
   int64_t align = std::max<int64_t>(1, problem.value("m_alignment", 128));
   int64_t rows = tensors[ia].sizes[0], groups = tensors[ib].sizes[0];
@@ -1071,6 +1176,18 @@ double flopsGrouped(const Manifest &m, const std::vector<HostTensor> &tensors) {
     return 0;
   nlohmann::json problem =
       nlohmann::json::parse(m.problemJson, nullptr, /*allow_exceptions=*/false);
+  if (!problem.is_discarded() && problem.value("kind", "") == "masked") {
+    // d [G, max_m, N], a [G, max_m, K]: the valid rows of every group.
+    const HostTensor &counts = tensors[il];
+    if (tensors[ia].rank() != 3 || tensors[id].rank() != 3)
+      return 0;
+    int64_t valid = 0;
+    for (int64_t g = 0; g < counts.sizes[0]; ++g)
+      valid += std::clamp<int64_t>(
+          static_cast<int32_t>(counts.getBits(g * counts.strides[0])), 0,
+          tensors[id].sizes[1]);
+    return 2.0 * valid * tensors[id].sizes[2] * tensors[ia].sizes[2];
+  }
   bool prefix = !problem.is_discarded() && problem.value("prefix_sum", false);
   int64_t valid = 0;
   for (const std::vector<int64_t> &r : groupRows(

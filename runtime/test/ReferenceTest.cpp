@@ -755,3 +755,82 @@ TEST(GroupedReference, PreparedLayoutsAreAligned) {
     EXPECT_GT(ref->flops(m, t), 0);
   }
 }
+
+// Group 0 has 2 valid rows of 3, group 1 none, group 2 all 3; A's packed
+// scales are per group and row. Rows at or past the count stay as they were.
+TEST(MaskedReference, CountsBoundEachGroup) {
+  using namespace gemm;
+  HostTensor a = tensor("a", DType::F8E4M3, {3, 3, 1});
+  setBits(a, {1, 2, 3, 4, 5, 6, 1, 2, 4}, encodeF8E4M3);
+  HostTensor b = tensor("b", DType::F8E4M3, {3, 1, 1});
+  setBits(b, {1, 3, 0.5f}, encodeF8E4M3);
+  HostTensor sfa = tensor("sfa", DType::I32, {3, 1, 4});
+  for (int64_t i = 0; i < 12; ++i) // 2 for group 2, else 1
+    sfa.setBits(i, i >= 8 ? 0x7f7f7f80u : 0x7f7f7f7fu);
+  HostTensor sfb = tensor("sfb", DType::I32, {3, 1, 4});
+  sfb.forEachElement([&](int64_t o) { sfb.setBits(o, 0x7f7f7f7fu); });
+  HostTensor counts = tensor("layout", DType::I32, {3});
+  setBits(counts, {2, 0, 3},
+          [](float v) { return static_cast<uint32_t>(static_cast<int>(v)); });
+  HostTensor d = tensor("d", DType::F32, {3, 3, 1});
+  d.forEachElement([&](int64_t o) { d.setBits(o, f32Bits(9)); });
+  ScaleRecipe packed{ScaleRecipe::Format::UE8M0, 1, 2, true};
+  ASSERT_TRUE(referenceMaskedGemm({&a, true, &sfa, packed},
+                                  {&b, true, &sfb, packed}, counts, nullptr, d)
+                  .ok());
+  auto at3 = [&](int64_t g, int64_t r) {
+    int64_t index[] = {g, r, 0};
+    return d.get(d.offsetOf(index));
+  };
+  EXPECT_EQ(at3(0, 0), 1.0f);
+  EXPECT_EQ(at3(0, 1), 2.0f);
+  EXPECT_EQ(at3(0, 2), 9.0f); // past the count
+  for (int64_t r = 0; r < 3; ++r)
+    EXPECT_EQ(at3(1, r), 9.0f) << "empty group, row " << r;
+  EXPECT_EQ(at3(2, 0), 1.0f); // 1 * 0.5 * 2
+  EXPECT_EQ(at3(2, 1), 2.0f);
+  EXPECT_EQ(at3(2, 2), 4.0f);
+
+  setBits(counts, {2, 4, 3},
+          [](float v) { return static_cast<uint32_t>(static_cast<int>(v)); });
+  EXPECT_TRUE(failsWith(
+      referenceMaskedGemm({&a, true, &sfa, packed}, {&b, true, &sfb, packed},
+                          counts, nullptr, d),
+      Code::InvalidArgument,
+      "grouped_gemm masked reference: group 1 has 4 rows; expected 0 to "
+      "max_m = 3"));
+}
+
+// The harness's counts: around problem.expected_m, at most max_m, group 1
+// empty; the rows past each count are marked in d.
+TEST(MaskedReference, PreparedCountsAndUntouchedRows) {
+  const ReferenceKernel *ref = findReference("grouped_gemm");
+  ASSERT_NE(ref, nullptr);
+  Manifest m;
+  m.problemJson = R"({"family": "grouped_gemm", "kind": "masked",
+      "expected_m": 40, "prefix_sum": false})";
+  int64_t groups = 5, maxM = 48;
+  m.tensors = {spec("a", DType::BF16, {groups, maxM, 32}, 2),
+               spec("b", DType::BF16, {groups, 16, 32}, 2),
+               spec("layout", DType::I32, {groups}, 0),
+               spec("d", DType::BF16, {groups, maxM, 16}, 2)};
+  std::vector<HostTensor> t;
+  for (const TensorSpec &s : m.tensors)
+    t.push_back(*makeHostTensor(s, s.shape));
+  ref->prepareInputs(m, t, FillOptions());
+  int64_t valid = 0;
+  for (int64_t g = 0; g < groups; ++g) {
+    int64_t count = static_cast<int32_t>(t[2].getBits(g));
+    if (g == 1)
+      EXPECT_EQ(count, 0);
+    else
+      EXPECT_TRUE(count >= 28 && count <= maxM) << count;
+    valid += count;
+    for (int64_t r = count; r < maxM; ++r) {
+      int64_t index[] = {g, r, 15};
+      EXPECT_EQ(t[3].get(t[3].offsetOf(index)), 7.0f);
+    }
+  }
+  EXPECT_EQ(ref->flops(m, t), 2.0 * valid * 16 * 32);
+  ASSERT_TRUE(ref->compute(m, t).ok());
+}

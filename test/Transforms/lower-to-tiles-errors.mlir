@@ -8,17 +8,13 @@ func.func @no_schedule(%a: memref<128x64xbf16>, %b: memref<128x64xbf16>, %d: mem
 
 // -----
 
-// Masked and K-grouped GEMMs are not lowered yet.
-func.func @masked(%a: memref<6x256x7168xf8E4M3FN>, %b: memref<6x4096x7168xf8E4M3FN>,
-                  %sfa: memref<6x14x256xi32>, %sfb: memref<6x14x4096xi32>,
-                  %counts: memref<6xi32>, %d: memref<6x256x4096xbf16>) {
-  // expected-error @+1 {{'sm120.grouped_gemm' op of kind masked is not lowered yet; sm120-lower-to-tiles lowers kind contiguous}}
-  sm120.grouped_gemm masked a(%a : memref<6x256x7168xf8E4M3FN>)
-      b(%b : memref<6x4096x7168xf8E4M3FN>)
-      scales(%sfa, %sfb : memref<6x14x256xi32>, memref<6x14x4096xi32>)
-      layout(%counts : memref<6xi32>) d(%d : memref<6x256x4096xbf16>)
-      {sfa_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 128, packed>,
-       sfb_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 128, packed>}
+// K-grouped GEMMs are not lowered yet.
+func.func @k_grouped(%a: memref<?xbf16>, %b: memref<?xbf16>, %ks: memref<4xi32>,
+                     %c: memref<4x128x256xf32>, %d: memref<4x128x256xf32>) {
+  // expected-error @+1 {{'sm120.grouped_gemm' op of kind k_grouped is not lowered yet; sm120-lower-to-tiles lowers kinds contiguous and masked}}
+  sm120.grouped_gemm k_grouped a(%a : memref<?xbf16>) b(%b : memref<?xbf16>)
+      layout(%ks : memref<4xi32>) c(%c : memref<4x128x256xf32>)
+      d(%d : memref<4x128x256xf32>)
   return
 }
 

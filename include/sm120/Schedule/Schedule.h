@@ -42,9 +42,13 @@ struct GemmProblem {
   BlockScaleAttr sfa, sfb; // null for BF16
   /// M-grouped: the epilogue also checks each row's group.
   bool grouped = false;
+  /// Independent m x n outputs (the groups of a masked grouped GEMM, whose
+  /// m is the rows of one group).
+  int64_t batches = 1;
 
   static GemmProblem fromOp(GemmOp op);
-  /// One group's GEMM of a contiguous grouped GEMM (M is the total rows).
+  /// A contiguous grouped GEMM (M is the total rows) or a masked one (M is
+  /// one group's max_m, `batches` its G).
   static GemmProblem fromOp(GroupedGemmOp op);
   bool mixed() const { return a != b; }
   /// Elements per MMA instruction along K.

@@ -194,6 +194,16 @@ SM120RT_API Status referenceGroupedGemm(const GemmOperand &a,
                                         bool prefixSum, const HostTensor *c,
                                         HostTensor &d);
 
+/// Masked M-grouped GEMM: for each group g, rows m < counts[g] get
+/// D[g][m] = A[g][m] * B[g]^T (+ C[g][m]) with the scales of referenceGemm;
+/// the other rows are left as they are. a [G, max_m, K] and sfa with a
+/// leading G (per-row or packed scales), b [G, N, K] and sfb likewise, c
+/// and d [G, max_m, N], counts i32 [G] in [0, max_m]. Both K-major.
+SM120RT_API Status referenceMaskedGemm(const GemmOperand &a,
+                                       const GemmOperand &b,
+                                       const HostTensor &counts,
+                                       const HostTensor *c, HostTensor &d);
+
 /// A CPU reference for one problem.family. `compute` receives every tensor
 /// of the manifest (in manifest order, inputs filled) and writes the
 /// outputs it names.

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Runs every contiguous grouped GEMM bundle (scripts/build-grouped-bundles.sh)
-# on the GPU against the CPU reference with sm120-run: random inputs, and
-# for the smaller ones small-integer inputs that must match exactly. The harness splits M into
-# groups aligned to the kernel's m_alignment, one of them empty, and checks
-# that rows of no group are left untouched.
+# Runs every M-grouped GEMM bundle (scripts/build-grouped-bundles.sh) on the
+# GPU against the CPU reference with sm120-run: random inputs, and for the
+# smaller ones small-integer inputs that must match exactly. For kind
+# contiguous the harness splits M into groups aligned to the kernel's
+# m_alignment; for kind masked it draws each group's valid rows around the
+# expected M. One group is empty, and rows of no group must stay untouched.
 #   grouped-bundles.sh <sm120-run> <bundle root>
 # Exits 77 (skip) without a GPU.
 set -uo pipefail
@@ -15,16 +16,23 @@ sizes() { # name M -> --sizes for that bundle's dynamic dims
   fp8_f32_c) echo "a=0:$2,sfa=1:$(( ($2 + 3) / 4 * 4 )),layout=0:$2,c=0:$2,d=0:$2" ;;
   nvfp4_rows) echo "a=0:$2,sfa=0:$2,layout=0:$2,d=0:$2" ;;
   bf16_prefix) echo "a=0:$2,d=0:$2" ;;
+  masked_fp8 | masked_fp8_fp4) echo "a=1:$2,sfa=2:$(( ($2 + 3) / 4 * 4 )),d=1:$2" ;;
+  masked_nvfp4_c) echo "a=1:$2,sfa=1:$2,c=1:$2,d=1:$2" ;;
+  masked_bf16_small) echo "a=1:$2,d=1:$2" ;;
   esac
 }
 failures=0
 # The CPU reference dominates the run time (every group's B is dequantized),
 # so the large FP8 bundles check random inputs only.
-for name in moe_grouped_contiguous fp8_f32_c nvfp4_rows bf16_prefix; do
+for name in moe_grouped_contiguous fp8_f32_c nvfp4_rows bf16_prefix \
+  masked_fp8 masked_nvfp4_c masked_bf16_small masked_fp8_fp4; do
   modes="random small-int"
-  case "$name" in moe_grouped_contiguous | fp8_f32_c) modes=random ;; esac
+  case "$name" in moe_grouped_contiguous | fp8_f32_c | masked_fp8) modes=random ;; esac
+  # Contiguous: total rows M. Masked: max_m, the rows of each group.
+  m=513
+  case "$name" in masked_bf16_small) m=20 ;; masked_*) m=300 ;; esac
   for mode in $modes; do
-    args=(--sizes "$(sizes "$name" 513)" --iters 1)
+    args=(--sizes "$(sizes "$name" $m)" --iters 1)
     [ "$mode" = small-int ] && args+=(--small-int)
     out="$("$run" "$root/$name/sm_90a" "${args[@]}" 2>&1)"
     status=$?

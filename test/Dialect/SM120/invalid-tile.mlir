@@ -124,9 +124,25 @@ func.func @f(%acc: !sm120.acc<128x128>, %a: !sm120.smem<128x64xf8E4M3FN>, %b: !s
 
 // -----
 
+func.func @f(%acc: !sm120.acc<128x128>, %d: memref<2x4x128x128xf32>, %i: index) {
+  // expected-error @+1 {{stores into a rank-2 output (rank 3 for masked groups); got rank 4}}
+  sm120.tile.store %acc into %d[%i, %i] : !sm120.acc<128x128>, memref<2x4x128x128xf32>
+  return
+}
+
+// -----
+
 func.func @f(%acc: !sm120.acc<128x128>, %d: memref<4x128x128xf32>, %i: index) {
-  // expected-error @+1 {{stores into a rank-2 output; got rank 3}}
+  // expected-error @+1 {{a rank-3 output needs rows (the valid row counts) and a group, without prefix_sum or scale}}
   sm120.tile.store %acc into %d[%i, %i] : !sm120.acc<128x128>, memref<4x128x128xf32>
+  return
+}
+
+// -----
+
+func.func @f(%acc: !sm120.acc<128x128>, %c: memref<128x128xf32>, %d: memref<4x128x128xf32>, %counts: memref<4xi32>, %i: index) {
+  // expected-error @+1 {{adds a rank-3 f32 c; got 'memref<128x128xf32>'}}
+  sm120.tile.store %acc add %c : memref<128x128xf32> into %d[%i, %i] rows %counts group %i : memref<4xi32> : !sm120.acc<128x128>, memref<4x128x128xf32>
   return
 }
 
@@ -162,6 +178,26 @@ func.func @f(%m: index) {
   ^bb0(%x: index):
     "sm120.tile.yield"() : () -> ()
   }) : (index, index) -> ()
+  return
+}
+
+// -----
+
+func.func @f(%m: index, %counts: memref<4xi32>) {
+  // expected-error @+1 {{body must take three index arguments (the tile's first row and column, its group)}}
+  "sm120.tile.loop"(%m, %m, %counts) <{schedule = #sm120.schedule<block = [128, 64, 64], stages = 2, warp_layout = [4, 2], epilogue = direct>}> ({
+  ^bb0(%x: index, %y: index):
+    "sm120.tile.yield"() : () -> ()
+  }) : (index, index, memref<4xi32>) -> ()
+  return
+}
+
+// -----
+
+func.func @f(%m: index, %counts: memref<4xi32>) {
+  // expected-error @+1 {{sm120.tile.loop takes three tile coordinates (row, column, group)}}
+  sm120.tile.loop (%m0, %n0) in (%m, %m) counts %counts : memref<4xi32> schedule <block = [128, 64, 64], stages = 2, warp_layout = [4, 2], epilogue = direct> {
+  }
   return
 }
 

@@ -61,3 +61,21 @@ func.func @grouped_tile(%b: memref<4x64x256xbf16>, %rows: memref<?xi32>,
   sm120.tile.store %acc into %d[%m0, %m0] rows %ends group %p : memref<4xi32> {prefix_sum} : !sm120.acc<128x64>, memref<?x64xbf16>
   return
 }
+
+// A masked grouped tile loop: the group is the body's third argument, every
+// operand is loaded from that group's matrix, and the store writes the
+// group's matrix of a rank-3 output up to its valid row count.
+// CHECK-LABEL: func.func @masked_loop
+// CHECK: sm120.tile.loop (%[[M0:.*]], %[[N0:.*]], %[[G:.*]]) in (%{{.*}}, %{{.*}}) counts %[[C:.*]] : memref<6xi32> schedule <block = [128, 64, 64]
+// CHECK: sm120.tile.load %{{.*}}[%[[M0]], %{{.*}}] group %[[G]] : memref<6x?x256xbf16> -> <128x64xbf16>
+// CHECK: sm120.tile.store %{{.*}} add %{{.*}} : memref<6x?x64xf32> into %{{.*}}[%[[M0]], %[[N0]]] rows %[[C]] group %[[G]] : memref<6xi32> : <128x64>, memref<6x?x64xf32>
+func.func @masked_loop(%a: memref<6x?x256xbf16>, %counts: memref<6xi32>,
+                       %c: memref<6x?x64xf32>, %d: memref<6x?x64xf32>,
+                       %m: index, %n: index, %acc: !sm120.acc<128x64>) {
+  sm120.tile.loop (%m0, %n0, %g) in (%m, %n) counts %counts : memref<6xi32>
+      schedule <block = [128, 64, 64], stages = 2, warp_layout = [4, 2], epilogue = direct> {
+    %t = sm120.tile.load %a[%m0, %n0] group %g : memref<6x?x256xbf16> -> !sm120.smem<128x64xbf16>
+    sm120.tile.store %acc add %c : memref<6x?x64xf32> into %d[%m0, %n0] rows %counts group %g : memref<6xi32> : !sm120.acc<128x64>, memref<6x?x64xf32>
+  }
+  return
+}

@@ -120,36 +120,51 @@ void AccTileType::print(AsmPrinter &printer) const {
 //===----------------------------------------------------------------------===//
 
 void TileLoopOp::build(OpBuilder &builder, OperationState &state, Value m,
-                       Value n, ScheduleAttr schedule) {
+                       Value n, ScheduleAttr schedule, Value counts) {
   state.addOperands({m, n});
+  if (counts)
+    state.addOperands(counts);
   state.getOrAddProperties<Properties>().schedule = schedule;
   Region *body = state.addRegion();
   Block *block = new Block();
   Type index = builder.getIndexType();
-  block->addArguments({index, index}, {state.location, state.location});
+  unsigned coords = counts ? 3 : 2;
+  block->addArguments(SmallVector<Type>(coords, index),
+                      SmallVector<Location>(coords, state.location));
   body->push_back(block);
   OpBuilder::InsertionGuard guard(builder);
   builder.setInsertionPointToEnd(block);
   TileYieldOp::create(builder, state.location);
 }
 
-// Syntax: `(` %m0 `,` %n0 `)` `in` `(` %m `,` %n `)` `schedule` <...> region
+// Syntax: `(` %m0 `,` %n0 (`,` %g)? `)` `in` `(` %m `,` %n `)`
+//         (`counts` %counts `:` type)? `schedule` <...> region
 ParseResult TileLoopOp::parse(OpAsmParser &parser, OperationState &result) {
-  SmallVector<OpAsmParser::Argument, 2> args;
-  OpAsmParser::UnresolvedOperand m, n;
+  SmallVector<OpAsmParser::Argument, 3> args;
+  OpAsmParser::UnresolvedOperand m, n, counts;
+  Type countsType;
   ScheduleAttr schedule;
   Type index = parser.getBuilder().getIndexType();
   if (parser.parseArgumentList(args, OpAsmParser::Delimiter::Paren) ||
       parser.parseKeyword("in") || parser.parseLParen() ||
       parser.parseOperand(m) || parser.parseComma() || parser.parseOperand(n) ||
-      parser.parseRParen() || parser.parseKeyword("schedule") ||
+      parser.parseRParen())
+    return failure();
+  bool hasCounts = succeeded(parser.parseOptionalKeyword("counts"));
+  if (hasCounts &&
+      (parser.parseOperand(counts) || parser.parseColonType(countsType)))
+    return failure();
+  if (parser.parseKeyword("schedule") ||
       parser.parseCustomAttributeWithFallback(schedule, Type{}) ||
       parser.resolveOperand(m, index, result.operands) ||
-      parser.resolveOperand(n, index, result.operands))
+      parser.resolveOperand(n, index, result.operands) ||
+      (hasCounts && parser.resolveOperand(counts, countsType, result.operands)))
     return failure();
-  if (args.size() != 2)
+  if (args.size() != (hasCounts ? 3u : 2u))
     return parser.emitError(parser.getCurrentLocation())
-           << "sm120.tile.loop takes two tile coordinates (row, column)";
+           << "sm120.tile.loop takes "
+           << (hasCounts ? "three tile coordinates (row, column, group)"
+                         : "two tile coordinates (row, column)");
   for (OpAsmParser::Argument &arg : args)
     arg.type = index;
   result.getOrAddProperties<Properties>().schedule = schedule;
@@ -163,8 +178,12 @@ ParseResult TileLoopOp::parse(OpAsmParser &parser, OperationState &result) {
 
 void TileLoopOp::print(OpAsmPrinter &p) {
   Block &block = getBody().front();
-  p << " (" << block.getArgument(0) << ", " << block.getArgument(1) << ") in ("
-    << getM() << ", " << getN() << ") schedule ";
+  p << " (";
+  llvm::interleaveComma(block.getArguments(), p);
+  p << ") in (" << getM() << ", " << getN() << ") ";
+  if (Value counts = getCounts())
+    p << "counts " << counts << " : " << counts.getType() << ' ';
+  p << "schedule ";
   p.printStrippedAttrOrType(getSchedule());
   p << ' ';
   p.printRegion(getBody(), /*printEntryBlockArgs=*/false,
@@ -174,11 +193,15 @@ void TileLoopOp::print(OpAsmPrinter &p) {
 
 LogicalResult TileLoopOp::verify() {
   Block &block = getBody().front();
-  if (block.getNumArguments() != 2 ||
+  bool grouped = getCounts() != nullptr;
+  if (block.getNumArguments() != (grouped ? 3 : 2) ||
       !llvm::all_of(block.getArgumentTypes(),
                     [](Type t) { return t.isIndex(); }))
-    return emitOpError("body must take two index arguments (the tile's first "
-                       "row and column)");
+    return emitOpError() << "body must take "
+                         << (grouped ? "three index arguments (the tile's "
+                                       "first row and column, its group)"
+                                     : "two index arguments (the tile's first "
+                                       "row and column)");
   return success();
 }
 
@@ -223,16 +246,23 @@ LogicalResult TileMmaOp::verify() {
 
 LogicalResult EpilogueOp::verify() {
   MemRefType d = getD().getType();
-  if (d.getRank() != 2)
-    return emitOpError() << "stores into a rank-2 output; got rank "
+  // Rank 3: one matrix per group of a masked grouped GEMM.
+  bool stacked = d.getRank() == 3;
+  if (d.getRank() != 2 && !stacked)
+    return emitOpError() << "stores into a rank-2 output (rank 3 for masked "
+                            "groups); got rank "
                          << d.getRank();
   if (!d.getElementType().isF32() && !d.getElementType().isBF16())
     return emitOpError() << "stores f32 or bf16; got " << d.getElementType();
   if (Value c = getC()) {
     auto ct = cast<MemRefType>(c.getType());
-    if (ct.getRank() != 2 || !ct.getElementType().isF32())
-      return emitOpError() << "adds a rank-2 f32 c; got " << ct;
+    if (ct.getRank() != d.getRank() || !ct.getElementType().isF32())
+      return emitOpError() << "adds a rank-" << d.getRank() << " f32 c; got "
+                           << ct;
   }
+  if (stacked && (!getRowLayout() || getPrefixSum() || getAlpha()))
+    return emitOpError("a rank-3 output needs rows (the valid row counts) "
+                       "and a group, without prefix_sum or scale");
   if (Value alpha = getAlpha()) {
     auto at = cast<MemRefType>(alpha.getType());
     if (at.getShape() != ArrayRef<int64_t>{1} || !at.getElementType().isF32())

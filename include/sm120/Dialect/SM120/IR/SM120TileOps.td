@@ -118,14 +118,29 @@ def SM120_TileLoopOp : SM120_TileOp<"loop", [
       ...
     }
     ```
+
+    With `counts` (masked grouped GEMMs), the loop runs over G = size of
+    `counts` outputs of `m x n` each: group g has `counts[g]` valid rows, and
+    only the tiles that hold valid rows are visited (a group with 0 rows has
+    none). The body takes the group as a third argument. A count outside
+    [0, m] traps the kernel: only the device sees the values.
+
+    ```mlir
+    sm120.tile.loop (%m0, %n0, %g) in (%max_m, %c4096) counts %masked_m : memref<6xi32> schedule <...> {
+      ...
+    }
+    ```
   }];
-  let arguments = (ins Index:$m, Index:$n, SM120_ScheduleAttr:$schedule);
+  let arguments = (ins Index:$m, Index:$n,
+                       Optional<MemRefRankOf<[I32], [1]>>:$counts,
+                       SM120_ScheduleAttr:$schedule);
   let regions = (region SizedRegion<1>:$body);
   let hasCustomAssemblyFormat = 1;
   let hasVerifier = 1;
   let skipDefaultBuilders = 1;
   let builders = [OpBuilder<(ins "::mlir::Value":$m, "::mlir::Value":$n,
-                                 "ScheduleAttr":$schedule)>];
+                                 "ScheduleAttr":$schedule,
+                                 CArg<"::mlir::Value", "{}">:$counts)>];
 }
 
 def SM120_TileYieldOp : SM120_TileOp<"yield", [
@@ -243,6 +258,10 @@ def SM120_EpilogueOp : SM120_TileOp<"store", [AttrSizedOperandSegments,
     exclusive end row) rows below group `%g`'s end. A row that belongs to
     another group means the groups are not aligned to the tile: the kernel
     traps rather than write a wrong result.
+
+    A rank-3 `d` [G, max_m, N] (masked grouped GEMMs) is written in its
+    matrix `%g`, and `layout` [G] holds each group's valid row count: rows
+    at or past it are not written. A `c` is then [G, max_m, N] too.
   }];
   let arguments = (ins SM120_AccTileType:$acc, Optional<AnyMemRef>:$c,
                        Optional<AnyMemRef>:$alpha,
