@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Compiles the contiguous grouped GEMM benchmark configurations (issue
-# shapes: G x expected rows per group in {4 x 8192, 8 x 4096}, (N, K) in
-# {(6144, 7168), (7168, 3072), (4096, 4096), (4096, 2048)}, FP8 with packed
-# UE8M0 scales, row and prefix-sum layouts) into build/grouped-bench/: the
+# Compiles the M-grouped GEMM benchmark configurations (issue shapes, FP8
+# with packed UE8M0 scales, (N, K) in {(6144, 7168), (7168, 3072),
+# (4096, 4096), (4096, 2048)}): contiguous with G x expected rows per group
+# in {4 x 8192, 8 x 4096}, row and prefix-sum layouts (fp8_*), and masked
+# with max_m 4096 and (G, expected M) in {(32, 192), (6, 1024), (32, 20),
+# (6, 20)} (masked_*) into build/grouped-bench/: the
 # twin's bundles with its own schedules, and every configuration for
 # sm_120a with the ptxas report (spills). Run scripts/gpu-bench-grouped.sh
 # on the GPU machine after it (with build/bench-bundles from
@@ -13,6 +15,14 @@ build="${SM120_BUILD_DIR:-$root/build}"
 out="${1:-$build/grouped-bench}"
 rm -rf "$out"
 mkdir -p "$out/specs"
+compile() { # name: the twin's bundle, and sm_120a's with the ptxas report
+  "$build/bin/sm120-opt" "$out/specs/$1.mlir" \
+    --sm120-compile="chip=sm_90a machine=h100 output=$out/$1/sm_90a" \
+    -o /dev/null
+  "$build/bin/sm120-opt" "$out/specs/$1.mlir" \
+    --sm120-compile="chip=sm_120a output=$out/$1/sm_120a report=true" \
+    -o /dev/null
+}
 for g in 4 8; do
   for nk in 6144x7168 7168x3072 4096x4096 4096x2048; do
     n=${nk%x*} k=${nk#*x} words=$(( (k + 511) / 512 ))
@@ -34,12 +44,30 @@ func.func @grouped_${name}(%a: memref<?x${k}xf8E4M3FN>, %b: memref<${g}x${n}x${k
   return
 }
 SPEC
-      "$build/bin/sm120-opt" "$out/specs/$name.mlir" \
-        --sm120-compile="chip=sm_90a machine=h100 output=$out/$name/sm_90a" \
-        -o /dev/null
-      "$build/bin/sm120-opt" "$out/specs/$name.mlir" \
-        --sm120-compile="chip=sm_120a output=$out/$name/sm_120a report=true" \
-        -o /dev/null
+      compile "$name"
     done
+  done
+done
+for gm in 32x192 6x1024 32x20 6x20; do
+  g=${gm%x*} em=${gm#*x}
+  for nk in 6144x7168 7168x3072 4096x4096 4096x2048; do
+    n=${nk%x*} k=${nk#*x} words=$(( (k + 511) / 512 ))
+    name="masked_fp8_g${g}_m${em}_${nk}"
+    a="${g}x4096x${k}xf8E4M3FN" sa="${g}x${words}x4096xi32"
+    cat > "$out/specs/$name.mlir" <<SPEC
+func.func @${name}(%a: memref<${a}>, %b: memref<${g}x${n}x${k}xf8E4M3FN>,
+    %sfa: memref<${sa}>, %sfb: memref<${g}x${words}x${n}xi32>,
+    %masked_m: memref<${g}xi32>, %d: memref<${g}x4096x${n}xbf16>) {
+  sm120.grouped_gemm masked a(%a : memref<${a}>)
+      b(%b : memref<${g}x${n}x${k}xf8E4M3FN>)
+      scales(%sfa, %sfb : memref<${sa}>, memref<${g}x${words}x${n}xi32>)
+      layout(%masked_m : memref<${g}xi32>) d(%d : memref<${g}x4096x${n}xbf16>)
+      {expected_m = ${em} : i64,
+       sfa_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 128, packed>,
+       sfb_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 128, packed>}
+  return
+}
+SPEC
+    compile "$name"
   done
 done

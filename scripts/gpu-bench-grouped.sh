@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# On the GPU machine: the contiguous grouped GEMM benchmark. Measures the
-# BF16 HMMA mma.sync peak (build/bench-bundles) and, in the same run, the
-# twin bundles of scripts/bench-grouped.sh (build/grouped-bench) with
-# sm120-run --no-check: M holds G groups of 0.7 to 1.3 times the expected
-# rows each (the harness's layout, aligned to the kernel's m_alignment), and
-# TFLOPS count the valid rows only. Writes one JSON record to $1 (default
-# bench/results/). SM120_COMMIT names the commit.
+# On the GPU machine: the M-grouped GEMM benchmark. Measures the BF16 HMMA
+# mma.sync peak (build/bench-bundles) and, in the same run, the twin
+# bundles of scripts/bench-grouped.sh (build/grouped-bench) with sm120-run
+# --no-check. Contiguous: M holds G groups of 0.7 to 1.3 times the expected
+# rows each (the harness's layout, aligned to the kernel's m_alignment).
+# Masked: each group's count is drawn in 0.7 to 1.3 times expected_m, one
+# group empty. TFLOPS count the valid rows only. Writes one JSON record to
+# $1 (default bench/results/). SM120_COMMIT names the commit.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 out="${1:-$root/bench/results}"
@@ -26,6 +27,12 @@ for dir in "$root"/build/grouped-bench/fp8_*; do
   "$build/bin/sm120-run" "$dir/sm_90a" --sizes "$sizes" --no-check --iters 20 \
     | grep -E "^(bundle|device|launch|time)" | tee -a "$log"
 done
+for dir in "$root"/build/grouped-bench/masked_fp8_*; do
+  [ -d "$dir" ] || continue
+  echo "case $(basename "$dir") M=4096 $dir/sm_90a" | tee -a "$log"
+  "$build/bin/sm120-run" "$dir/sm_90a" --no-check --iters 20 \
+    | grep -E "^(bundle|device|launch|time)" | tee -a "$log"
+done
 python3 - "$log" "$peak" "${SM120_COMMIT:-unknown}" \
   > "$out/grouped-bench-$(date -u +%Y%m%dT%H%M%SZ).json" <<'PY'
 import datetime, json, re, sys
@@ -35,10 +42,17 @@ device = re.search(r"device\s+\d+: (.*)", log)
 rows = []
 for block in re.split(r"^case ", log, flags=re.M)[1:]:
     name, m, bundle = re.match(r"(\S+) M=(\d+) (\S+)", block).groups()
-    g, n, k, layout = re.match(r"fp8_g(\d+)_(\d+)x(\d+)_(\w+)", name).groups()
+    masked = re.match(r"masked_fp8_g(\d+)_m(\d+)_(\d+)x(\d+)", name)
+    if masked:
+        g, em, n, k = masked.groups()
+        layout = "masked"
+    else:
+        g, n, k, layout = re.match(r"fp8_g(\d+)_(\d+)x(\d+)_(\w+)",
+                                   name).groups()
+        em = 32768 // int(g)
     problem = json.load(open(bundle + "/manifest.json"))["problem"]
     t = re.search(r"median ([0-9.]+) ms.*?([0-9.]+) TFLOPS", block)
-    rows.append({"dtype": "fp8", "groups": int(g), "expected_m": 32768 // int(g),
+    rows.append({"dtype": "fp8", "groups": int(g), "expected_m": int(em),
                  "m_rows": int(m), "n": int(n), "k": int(k), "layout": layout,
                  "schedule": problem.get("schedule"),
                  "m_alignment": problem.get("m_alignment"),

@@ -92,6 +92,35 @@ TEST(JIT, GroupedProblemsCompileWithTheirLayout) {
   EXPECT_EQ(k.error().code, sm120rt::Code::InvalidArgument);
 }
 
+// A masked problem: every operand gains the group dimension, max_m is the
+// runtime size, and the counts are [G].
+TEST(JIT, MaskedProblemsStackEveryOperand) {
+  if (!haveToolkit())
+    GTEST_SKIP() << "no CUDA toolkit";
+  GemmProblem p = fp8Problem(576, 512);
+  p.groups = 4;
+  p.masked = true;
+  EXPECT_NE(describe(p, CompileOptions()).find("groups=4/masked"),
+            std::string::npos);
+  Expected<CompiledKernel> k = compileGemm(p, CompileOptions());
+  ASSERT_TRUE(k) << k.error().message;
+  Expected<sm120rt::Manifest> m = sm120rt::parseManifest(k->manifest);
+  ASSERT_TRUE(m) << m.error().message;
+  EXPECT_NE(m->problemJson.find("\"kind\":\"masked\""), std::string::npos)
+      << m->problemJson;
+  ASSERT_EQ(m->tensors.size(), 6u);
+  EXPECT_EQ(m->tensors[0].shape, (std::vector<int64_t>{4, -1, 512}));
+  EXPECT_EQ(m->tensors[2].shape, (std::vector<int64_t>{4, 1, -1}));
+  EXPECT_EQ(m->tensors[4].shape, (std::vector<int64_t>{4}));
+  EXPECT_EQ(m->tensors[5].shape, (std::vector<int64_t>{4, -1, 576}));
+  EXPECT_EQ(m->assembler.spillStoreBytes, 0);
+
+  p.prefixSum = true;
+  Expected<CompiledKernel> bad = compileGemm(p, CompileOptions());
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, sm120rt::Code::InvalidArgument);
+}
+
 TEST(JIT, UnsupportedDtypeIsAnArgumentError) {
   GemmProblem p = fp8Problem(576, 512);
   p.b = sm120rt::DType::I32;

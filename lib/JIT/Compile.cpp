@@ -97,6 +97,13 @@ sm120rt::Status checkProblem(const GemmProblem &p) {
                 llvm::formatv("gemm: output d has dtype {0}; expected bf16 "
                               "or f32",
                               sm120rt::dtypeName(p.d)));
+  if (p.masked && (p.groups <= 0 || p.prefixSum || !p.bKMajor))
+    return fail(Code::InvalidArgument,
+                llvm::formatv("gemm: a masked problem has groups > 0, K-major "
+                              "operands and no prefix sums; got groups = {0}"
+                              "{1}{2}",
+                              p.groups, p.prefixSum ? ", prefix sums" : "",
+                              p.bKMajor ? "" : ", B MN-major"));
   if (p.groups < 0 || (p.groups > 0 && (!p.aKMajor || p.alpha)))
     return fail(Code::InvalidArgument,
                 llvm::formatv("gemm: a grouped problem has groups > 0, a "
@@ -163,18 +170,23 @@ mlir::FailureOr<mlir::ModuleOp> buildModule(mlir::MLIRContext &ctx,
   if (failed(ra) || failed(rb))
     return mlir::failure();
 
-  // A grouped problem stacks B and its scales per group.
+  // A grouped problem stacks B and its scales per group; a masked one
+  // every operand (M is then max_m).
   auto perGroup = [&](llvm::SmallVector<int64_t> shape) {
     if (p.groups > 0)
       shape.insert(shape.begin(), p.groups);
     return shape;
   };
+  auto perMaskedGroup = [&](llvm::SmallVector<int64_t> shape) {
+    return p.masked ? perGroup(shape) : shape;
+  };
   llvm::SmallVector<mlir::Type> args = {
-      memref(operandShape(dyn, p.aKMajor), ea),
+      memref(perMaskedGroup(operandShape(dyn, p.aKMajor)), ea),
       memref(perGroup(operandShape(p.n, p.bKMajor)), eb)};
   if (*ra && *rb) {
     args.push_back(
-        memref(ra->getScaleShape(dyn, p.k), ra->getScaleElementType(&ctx)));
+        memref(perMaskedGroup(llvm::to_vector(ra->getScaleShape(dyn, p.k))),
+               ra->getScaleElementType(&ctx)));
     args.push_back(
         memref(perGroup(llvm::to_vector(rb->getScaleShape(p.n, p.k))),
                rb->getScaleElementType(&ctx)));
@@ -183,12 +195,13 @@ mlir::FailureOr<mlir::ModuleOp> buildModule(mlir::MLIRContext &ctx,
     return mlir::failure();
   }
   if (p.groups > 0)
-    args.push_back(memref({p.prefixSum ? p.groups : dyn}, b.getI32Type()));
+    args.push_back(
+        memref({p.prefixSum || p.masked ? p.groups : dyn}, b.getI32Type()));
   if (p.accumulate)
-    args.push_back(memref({dyn, p.n}, b.getF32Type()));
+    args.push_back(memref(perMaskedGroup({dyn, p.n}), b.getF32Type()));
   if (p.alpha)
     args.push_back(memref({1}, b.getF32Type()));
-  args.push_back(memref({dyn, p.n}, ed));
+  args.push_back(memref(perMaskedGroup({dyn, p.n}), ed));
 
   b.setInsertionPointToEnd(module.getBody());
   auto fn =
@@ -225,9 +238,11 @@ mlir::FailureOr<mlir::ModuleOp> buildModule(mlir::MLIRContext &ctx,
   };
   if (p.groups > 0)
     sm::GroupedGemmOp::create(
-        b, loc, sm::GroupedKind::Contiguous, a, bv, sfa, sfb, layout, c, d,
-        major(p.aKMajor), major(p.bKMajor), *ra ? *ra : nullptr,
-        *rb ? *rb : nullptr, p.prefixSum, /*expected_m=*/nullptr, schedule);
+        b, loc,
+        p.masked ? sm::GroupedKind::Masked : sm::GroupedKind::Contiguous, a, bv,
+        sfa, sfb, layout, c, d, major(p.aKMajor), major(p.bKMajor),
+        *ra ? *ra : nullptr, *rb ? *rb : nullptr, p.prefixSum,
+        /*expected_m=*/nullptr, schedule);
   else
     sm::GemmOp::create(b, loc, a, bv, sfa, sfb, c, alpha, d, major(p.aKMajor),
                        major(p.bKMajor), *ra ? *ra : nullptr,
@@ -261,12 +276,15 @@ Expected<CompiledKernel> sm120jit::compileGemm(const GemmProblem &p,
   DiagnosticCollector diags(ctx);
 
   std::string name =
-      llvm::formatv("{7}gemm_{0}_{1}_n{2}_k{3}_{4}{5}{6}",
-                    sm120rt::dtypeName(p.a), sm120rt::dtypeName(p.b), p.n, p.k,
-                    sm120rt::dtypeName(p.d), p.accumulate ? "_acc" : "",
-                    p.alpha ? "_alpha" : "",
-                    p.groups > 0 ? llvm::formatv("grouped{0}_", p.groups).str()
-                                 : std::string())
+      llvm::formatv(
+          "{7}gemm_{0}_{1}_n{2}_k{3}_{4}{5}{6}", sm120rt::dtypeName(p.a),
+          sm120rt::dtypeName(p.b), p.n, p.k, sm120rt::dtypeName(p.d),
+          p.accumulate ? "_acc" : "", p.alpha ? "_alpha" : "",
+          p.groups > 0
+              ? llvm::formatv("{0}{1}_", p.masked ? "masked" : "grouped",
+                              p.groups)
+                    .str()
+              : std::string())
           .str();
   mlir::FailureOr<mlir::ModuleOp> built = buildModule(ctx, p, o, name);
   if (failed(built))

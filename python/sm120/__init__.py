@@ -19,7 +19,9 @@ Entry points (D = A B^T, A [M, K] and B [N, K] K-contiguous):
   or NVFP4 (UE4M3 scales, float8_e4m3fn [MN, K / 16]);
 * ``bf16_gemm_nt(a, b, d, c=None)``;
 * ``m_grouped_{fp8,fp8_fp4,bf16}_gemm_nt_contiguous(..., layout)``:
-  mixture-of-experts groups concatenated along M.
+  mixture-of-experts groups concatenated along M;
+* ``m_grouped_{fp8,fp8_fp4,bf16}_gemm_nt_masked(..., masked_m, expected_m)``:
+  one [max_m, K] block per group, the valid rows of each on the device.
 
 Scale utilities (GPU kernels; with PyTorch, outputs are allocated when not
 given): ``quantize_fp8`` and ``quantize_fp4`` (per token or per block, f32,
@@ -37,7 +39,9 @@ import os
 __all__ = [
     "Error", "fp8_gemm_nt", "fp8_fp4_gemm_nt", "bf16_gemm_nt",
     "m_grouped_fp8_gemm_nt_contiguous", "m_grouped_fp8_fp4_gemm_nt_contiguous",
-    "m_grouped_bf16_gemm_nt_contiguous", "fp4", "typed",
+    "m_grouped_bf16_gemm_nt_contiguous", "m_grouped_fp8_gemm_nt_masked",
+    "m_grouped_fp8_fp4_gemm_nt_masked", "m_grouped_bf16_gemm_nt_masked",
+    "fp4", "typed",
     "pack_ue8m0", "quantize_fp8", "quantize_fp4", "transpose_to_k_major",
     "jit_available", "library_path",
 ]
@@ -137,6 +141,13 @@ for _name, _count in (("sm120rt_fp8_gemm_nt", 5), ("sm120rt_fp8_fp4_gemm_nt", 5)
     _fn = getattr(_rt, _name)
     _fn.restype = ctypes.c_int
     _fn.argtypes = [ctypes.POINTER(_Tensor)] * _count + [ctypes.POINTER(_Options)]
+for _name, _count in (("sm120rt_m_grouped_fp8_gemm_nt_masked", 6),
+                      ("sm120rt_m_grouped_fp8_fp4_gemm_nt_masked", 6),
+                      ("sm120rt_m_grouped_bf16_gemm_nt_masked", 4)):
+    _fn = getattr(_rt, _name)
+    _fn.restype = ctypes.c_int
+    _fn.argtypes = [ctypes.POINTER(_Tensor)] * _count + [
+        ctypes.c_int64, ctypes.POINTER(_Options)]
 
 for _name in ("sm120rt_quantize_fp8", "sm120rt_quantize_fp4"):
     _fn = getattr(_rt, _name)
@@ -265,7 +276,7 @@ def _stream(stream, device):
 
 
 def _call(fn, names, tensors, c, stream, target, gran, alpha=None,
-          prefix_sum=False):
+          prefix_sum=False, extra=()):
     args = _Args()
     refs = [args.tensor(t, n) for n, t in zip(names, tensors)]
     o = _Options()
@@ -282,7 +293,7 @@ def _call(fn, names, tensors, c, stream, target, gran, alpha=None,
         o.chip = chip.encode()
     if machine:
         o.machine = machine.encode()
-    _check(fn(*refs, ctypes.byref(o)))
+    _check(fn(*refs, *extra, ctypes.byref(o)))
 
 
 def _check(status):
@@ -354,6 +365,41 @@ def m_grouped_bf16_gemm_nt_contiguous(a, b, d, layout, c=None,
     _call(_rt.sm120rt_m_grouped_bf16_gemm_nt_contiguous,
           ["a", "b", "d", "layout"], [a, b, d, layout], c, stream,
           (chip, machine), (0, 0), prefix_sum=prefix_sum)
+
+
+def m_grouped_fp8_gemm_nt_masked(a, sfa, b, sfb, d, masked_m, expected_m=0,
+                                 c=None, stream=None, chip=None, machine=None,
+                                 sfa_gran_k=0, sfb_gran_k=0):
+    """Mixture-of-experts decode: a [G, max_m, K] (sfa [G, ...]), b
+    [G, N, K] (sfb [G, ...]), d [G, max_m, N]; masked_m an int32 CUDA
+    tensor [G] with each group's valid rows: only rows below it are computed
+    and written. ``expected_m``: the typical valid rows per group, which the
+    schedule is chosen for (0: max_m). A count outside [0, max_m] traps the
+    kernel."""
+    _call(_rt.sm120rt_m_grouped_fp8_gemm_nt_masked,
+          ["a", "sfa", "b", "sfb", "d", "masked_m"],
+          [a, sfa, b, sfb, d, masked_m], c, stream, (chip, machine),
+          (sfa_gran_k, sfb_gran_k), extra=(expected_m,))
+
+
+def m_grouped_fp8_fp4_gemm_nt_masked(a, sfa, b, sfb, d, masked_m,
+                                     expected_m=0, c=None, stream=None,
+                                     chip=None, machine=None, sfa_gran_k=0,
+                                     sfb_gran_k=0):
+    """m_grouped_fp8_gemm_nt_masked with an FP4 operand (MXFP4, NVFP4 or
+    mixed)."""
+    _call(_rt.sm120rt_m_grouped_fp8_fp4_gemm_nt_masked,
+          ["a", "sfa", "b", "sfb", "d", "masked_m"],
+          [a, sfa, b, sfb, d, masked_m], c, stream, (chip, machine),
+          (sfa_gran_k, sfb_gran_k), extra=(expected_m,))
+
+
+def m_grouped_bf16_gemm_nt_masked(a, b, d, masked_m, expected_m=0, c=None,
+                                  stream=None, chip=None, machine=None):
+    """m_grouped_fp8_gemm_nt_masked in BF16."""
+    _call(_rt.sm120rt_m_grouped_bf16_gemm_nt_masked,
+          ["a", "b", "d", "masked_m"], [a, b, d, masked_m], c, stream,
+          (chip, machine), (0, 0), extra=(expected_m,))
 
 
 def pack_ue8m0(scales, mn, gran_mn=1):

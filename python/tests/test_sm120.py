@@ -144,6 +144,19 @@ class CpuTest(unittest.TestCase):
                          f8((4, 576, 512)), sfb, d, Fake((8,), "<i4"),
                          prefix_sum=True)
 
+    def test_masked_errors(self):
+        a, sfa = f8((4, 64, 512)), Fake((4, 1, 64), "<i4")
+        b, sfb = f8((4, 576, 512)), Fake((4, 1, 576), "<i4")
+        d = Fake((4, 64, 576), "<f4")
+        self.assertError("InvalidArgument", "masked_m is i32 with 1 "
+                         "dimension(s) of 3; expected i32 [4]",
+                         sm120.m_grouped_fp8_gemm_nt_masked, a, sfa, b, sfb,
+                         d, Fake((3,), "<i4"), chip="sm_90a", machine="h100")
+        self.assertError("InvalidArgument", "expected_m is -2",
+                         sm120.m_grouped_fp8_gemm_nt_masked, a, sfa, b, sfb,
+                         d, Fake((4,), "<i4"), expected_m=-2, chip="sm_90a",
+                         machine="h100")
+
     def test_utility_errors(self):
         x = Fake((8, 256), "<f4")
         self.assertError("InvalidArgument", "sf has shape [8, 3]; expected [8, 2]",
@@ -224,6 +237,30 @@ class GpuTest(unittest.TestCase):
         self.assertTrue(torch.equal(back.tensor, byte.to(torch.uint8)))
         w = torch.randn(96, 80, device="cuda").bfloat16()
         self.assertTrue(torch.equal(sm120.transpose_to_k_major(w), w.t()))
+
+    def test_masked_fp8(self):
+        torch.manual_seed(3)
+        g, max_m, n, k = 4, 96, 576, 1024
+        masked_m = torch.tensor([50, 0, 96, 7], dtype=torch.int32,
+                                device="cuda")
+        xa = torch.randn(g, max_m, k, device="cuda")
+        xb = torch.randn(g, n, k, device="cuda") * 0.05
+        qa = [sm120.quantize_fp8(xa[i]) for i in range(g)]
+        qb = [sm120.quantize_fp8(xb[i], block_mn=128) for i in range(g)]
+        a = torch.stack([q for q, _ in qa])
+        sfa = torch.stack([s for _, s in qa])
+        b = torch.stack([q for q, _ in qb])
+        sfb = torch.stack([s for _, s in qb])
+        d = torch.full((g, max_m, n), 7.0, dtype=torch.bfloat16, device="cuda")
+        sm120.m_grouped_fp8_gemm_nt_masked(a, sfa, b, sfb, d, masked_m,
+                                           expected_m=64)
+        torch.cuda.synchronize()
+        for i in range(g):
+            rows = int(masked_m[i])
+            if rows:
+                ref = xa[i, :rows].double() @ xb[i].double().T
+                self.assertLess(diff(d[i, :rows], ref), 2e-3)
+            self.assertTrue(bool((d[i, rows:] == 7).all()), f"group {i}")
 
     def test_custom_op_under_torch_compile(self):
         m, n, k = 64, 2112, 7168

@@ -189,6 +189,33 @@ groupedScaledEntry(const char *entry, GroupedScaledFn fn,
       });
 }
 
+/// A masked entry point with scales: a, sfa, b, sfb, d, masked_m and the
+/// expected rows per group.
+using MaskedScaledFn = Status (*)(const TensorView &, const TensorView &,
+                                  const TensorView &, const TensorView &,
+                                  const TensorView &, const TensorView &,
+                                  int64_t, const GemmOptions &);
+
+sm120rt_status
+maskedScaledEntry(const char *entry, MaskedScaledFn fn, const sm120rt_tensor *a,
+                  const sm120rt_tensor *sfa, const sm120rt_tensor *b,
+                  const sm120rt_tensor *sfb, const sm120rt_tensor *d,
+                  const sm120rt_tensor *maskedM, int64_t expectedM,
+                  const sm120rt_gemm_options *options) {
+  return gemmEntry(
+      entry,
+      {{"a", a},
+       {"sfa", sfa},
+       {"b", b},
+       {"sfb", sfb},
+       {"d", d},
+       {"masked_m", maskedM}},
+      options,
+      [fn, expectedM](const std::vector<TensorView> &v, const GemmOptions &o) {
+        return fn(v[0], v[1], v[2], v[3], v[4], v[5], expectedM, o);
+      });
+}
+
 /// The utility entry points: tensors to views, then the call.
 template <typename Call>
 sm120rt_status utilityEntry(const char *entry, NamedTensors tensors,
@@ -418,6 +445,39 @@ sm120rt_status sm120rt_m_grouped_bf16_gemm_nt_contiguous(
                      return m_grouped_bf16_gemm_nt_contiguous(v[0], v[1], v[2],
                                                               v[3], o);
                    });
+}
+
+sm120rt_status sm120rt_m_grouped_fp8_gemm_nt_masked(
+    const sm120rt_tensor *a, const sm120rt_tensor *sfa, const sm120rt_tensor *b,
+    const sm120rt_tensor *sfb, const sm120rt_tensor *d,
+    const sm120rt_tensor *masked_m, int64_t expected_m,
+    const sm120rt_gemm_options *options) {
+  return maskedScaledEntry("sm120rt_m_grouped_fp8_gemm_nt_masked",
+                           m_grouped_fp8_gemm_nt_masked, a, sfa, b, sfb, d,
+                           masked_m, expected_m, options);
+}
+
+sm120rt_status sm120rt_m_grouped_fp8_fp4_gemm_nt_masked(
+    const sm120rt_tensor *a, const sm120rt_tensor *sfa, const sm120rt_tensor *b,
+    const sm120rt_tensor *sfb, const sm120rt_tensor *d,
+    const sm120rt_tensor *masked_m, int64_t expected_m,
+    const sm120rt_gemm_options *options) {
+  return maskedScaledEntry("sm120rt_m_grouped_fp8_fp4_gemm_nt_masked",
+                           m_grouped_fp8_fp4_gemm_nt_masked, a, sfa, b, sfb, d,
+                           masked_m, expected_m, options);
+}
+
+sm120rt_status sm120rt_m_grouped_bf16_gemm_nt_masked(
+    const sm120rt_tensor *a, const sm120rt_tensor *b, const sm120rt_tensor *d,
+    const sm120rt_tensor *masked_m, int64_t expected_m,
+    const sm120rt_gemm_options *options) {
+  return gemmEntry(
+      "sm120rt_m_grouped_bf16_gemm_nt_masked",
+      {{"a", a}, {"b", b}, {"d", d}, {"masked_m", masked_m}}, options,
+      [expected_m](const std::vector<TensorView> &v, const GemmOptions &o) {
+        return m_grouped_bf16_gemm_nt_masked(v[0], v[1], v[2], v[3], expected_m,
+                                             o);
+      });
 }
 
 sm120rt_status sm120rt_pack_ue8m0_scales(const sm120rt_tensor *scales,

@@ -159,19 +159,26 @@ Expected<Kernel> kernelFor(const Bundle &bundle, int device) {
   return kernel;
 }
 
+/// How a call's operands are grouped: not at all (no layout), contiguous
+/// along M, or masked (every operand stacked per group).
+struct Groups {
+  const TensorView *layout = nullptr;
+  bool masked = false;
+  int64_t expectedM = 0; // masked: the typical valid rows per group, or 0
+};
+
 Expected<std::pair<GemmProblem, CompileOptions>>
 plan(const char *entry, const TensorView &a, const TensorView *sfa,
      const TensorView &b, const TensorView *sfb, const TensorView &d,
-     const TensorView *layout, const GemmOptions &options);
+     const Groups &groups, const GemmOptions &options);
 
 /// The bundle for a call's arguments (validated), from the cache.
 Expected<Bundle> bundleFor(const char *entry, const TensorView &a,
                            const TensorView *sfa, const TensorView &b,
                            const TensorView *sfb, const TensorView &d,
-                           const TensorView *layout,
-                           const GemmOptions &options) {
+                           const Groups &groups, const GemmOptions &options) {
   Expected<std::pair<GemmProblem, CompileOptions>> plan =
-      ::plan(entry, a, sfa, b, sfb, d, layout, options);
+      ::plan(entry, a, sfa, b, sfb, d, groups, options);
   if (!plan)
     return plan.error();
   KernelCache &cache = options.cache ? *options.cache : KernelCache::global();
@@ -180,16 +187,19 @@ Expected<Bundle> bundleFor(const char *entry, const TensorView &a,
 
 Status run(const char *entry, const TensorView &a, const TensorView *sfa,
            const TensorView &b, const TensorView *sfb, const TensorView &d,
-           const TensorView *layout, const GemmOptions &options) {
-  if (a.rank == 2 && a.sizes[0] == 0) { // M = 0: validate, compute nothing
+           const Groups &groups, const GemmOptions &options) {
+  // M = 0 (max_m = 0 for masked groups): validate, compute nothing.
+  if (groups.masked ? a.rank == 3 && a.sizes[1] == 0
+                    : a.rank == 2 && a.sizes[0] == 0) {
     Expected<std::pair<GemmProblem, CompileOptions>> plan =
-        ::plan(entry, a, sfa, b, sfb, d, layout, options);
+        ::plan(entry, a, sfa, b, sfb, d, groups, options);
     if (!plan)
       return plan.error();
     return Status::success();
   }
+  const TensorView *layout = groups.layout;
   Expected<Bundle> bundle =
-      bundleFor(entry, a, sfa, b, sfb, d, layout, options);
+      bundleFor(entry, a, sfa, b, sfb, d, groups, options);
   if (!bundle)
     return bundle.error();
   // Manifest order: a, b, [sfa, sfb], [layout], [c], [alpha], d.
@@ -227,15 +237,36 @@ TensorView matrixOf(const TensorView &t) {
   return v;
 }
 
+/// Replaces a grouped operand by one of its matrices after checking that
+/// it stacks `groups` of them (`what` names its shape).
+Status unstack(const char *entry, const char *name, const TensorView *&t,
+               TensorView &matrix, int64_t groups, const char *what) {
+  if (!t)
+    return Status::success();
+  if (t->rank != 3 || t->sizes[0] != groups)
+    return invalid(
+        entry,
+        cat(name, " has rank ", t->rank,
+            t->rank == 3 ? cat(" and ", t->sizes[0], " groups") : std::string(),
+            "; expected rank 3 ", what, " with ", groups, " groups"));
+  matrix = matrixOf(*t);
+  t = &matrix;
+  return Status::success();
+}
+
 Expected<std::pair<GemmProblem, CompileOptions>>
-plan(const char *entry, const TensorView &a, const TensorView *sfa,
-     const TensorView &bGiven, const TensorView *sfbGiven, const TensorView &d,
-     const TensorView *layout, const GemmOptions &options) {
-  // Grouped: B and its scales stack one matrix per group; the checks below
-  // see one group's.
+plan(const char *entry, const TensorView &aGiven, const TensorView *sfaGiven,
+     const TensorView &bGiven, const TensorView *sfbGiven,
+     const TensorView &dGiven, const Groups &grouping,
+     const GemmOptions &optionsGiven) {
+  // Grouped: B and its scales stack one matrix per group (masked: every
+  // operand does); the checks below see one group's.
+  const TensorView *layout = grouping.layout;
   int64_t groups = 0;
-  TensorView bMatrix = bGiven, sfbMatrix;
-  const TensorView *sfb = sfbGiven;
+  TensorView aMatrix, bMatrix, dMatrix, cMatrix, sfaMatrix, sfbMatrix;
+  const TensorView *a = &aGiven, *b = &bGiven, *d = &dGiven;
+  const TensorView *sfa = sfaGiven, *sfb = sfbGiven;
+  GemmOptions options = optionsGiven;
   if (layout) {
     if (bGiven.rank != 3)
       return invalid(entry, cat("b has rank ", bGiven.rank,
@@ -246,43 +277,57 @@ plan(const char *entry, const TensorView &a, const TensorView *sfa,
       return invalid(entry, cat("b has ", groups,
                                 " groups; expected at "
                                 "least 1"));
-    bMatrix = matrixOf(bGiven);
-    if (sfbGiven) {
-      if (sfbGiven->rank != 3 || sfbGiven->sizes[0] != groups)
-        return invalid(entry,
-                       cat("sfb has rank ", sfbGiven->rank,
-                           sfbGiven->rank == 3
-                               ? cat(" and ", sfbGiven->sizes[0], " groups")
-                               : std::string(),
-                           "; expected rank 3 with b's ", groups, " groups"));
-      sfbMatrix = matrixOf(*sfbGiven);
-      sfb = &sfbMatrix;
+    if (Status s = unstack(entry, "b", b, bMatrix, groups, "[G, N, K]"); !s)
+      return s.error();
+    if (Status s = unstack(entry, "sfb", sfb, sfbMatrix, groups,
+                           "(one scale matrix per group)");
+        !s)
+      return s.error();
+    if (grouping.masked) {
+      if (Status s = unstack(entry, "a", a, aMatrix, groups, "[G, max_m, K]");
+          !s)
+        return s.error();
+      if (Status s = unstack(entry, "sfa", sfa, sfaMatrix, groups,
+                             "(one scale matrix per group)");
+          !s)
+        return s.error();
+      if (Status s = unstack(entry, "d", d, dMatrix, groups, "[G, max_m, N]");
+          !s)
+        return s.error();
+      if (Status s =
+              unstack(entry, "c", options.c, cMatrix, groups, "[G, max_m, N]");
+          !s)
+        return s.error();
+      if (grouping.expectedM < 0)
+        return invalid(entry, cat("expected_m is ", grouping.expectedM,
+                                  "; expected a positive hint or 0"));
     }
     if (options.alpha)
       return invalid(entry, "grouped GEMMs take no alpha");
   }
-  const TensorView &b = bMatrix;
   const std::initializer_list<DType> operands = {DType::F8E4M3, DType::F4E2M1,
                                                  DType::BF16};
-  if (Status s = checkMatrix(entry, "a", a, operands, "f8e4m3, f4e2m1 or bf16");
-      !s)
-    return s.error();
-  if (Status s = checkMatrix(entry, "b", b, operands, "f8e4m3, f4e2m1 or bf16");
+  if (Status s =
+          checkMatrix(entry, "a", *a, operands, "f8e4m3, f4e2m1 or bf16");
       !s)
     return s.error();
   if (Status s =
-          checkMatrix(entry, "d", d, {DType::BF16, DType::F32}, "bf16 or f32");
+          checkMatrix(entry, "b", *b, operands, "f8e4m3, f4e2m1 or bf16");
       !s)
     return s.error();
-  int64_t m = a.sizes[0], k = a.sizes[1], n = b.sizes[0];
-  if (b.sizes[1] != k)
+  if (Status s =
+          checkMatrix(entry, "d", *d, {DType::BF16, DType::F32}, "bf16 or f32");
+      !s)
+    return s.error();
+  int64_t m = a->sizes[0], k = a->sizes[1], n = b->sizes[0];
+  if (b->sizes[1] != k)
     return invalid(entry, cat("a is [", m, ", ", k, "] and b is [", n, ", ",
-                              b.sizes[1], "]: their K differ"));
+                              b->sizes[1], "]: their K differ"));
   if (m < 0 || n <= 0 || k <= 0)
     return invalid(entry, cat("sizes M = ", m, ", N = ", n, ", K = ", k,
                               " must be positive (M may be 0)"));
-  if (d.sizes[0] != m || d.sizes[1] != n)
-    return invalid(entry, cat("d is [", d.sizes[0], ", ", d.sizes[1],
+  if (d->sizes[0] != m || d->sizes[1] != n)
+    return invalid(entry, cat("d is [", d->sizes[0], ", ", d->sizes[1],
                               "]; expected [M, N] = [", m, ", ", n, "]"));
   if (options.c) {
     const TensorView &c = *options.c;
@@ -304,34 +349,38 @@ plan(const char *entry, const TensorView &a, const TensorView *sfa,
   }
 
   GemmProblem p;
-  p.a = a.dtype;
-  p.b = b.dtype;
+  p.a = a->dtype;
+  p.b = b->dtype;
   p.n = n;
   p.k = k;
   if (layout) {
     const TensorView &l = *layout;
-    int64_t want = options.prefixSum ? groups : m;
+    int64_t want = options.prefixSum || grouping.masked ? groups : m;
     if (l.rank != 1 || l.dtype != DType::I32 || l.sizes[0] != want)
-      return invalid(
-          entry,
-          cat("layout is ", dtypeName(l.dtype), " with ", l.rank,
-              " dimension(s)",
-              l.rank == 1 ? cat(" of ", l.sizes[0]) : std::string(),
-              "; expected i32 [", want, "] (",
-              options.prefixSum ? "each group's end row" : "each row's group",
-              ")"));
+      return invalid(entry,
+                     cat(grouping.masked ? "masked_m" : "layout", " is ",
+                         dtypeName(l.dtype), " with ", l.rank, " dimension(s)",
+                         l.rank == 1 ? cat(" of ", l.sizes[0]) : std::string(),
+                         "; expected i32 [", want, "] (",
+                         grouping.masked     ? "each group's valid rows"
+                         : options.prefixSum ? "each group's end row"
+                                             : "each row's group",
+                         ")"));
+    if (grouping.masked && options.prefixSum)
+      return invalid(entry, "prefix_sum applies to contiguous groups only");
     p.groups = groups;
     p.prefixSum = options.prefixSum;
+    p.masked = grouping.masked;
   }
-  p.d = d.dtype;
+  p.d = d->dtype;
   p.accumulate = options.c != nullptr;
   p.alpha = options.alpha != nullptr;
-  bool bf16 = a.dtype == DType::BF16 || b.dtype == DType::BF16;
+  bool bf16 = a->dtype == DType::BF16 || b->dtype == DType::BF16;
   if (bf16) {
-    if (a.dtype != b.dtype)
+    if (a->dtype != b->dtype)
       return invalid(entry,
-                     cat("a is ", dtypeName(a.dtype), " and b is ",
-                         dtypeName(b.dtype), "; bf16 pairs only with bf16"));
+                     cat("a is ", dtypeName(a->dtype), " and b is ",
+                         dtypeName(b->dtype), "; bf16 pairs only with bf16"));
     if (sfa || sfb)
       return invalid(entry, "bf16 operands take no scales");
   } else {
@@ -339,11 +388,11 @@ plan(const char *entry, const TensorView &a, const TensorView *sfa,
       return invalid(entry, "FP8 and FP4 operands need scales for both "
                             "operands");
     Expected<ScaleRecipe> ra =
-        scaleRecipe(entry, "sfa", *sfa, a.dtype, m, k, options.sfaGranK);
+        scaleRecipe(entry, "sfa", *sfa, a->dtype, m, k, options.sfaGranK);
     if (!ra)
       return ra.error();
     Expected<ScaleRecipe> rb =
-        scaleRecipe(entry, "sfb", *sfb, b.dtype, n, k, options.sfbGranK);
+        scaleRecipe(entry, "sfb", *sfb, b->dtype, n, k, options.sfbGranK);
     if (!rb)
       return rb.error();
     bool nvA = ra->format == ScaleRecipe::Format::UE4M3;
@@ -356,8 +405,10 @@ plan(const char *entry, const TensorView &a, const TensorView *sfa,
   }
 
   CompileOptions o = options.compile;
+  // Masked: the schedule is costed for one group's rows.
   if (o.expectedM <= 0)
-    o.expectedM = expectedMBucket(m);
+    o.expectedM = expectedMBucket(
+        grouping.masked && grouping.expectedM > 0 ? grouping.expectedM : m);
   if (o.chip.empty() || o.machine.empty()) {
     Expected<DeviceTarget> t = deviceTarget(options.device);
     if (!t)
@@ -383,30 +434,32 @@ Expected<std::pair<GemmProblem, CompileOptions>>
 sm120rt::planGemm(const TensorView &a, const TensorView *sfa,
                   const TensorView &b, const TensorView *sfb,
                   const TensorView &d, const GemmOptions &options) {
-  return plan("gemm", a, sfa, b, sfb, d, nullptr, options);
+  return plan("gemm", a, sfa, b, sfb, d, Groups(), options);
 }
 
 namespace {
 
-/// The operand dtypes each family of entry points takes.
-/// `grouped` names the sibling entry points of the grouped family.
+/// The operand dtypes each family of entry points takes. `grouped` names
+/// the kind of the grouped siblings ("contiguous", "masked"; null for the
+/// dense entry points), for the error messages.
+std::string sibling(const char *grouped, const char *dense) {
+  return grouped ? cat("m_grouped_", dense, "_", grouped) : std::string(dense);
+}
+
 Status checkFp8(const char *entry, const TensorView &a, const TensorView &b,
-                bool grouped) {
+                const char *grouped) {
   for (auto [name, t] : {std::pair{"a", &a}, std::pair{"b", &b}})
     if (t->dtype != DType::F8E4M3)
-      return invalid(
-          entry, cat(name, " has dtype ", dtypeName(t->dtype),
-                     grouped ? "; expected f8e4m3 "
-                               "(m_grouped_fp8_fp4_gemm_nt_contiguous takes "
-                               "FP4 operands, "
-                               "m_grouped_bf16_gemm_nt_contiguous bf16)"
-                             : "; expected f8e4m3 (fp8_fp4_gemm_nt takes FP4 "
-                               "operands, bf16_gemm_nt bf16)"));
+      return invalid(entry, cat(name, " has dtype ", dtypeName(t->dtype),
+                                "; expected f8e4m3 (",
+                                sibling(grouped, "fp8_fp4_gemm_nt"),
+                                " takes FP4 operands, ",
+                                sibling(grouped, "bf16_gemm_nt"), " bf16)"));
   return Status::success();
 }
 
 Status checkFp4(const char *entry, const TensorView &a, const TensorView &b,
-                bool grouped) {
+                const char *grouped) {
   for (auto [name, t] : {std::pair{"a", &a}, std::pair{"b", &b}})
     if (t->dtype != DType::F8E4M3 && t->dtype != DType::F4E2M1)
       return invalid(entry, cat(name, " has dtype ", dtypeName(t->dtype),
@@ -414,8 +467,7 @@ Status checkFp4(const char *entry, const TensorView &a, const TensorView &b,
   if (a.dtype != DType::F4E2M1 && b.dtype != DType::F4E2M1)
     return invalid(entry, cat("neither operand is f4e2m1; FP8 x FP8 goes "
                               "through ",
-                              grouped ? "m_grouped_fp8_gemm_nt_contiguous"
-                                      : "fp8_gemm_nt"));
+                              sibling(grouped, "fp8_gemm_nt")));
   return Status::success();
 }
 
@@ -433,9 +485,9 @@ Status sm120rt::fp8_gemm_nt(const TensorView &a, const TensorView &sfa,
                             const TensorView &b, const TensorView &sfb,
                             const TensorView &d, const GemmOptions &options) {
   const char *entry = "fp8_gemm_nt";
-  if (Status s = checkFp8(entry, a, b, false); !s)
+  if (Status s = checkFp8(entry, a, b, nullptr); !s)
     return s;
-  return run(entry, a, &sfa, b, &sfb, d, nullptr, options);
+  return run(entry, a, &sfa, b, &sfb, d, Groups(), options);
 }
 
 Status sm120rt::fp8_fp4_gemm_nt(const TensorView &a, const TensorView &sfa,
@@ -443,9 +495,9 @@ Status sm120rt::fp8_fp4_gemm_nt(const TensorView &a, const TensorView &sfa,
                                 const TensorView &d,
                                 const GemmOptions &options) {
   const char *entry = "fp8_fp4_gemm_nt";
-  if (Status s = checkFp4(entry, a, b, false); !s)
+  if (Status s = checkFp4(entry, a, b, nullptr); !s)
     return s;
-  return run(entry, a, &sfa, b, &sfb, d, nullptr, options);
+  return run(entry, a, &sfa, b, &sfb, d, Groups(), options);
 }
 
 Status sm120rt::bf16_gemm_nt(const TensorView &a, const TensorView &b,
@@ -453,7 +505,7 @@ Status sm120rt::bf16_gemm_nt(const TensorView &a, const TensorView &b,
   const char *entry = "bf16_gemm_nt";
   if (Status s = checkBf16(entry, a, b); !s)
     return s;
-  return run(entry, a, nullptr, b, nullptr, d, nullptr, options);
+  return run(entry, a, nullptr, b, nullptr, d, Groups(), options);
 }
 
 Status sm120rt::m_grouped_fp8_gemm_nt_contiguous(
@@ -461,9 +513,9 @@ Status sm120rt::m_grouped_fp8_gemm_nt_contiguous(
     const TensorView &sfb, const TensorView &d, const TensorView &layout,
     const GemmOptions &options) {
   const char *entry = "m_grouped_fp8_gemm_nt_contiguous";
-  if (Status s = checkFp8(entry, a, b, true); !s)
+  if (Status s = checkFp8(entry, a, b, "contiguous"); !s)
     return s;
-  return run(entry, a, &sfa, b, &sfb, d, &layout, options);
+  return run(entry, a, &sfa, b, &sfb, d, Groups{&layout}, options);
 }
 
 Status sm120rt::m_grouped_fp8_fp4_gemm_nt_contiguous(
@@ -471,9 +523,9 @@ Status sm120rt::m_grouped_fp8_fp4_gemm_nt_contiguous(
     const TensorView &sfb, const TensorView &d, const TensorView &layout,
     const GemmOptions &options) {
   const char *entry = "m_grouped_fp8_fp4_gemm_nt_contiguous";
-  if (Status s = checkFp4(entry, a, b, true); !s)
+  if (Status s = checkFp4(entry, a, b, "contiguous"); !s)
     return s;
-  return run(entry, a, &sfa, b, &sfb, d, &layout, options);
+  return run(entry, a, &sfa, b, &sfb, d, Groups{&layout}, options);
 }
 
 Status sm120rt::m_grouped_bf16_gemm_nt_contiguous(const TensorView &a,
@@ -484,7 +536,39 @@ Status sm120rt::m_grouped_bf16_gemm_nt_contiguous(const TensorView &a,
   const char *entry = "m_grouped_bf16_gemm_nt_contiguous";
   if (Status s = checkBf16(entry, a, b); !s)
     return s;
-  return run(entry, a, nullptr, b, nullptr, d, &layout, options);
+  return run(entry, a, nullptr, b, nullptr, d, Groups{&layout}, options);
+}
+
+Status sm120rt::m_grouped_fp8_gemm_nt_masked(
+    const TensorView &a, const TensorView &sfa, const TensorView &b,
+    const TensorView &sfb, const TensorView &d, const TensorView &maskedM,
+    int64_t expectedM, const GemmOptions &options) {
+  const char *entry = "m_grouped_fp8_gemm_nt_masked";
+  if (Status s = checkFp8(entry, a, b, "masked"); !s)
+    return s;
+  return run(entry, a, &sfa, b, &sfb, d, Groups{&maskedM, true, expectedM},
+             options);
+}
+
+Status sm120rt::m_grouped_fp8_fp4_gemm_nt_masked(
+    const TensorView &a, const TensorView &sfa, const TensorView &b,
+    const TensorView &sfb, const TensorView &d, const TensorView &maskedM,
+    int64_t expectedM, const GemmOptions &options) {
+  const char *entry = "m_grouped_fp8_fp4_gemm_nt_masked";
+  if (Status s = checkFp4(entry, a, b, "masked"); !s)
+    return s;
+  return run(entry, a, &sfa, b, &sfb, d, Groups{&maskedM, true, expectedM},
+             options);
+}
+
+Status sm120rt::m_grouped_bf16_gemm_nt_masked(
+    const TensorView &a, const TensorView &b, const TensorView &d,
+    const TensorView &maskedM, int64_t expectedM, const GemmOptions &options) {
+  const char *entry = "m_grouped_bf16_gemm_nt_masked";
+  if (Status s = checkBf16(entry, a, b); !s)
+    return s;
+  return run(entry, a, nullptr, b, nullptr, d,
+             Groups{&maskedM, true, expectedM}, options);
 }
 
 Expected<int64_t> sm120rt::m_grouped_contiguous_alignment(
@@ -492,7 +576,7 @@ Expected<int64_t> sm120rt::m_grouped_contiguous_alignment(
     const TensorView *sfb, const TensorView &d, const TensorView &layout,
     const GemmOptions &options) {
   Expected<Bundle> bundle = bundleFor("m_grouped_contiguous_alignment", a, sfa,
-                                      b, sfb, d, &layout, options);
+                                      b, sfb, d, Groups{&layout}, options);
   if (!bundle)
     return bundle.error();
   nlohmann::json problem = nlohmann::json::parse(

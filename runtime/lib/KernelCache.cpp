@@ -172,7 +172,9 @@ std::string sm120rt::describe(const GemmProblem &p, const CompileOptions &o) {
              " sms=", o.sms, " expected_m=", o.expectedM,
              " schedule=", o.schedule.empty() ? "auto" : o.schedule,
              p.groups ? cat(" groups=", p.groups,
-                            p.prefixSum ? "/prefix_sum" : "/rows")
+                            p.masked      ? "/masked"
+                            : p.prefixSum ? "/prefix_sum"
+                                          : "/rows")
                       : std::string());
 }
 

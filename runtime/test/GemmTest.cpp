@@ -269,7 +269,7 @@ TEST(GroupedGemm, ArgumentErrors) {
             "N, K], one matrix per group)");
   EXPECT_EQ(error(b, mat(DType::I32, 1, n), rows, o),
             "m_grouped_fp8_gemm_nt_contiguous: sfb has rank 2; expected rank "
-            "3 with b's 4 groups");
+            "3 (one scale matrix per group) with 4 groups");
   EXPECT_EQ(
       error(b, sfb, TensorView::contiguous(fake(), DType::I32, {m + 1}), o),
       "m_grouped_fp8_gemm_nt_contiguous: layout is i32 with 1 "
@@ -288,6 +288,75 @@ TEST(GroupedGemm, ArgumentErrors) {
   ASSERT_FALSE(bf16);
   EXPECT_NE(bf16.error().message.find("a has dtype f8e4m3; expected bf16"),
             std::string::npos);
+}
+
+// Masked entry points: every operand stacks one matrix per group, and
+// masked_m is [G].
+TEST(MaskedGemm, ArgumentErrors) {
+  int64_t g = 4, maxM = 128, n = 576, k = 512;
+  auto t3 = [](DType t, int64_t x, int64_t y, int64_t z) {
+    return TensorView::contiguous(fake(), t, {x, y, z});
+  };
+  TensorView a = t3(DType::F8E4M3, g, maxM, k),
+             sfa = t3(DType::I32, g, 1, maxM);
+  TensorView b = t3(DType::F8E4M3, g, n, k), sfb = t3(DType::I32, g, 1, n);
+  TensorView d = t3(DType::BF16, g, maxM, n);
+  TensorView counts = TensorView::contiguous(fake(), DType::I32, {g});
+  GemmOptions o = twin();
+  auto error = [&](const TensorView &aa, const TensorView &dd,
+                   const TensorView &mm, int64_t expected,
+                   const GemmOptions &opts) {
+    Status s =
+        m_grouped_fp8_gemm_nt_masked(aa, sfa, b, sfb, dd, mm, expected, opts);
+    return s ? std::string("ok") : s.error().message;
+  };
+  const char *entry = "m_grouped_fp8_gemm_nt_masked: ";
+  EXPECT_EQ(error(mat(DType::F8E4M3, maxM, k), d, counts, 0, o),
+            std::string(entry) +
+                "a has rank 2; expected rank 3 [G, max_m, K] with 4 groups");
+  EXPECT_EQ(error(a, t3(DType::BF16, 3, maxM, n), counts, 0, o),
+            std::string(entry) + "d has rank 3 and 3 groups; expected rank 3 "
+                                 "[G, max_m, N] with 4 groups");
+  EXPECT_EQ(error(a, t3(DType::BF16, g, 100, n), counts, 0, o),
+            std::string(entry) +
+                "d is [100, 576]; expected [M, N] = [128, 576]");
+  EXPECT_EQ(error(a, d, TensorView::contiguous(fake(), DType::I32, {5}), 0, o),
+            std::string(entry) + "masked_m is i32 with 1 dimension(s) of 5; "
+                                 "expected i32 [4] (each group's valid rows)");
+  EXPECT_EQ(error(a, d, counts, -1, o),
+            std::string(entry) +
+                "expected_m is -1; expected a positive hint or 0");
+  GemmOptions prefix = o;
+  prefix.prefixSum = true;
+  EXPECT_EQ(error(a, d, counts, 0, prefix),
+            std::string(entry) +
+                "prefix_sum applies to contiguous groups only");
+  TensorView c2 = mat(DType::F32, maxM, n);
+  GemmOptions withC = o;
+  withC.c = &c2;
+  EXPECT_EQ(error(a, d, counts, 0, withC),
+            std::string(entry) + "c has rank 2; expected rank 3 [G, max_m, N] "
+                                 "with 4 groups");
+  Status fp4 =
+      m_grouped_fp8_fp4_gemm_nt_masked(a, sfa, b, sfb, d, counts, 0, o);
+  ASSERT_FALSE(fp4);
+  EXPECT_NE(fp4.error().message.find("FP8 x FP8 goes through "
+                                     "m_grouped_fp8_gemm_nt_masked"),
+            std::string::npos)
+      << fp4.error().message;
+
+  // A valid call reaches the cache; max_m = 0 needs no kernel.
+  KernelCache::Config config;
+  config.disk = false;
+  KernelCache cache(config);
+  registerGemmCompiler(nullptr);
+  o.cache = &cache;
+  Status s = m_grouped_fp8_gemm_nt_masked(a, sfa, b, sfb, d, counts, 20, o);
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().code, Code::NotSupported);
+  EXPECT_TRUE(m_grouped_fp8_gemm_nt_masked(
+      t3(DType::F8E4M3, g, 0, k), t3(DType::I32, g, 1, 0), b, sfb,
+      t3(DType::BF16, g, 0, n), counts, 0, o));
 }
 
 // The C wrapper passes prefix_sum through.
@@ -314,6 +383,29 @@ TEST(GroupedGemm, CApiPassesThePrefixFlag) {
   EXPECT_NE(std::string(sm120rt_last_error()).find("expected i32 [4]"),
             std::string::npos)
       << sm120rt_last_error();
+}
+
+// The masked C wrapper passes expected_m through: a negative hint is named.
+TEST(MaskedGemm, CApiPassesTheExpectedRows) {
+  int64_t aSizes[] = {2, 64, 512}, aStrides[] = {64 * 512, 512, 1};
+  int64_t bSizes[] = {2, 576, 512}, bStrides[] = {576 * 512, 512, 1};
+  int64_t dSizes[] = {2, 64, 576}, dStrides[] = {64 * 576, 576, 1};
+  int64_t mSizes[] = {2}, mStrides[] = {1};
+  sm120rt_tensor a = {fake(), SM120RT_DTYPE_BF16, 3, aSizes, aStrides};
+  sm120rt_tensor b = {fake(), SM120RT_DTYPE_BF16, 3, bSizes, bStrides};
+  sm120rt_tensor d = {fake(), SM120RT_DTYPE_BF16, 3, dSizes, dStrides};
+  sm120rt_tensor counts = {fake(), SM120RT_DTYPE_I32, 1, mSizes, mStrides};
+  sm120rt_gemm_options o = {};
+  o.chip = "sm_90a";
+  o.machine = "h100";
+  EXPECT_EQ(sm120rt_m_grouped_bf16_gemm_nt_masked(&a, &b, &d, &counts, -5, &o),
+            SM120RT_INVALID_ARGUMENT);
+  EXPECT_STREQ(sm120rt_last_error(),
+               "m_grouped_bf16_gemm_nt_masked: expected_m is -5; expected a "
+               "positive hint or 0");
+  EXPECT_EQ(
+      sm120rt_m_grouped_fp8_gemm_nt_masked(&a, &a, &b, &b, &d, &counts, 0, &o),
+      SM120RT_INVALID_ARGUMENT);
 }
 
 } // namespace

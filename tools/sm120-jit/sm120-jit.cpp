@@ -38,6 +38,14 @@ static cl::opt<std::string> dType("d", cl::desc("Output dtype: bf16 or f32"),
 static cl::opt<bool> accumulate("c", cl::desc("Accumulate into C (f32)"));
 static cl::opt<bool> alpha("alpha",
                            cl::desc("Scale A * B^T by a device f32 [1]"));
+static cl::opt<int64_t>
+    groups("groups", cl::desc("M-grouped: number of groups (B [G, N, K])"),
+           cl::init(0));
+static cl::opt<std::string>
+    groupLayout("layout",
+                cl::desc("Grouped layout: rows (each row's group), "
+                         "prefix_sum (each group's end row) or masked"),
+                cl::init("rows"));
 static cl::opt<std::string> chip("chip", cl::desc("Target chip"),
                                  cl::init("sm_120f"));
 static cl::opt<std::string> machine("machine",
@@ -123,6 +131,14 @@ int main(int argc, char **argv) {
   p.k = kSize;
   p.accumulate = accumulate;
   p.alpha = alpha;
+  p.groups = groups;
+  if (groupLayout != "rows" && groupLayout != "prefix_sum" &&
+      groupLayout != "masked")
+    return fail(llvm::formatv("--layout: unknown layout '{0}'; expected rows, "
+                              "prefix_sum or masked",
+                              groupLayout.getValue()));
+  p.prefixSum = groupLayout == "prefix_sum";
+  p.masked = groupLayout == "masked";
 
   CompileOptions o;
   o.chip = chip;

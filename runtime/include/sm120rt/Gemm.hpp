@@ -119,6 +119,30 @@ SM120RT_API Status m_grouped_bf16_gemm_nt_contiguous(
     const TensorView &a, const TensorView &b, const TensorView &d,
     const TensorView &layout, const GemmOptions &options = GemmOptions());
 
+/// Masked M-grouped GEMMs (mixture-of-experts decode): every operand holds
+/// one matrix per group, a [G, max_m, K] (sfa [G, ...]), b [G, N, K] (sfb
+/// [G, ...]), d [G, max_m, N] (optional c [G, max_m, N]; no alpha), and
+/// masked_m i32 [G] on the device holds each group's valid rows: rows
+/// m < masked_m[g] of group g are computed and written, the others left as
+/// they are. Only the tiles holding valid rows are visited, so a group
+/// with 0 rows costs nothing. expected_m (0: max_m) is the typical valid
+/// rows per group, for which the schedule is chosen (one kernel per bucket,
+/// as expectedMBucket). The counts are on the device: one outside
+/// [0, max_m] traps the kernel (a CUDA error at the next synchronization)
+/// instead of reading or writing out of bounds.
+SM120RT_API Status m_grouped_fp8_gemm_nt_masked(
+    const TensorView &a, const TensorView &sfa, const TensorView &b,
+    const TensorView &sfb, const TensorView &d, const TensorView &maskedM,
+    int64_t expectedM = 0, const GemmOptions &options = GemmOptions());
+SM120RT_API Status m_grouped_fp8_fp4_gemm_nt_masked(
+    const TensorView &a, const TensorView &sfa, const TensorView &b,
+    const TensorView &sfb, const TensorView &d, const TensorView &maskedM,
+    int64_t expectedM = 0, const GemmOptions &options = GemmOptions());
+SM120RT_API Status m_grouped_bf16_gemm_nt_masked(
+    const TensorView &a, const TensorView &b, const TensorView &d,
+    const TensorView &maskedM, int64_t expectedM = 0,
+    const GemmOptions &options = GemmOptions());
+
 /// The row alignment each group of a contiguous grouped call with these
 /// arguments needs (the kernel's BM), compiling the kernel if needed.
 SM120RT_API Expected<int64_t>

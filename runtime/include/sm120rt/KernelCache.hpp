@@ -33,7 +33,7 @@
 namespace sm120rt {
 
 /// Version of the sm120 compiler and runtime; part of every cache key.
-inline constexpr std::string_view kVersion = "0.1.0";
+inline constexpr std::string_view kVersion = "0.2.0";
 
 /// D[M, N] = (A[M, K] * sa) (B[N, K] * sb)^T (+ C), M a runtime size.
 struct GemmProblem {
@@ -53,6 +53,10 @@ struct GemmProblem {
   /// exclusive end row ([groups]).
   int64_t groups = 0;
   bool prefixSum = false;
+  /// Masked M-grouped (with groups > 0): A [groups, max_m, K], C and D
+  /// [groups, max_m, N] and A's scales stack per group too, max_m a runtime
+  /// size, and the layout [groups] holds each group's valid rows.
+  bool masked = false;
 };
 
 /// How a problem is compiled: the chip and what the schedule is chosen for.

@@ -138,6 +138,26 @@ SM120RT_C_API sm120rt_status sm120rt_m_grouped_bf16_gemm_nt_contiguous(
     const sm120rt_tensor *a, const sm120rt_tensor *b, const sm120rt_tensor *d,
     const sm120rt_tensor *layout, const sm120rt_gemm_options *options);
 
+/* Masked M-grouped GEMMs (sm120rt/Gemm.hpp): a [G, max_m, K], b [G, N, K],
+ * d [G, max_m, N] (options->c [G, max_m, N]), scales with a leading G,
+ * masked_m i32 [G] on the device (each group's valid rows; a count outside
+ * [0, max_m] traps the kernel), expected_m the typical valid rows per group
+ * (0: max_m). */
+SM120RT_C_API sm120rt_status sm120rt_m_grouped_fp8_gemm_nt_masked(
+    const sm120rt_tensor *a, const sm120rt_tensor *sfa, const sm120rt_tensor *b,
+    const sm120rt_tensor *sfb, const sm120rt_tensor *d,
+    const sm120rt_tensor *masked_m, int64_t expected_m,
+    const sm120rt_gemm_options *options);
+SM120RT_C_API sm120rt_status sm120rt_m_grouped_fp8_fp4_gemm_nt_masked(
+    const sm120rt_tensor *a, const sm120rt_tensor *sfa, const sm120rt_tensor *b,
+    const sm120rt_tensor *sfb, const sm120rt_tensor *d,
+    const sm120rt_tensor *masked_m, int64_t expected_m,
+    const sm120rt_gemm_options *options);
+SM120RT_C_API sm120rt_status sm120rt_m_grouped_bf16_gemm_nt_masked(
+    const sm120rt_tensor *a, const sm120rt_tensor *b, const sm120rt_tensor *d,
+    const sm120rt_tensor *masked_m, int64_t expected_m,
+    const sm120rt_gemm_options *options);
+
 /* Scale-factor utilities (sm120rt/Scales.hpp): GPU kernels on `stream`,
  * arguments validated first. */
 SM120RT_C_API sm120rt_status sm120rt_pack_ue8m0_scales(

@@ -8,6 +8,8 @@
 //                                   sm_90a twin (needs the JIT; no GPU)
 //   sm120rt-gpu-gemm-api --misaligned  a grouped call whose groups do not
 //                                   start on tiles: the kernel must trap
+//   sm120rt-gpu-gemm-api --masked-overflow  a masked call with a count above
+//                                   max_m: the kernel must trap
 //
 // Exits 77 (skip) without a GPU.
 
@@ -253,6 +255,58 @@ void stack(HostTensor &whole, int64_t g, const HostTensor &part) {
     }
 }
 
+/// Waits for a launch. With `trap` (what the inputs break) the kernel must
+/// have trapped, and the verdict is printed; else d is downloaded. Returns
+/// the case's result when it is decided here.
+std::optional<bool> finish(const std::string &label, const char *trap,
+                           const DeviceTensor &dev, HostTensor &d) {
+  Status sync = synchronizeDevice(0);
+  if (trap) {
+    bool ok = !sync && sync.error().code == Code::DriverError;
+    std::printf("%s %s with %s: %s\n", ok ? "PASS" : "FAIL", label.c_str(),
+                trap, sync ? "no error" : sync.error().message.c_str());
+    return ok;
+  }
+  Status got =
+      sync ? dev.buffer.download(d.bytes.data(), d.bytes.size()) : sync;
+  if (!got) {
+    std::printf("FAIL %s: %s: %s\n", label.c_str(), codeName(got.error().code),
+                got.error().message.c_str());
+    return false;
+  }
+  return std::nullopt;
+}
+
+/// `groups` operands of mn x k stacked into rank-3 tensors (data, reference
+/// scales and the kernel's scales), each group with its own values.
+Expected<Operand> makeStacked(const char *name, DType dtype, int gran,
+                              int64_t groups, int64_t mn, int64_t k,
+                              uint64_t salt) {
+  Operand out;
+  out.data = hostTensor(name, dtype, {groups, mn, k});
+  for (int64_t g = 0; g < groups; ++g) {
+    Expected<Operand> part =
+        makeOperand(name, dtype, gran, mn, k, salt + static_cast<uint64_t>(g));
+    if (!part)
+      return part.error();
+    if (g == 0 && gran) {
+      out.scale =
+          hostTensor(part->scale.name.c_str(), part->scale.dtype,
+                     {groups, part->scale.sizes[0], part->scale.sizes[1]});
+      out.kernelScale = hostTensor(
+          part->kernelScale.name.c_str(), part->kernelScale.dtype,
+          {groups, part->kernelScale.sizes[0], part->kernelScale.sizes[1]});
+      out.recipe = part->recipe;
+    }
+    stack(out.data, g, part->data);
+    if (gran) {
+      stack(out.scale, g, part->scale);
+      stack(out.kernelScale, g, part->kernelScale);
+    }
+  }
+  return out;
+}
+
 /// Runs (or with `prepare` compiles) one grouped case through its entry
 /// point against referenceGroupedGemm.
 bool runGroupedCase(const GroupedCase &c, bool prepare,
@@ -268,26 +322,10 @@ bool runGroupedCase(const GroupedCase &c, bool prepare,
   Expected<Operand> a = makeOperand("a", c.a, c.granA, c.m, c.k, 11);
   if (!a)
     return failed(a.error());
-  HostTensor b = hostTensor("b", c.b, {c.groups, c.n, c.k});
-  HostTensor sfb, sfbKernel;
-  for (int64_t g = 0; g < c.groups; ++g) {
-    Expected<Operand> bg =
-        makeOperand("b", c.b, c.granB, c.n, c.k, 23 + static_cast<uint64_t>(g));
-    if (!bg)
-      return failed(bg.error());
-    if (g == 0 && c.granB) {
-      sfb = hostTensor("sfb", bg->scale.dtype,
-                       {c.groups, bg->scale.sizes[0], bg->scale.sizes[1]});
-      sfbKernel = hostTensor(
-          "sfb", bg->kernelScale.dtype,
-          {c.groups, bg->kernelScale.sizes[0], bg->kernelScale.sizes[1]});
-    }
-    stack(b, g, bg->data);
-    if (c.granB) {
-      stack(sfb, g, bg->scale);
-      stack(sfbKernel, g, bg->kernelScale);
-    }
-  }
+  Expected<Operand> bs = makeStacked("b", c.b, c.granB, c.groups, c.n, c.k, 23);
+  if (!bs)
+    return failed(bs.error());
+  HostTensor &b = bs->data, &sfb = bs->scale, &sfbKernel = bs->kernelScale;
   bool scaled = c.granA != 0;
   HostTensor layout =
       hostTensor("layout", DType::I32, {c.prefixSum ? c.groups : c.m});
@@ -368,32 +406,170 @@ bool runGroupedCase(const GroupedCase &c, bool prepare,
                    dev[4]->view, dev[5]->view);
   if (!s)
     return failed(s.error());
-  if (misaligned) {
-    Status sync = synchronizeDevice(0);
-    bool ok = !sync && sync.error().code == Code::DriverError;
-    std::printf("%s %s with a misaligned group: %s\n", ok ? "PASS" : "FAIL",
-                label.c_str(),
-                sync ? "no error" : sync.error().message.c_str());
-    return ok;
-  }
-  if (Status sync = synchronizeDevice(0); !sync)
-    return failed(sync.error());
-  if (Status get = dev[4]->buffer.download(d.bytes.data(), d.bytes.size());
-      !get)
-    return failed(get.error());
+  if (std::optional<bool> done = finish(
+          label, misaligned ? "a misaligned group" : nullptr, *dev[4], d))
+    return *done;
   GemmOperand ga{&a->data, true, scaled ? &a->scale : nullptr, a->recipe};
-  std::optional<ScaleRecipe> rb;
-  if (scaled)
-    rb = c.granB == 16
-             ? ScaleRecipe{ScaleRecipe::Format::UE4M3, 1, 16, false}
-             : ScaleRecipe{ScaleRecipe::Format::UE8M0, 1, c.granB, false};
-  GemmOperand gb{&b, true, scaled ? &sfb : nullptr, rb};
+  GemmOperand gb{&b, true, scaled ? &sfb : nullptr, bs->recipe};
   if (Status r =
           referenceGroupedGemm(ga, gb, layout, c.prefixSum, nullptr, ref);
       !r)
     return failed(r.error());
   return checkOutput(label + " (m_alignment " + std::to_string(*align) + ")",
                      c.a, c.b, d, ref);
+}
+
+/// A masked grouped case: G groups of up to max_m rows, with these valid
+/// row counts (one empty, one full).
+struct MaskedCase {
+  const char *name;
+  Entry entry;
+  DType a, b;
+  int granA, granB;
+  int64_t groups, maxM, n, k;
+  DType d;
+  bool accumulate;
+  int64_t expectedM;
+  std::vector<int32_t> counts;
+};
+
+const MaskedCase kMaskedCases[] = {
+    {"masked_fp8",
+     Entry::Fp8,
+     DType::F8E4M3,
+     DType::F8E4M3,
+     128,
+     128,
+     4,
+     200,
+     2112,
+     7168,
+     DType::BF16,
+     false,
+     100,
+     {133, 0, 200, 7}},
+    {"masked_nvfp4_c",
+     Entry::Fp8Fp4,
+     DType::F4E2M1,
+     DType::F4E2M1,
+     16,
+     16,
+     3,
+     130,
+     1024,
+     2048,
+     DType::F32,
+     true,
+     0,
+     {130, 64, 0}},
+    {"masked_bf16_decode",
+     Entry::Bf16,
+     DType::BF16,
+     DType::BF16,
+     0,
+     0,
+     6,
+     20,
+     576,
+     512,
+     DType::BF16,
+     false,
+     20,
+     {20, 0, 3, 17, 1, 20}},
+};
+
+/// Runs (or with `prepare` compiles) one masked case through its entry point
+/// against referenceMaskedGemm. With `overflow`, group 0's count is above
+/// max_m and the kernel must trap.
+bool runMaskedCase(const MaskedCase &c, bool prepare, bool overflow = false) {
+  std::string label = std::string(c.name) + " G=" + std::to_string(c.groups) +
+                      " max_m=" + std::to_string(c.maxM) +
+                      " N=" + std::to_string(c.n) + " K=" + std::to_string(c.k);
+  auto failed = [&](const Error &e) {
+    std::printf("FAIL %s: %s: %s\n", label.c_str(), codeName(e.code),
+                e.message.c_str());
+    return false;
+  };
+  Expected<Operand> as =
+      makeStacked("a", c.a, c.granA, c.groups, c.maxM, c.k, 11);
+  Expected<Operand> bs = makeStacked("b", c.b, c.granB, c.groups, c.n, c.k, 23);
+  if (!as)
+    return failed(as.error());
+  if (!bs)
+    return failed(bs.error());
+  bool scaled = c.granA != 0;
+  HostTensor counts = hostTensor("masked_m", DType::I32, {c.groups});
+  for (int64_t g = 0; g < c.groups; ++g)
+    counts.setBits(g, static_cast<uint32_t>(c.counts[g]));
+  if (overflow)
+    counts.setBits(0, static_cast<uint32_t>(c.maxM + 1));
+  HostTensor cT = hostTensor("c", DType::F32, {c.groups, c.maxM, c.n});
+  fillRandom(cT, FillOptions(), 5);
+  // Rows past each count keep what d held.
+  HostTensor d = hostTensor("d", c.d, {c.groups, c.maxM, c.n});
+  uint32_t seven = c.d == DType::BF16 ? encodeBF16(7.0f) : 0x40e00000u;
+  d.forEachElement([&](int64_t o) { d.setBits(o, seven); });
+  HostTensor ref = d;
+
+  GemmOptions o;
+  std::vector<const HostTensor *> hosts = {
+      &as->data, &as->kernelScale, &bs->data, &bs->kernelScale, &d, &counts};
+  if (c.accumulate)
+    hosts.push_back(&cT);
+  auto entry = [&](const std::vector<TensorView> &v) {
+    if (c.accumulate)
+      o.c = &v[6];
+    switch (c.entry) {
+    case Entry::Fp8:
+      return m_grouped_fp8_gemm_nt_masked(v[0], v[1], v[2], v[3], v[4], v[5],
+                                          c.expectedM, o);
+    case Entry::Fp8Fp4:
+      return m_grouped_fp8_fp4_gemm_nt_masked(v[0], v[1], v[2], v[3], v[4],
+                                              v[5], c.expectedM, o);
+    case Entry::Bf16:
+      return m_grouped_bf16_gemm_nt_masked(v[0], v[2], v[4], v[5], c.expectedM,
+                                           o);
+    }
+    return Status::success();
+  };
+  if (prepare) {
+    // Compiled by the call; its launch then fails without a device.
+    o.compile.chip = "sm_90a";
+    o.compile.machine = "h100";
+    std::vector<TensorView> fake;
+    for (const HostTensor *t : hosts)
+      fake.push_back(
+          TensorView::of(t->arg(reinterpret_cast<void *>(0x100000))));
+    Status s = entry(fake);
+    bool compiled = s || s.error().code == Code::NoDevice ||
+                    s.error().code == Code::DriverError;
+    if (!compiled)
+      return failed(s.error());
+    std::printf("prepared %s\n", label.c_str());
+    return true;
+  }
+
+  std::vector<Expected<DeviceTensor>> dev;
+  for (const HostTensor *t : hosts)
+    dev.push_back(upload(*t));
+  std::vector<TensorView> views;
+  for (auto &t : dev) {
+    if (!t)
+      return failed(t.error());
+    views.push_back(t->view);
+  }
+  if (Status s = entry(views); !s)
+    return failed(s.error());
+  if (std::optional<bool> done =
+          finish(label, overflow ? "a count above max_m" : nullptr, *dev[4], d))
+    return *done;
+  GemmOperand ga{&as->data, true, scaled ? &as->scale : nullptr, as->recipe};
+  GemmOperand gb{&bs->data, true, scaled ? &bs->scale : nullptr, bs->recipe};
+  if (Status r = referenceMaskedGemm(ga, gb, counts,
+                                     c.accumulate ? &cT : nullptr, ref);
+      !r)
+    return failed(r.error());
+  return checkOutput(label, c.a, c.b, d, ref);
 }
 
 /// Errors that only a device shows: a target the GPU cannot run.
@@ -419,11 +595,16 @@ bool runDeviceErrors() {
 
 int main(int argc, char **argv) {
   bool prepare = argc > 1 && std::strcmp(argv[1], "--prepare") == 0;
-  // A trap leaves the context unusable, so it runs alone.
+  // A trap leaves the context unusable, so each runs alone.
   if (argc > 1 && std::strcmp(argv[1], "--misaligned") == 0) {
     if (!test::haveGpu())
       return test::kSkip;
     return runGroupedCase(kGroupedCases[0], false, true) ? 0 : 1;
+  }
+  if (argc > 1 && std::strcmp(argv[1], "--masked-overflow") == 0) {
+    if (!test::haveGpu())
+      return test::kSkip;
+    return runMaskedCase(kMaskedCases[2], false, true) ? 0 : 1;
   }
 #ifdef SM120_WITH_JIT
   sm120jit::registerCompiler();
@@ -436,6 +617,8 @@ int main(int argc, char **argv) {
       failures += !runCase(c, m, prepare);
   for (const GroupedCase &c : kGroupedCases)
     failures += !runGroupedCase(c, prepare);
+  for (const MaskedCase &c : kMaskedCases)
+    failures += !runMaskedCase(c, prepare);
   if (prepare) {
     // The wrong-architecture case needs its sm_120f kernel in the cache.
     GemmProblem p;
