@@ -6,7 +6,8 @@
 # rows each (the harness's layout, aligned to the kernel's m_alignment).
 # Masked: each group's count is drawn in 0.7 to 1.3 times expected_m, one
 # group empty. TFLOPS count the valid rows only. Writes one JSON record to
-# $1 (default bench/results/). SM120_COMMIT names the commit.
+# $1 (default bench/results/). SM120_COMMIT names the commit;
+# SM120_GROUPED_KINDS picks "contiguous", "masked" or both (the default).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 out="${1:-$root/bench/results}"
@@ -16,7 +17,11 @@ source "$root/scripts/gpu-bench-common.sh"
 log="$build.bench-grouped.log"
 peak="$build.peak.json"
 bench_peak "$log" "$peak"
-for dir in "$root"/build/grouped-bench/fp8_*; do
+kinds="${SM120_GROUPED_KINDS:-contiguous masked}"
+contiguous=() masked=()
+[[ "$kinds" == *contiguous* ]] && contiguous=("$root"/build/grouped-bench/fp8_*)
+[[ "$kinds" == *masked* ]] && masked=("$root"/build/grouped-bench/masked_fp8_*)
+for dir in "${contiguous[@]}"; do
   name="$(basename "$dir")"
   g="${name#fp8_g}"; g="${g%%_*}"
   # 1.3 x the expected rows of every group plus one tile of padding each.
@@ -27,8 +32,7 @@ for dir in "$root"/build/grouped-bench/fp8_*; do
   "$build/bin/sm120-run" "$dir/sm_90a" --sizes "$sizes" --no-check --iters 20 \
     | grep -E "^(bundle|device|launch|time)" | tee -a "$log"
 done
-for dir in "$root"/build/grouped-bench/masked_fp8_*; do
-  [ -d "$dir" ] || continue
+for dir in "${masked[@]}"; do
   echo "case $(basename "$dir") M=4096 $dir/sm_90a" | tee -a "$log"
   "$build/bin/sm120-run" "$dir/sm_90a" --no-check --iters 20 \
     | grep -E "^(bundle|device|launch|time)" | tee -a "$log"
@@ -58,7 +62,10 @@ for block in re.split(r"^case ", log, flags=re.M)[1:]:
                  "m_alignment": problem.get("m_alignment"),
                  "median_ms": float(t.group(1)) if t else None,
                  "tflops": float(t.group(2)) if t else None,
-                 "fraction_of_peak": float(t.group(2)) / peak_tflops if t else None})
+                 "fraction_of_peak": float(t.group(2)) / peak_tflops if t else None,
+                 # Decode-sized groups are bound by streaming the weights.
+                 "b_tb_per_s": int(g) * int(n) * int(k) / float(t.group(1)) / 1e9
+                 if t else None})
 print(json.dumps({
     "kind": "grouped-bench", "device": device.group(1).strip() if device else "unknown",
     "commit": commit,

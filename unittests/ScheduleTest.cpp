@@ -38,7 +38,8 @@ protected:
 
   ScheduleAttr schedule(int64_t bm, int64_t bn, int64_t bk, unsigned stages,
                         EpilogueKind epi = EpilogueKind::Direct) {
-    return ScheduleAttr::get(&ctx, {bm, bn, bk}, stages, {4, 2}, 4, 8, epi);
+    return ScheduleAttr::get(&ctx, {bm, bn, bk}, stages, {4, 2}, 4, 8, epi,
+                             false);
   }
 
   MachineModel machine() { return *MachineModel::preset("rtx-pro-6000"); }
@@ -164,6 +165,36 @@ TEST_F(ScheduleTest, MaskedGroupsCountTilesPerGroup) {
   EXPECT_EQ(chosen.getBlockM(), 64);
 }
 
+// Decode-sized M swaps A and B: the MMA's rows run along N, 16 columns
+// along M. From 64 rows on the plain schedule stays; mixed operand types
+// and grouped GEMMs never swap, and a given swap_ab schedule is checked
+// against the swapped problem.
+TEST_F(ScheduleTest, SmallMSwapsAAndB) {
+  GemmProblem p = fp8(ShapedType::kDynamic, 7168, 7168);
+  MachineModel h100 = *MachineModel::preset("h100");
+  ScheduleAttr decode = selectSchedule(&ctx, p, h100, 8);
+  ASSERT_TRUE(decode);
+  EXPECT_TRUE(decode.getSwapAb());
+  EXPECT_EQ(decode.getBlockN(), 16);
+  EXPECT_EQ(decode.getWarpLayout()[1], 1);
+  EXPECT_EQ(decode.getEpilogue(), EpilogueKind::Direct);
+  EXPECT_EQ(estimateCost(p, decode, h100, 8).tiles, 7168 / decode.getBlockM());
+  ScheduleAttr prefill = selectSchedule(&ctx, p, h100, 64);
+  ASSERT_TRUE(prefill);
+  EXPECT_FALSE(prefill.getSwapAb());
+  GemmProblem mixed = p;
+  mixed.b = GemmProblem::Data::FP4;
+  EXPECT_FALSE(selectSchedule(&ctx, mixed, h100, 8).getSwapAb());
+  EXPECT_EQ(checkSchedule(mixed, decode, h100),
+            "swap_ab needs both operands of one type");
+  GemmProblem grouped = p;
+  grouped.grouped = true;
+  EXPECT_FALSE(selectSchedule(&ctx, grouped, h100, 8).getSwapAb());
+  GemmProblem swapped = p.swapped(8);
+  EXPECT_EQ(swapped.m, 7168);
+  EXPECT_EQ(swapped.n, 8);
+}
+
 TEST_F(ScheduleTest, MoreStagesNeverCostMore) {
   GemmProblem p = fp8(4096, 4096, 7168);
   double previous = 1e300;
@@ -191,7 +222,7 @@ TEST_F(ScheduleTest, RegisterBudgetOfTheWarpLayouts) {
       64u + 4 * 2 * 8 + 2 * 4 + 6 + 2 * (2 + 8) + 56);
   // 64x32 warp tiles: at most 64 registers of widened A are live.
   ScheduleAttr square = ScheduleAttr::get(&ctx, {128, 128, 128}, 2, {2, 4}, 4,
-                                          8, EpilogueKind::Direct);
+                                          8, EpilogueKind::Direct, false);
   EXPECT_EQ(estimateMathRegisters(fp8(4096, 4096, 7168), square),
             64u + 64 + 4 * 4 + 6 + 2 * (4 + 4) + 56);
 }
@@ -214,9 +245,9 @@ TEST_F(ScheduleTest, TwinChoosesItsOwnFp8Schedule) {
   // the native MMA, relative to the same tile with BK = 128.
   auto ratio = [&](const MachineModel &m) {
     ScheduleAttr k64 = ScheduleAttr::get(&ctx, {128, 128, 64}, 4, {2, 4}, 4, 8,
-                                         EpilogueKind::Direct);
+                                         EpilogueKind::Direct, false);
     ScheduleAttr k128 = ScheduleAttr::get(&ctx, {128, 128, 128}, 2, {2, 4}, 4,
-                                          8, EpilogueKind::Direct);
+                                          8, EpilogueKind::Direct, false);
     return estimateCost(p, k64, m, 4096).cycles /
            estimateCost(p, k128, m, 4096).cycles;
   };

@@ -98,6 +98,15 @@ GemmProblem GemmProblem::fromOp(GroupedGemmOp op) {
   return p;
 }
 
+GemmProblem GemmProblem::swapped(int64_t rows) const {
+  GemmProblem q = *this;
+  std::swap(q.a, q.b);
+  std::swap(q.sfa, q.sfb);
+  q.m = n;
+  q.n = rows;
+  return q;
+}
+
 int64_t GemmProblem::mmaK() const {
   // m16n8k16 for BF16, m16n8k64 (mxf4 / mxf4nvf4) for FP4 x FP4, and
   // m16n8k32 (mxf8f6f4) for FP8 and mixed FP8 x FP4.
@@ -202,8 +211,17 @@ unsigned mlir::sm120::mathRegisterBudget(const ScheduleAttr &s) {
 // Validity
 //===----------------------------------------------------------------------===//
 
-std::string mlir::sm120::checkSchedule(const GemmProblem &p, ScheduleAttr s,
+std::string mlir::sm120::checkSchedule(const GemmProblem &given, ScheduleAttr s,
                                        const MachineModel &machine) {
+  // swap_ab: dense GEMMs of one operand type; the checks below see the
+  // swapped problem (its M is N, its N the rows, for which 64 stands in).
+  if (s.getSwapAb()) {
+    if (given.grouped)
+      return "swap_ab applies to dense GEMMs, not grouped ones";
+    if (given.mixed())
+      return "swap_ab needs both operands of one type";
+  }
+  GemmProblem p = s.getSwapAb() ? given.swapped(64) : given;
   int64_t bm = s.getBlockM(), bn = s.getBlockN(), bk = s.getBlockK();
   if (bk % p.mmaK() != 0)
     return llvm::formatv("BK = {0} is not a multiple of the MMA's K step {1}",
@@ -314,8 +332,14 @@ static double mmaRate(const GemmProblem &p, const MachineModel &m) {
   return m.fp8Flops;
 }
 
-ScheduleCost mlir::sm120::estimateCost(const GemmProblem &p, ScheduleAttr s,
-                                       const MachineModel &machine, int64_t m) {
+ScheduleCost mlir::sm120::estimateCost(const GemmProblem &given, ScheduleAttr s,
+                                       const MachineModel &machine,
+                                       int64_t rows) {
+  // swap_ab: the MMA's rows run along N, its columns along the M rows.
+  GemmProblem p = s.getSwapAb() ? given.swapped(rows) : given;
+  int64_t m = rows;
+  if (s.getSwapAb())
+    m = ShapedType::isDynamic(given.n) ? 4096 : given.n;
   int64_t bm = s.getBlockM(), bn = s.getBlockN(), bk = s.getBlockK();
   int64_t n = ShapedType::isDynamic(p.n) ? 4096 : p.n;
   int64_t k = ShapedType::isDynamic(p.k) ? 4096 : p.k;
@@ -426,46 +450,58 @@ ScheduleAttr mlir::sm120::selectSchedule(MLIRContext *ctx, const GemmProblem &p,
     };
     return key(s) > key(best);
   };
-  for (int64_t bm : {64, 128})
-    for (int64_t bn : {16, 32, 48, 64, 96, 128, 160, 192, 256})
-      for (int64_t bk : blockKCandidates(p))
-        for (EpilogueKind epi :
-             {EpilogueKind::Direct, EpilogueKind::TmaStore}) {
-          if (only && epi != *only)
-            continue;
-          SmemUse use = smemUse(p, bm, bn, bk, epi);
-          unsigned stages = use.maxStages(machine.smemPerBlock);
-          if (stages < 2)
-            continue;
-          // Two math warpgroups with 32x(BN/2) warp tiles, as the reference
-          // kernels; BF16 may also take 64x(BN/4), which halves ldmatrix
-          // traffic per MMA (BF16 moves twice the bytes per FLOP of FP8,
-          // and on the twin shared memory, not the tensor cores, bounds
-          // 32x64 warp tiles). Warp tiles span whole n16 pairs.
-          static constexpr int64_t kLayouts[][2] = {{4, 2}, {2, 4}};
-          for (const int64_t(&layout)[2] : kLayouts) {
-            if (bm / layout[0] < 16 || bn % (16 * layout[1]) != 0)
+  // Decode-sized M also tries swap_ab: N along the MMA's rows, M along
+  // narrow columns (one operand type, dense, the direct epilogue).
+  bool trySwap = m <= 32 && !p.grouped && !p.mixed() &&
+                 (!only || *only == EpilogueKind::Direct);
+  for (bool swap : {false, true})
+    for (int64_t bm : {64, 128})
+      for (int64_t bn : {16, 32, 48, 64, 96, 128, 160, 192, 256})
+        for (int64_t bk : blockKCandidates(p))
+          for (EpilogueKind epi :
+               {EpilogueKind::Direct, EpilogueKind::TmaStore}) {
+            if (only && epi != *only)
               continue;
-            // The twin also takes 64x(BN/4) for FP8 operands: it widens
-            // each fragment once per K step, and a squarer warp tile
-            // widens fewer per MMA.
-            bool fp8 =
-                p.a == GemmProblem::Data::FP8 || p.b == GemmProblem::Data::FP8;
-            if (layout[0] == 2 && p.a != GemmProblem::Data::BF16 &&
-                !(fp8 && machine.emulatesScaledMma()))
+            if (swap && (!trySwap || epi != EpilogueKind::Direct || bn > 32))
               continue;
-            ScheduleAttr s = ScheduleAttr::get(
-                ctx, {bm, bn, bk}, stages, ArrayRef<int64_t>(layout),
-                /*tmaWarps=*/4, rasterGroup(bm, bn, machine.smCount), epi);
-            if (!checkSchedule(p, s, machine).empty())
+            SmemUse use = smemUse(swap ? p.swapped(64) : p, bm, bn, bk, epi);
+            unsigned stages = use.maxStages(machine.smemPerBlock);
+            if (stages < 2)
               continue;
-            ScheduleCost c = estimateCost(p, s, machine, m);
-            if (better(s, c)) {
-              best = s;
-              bestCost = c;
+            // Two math warpgroups with 32x(BN/2) warp tiles, as the reference
+            // kernels; BF16 may also take 64x(BN/4), which halves ldmatrix
+            // traffic per MMA (BF16 moves twice the bytes per FLOP of FP8,
+            // and on the twin shared memory, not the tensor cores, bounds
+            // 32x64 warp tiles). Warp tiles span whole n16 pairs.
+            // Swapped tiles are a few columns wide: every warp takes all of
+            // them.
+            static constexpr int64_t kLayouts[][2] = {{4, 2}, {2, 4}};
+            static constexpr int64_t kSwapLayouts[][2] = {{8, 1}, {4, 1}};
+            for (const int64_t(&layout)[2] : swap ? kSwapLayouts : kLayouts) {
+              if (bm / layout[0] < 16 || bn % (16 * layout[1]) != 0 ||
+                  (swap && bm / layout[0] != 16))
+                continue;
+              // The twin also takes 64x(BN/4) for FP8 operands: it widens
+              // each fragment once per K step, and a squarer warp tile
+              // widens fewer per MMA.
+              bool fp8 = p.a == GemmProblem::Data::FP8 ||
+                         p.b == GemmProblem::Data::FP8;
+              if (!swap && layout[0] == 2 && p.a != GemmProblem::Data::BF16 &&
+                  !(fp8 && machine.emulatesScaledMma()))
+                continue;
+              ScheduleAttr s = ScheduleAttr::get(
+                  ctx, {bm, bn, bk}, stages, ArrayRef<int64_t>(layout),
+                  /*tmaWarps=*/4, rasterGroup(bm, bn, machine.smCount), epi,
+                  swap);
+              if (!checkSchedule(p, s, machine).empty())
+                continue;
+              ScheduleCost c = estimateCost(p, s, machine, m);
+              if (better(s, c)) {
+                best = s;
+                bestCost = c;
+              }
             }
           }
-        }
   if (best && costOut)
     *costOut = bestCost;
   return best;

@@ -86,6 +86,7 @@ struct KernelLowering {
   ScheduleAttr schedule;
   Value loopM;    // the M of the tile loop being lowered
   Value loopRows; // masked groups: the valid rows of the tile's group (i32)
+  Value loopN;    // the N of the tile loop (D's rows with swap_ab)
   std::optional<TmaStorePlan> tmaStore;
 
   // --- small builders ------------------------------------------------------
@@ -175,6 +176,7 @@ struct KernelLowering {
   /// belongs to another (misaligned groups).
   Value groupRow(const GroupRows &g, Value row, Value rows);
   LogicalResult lowerTmaStore(EpilogueOp op, Value tma, Value cPtr);
+  LogicalResult lowerTransposedStore(EpilogueOp op, Value d, Value cPtr);
   /// The accumulator values a store writes: times alpha when it has one.
   SmallVector<Value> epilogueValues(EpilogueOp op);
   std::array<Value, 2> loadCPair(Value cPtr, Value row, Value col, int64_t n);
@@ -596,6 +598,7 @@ LogicalResult KernelLowering::lowerTileLoop(TileLoopOp op) {
   ScheduleAttr s = op.getSchedule();
   Value m = map.lookupOrDefault(op.getM()), n = map.lookupOrDefault(op.getN());
   loopM = m;
+  loopN = n;
   // Tile counts fit in 32 bits (M < 2^31): the walk is i32 arithmetic, which
   // keeps the producer lane's state small and its divisions cheap.
   Value bm = c32(s.getBlockM()), bn = c32(s.getBlockN());
@@ -1787,6 +1790,8 @@ LogicalResult KernelLowering::lowerStore(EpilogueOp op) {
                           "epilogue; the schedule has tma_store");
   if (viaTma)
     return lowerTmaStore(op, d, cPtr);
+  if (op.getTransposed())
+    return lowerTransposedStore(op, d, cPtr);
   MemRefType dType = op.getD().getType();
   bool stacked = dType.getRank() == 3;
   int64_t n = dType.getDimSize(dType.getRank() - 1);
@@ -1949,6 +1954,57 @@ LogicalResult KernelLowering::lowerStore(EpilogueOp op) {
           }
         }
       }
+  return success();
+}
+
+/// swap_ab: the accumulator is a tile of D^T (its rows along D's columns),
+/// so each element goes to its own address. For a fixed fragment element
+/// the eight lane groups of a warp write eight consecutive columns of one
+/// row of D.
+LogicalResult KernelLowering::lowerTransposedStore(EpilogueOp op, Value d,
+                                                   Value cPtr) {
+  MemRefType dType = op.getD().getType();
+  int64_t n = dType.getDimSize(1);
+  if (dType.getRank() != 2 || ShapedType::isDynamic(n))
+    return op.emitOpError("a transposed store needs a rank-2 D with a static "
+                          "N");
+  Type elem = dType.getElementType();
+  bool bf16 = elem.isBF16();
+  auto ptrType = LLVM::LLVMPointerType::get(b.getContext());
+  WarpTile wt = warpTile();
+  // Accumulator rows are D's columns (bounded by N), its columns D's rows
+  // (bounded by the tile loop's N, which is D's M).
+  Value col0 = add(add(toI32(map.lookupOrDefault(op.getCol())), wt.row), group);
+  Value row0 = add(add(toI32(map.lookupOrDefault(op.getRow())), wt.col),
+                   mul(tig, c32(2)));
+  Value rows = toI32(loopN);
+  SmallVector<Value> acc = epilogueValues(op);
+  for (int64_t i = 0; i < wt.mTiles; ++i)
+    for (int64_t j = 0; j < wt.nTiles; ++j)
+      for (int half = 0; half < 2; ++half)
+        for (int e = 0; e < 2; ++e) {
+          Value col = addc(col0, 16 * i + 8 * half);
+          Value row = addc(row0, 8 * j + e);
+          Value v = acc[(i * wt.nTiles + j) * 4 + 2 * half + e];
+          Value ok = arith::AndIOp::create(
+              b, loc, cmp(arith::CmpIPredicate::ult, row, rows),
+              cmp(arith::CmpIPredicate::ult, col, c32(n)));
+          ifThen(ok, [&] {
+            Value index = rowMajor(row, col, n);
+            Value out = v;
+            if (cPtr) {
+              Value pc = LLVM::GEPOp::create(b, loc, ptrType, f32(), cPtr,
+                                             ValueRange{index});
+              out = arith::AddFOp::create(
+                  b, loc, out, LLVM::LoadOp::create(b, loc, f32(), pc));
+            }
+            if (bf16)
+              out = arith::TruncFOp::create(b, loc, b.getBF16Type(), out);
+            Value p = LLVM::GEPOp::create(b, loc, ptrType, elem, d,
+                                          ValueRange{index});
+            LLVM::StoreOp::create(b, loc, out, p);
+          });
+        }
   return success();
 }
 

@@ -186,8 +186,14 @@ LogicalResult buildTileProgram(const TileProblem &p) {
   Value n = dimValue(b, loc, p.b, bBase + (bK ? 0 : 1));
   Value k = dimValue(b, loc, p.a, aBase + (aK ? 1 : 0));
 
-  auto loop =
-      TileLoopOp::create(b, loc, m, n, s, p.masked ? p.layout : Value());
+  // swap_ab: the loop's rows run along N and its columns along M; the MMA
+  // multiplies B's tile by A's and the store writes its transpose.
+  bool swap = s.getSwapAb();
+  if (swap && (p.layout || p.headSplits))
+    return p.op->emitOpError("schedule swap_ab applies to dense GEMMs "
+                             "without head_splits");
+  auto loop = TileLoopOp::create(b, loc, swap ? n : m, swap ? m : n, s,
+                                 p.masked ? p.layout : Value());
   Block &body = loop.getBody().front();
   b.setInsertionPointToStart(&body);
   Value m0 = body.getArgument(0), n0 = body.getArgument(1);
@@ -210,21 +216,30 @@ LogicalResult buildTileProgram(const TileProblem &p) {
     b.setInsertionPointToStart(kLoop.getBody());
     Value k0 = kLoop.getInductionVar();
     Value acc = kLoop.getRegionIterArgs()[0];
-    Value a = loadOperand(b, loc, p.a, p.b, p.aMajor, m0, k0, bm, bk, aGroup);
-    Value bt = loadOperand(b, loc, p.b, p.a, p.bMajor, n0, k0, bn, bk, group);
+    // The MMA's operands: A and B, or B and A with swap_ab (m0 then
+    // indexes N and n0 M).
+    Value x = swap ? p.b : p.a, y = swap ? p.a : p.b;
+    Value sx = swap ? p.sfb : p.sfa, sy = swap ? p.sfa : p.sfb;
+    BlockScaleAttr rx = swap ? p.sfbRecipe : p.sfaRecipe;
+    BlockScaleAttr ry = swap ? p.sfaRecipe : p.sfbRecipe;
+    Major mx = swap ? p.bMajor : p.aMajor, my = swap ? p.aMajor : p.bMajor;
+    Value a = loadOperand(b, loc, x, y, mx, m0, k0, bm, bk, aGroup);
+    Value bt = loadOperand(b, loc, y, x, my, n0, k0, bn, bk, group);
     Value sfa, sfb;
     if (p.sfa) {
-      sfa = loadScales(b, loc, p.sfa, p.sfaRecipe, m0, k0, bm, bk, aGroup);
-      sfb = loadScales(b, loc, p.sfb, p.sfbRecipe, n0, k0, bn, bk, group);
+      sfa = loadScales(b, loc, sx, rx, m0, k0, bm, bk, aGroup);
+      sfb = loadScales(b, loc, sy, ry, n0, k0, bn, bk, group);
     }
     auto mma = TileMmaOp::create(b, loc, accType, acc, a, bt, sfa, sfb, m0, n0,
-                                 k0, MajorAttr::get(b.getContext(), p.aMajor),
-                                 MajorAttr::get(b.getContext(), p.bMajor),
-                                 p.sfaRecipe, p.sfbRecipe);
+                                 k0, MajorAttr::get(b.getContext(), mx),
+                                 MajorAttr::get(b.getContext(), my), rx, ry);
     scf::YieldOp::create(b, loc, mma.getResult());
   }
-  EpilogueOp::create(b, loc, kLoop.getResult(0), p.c, p.alpha, p.d, m0, n0,
-                     p.layout, group, p.headSplits, p.prefixSum);
+  auto store = EpilogueOp::create(b, loc, kLoop.getResult(0), p.c, p.alpha, p.d,
+                                  swap ? n0 : m0, swap ? m0 : n0, p.layout,
+                                  group, p.headSplits, p.prefixSum);
+  if (swap)
+    store.setTransposed(true);
   p.op->erase();
   return success();
 }

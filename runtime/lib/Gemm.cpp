@@ -424,7 +424,7 @@ plan(const char *entry, const TensorView &aGiven, const TensorView *sfaGiven,
 } // namespace
 
 int64_t sm120rt::expectedMBucket(int64_t m) {
-  for (int64_t bucket : {64, 256, 1024})
+  for (int64_t bucket : {16, 32, 64, 256, 1024})
     if (m <= bucket)
       return bucket;
   return 4096;

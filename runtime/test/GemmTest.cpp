@@ -58,7 +58,10 @@ TEST(Gemm, Fp8PlanReadsTheRecipeFromTheScales) {
 }
 
 TEST(Gemm, ScheduleRowsComeFromTheCallsM) {
-  EXPECT_EQ(expectedMBucket(1), 64);
+  EXPECT_EQ(expectedMBucket(1), 16);
+  EXPECT_EQ(expectedMBucket(16), 16);
+  EXPECT_EQ(expectedMBucket(17), 32);
+  EXPECT_EQ(expectedMBucket(33), 64);
   EXPECT_EQ(expectedMBucket(64), 64);
   EXPECT_EQ(expectedMBucket(65), 256);
   EXPECT_EQ(expectedMBucket(1024), 1024);

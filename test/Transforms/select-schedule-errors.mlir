@@ -72,3 +72,28 @@ func.func @grouped_tma_store(%a: memref<?x512xbf16>, %b: memref<4x256x512xbf16>,
       schedule <block = [128, 128, 64], stages = 2, warp_layout = [4, 2], raster_group = 8, epilogue = tma_store>
   return
 }
+
+// -----
+
+// swap_ab is for dense GEMMs of one operand type.
+func.func @swap_mixed(%a: memref<?x7168xf8E4M3FN>, %b: memref<576x7168xf4E2M1FN>,
+                      %sa: memref<14x?xi32>, %sb: memref<56x576xi32>, %d: memref<?x576xbf16>) {
+  // expected-error @+1 {{schedule does not fit rtx-pro-6000: swap_ab needs both operands of one type}}
+  sm120.gemm a(%a : memref<?x7168xf8E4M3FN>) b(%b : memref<576x7168xf4E2M1FN>)
+      scales(%sa, %sb : memref<14x?xi32>, memref<56x576xi32>) d(%d : memref<?x576xbf16>)
+      schedule <block = [64, 16, 128], stages = 2, warp_layout = [4, 1], epilogue = direct, swap_ab = true>
+      {sfa_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 128, packed>,
+       sfb_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 32, packed>}
+  return
+}
+
+// -----
+
+func.func @swap_grouped(%a: memref<?x512xbf16>, %b: memref<4x256x512xbf16>,
+                        %rows: memref<?xi32>, %d: memref<?x256xbf16>) {
+  // expected-error @+1 {{schedule does not fit rtx-pro-6000: swap_ab applies to dense GEMMs, not grouped ones}}
+  sm120.grouped_gemm contiguous a(%a : memref<?x512xbf16>) b(%b : memref<4x256x512xbf16>)
+      layout(%rows : memref<?xi32>) d(%d : memref<?x256xbf16>)
+      schedule <block = [64, 16, 64], stages = 2, warp_layout = [4, 1], epilogue = direct, swap_ab = true>
+  return
+}

@@ -57,10 +57,12 @@ func.func @fp8_runtime_m(%a: memref<?x7168xf8E4M3FN>, %b: memref<2112x7168xf8E4M
 
 // -----
 
-// Decode-sized M: the 64-row tile floor.
+// Decode-sized M: A and B swap, so that N runs along 128-row MMA tiles and
+// the one row of A along 16 columns (56 tiles instead of 64-row tiles that
+// are 1/64 used).
 // CHECK-LABEL: func.func @fp4_small_m
 // CHECK: sm120.gemm
-// CHECK-SAME: schedule <block = [64, 128, 256], stages = 3
+// CHECK-SAME: schedule <block = [128, 16, 256], stages = 5, warp_layout = [8, 1], raster_group = 4, epilogue = direct, swap_ab = true>
 func.func @fp4_small_m(%a: memref<1x2048xf4E2M1FN>, %b: memref<7168x2048xf4E2M1FN>,
                        %sa: memref<16x4xi32>, %sb: memref<16x7168xi32>,
                        %d: memref<1x7168xbf16>) {

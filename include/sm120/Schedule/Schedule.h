@@ -51,6 +51,9 @@ struct GemmProblem {
   /// one group's max_m, `batches` its G).
   static GemmProblem fromOp(GroupedGemmOp op);
   bool mixed() const { return a != b; }
+  /// The problem a swap_ab schedule's MMA sees: D^T = B A^T, its rows N
+  /// and its columns `m` (the rows the schedule is costed for).
+  GemmProblem swapped(int64_t m) const;
   /// Elements per MMA instruction along K.
   int64_t mmaK() const;
   /// Bits one element occupies in shared memory (mixed FP4 is unpacked).

@@ -74,8 +74,9 @@ struct GemmOptions {
   bool prefixSum = false;
 };
 
-/// The rows a schedule is costed for when a call has M rows: 64, 256, 1024
-/// or 4096 (the first bucket at least M; 4096 above).
+/// The rows a schedule is costed for when a call has M rows: 16, 32, 64,
+/// 256, 1024 or 4096 (the first bucket at least M; 4096 above). Decode
+/// buckets (16, 32) get swap_ab schedules.
 SM120RT_API int64_t expectedMBucket(int64_t m);
 
 /// FP8 x FP8 (f8e4m3, packed UE8M0 scales), D bf16 or f32.

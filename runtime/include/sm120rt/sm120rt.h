@@ -106,7 +106,7 @@ typedef struct sm120rt_gemm_options {
   int sfb_gran_k;      /* 0: inferred from sfb's shape */
   const char *chip;    /* NULL: chosen from the device */
   const char *machine; /* NULL: the device's preset */
-  int64_t expected_m;  /* 0: M's bucket (64, 256, 1024 or 4096) */
+  int64_t expected_m;  /* 0: M's bucket (16, 32, 64, 256, 1024 or 4096) */
   const sm120rt_tensor *alpha; /* optional f32 [1]: D = alpha A B^T (+ C) */
   int prefix_sum; /* grouped: layout holds group ends [G], not rows' groups */
 } sm120rt_gemm_options;

@@ -52,3 +52,8 @@ func.func @f() attributes {s = #sm120.schedule<block = [128, 128, 64], stages = 
 
 // expected-error @+1 {{schedule raster_group must be positive}}
 func.func @f() attributes {s = #sm120.schedule<block = [128, 128, 64], stages = 2, warp_layout = [4, 2], raster_group = 0, epilogue = direct>} { return }
+
+// -----
+
+// expected-error @+1 {{schedule swap_ab writes the accumulator transposed, which needs epilogue = direct}}
+func.func @f() attributes {s = #sm120.schedule<block = [64, 16, 128], stages = 2, warp_layout = [4, 1], epilogue = tma_store, swap_ab = true>} { return }

@@ -367,7 +367,7 @@ LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                    ArrayRef<int64_t> block, unsigned stages,
                                    ArrayRef<int64_t> warpLayout,
                                    unsigned tmaWarps, unsigned rasterGroup,
-                                   EpilogueKind epilogue) {
+                                   EpilogueKind epilogue, bool swapAb) {
   if (block.size() != 3)
     return emitError() << "schedule block must be [BM, BN, BK]; got "
                        << block.size() << " entries";
@@ -402,5 +402,8 @@ LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                        << "; expected 1 to 4 (one warpgroup)";
   if (rasterGroup < 1)
     return emitError() << "schedule raster_group must be positive";
+  if (swapAb && epilogue != EpilogueKind::Direct)
+    return emitError() << "schedule swap_ab writes the accumulator "
+                          "transposed, which needs epilogue = direct";
   return success();
 }

@@ -260,6 +260,9 @@ LogicalResult EpilogueOp::verify() {
       return emitOpError() << "adds a rank-" << d.getRank() << " f32 c; got "
                            << ct;
   }
+  if (getTransposed() && (getRowLayout() || getHeadSplits()))
+    return emitOpError("a transposed store takes no rows layout or "
+                       "head_splits");
   if (stacked && (!getRowLayout() || getPrefixSum() || getAlpha()))
     return emitOpError("a rank-3 output needs rows (the valid row counts) "
                        "and a group, without prefix_sum or scale");

@@ -296,11 +296,17 @@ def SM120_ScheduleAttr : AttrDef<SM120_Dialect, "Schedule"> {
     - `raster_group`: M tiles visited together by the persistent tile
       scheduler before moving along N (L2 reuse of B);
     - `epilogue`: `direct` register stores or `tma_store` through shared
-      memory.
+      memory;
+    - `swap_ab` (decode-sized M): the kernel computes D^T = B A^T, so
+      that the MMA's rows run along N and its (narrow) columns along M:
+      `block` then reads [BN of D's columns, BM of D's rows, BK], and the
+      direct epilogue writes the accumulator transposed (no temporary).
 
     ```mlir
     #sm120.schedule<block = [128, 128, 128], stages = 4, warp_layout = [4, 2],
                     tma_warps = 4, raster_group = 16, epilogue = tma_store>
+    #sm120.schedule<block = [64, 16, 128], stages = 8, warp_layout = [4, 1],
+                    epilogue = direct, swap_ab = true>
     ```
   }];
   let parameters = (ins
@@ -309,7 +315,8 @@ def SM120_ScheduleAttr : AttrDef<SM120_Dialect, "Schedule"> {
     SM120_IntList<"math warps [WM, WN]">:$warp_layout,
     DefaultValuedParameter<"unsigned", "4">:$tma_warps,
     DefaultValuedParameter<"unsigned", "1">:$raster_group,
-    EnumParameter<SM120_EpilogueKind>:$epilogue
+    EnumParameter<SM120_EpilogueKind>:$epilogue,
+    DefaultValuedParameter<"bool", "false">:$swap_ab
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;

@@ -262,6 +262,9 @@ def SM120_EpilogueOp : SM120_TileOp<"store", [AttrSizedOperandSegments,
     A rank-3 `d` [G, max_m, N] (masked grouped GEMMs) is written in its
     matrix `%g`, and `layout` [G] holds each group's valid row count: rows
     at or past it are not written. A `c` is then [G, max_m, N] too.
+
+    With `transposed` (swap_ab schedules), the accumulator holds the tile
+    of D^T: its element (i, j) goes to D[row + j][col + i].
   }];
   let arguments = (ins SM120_AccTileType:$acc, Optional<AnyMemRef>:$c,
                        Optional<AnyMemRef>:$alpha,
@@ -269,7 +272,7 @@ def SM120_EpilogueOp : SM120_TileOp<"store", [AttrSizedOperandSegments,
                        Optional<AnyMemRef>:$row_layout,
                        Optional<Index>:$group,
                        OptionalAttr<DenseI64ArrayAttr>:$head_splits,
-                       UnitAttr:$prefix_sum);
+                       UnitAttr:$prefix_sum, UnitAttr:$transposed);
   let assemblyFormat = [{
     $acc (`scale` $alpha^ `:` type($alpha))? (`add` $c^ `:` type($c))?
     `into` $d `[` $row `,` $col `]`
