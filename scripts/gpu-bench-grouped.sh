@@ -20,7 +20,7 @@ bench_peak "$log" "$peak"
 kinds="${SM120_GROUPED_KINDS:-contiguous masked}"
 contiguous=() masked=()
 [[ "$kinds" == *contiguous* ]] && contiguous=("$root"/build/grouped-bench/fp8_*)
-[[ "$kinds" == *masked* ]] && masked=("$root"/build/grouped-bench/masked_fp8_*)
+[[ "$kinds" == *masked* ]] && masked=("$root"/build/grouped-bench/masked_*fp8_*)
 for dir in "${contiguous[@]}"; do
   name="$(basename "$dir")"
   g="${name#fp8_g}"; g="${g%%_*}"
@@ -46,10 +46,10 @@ device = re.search(r"device\s+\d+: (.*)", log)
 rows = []
 for block in re.split(r"^case ", log, flags=re.M)[1:]:
     name, m, bundle = re.match(r"(\S+) M=(\d+) (\S+)", block).groups()
-    masked = re.match(r"masked_fp8_g(\d+)_m(\d+)_(\d+)x(\d+)", name)
+    masked = re.match(r"masked_(swap_)?fp8_g(\d+)_m(\d+)_(\d+)x(\d+)", name)
     if masked:
-        g, em, n, k = masked.groups()
-        layout = "masked"
+        swap, g, em, n, k = masked.groups()
+        layout = "masked_swap_ab" if swap else "masked"
     else:
         g, n, k, layout = re.match(r"fp8_g(\d+)_(\d+)x(\d+)_(\w+)",
                                    name).groups()

@@ -190,6 +190,16 @@ TEST_F(ScheduleTest, SmallMSwapsAAndB) {
   GemmProblem grouped = p;
   grouped.grouped = true;
   EXPECT_FALSE(selectSchedule(&ctx, grouped, h100, 8).getSwapAb());
+  EXPECT_EQ(checkSchedule(grouped, decode, h100),
+            "swap_ab applies to dense and masked GEMMs, not contiguous "
+            "grouped ones");
+  // Masked groups may swap (each group's few rows along the columns).
+  GemmProblem masked = grouped;
+  masked.masked = true;
+  masked.batches = 6;
+  EXPECT_EQ(checkSchedule(masked, decode, h100), "");
+  EXPECT_EQ(estimateCost(masked, decode, h100, 8).tiles,
+            6 * (7168 / decode.getBlockM()));
   GemmProblem swapped = p.swapped(8);
   EXPECT_EQ(swapped.m, 7168);
   EXPECT_EQ(swapped.n, 8);

@@ -89,8 +89,10 @@ GemmProblem GemmProblem::fromOp(GroupedGemmOp op) {
   unsigned base = bt.getRank() - 2;
   GemmProblem p;
   p.m = at.getDimSize(at.getRank() - 2);
-  if (op.getKind() == GroupedKind::Masked)
+  if (op.getKind() == GroupedKind::Masked) {
+    p.masked = true;
     p.batches = ShapedType::isDynamic(bt.getDimSize(0)) ? 1 : bt.getDimSize(0);
+  }
   p.k = at.getDimSize(at.getRank() - 1);
   p.n = bt.getDimSize(base + (bK ? 0 : 1));
   setTypesAndScales(p, op);
@@ -216,8 +218,9 @@ std::string mlir::sm120::checkSchedule(const GemmProblem &given, ScheduleAttr s,
   // swap_ab: dense GEMMs of one operand type; the checks below see the
   // swapped problem (its M is N, its N the rows, for which 64 stands in).
   if (s.getSwapAb()) {
-    if (given.grouped)
-      return "swap_ab applies to dense GEMMs, not grouped ones";
+    if (given.grouped && !given.masked)
+      return "swap_ab applies to dense and masked GEMMs, not contiguous "
+             "grouped ones";
     if (given.mixed())
       return "swap_ab needs both operands of one type";
   }
@@ -452,7 +455,7 @@ ScheduleAttr mlir::sm120::selectSchedule(MLIRContext *ctx, const GemmProblem &p,
   };
   // Decode-sized M also tries swap_ab: N along the MMA's rows, M along
   // narrow columns (one operand type, dense, the direct epilogue).
-  bool trySwap = m <= 32 && !p.grouped && !p.mixed() &&
+  bool trySwap = m <= 32 && (!p.grouped || p.masked) && !p.mixed() &&
                  (!only || *only == EpilogueKind::Direct);
   for (bool swap : {false, true})
     for (int64_t bm : {64, 128})

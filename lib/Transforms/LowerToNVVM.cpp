@@ -155,7 +155,7 @@ struct KernelLowering {
   LogicalResult lowerOp(Operation &op);
   LogicalResult lowerWarpSpecialize(WarpSpecializeOp op);
   LogicalResult lowerTileLoop(TileLoopOp op);
-  LogicalResult lowerMaskedLoop(TileLoopOp op, Value tilesN);
+  LogicalResult lowerMaskedLoop(TileLoopOp op, Value tilesM, Value tilesN);
   /// Tile `t` of a tilesM x tilesN grid in raster order: (tile_m, tile_n).
   std::pair<Value, Value> rasterTile(Value t, Value tilesM, Value tilesN);
   LogicalResult lowerFor(scf::ForOp op);
@@ -605,7 +605,7 @@ LogicalResult KernelLowering::lowerTileLoop(TileLoopOp op) {
   Value tilesM = arith::CeilDivUIOp::create(b, loc, toI32(m), bm);
   Value tilesN = arith::CeilDivUIOp::create(b, loc, toI32(n), bn);
   if (op.getCounts())
-    return lowerMaskedLoop(op, tilesN);
+    return lowerMaskedLoop(op, tilesM, tilesN);
   Value total = mul(tilesM, tilesN);
   Value first = NVVM::BlockIdXOp::create(b, loc, i32());
   Value step = NVVM::GridDimXOp::create(b, loc, i32());
@@ -641,20 +641,30 @@ std::pair<Value, Value> KernelLowering::rasterTile(Value t, Value tilesM,
 /// stride over those numbers. Every role walks the groups forward as its
 /// number grows, so a CTA reads each count a bounded number of times, and
 /// its last walk reaches the end: every CTA checks every count, and one
-/// outside [0, M] traps.
-LogicalResult KernelLowering::lowerMaskedLoop(TileLoopOp op, Value tilesN) {
+/// outside [0, M] traps. With swap_ab the counts bound the loop's columns
+/// (D's rows) instead: ceil(counts[g] / BN) column tiles of tilesM rows.
+LogicalResult KernelLowering::lowerMaskedLoop(TileLoopOp op, Value tilesM,
+                                              Value tilesN) {
   Value counts = ptrParams.lookup(op.getCounts());
   if (!counts)
     return op.emitOpError("reads counts that are not a kernel argument");
   int64_t groups = op.getCounts().getType().getDimSize(0);
   if (ShapedType::isDynamic(groups) || groups < 1)
     return op.emitOpError("needs a static, positive group count");
-  Value maxM = toI32(loopM);
-  Value bm = c32(schedule.getBlockM());
+  bool swap = schedule.getSwapAb();
+  Value maxM = toI32(swap ? loopN : loopM);
+  Value bm = c32(schedule.getBlockM()), bn = c32(schedule.getBlockN());
   Value numGroups = c32(groups);
   Type t32 = i32();
+  // A group's tile grid: (rows, columns) in tiles.
+  auto gridOf = [&](Value count) -> std::pair<Value, Value> {
+    if (swap)
+      return {tilesM, arith::CeilDivUIOp::create(b, loc, count, bn)};
+    return {arith::CeilDivUIOp::create(b, loc, count, bm), tilesN};
+  };
   auto tilesOf = [&](Value count) {
-    return mul(arith::CeilDivUIOp::create(b, loc, count, bm), tilesN);
+    auto [rows, cols] = gridOf(count);
+    return mul(rows, cols);
   };
   // State: (tile number, its group, the group's first tile number).
   Value first = NVVM::BlockIdXOp::create(b, loc, t32);
@@ -703,11 +713,11 @@ LogicalResult KernelLowering::lowerMaskedLoop(TileLoopOp op, Value tilesN) {
   Value start = after->getArgument(2), count = after->getArgument(3);
   auto yield = scf::YieldOp::create(b, loc, ValueRange{add(t, step), g, start});
   b.setInsertionPoint(yield);
-  Value tilesM = arith::CeilDivUIOp::create(b, loc, count, bm);
-  auto [mt, nt] = rasterTile(sub(t, start), tilesM, tilesN);
+  auto [rowTiles, colTiles] = gridOf(count);
+  auto [mt, nt] = rasterTile(sub(t, start), rowTiles, colTiles);
   Block &body = op.getBody().front();
   map.map(body.getArgument(0), toIndex(mul(mt, bm)));
-  map.map(body.getArgument(1), toIndex(mul(nt, c32(schedule.getBlockN()))));
+  map.map(body.getArgument(1), toIndex(mul(nt, bn)));
   map.map(body.getArgument(2), toIndex(g));
   loopRows = count;
   return lowerBlock(body);
@@ -1790,8 +1800,6 @@ LogicalResult KernelLowering::lowerStore(EpilogueOp op) {
                           "epilogue; the schedule has tma_store");
   if (viaTma)
     return lowerTmaStore(op, d, cPtr);
-  if (op.getTransposed())
-    return lowerTransposedStore(op, d, cPtr);
   MemRefType dType = op.getD().getType();
   bool stacked = dType.getRank() == 3;
   int64_t n = dType.getDimSize(dType.getRank() - 1);
@@ -1799,7 +1807,8 @@ LogicalResult KernelLowering::lowerStore(EpilogueOp op) {
     return op.emitOpError("needs a static N");
   if (stacked) {
     // Masked groups: the tile group's matrix of D (and C), whose rows are
-    // the tile loop's M; the valid rows are the group's count.
+    // the tile loop's M (its N with swap_ab); the valid rows are the
+    // group's count.
     if (!loopRows)
       return op.emitOpError("writes a rank-3 output outside a tile loop "
                             "over masked groups");
@@ -1810,7 +1819,8 @@ LogicalResult KernelLowering::lowerStore(EpilogueOp op) {
                                toI32(map.lookupOrDefault(op.getGroup()))),
         arith::MulIOp::create(
             b, loc,
-            arith::ExtUIOp::create(b, loc, b.getI64Type(), toI32(loopM)),
+            arith::ExtUIOp::create(b, loc, b.getI64Type(),
+                                   toI32(op.getTransposed() ? loopN : loopM)),
             arith::ConstantIntOp::create(b, loc, n, 64)));
     d = LLVM::GEPOp::create(b, loc, ptrType, dType.getElementType(), d,
                             ValueRange{matrix});
@@ -1818,6 +1828,8 @@ LogicalResult KernelLowering::lowerStore(EpilogueOp op) {
       cPtr =
           LLVM::GEPOp::create(b, loc, ptrType, f32(), cPtr, ValueRange{matrix});
   }
+  if (op.getTransposed())
+    return lowerTransposedStore(op, d, cPtr);
   bool bf16 = dType.getElementType().isBF16();
   WarpTile wt = warpTile();
   int64_t mTiles = wt.mTiles, nTiles = wt.nTiles;
@@ -1964,20 +1976,20 @@ LogicalResult KernelLowering::lowerStore(EpilogueOp op) {
 LogicalResult KernelLowering::lowerTransposedStore(EpilogueOp op, Value d,
                                                    Value cPtr) {
   MemRefType dType = op.getD().getType();
-  int64_t n = dType.getDimSize(1);
-  if (dType.getRank() != 2 || ShapedType::isDynamic(n))
-    return op.emitOpError("a transposed store needs a rank-2 D with a static "
-                          "N");
+  int64_t n = dType.getDimSize(dType.getRank() - 1);
+  if (ShapedType::isDynamic(n))
+    return op.emitOpError("a transposed store needs a static N");
   Type elem = dType.getElementType();
   bool bf16 = elem.isBF16();
   auto ptrType = LLVM::LLVMPointerType::get(b.getContext());
   WarpTile wt = warpTile();
   // Accumulator rows are D's columns (bounded by N), its columns D's rows
-  // (bounded by the tile loop's N, which is D's M).
+  // (bounded by the tile loop's N, which is D's M, or a masked group's
+  // count; d and c already point at the group's matrix).
   Value col0 = add(add(toI32(map.lookupOrDefault(op.getCol())), wt.row), group);
   Value row0 = add(add(toI32(map.lookupOrDefault(op.getRow())), wt.col),
                    mul(tig, c32(2)));
-  Value rows = toI32(loopN);
+  Value rows = dType.getRank() == 3 ? loopRows : toI32(loopN);
   SmallVector<Value> acc = epilogueValues(op);
   for (int64_t i = 0; i < wt.mTiles; ++i)
     for (int64_t j = 0; j < wt.nTiles; ++j)

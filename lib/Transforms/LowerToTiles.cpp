@@ -189,9 +189,9 @@ LogicalResult buildTileProgram(const TileProblem &p) {
   // swap_ab: the loop's rows run along N and its columns along M; the MMA
   // multiplies B's tile by A's and the store writes its transpose.
   bool swap = s.getSwapAb();
-  if (swap && (p.layout || p.headSplits))
-    return p.op->emitOpError("schedule swap_ab applies to dense GEMMs "
-                             "without head_splits");
+  if (swap && ((p.layout && !p.masked) || p.headSplits))
+    return p.op->emitOpError("schedule swap_ab applies to dense and masked "
+                             "GEMMs without head_splits");
   auto loop = TileLoopOp::create(b, loc, swap ? n : m, swap ? m : n, s,
                                  p.masked ? p.layout : Value());
   Block &body = loop.getBody().front();

@@ -14,6 +14,10 @@
 // RUN: sm120-opt %S/Inputs/masked/bf16_small.mlir --sm120-compile="chip=sm_90a output=%t/bf16_90 report=true" -o /dev/null | FileCheck %s --check-prefix=BF16-90
 // RUN: sm120-opt %S/Inputs/masked/fp8_fp4.mlir --sm120-compile="chip=sm_120a output=%t/mixed_120 report=true" -o /dev/null | FileCheck %s --check-prefix=MIXED
 // RUN: sm120-opt %S/Inputs/masked/fp8_fp4.mlir --sm120-compile="chip=sm_90a output=%t/mixed_90 report=true" -o /dev/null | FileCheck %s --check-prefix=MIXED-90
+// RUN: sm120-opt %S/Inputs/masked/fp8_swap.mlir --sm120-compile="chip=sm_120a output=%t/swap_120 report=true" -o /dev/null | FileCheck %s --check-prefix=SWAP
+// RUN: sm120-opt %S/Inputs/masked/fp8_swap.mlir --sm120-compile="chip=sm_90a output=%t/swap_90 report=true" -o /dev/null | FileCheck %s --check-prefix=SWAP-90
+// RUN: sm120-opt %S/Inputs/masked/bf16_swap_c.mlir --sm120-compile="chip=sm_120a output=%t/swapc_120 report=true" -o /dev/null | FileCheck %s --check-prefix=SWAPC
+// RUN: sm120-opt %S/Inputs/masked/bf16_swap_c.mlir --sm120-compile="chip=sm_90a output=%t/swapc_90 report=true" -o /dev/null | FileCheck %s --check-prefix=SWAPC-90
 // RUN: FileCheck %s --check-prefix=MANIFEST < %t/fp8_120/manifest.json
 // FP4: moe_masked_32x4096x2048 for sm_120a: {{[0-9]+}} registers, 0 bytes spill stores, 0 bytes spill loads
 // FP4-90: moe_masked_32x4096x2048 for sm_90a: {{[0-9]+}} registers, 0 bytes spill stores, 0 bytes spill loads
@@ -25,6 +29,10 @@
 // BF16-90: masked_bf16 for sm_90a: {{[0-9]+}} registers, 0 bytes spill stores, 0 bytes spill loads
 // MIXED: masked_fp8_fp4 for sm_120a: {{[0-9]+}} registers, 0 bytes spill stores, 0 bytes spill loads
 // MIXED-90: masked_fp8_fp4 for sm_90a: {{[0-9]+}} registers, 0 bytes spill stores, 0 bytes spill loads
+// SWAP: masked_fp8_swap for sm_120a: {{[0-9]+}} registers, 0 bytes spill stores, 0 bytes spill loads
+// SWAP-90: masked_fp8_swap for sm_90a: {{[0-9]+}} registers, 0 bytes spill stores, 0 bytes spill loads
+// SWAPC: masked_bf16_swap_c for sm_120a: {{[0-9]+}} registers, 0 bytes spill stores, 0 bytes spill loads
+// SWAPC-90: masked_bf16_swap_c for sm_90a: {{[0-9]+}} registers, 0 bytes spill stores, 0 bytes spill loads
 // MANIFEST: "dim": 0,
 // MANIFEST-NEXT: "tensor": 4,
 // MANIFEST-NEXT: "tile": 1

@@ -64,12 +64,14 @@ func.func @fp8(%a: memref<6x?x7168xf8E4M3FN>, %b: memref<6x4096x7168xf8E4M3FN>,
 
 // -----
 
-// Decode: 32 groups of about 20 rows choose the short tile (BM 64); C is
-// added from the group's matrix, and the store offsets D and C by the
-// group's matrix and stops at its count.
-// SCHED: remark: chose #sm120.schedule<block = [64, {{[0-9]+}}, {{[0-9]+}}]{{.*}} for M = 20 on h100
+// Decode: 32 groups of about 20 rows swap A and B (each group's rows along
+// the MMA's columns, the tiles counted per group); C is added from the
+// group's matrix, and the transposed store offsets D and C by the group's
+// matrix and stops at its count.
+// SCHED: remark: chose #sm120.schedule<block = [{{64|128}}, 32, {{[0-9]+}}]{{.*}}, swap_ab = true> for M = 20 on h100: 256 tiles
 // TILES-LABEL: func.func @bf16_c
-// TILES: sm120.tile.store %{{.*}} add %{{.*}} : memref<32x?x1024xf32> into %{{.*}}[%{{.*}}, %{{.*}}] rows %{{.*}} group %{{.*}} : memref<32xi32>
+// TILES: sm120.tile.loop (%[[N0:.*]], %[[M0:.*]], %[[G:.*]]) in (%c1024, %{{.*}}) counts
+// TILES: sm120.tile.store %{{.*}} add %{{.*}} : memref<32x?x1024xf32> into %{{.*}}[%[[M0]], %[[N0]]] rows %{{.*}} group %[[G]] : memref<32xi32> {transposed}
 // NVVM-LABEL: llvm.func @bf16_c
 // NVVM: nvvm.mma.sync
 // NVVM: arith.muli %{{.*}}, %c1024_i64 : i64

@@ -91,7 +91,7 @@ func.func @swap_mixed(%a: memref<?x7168xf8E4M3FN>, %b: memref<576x7168xf4E2M1FN>
 
 func.func @swap_grouped(%a: memref<?x512xbf16>, %b: memref<4x256x512xbf16>,
                         %rows: memref<?xi32>, %d: memref<?x256xbf16>) {
-  // expected-error @+1 {{schedule does not fit rtx-pro-6000: swap_ab applies to dense GEMMs, not grouped ones}}
+  // expected-error @+1 {{schedule does not fit rtx-pro-6000: swap_ab applies to dense and masked GEMMs, not contiguous grouped ones}}
   sm120.grouped_gemm contiguous a(%a : memref<?x512xbf16>) b(%b : memref<4x256x512xbf16>)
       layout(%rows : memref<?xi32>) d(%d : memref<?x256xbf16>)
       schedule <block = [64, 16, 64], stages = 2, warp_layout = [4, 1], epilogue = direct, swap_ab = true>

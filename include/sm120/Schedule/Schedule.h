@@ -45,6 +45,7 @@ struct GemmProblem {
   /// Independent m x n outputs (the groups of a masked grouped GEMM, whose
   /// m is the rows of one group).
   int64_t batches = 1;
+  bool masked = false;
 
   static GemmProblem fromOp(GemmOp op);
   /// A contiguous grouped GEMM (M is the total rows) or a masked one (M is

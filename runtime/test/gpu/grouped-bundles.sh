@@ -16,7 +16,8 @@ sizes() { # name M -> --sizes for that bundle's dynamic dims
   fp8_f32_c) echo "a=0:$2,sfa=1:$(( ($2 + 3) / 4 * 4 )),layout=0:$2,c=0:$2,d=0:$2" ;;
   nvfp4_rows) echo "a=0:$2,sfa=0:$2,layout=0:$2,d=0:$2" ;;
   bf16_prefix) echo "a=0:$2,d=0:$2" ;;
-  masked_fp8 | masked_fp8_fp4) echo "a=1:$2,sfa=2:$(( ($2 + 3) / 4 * 4 )),d=1:$2" ;;
+  masked_fp8 | masked_fp8_fp4 | masked_fp8_swap) echo "a=1:$2,sfa=2:$(( ($2 + 3) / 4 * 4 )),d=1:$2" ;;
+  masked_bf16_swap_c) echo "a=1:$2,c=1:$2,d=1:$2" ;;
   masked_nvfp4_c) echo "a=1:$2,sfa=1:$2,c=1:$2,d=1:$2" ;;
   masked_bf16_small) echo "a=1:$2,d=1:$2" ;;
   esac
@@ -25,12 +26,17 @@ failures=0
 # The CPU reference dominates the run time (every group's B is dequantized),
 # so the large FP8 bundles check random inputs only.
 for name in moe_grouped_contiguous fp8_f32_c nvfp4_rows bf16_prefix \
-  masked_fp8 masked_nvfp4_c masked_bf16_small masked_fp8_fp4; do
+  masked_fp8 masked_nvfp4_c masked_bf16_small masked_fp8_fp4 masked_fp8_swap \
+  masked_bf16_swap_c; do
   modes="random small-int"
   case "$name" in moe_grouped_contiguous | fp8_f32_c | masked_fp8) modes=random ;; esac
   # Contiguous: total rows M. Masked: max_m, the rows of each group.
   m=513
-  case "$name" in masked_bf16_small) m=20 ;; masked_*) m=300 ;; esac
+  case "$name" in
+  masked_bf16_small) m=20 ;;
+  masked_fp8_swap | masked_bf16_swap_c) m=37 ;;
+  masked_*) m=300 ;;
+  esac
   for mode in $modes; do
     args=(--sizes "$(sizes "$name" $m)" --iters 1)
     [ "$mode" = small-int ] && args+=(--small-int)

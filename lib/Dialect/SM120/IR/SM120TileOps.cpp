@@ -260,9 +260,10 @@ LogicalResult EpilogueOp::verify() {
       return emitOpError() << "adds a rank-" << d.getRank() << " f32 c; got "
                            << ct;
   }
-  if (getTransposed() && (getRowLayout() || getHeadSplits()))
-    return emitOpError("a transposed store takes no rows layout or "
-                       "head_splits");
+  if (getTransposed() &&
+      ((getRowLayout() && !stacked) || getPrefixSum() || getHeadSplits()))
+    return emitOpError("a transposed store takes no head_splits, and rows "
+                       "only as the counts of a rank-3 output");
   if (stacked && (!getRowLayout() || getPrefixSum() || getAlpha()))
     return emitOpError("a rank-3 output needs rows (the valid row counts) "
                        "and a group, without prefix_sum or scale");
