@@ -12,6 +12,7 @@
 #include <cstring>
 #include <functional>
 #include <limits>
+#include <numeric>
 #include <thread>
 #include <vector>
 
@@ -886,23 +887,26 @@ HostTensor groupSlice(const HostTensor &t, int64_t g) {
   return out;
 }
 
-/// Rows `rows` of a rank-2 tensor along `dim` (0: rows; 1: columns, for
-/// packed scales, padded to a multiple of 4 with scale-1 words).
+/// Rows `rows` of a rank-2 tensor (or of matrix `group` of a rank-3 one)
+/// along `dim` (0: rows; 1: columns, for packed scales, padded to a
+/// multiple of 4 with scale-1 words).
 HostTensor selectRows(const HostTensor &t, const std::vector<int64_t> &rows,
-                      int dim) {
+                      int dim, int64_t group = -1) {
+  int base = group < 0 ? 0 : 1;
   int64_t count = static_cast<int64_t>(rows.size());
-  std::vector<int64_t> sizes = t.sizes;
+  std::vector<int64_t> sizes = {t.sizes[base], t.sizes[base + 1]};
   sizes[dim] = dim == 1 ? align4(count) : count;
   HostTensor out = hostMatrix(t.name, t.dtype, sizes);
   if (dim == 1)
     out.forEachElement([&](int64_t o) { out.setBits(o, 0x7f7f7f7fu); });
   for (int64_t r = 0; r < count; ++r)
-    for (int64_t j = 0; j < t.sizes[1 - dim]; ++j) {
-      int64_t from[2], to[2];
-      from[dim] = rows[r];
+    for (int64_t j = 0; j < t.sizes[base + 1 - dim]; ++j) {
+      // Matrix indices in from[1..2]; a rank-3 index starts at the group.
+      int64_t from[3] = {group, 0, 0}, to[2];
+      from[1 + dim] = rows[r];
       to[dim] = r;
-      from[1 - dim] = to[1 - dim] = j;
-      out.setBits(out.offsetOf(to), t.getBits(t.offsetOf(from)));
+      from[2 - dim] = to[1 - dim] = j;
+      out.setBits(out.offsetOf(to), t.getBits(t.offsetOf(from + 1 - base)));
     }
   return out;
 }
@@ -910,19 +914,9 @@ HostTensor selectRows(const HostTensor &t, const std::vector<int64_t> &rows,
 /// The first `count` rows (along `dim`, as selectRows) of matrix `g` of a
 /// rank-3 tensor.
 HostTensor groupPrefix(const HostTensor &t, int64_t g, int64_t count, int dim) {
-  std::vector<int64_t> sizes = {t.sizes[1], t.sizes[2]};
-  sizes[dim] = dim == 1 ? align4(count) : count;
-  HostTensor out = hostMatrix(t.name, t.dtype, sizes);
-  if (dim == 1)
-    out.forEachElement([&](int64_t o) { out.setBits(o, 0x7f7f7f7fu); });
-  int64_t rows = dim == 0 ? count : t.sizes[1];
-  int64_t cols = dim == 1 ? count : t.sizes[2];
-  for (int64_t i = 0; i < rows; ++i)
-    for (int64_t j = 0; j < cols; ++j) {
-      int64_t from[] = {g, i, j}, to[] = {i, j};
-      out.setBits(out.offsetOf(to), t.getBits(t.offsetOf(from)));
-    }
-  return out;
+  std::vector<int64_t> rows(static_cast<size_t>(count));
+  std::iota(rows.begin(), rows.end(), int64_t(0));
+  return selectRows(t, rows, dim, g);
 }
 
 /// The rows of each group: from the row layout, or from prefix sums.
