@@ -100,6 +100,18 @@ GemmProblem GemmProblem::fromOp(GroupedGemmOp op) {
   return p;
 }
 
+GemmProblem GemmProblem::fromOp(BatchedGemmOp op) {
+  // bhr,hdr->bhd: per head, (M, N, K) = (b, d, r) and B [h, d, r].
+  MemRefType at = op.getA().getType(), bt = op.getB().getType();
+  GemmProblem p;
+  p.m = at.getDimSize(0);
+  p.n = bt.getDimSize(1);
+  p.k = bt.getDimSize(2);
+  p.batches = ShapedType::isDynamic(bt.getDimSize(0)) ? 1 : bt.getDimSize(0);
+  setTypesAndScales(p, op);
+  return p;
+}
+
 GemmProblem GemmProblem::swapped(int64_t rows) const {
   GemmProblem q = *this;
   std::swap(q.a, q.b);

@@ -87,6 +87,7 @@ struct KernelLowering {
   Value loopM;    // the M of the tile loop being lowered
   Value loopRows; // masked groups: the valid rows of the tile's group (i32)
   Value loopN;    // the N of the tile loop (D's rows with swap_ab)
+  int64_t storeLd = 0; // elements between rows of the output being stored
   std::optional<TmaStorePlan> tmaStore;
 
   // --- small builders ------------------------------------------------------
@@ -186,17 +187,22 @@ struct KernelLowering {
   Value slotOffset(PipeInfo &pipe, unsigned tile, Value slot);
 };
 
-/// The tile type every load from `arg` uses, or null if there is none.
-FailureOr<SmemTileType> loadedTile(func::FuncOp func, BlockArgument arg) {
+/// The tile type every load from `arg` uses (null if there is none) and
+/// the dimension its group indexes.
+FailureOr<std::pair<SmemTileType, unsigned>> loadedTile(func::FuncOp func,
+                                                        BlockArgument arg) {
   SmemTileType tile;
+  unsigned groupDim = 0;
   for (Operation *user : arg.getUsers())
     if (auto load = dyn_cast<TileLoadOp>(user)) {
-      if (tile && tile != load.getType())
+      unsigned dim = load.getGroupDim().value_or(0);
+      if (tile && (tile != load.getType() || dim != groupDim))
         return load.emitOpError("loads a different tile shape from the same "
                                 "tensor; one TMA descriptor serves all loads");
       tile = load.getType();
+      groupDim = dim;
     }
-  return tile;
+  return std::make_pair(tile, groupDim);
 }
 
 /// The sm_90a twin has no unpacking TMA: an unpacked FP4 tile arrives
@@ -251,9 +257,10 @@ LogicalResult KernelLowering::buildKernel() {
              << arg.getType();
     tensors.push_back(TensorArgAttr::get(
         ctx, cast<StringAttr>(names[arg.getArgNumber()]).getValue(), type));
-    FailureOr<SmemTileType> tile = loadedTile(func, arg);
-    if (failed(tile))
+    FailureOr<std::pair<SmemTileType, unsigned>> loaded = loadedTile(func, arg);
+    if (failed(loaded))
       return failure();
+    std::optional<SmemTileType> tile = loaded->first;
     unsigned i = arg.getArgNumber();
     if (*tile) {
       // sm_120a unpacks FP4 for mxf8f6f4 in the TMA; the twin loads it
@@ -261,9 +268,11 @@ LogicalResult KernelLowering::buildKernel() {
       bool unpack = tile->getUnpacked() && !twin;
       unsigned swizzle = tile->getUnpacked() && twin ? twinPackedSwizzle(*tile)
                                                      : tile->getSwizzle();
-      // A rank-3 tensor is a stack of matrices: one matrix per box.
-      SmallVector<int64_t> box(type.getRank() - 2, 1);
-      box.append({tile->getRows(), tile->getCols()});
+      // A rank-3 tensor is a stack of matrices: one matrix per box (its
+      // group dimension has extent 1).
+      SmallVector<int64_t> box = {tile->getRows(), tile->getCols()};
+      if (type.getRank() == 3)
+        box.insert(box.begin() + loaded->second, 1);
       params.push_back(TmaParamAttr::get(ctx, i, box, swizzle,
                                          /*l2_promotion=*/256,
                                          /*oob_nan=*/false, unpack));
@@ -311,9 +320,13 @@ LogicalResult KernelLowering::buildKernel() {
     return ws.emitOpError("math role has no sm120.tile.loop");
   schedule = mathLoop.getSchedule();
   SmallVector<Attribute> factors;
-  for (auto [value, tile] :
-       {std::pair<Value, int64_t>{mathLoop.getM(), schedule.getBlockM()},
-        {mathLoop.getN(), schedule.getBlockN()}}) {
+  SmallVector<std::pair<Value, int64_t>> extents = {
+      {mathLoop.getM(), schedule.getBlockM()},
+      {mathLoop.getN(), schedule.getBlockN()}};
+  // Batches: every batch has the full tile grid.
+  if (Value batches = mathLoop.getBatches())
+    extents.push_back({batches, 1});
+  for (auto [value, tile] : extents) {
     std::optional<std::pair<unsigned, unsigned>> source;
     if (auto dim = value.getDefiningOp<memref::DimOp>())
       source = {cast<BlockArgument>(dim.getSource()).getArgNumber(),
@@ -606,15 +619,27 @@ LogicalResult KernelLowering::lowerTileLoop(TileLoopOp op) {
   Value tilesN = arith::CeilDivUIOp::create(b, loc, toI32(n), bn);
   if (op.getCounts())
     return lowerMaskedLoop(op, tilesM, tilesN);
-  Value total = mul(tilesM, tilesN);
+  // Batches: tile numbers run batch after batch, each a full grid.
+  Value perBatch = mul(tilesM, tilesN);
+  Value total = perBatch;
+  if (Value batches = op.getBatches())
+    total = mul(perBatch, toI32(map.lookupOrDefault(batches)));
   Value first = NVVM::BlockIdXOp::create(b, loc, i32());
   Value step = NVVM::GridDimXOp::create(b, loc, i32());
   auto loop = scf::ForOp::create(b, loc, first, total, step);
   loop.setUnsignedCmp(true);
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPoint(loop.getBody()->getTerminator());
-  auto [mt, nt] = rasterTile(loop.getInductionVar(), tilesM, tilesN);
+  Value t = loop.getInductionVar();
   Block &body = op.getBody().front();
+  if (op.getBatches()) {
+    map.map(body.getArgument(2),
+            toIndex(arith::DivUIOp::create(b, loc, t, perBatch)));
+    t = arith::RemUIOp::create(b, loc, t, perBatch);
+    // Every row of a batch is valid.
+    loopRows = toI32(schedule.getSwapAb() ? n : m);
+  }
+  auto [mt, nt] = rasterTile(t, tilesM, tilesN);
   map.map(body.getArgument(0), toIndex(mul(mt, bm)));
   map.map(body.getArgument(1), toIndex(mul(nt, bn)));
   auto groups = body.getOps<TileGroupOp>();
@@ -870,7 +895,8 @@ LogicalResult KernelLowering::lowerProduce(PipelineProduceOp op) {
     SmallVector<Value> coords = {col,
                                  toI32(map.lookupOrDefault(load.getRow()))};
     if (Value group = load.getGroup())
-      coords.push_back(toI32(map.lookupOrDefault(group)));
+      coords.insert(coords.end() - load.getGroupDim().value_or(0),
+                    toI32(map.lookupOrDefault(group)));
     NVVM::CpAsyncBulkTensorGlobalToSharedClusterOp::create(
         b, loc, dst, tma, coords, full, ValueRange{}, Value(), Value(),
         NVVM::TMALoadMode::TILE, /*isCTAOnly=*/true, nullptr, Value());
@@ -1637,7 +1663,7 @@ std::array<Value, 2> KernelLowering::loadCPair(Value cPtr, Value row, Value col,
   b.setInsertionPointToStart(ifOp.thenBlock());
   Value p =
       LLVM::GEPOp::create(b, loc, LLVM::LLVMPointerType::get(b.getContext()),
-                          f32(), cPtr, ValueRange{rowMajor(row, col, n)});
+                          f32(), cPtr, ValueRange{rowMajor(row, col, storeLd)});
   Value v = LLVM::LoadOp::create(b, loc, VectorType::get({2}, f32()), p,
                                  /*alignment=*/8);
   scf::YieldOp::create(
@@ -1795,33 +1821,46 @@ LogicalResult KernelLowering::lowerStore(EpilogueOp op) {
   if (op.getRowLayout() && !ptrParams.lookup(op.getRowLayout()))
     return op.emitOpError("reads rows from a layout that is not a kernel "
                           "argument");
-  if (viaTma && op.getRowLayout())
-    return op.emitOpError("writes grouped rows, which needs the direct "
-                          "epilogue; the schedule has tma_store");
-  if (viaTma)
-    return lowerTmaStore(op, d, cPtr);
+  if (viaTma && (op.getRowLayout() || op.getD().getType().getRank() == 3))
+    return op.emitOpError("writes grouped rows or batches, which needs the "
+                          "direct epilogue; the schedule has tma_store");
   MemRefType dType = op.getD().getType();
   bool stacked = dType.getRank() == 3;
   int64_t n = dType.getDimSize(dType.getRank() - 1);
   if (ShapedType::isDynamic(n))
     return op.emitOpError("needs a static N");
+  // Elements between consecutive rows of D (and C).
+  storeLd = n;
+  if (viaTma)
+    return lowerTmaStore(op, d, cPtr);
   if (stacked) {
-    // Masked groups: the tile group's matrix of D (and C), whose rows are
-    // the tile loop's M (its N with swap_ab); the valid rows are the
-    // group's count.
+    // Masked groups and batches: the tile group's matrix of D (and C),
+    // whose rows are the tile loop's M (its N with swap_ab); the valid rows
+    // are the group's count (a batch's every row). [G, rows, N] holds its
+    // matrices one after another; [rows, G, N] interleaves their rows.
     if (!loopRows)
       return op.emitOpError("writes a rank-3 output outside a tile loop "
-                            "over masked groups");
+                            "over masked groups or batches");
     auto ptrType = LLVM::LLVMPointerType::get(b.getContext());
-    Value matrix = arith::MulIOp::create(
-        b, loc,
-        arith::ExtUIOp::create(b, loc, b.getI64Type(),
-                               toI32(map.lookupOrDefault(op.getGroup()))),
-        arith::MulIOp::create(
-            b, loc,
-            arith::ExtUIOp::create(b, loc, b.getI64Type(),
-                                   toI32(op.getTransposed() ? loopN : loopM)),
-            arith::ConstantIntOp::create(b, loc, n, 64)));
+    Value g = arith::ExtUIOp::create(b, loc, b.getI64Type(),
+                                     toI32(map.lookupOrDefault(op.getGroup())));
+    Value matrix;
+    if (op.getGroupDim().value_or(0) == 1) {
+      int64_t groups = dType.getDimSize(1);
+      if (ShapedType::isDynamic(groups))
+        return op.emitOpError("needs a static group count in dim 1");
+      storeLd = groups * n;
+      matrix = arith::MulIOp::create(
+          b, loc, g, arith::ConstantIntOp::create(b, loc, n, 64));
+    } else {
+      matrix = arith::MulIOp::create(
+          b, loc, g,
+          arith::MulIOp::create(
+              b, loc,
+              arith::ExtUIOp::create(b, loc, b.getI64Type(),
+                                     toI32(op.getTransposed() ? loopN : loopM)),
+              arith::ConstantIntOp::create(b, loc, n, 64)));
+    }
     d = LLVM::GEPOp::create(b, loc, ptrType, dType.getElementType(), d,
                             ValueRange{matrix});
     if (cPtr)
@@ -1900,8 +1939,9 @@ LogicalResult KernelLowering::lowerStore(EpilogueOp op) {
           Value vec = LLVM::UndefOp::create(b, loc, pair);
           vec = LLVM::InsertElementOp::create(b, loc, vec, lo, c32(0));
           vec = LLVM::InsertElementOp::create(b, loc, vec, hi, c32(1));
-          Value p = LLVM::GEPOp::create(b, loc, ptrType, elem, d,
-                                        ValueRange{rowMajor(row, col, n)});
+          Value p =
+              LLVM::GEPOp::create(b, loc, ptrType, elem, d,
+                                  ValueRange{rowMajor(row, col, storeLd)});
           LLVM::StoreOp::create(b, loc, vec, p, /*alignment=*/8);
         });
       }
@@ -1916,7 +1956,7 @@ LogicalResult KernelLowering::lowerStore(EpilogueOp op) {
         Value v0 = acc[(i * nTiles + j) * 4 + 2 * half];
         Value v1 = acc[(i * nTiles + j) * 4 + 2 * half + 1];
         Value inRows = rowOk(row, 16 * i + 8 * half);
-        Value index = rowMajor(row, col, n);
+        Value index = rowMajor(row, col, storeLd);
         auto storeOne = [&](Value idx, ArrayRef<Value> vals) {
           SmallVector<Value> out(vals);
           if (cPtr) {
@@ -2002,7 +2042,7 @@ LogicalResult KernelLowering::lowerTransposedStore(EpilogueOp op, Value d,
               b, loc, cmp(arith::CmpIPredicate::ult, row, rows),
               cmp(arith::CmpIPredicate::ult, col, c32(n)));
           ifThen(ok, [&] {
-            Value index = rowMajor(row, col, n);
+            Value index = rowMajor(row, col, storeLd);
             Value out = v;
             if (cPtr) {
               Value pc = LLVM::GEPOp::create(b, loc, ptrType, f32(), cPtr,

@@ -34,7 +34,7 @@ Value dimValue(OpBuilder &b, Location loc, Value memref, unsigned dim) {
 /// mxf8f6f4 MMA takes it one element per byte) is loaded unpacked.
 Value loadOperand(OpBuilder &b, Location loc, Value operand, Value other,
                   Major major, Value mn0, Value k0, int64_t mnRows, int64_t bk,
-                  Value group) {
+                  Value group, unsigned groupDim) {
   Type elem = cast<MemRefType>(operand.getType()).getElementType();
   Type otherElem = cast<MemRefType>(other.getType()).getElementType();
   bool unpacked =
@@ -43,8 +43,11 @@ Value loadOperand(OpBuilder &b, Location loc, Value operand, Value other,
   auto tile =
       SmemTileType::get(b.getContext(), kMajor ? mnRows : bk,
                         kMajor ? bk : mnRows, elem, /*swizzle=*/0, unpacked);
-  return TileLoadOp::create(b, loc, tile, operand, kMajor ? mn0 : k0,
-                            kMajor ? k0 : mn0, group);
+  auto load = TileLoadOp::create(b, loc, tile, operand, kMajor ? mn0 : k0,
+                                 kMajor ? k0 : mn0, group, IntegerAttr());
+  if (groupDim)
+    load.setGroupDim(groupDim);
+  return load;
 }
 
 /// Loads the scale tile for `mnRows` rows from `mn0` and the K block at
@@ -62,7 +65,8 @@ Value loadScales(OpBuilder &b, Location loc, Value scales,
     int64_t words = (bk + wordSpan - 1) / wordSpan;
     auto tile = SmemTileType::get(ctx, words, mnRows, b.getI32Type(), 0, false);
     Value word = arith::DivUIOp::create(b, loc, k0, index(wordSpan));
-    return TileLoadOp::create(b, loc, tile, scales, word, mn0, group);
+    return TileLoadOp::create(b, loc, tile, scales, word, mn0, group,
+                              IntegerAttr());
   }
   // [rows / mn, K / k], K contiguous. A tile that is not a whole number of
   // granules straddles one more row granule; TMA rows are padded to 16
@@ -79,7 +83,8 @@ Value loadScales(OpBuilder &b, Location loc, Value scales,
   auto tile = SmemTileType::get(ctx, rows, cols, elem, 0, false);
   Value row = arith::DivUIOp::create(b, loc, mn0, index(mn));
   Value col = arith::DivUIOp::create(b, loc, k0, index(gk));
-  return TileLoadOp::create(b, loc, tile, scales, row, col, group);
+  return TileLoadOp::create(b, loc, tile, scales, row, col, group,
+                            IntegerAttr());
 }
 
 DictionaryAttr recipeDict(Builder &b, BlockScaleAttr r) {
@@ -91,10 +96,11 @@ DictionaryAttr recipeDict(Builder &b, BlockScaleAttr r) {
        b.getNamedAttr("packed", b.getBoolAttr(r.getPacked()))});
 }
 
-/// What the tile program of a GEMM-like op is built from: sm120.gemm, or
+/// What the tile program of a GEMM-like op is built from: sm120.gemm,
 /// sm120.grouped_gemm of kind contiguous (B and its scales stacked per
 /// group, `layout` saying which group each row belongs to) or masked (every
-/// operand stacked per group, `layout` holding each group's valid rows).
+/// operand stacked per group, `layout` holding each group's valid rows), or
+/// sm120.batched_gemm (every operand stacked per batch, `batches` of them).
 struct TileProblem {
   Operation *op = nullptr;
   Value a, b, sfa, sfb, c, alpha, d;
@@ -105,6 +111,10 @@ struct TileProblem {
   Value layout; // grouped GEMMs only
   bool prefixSum = false;
   bool masked = false;
+  Value batches; // batched GEMMs only
+  /// The dimension of a rank-3 a, b and d (and c) that the group or batch
+  /// indexes: 0 for [G, rows, cols], 1 for [rows, G, cols].
+  unsigned aGroupDim = 0, bGroupDim = 0, dGroupDim = 0;
   /// sm120.problem's family and the fields only that family has.
   StringRef family = "gemm";
   SmallVector<NamedAttribute> extraFields;
@@ -178,13 +188,16 @@ LogicalResult buildTileProgram(const TileProblem &p) {
   Location loc = p.op->getLoc();
   int64_t bm = s.getBlockM(), bn = s.getBlockN(), bk = s.getBlockK();
   bool aK = p.aMajor == Major::K, bK = p.bMajor == Major::K;
-  // A rank-3 operand is [G, MN, K] (or [G, K, MN]): its matrices start at
-  // dim 1.
-  unsigned aBase = cast<MemRefType>(p.a.getType()).getRank() - 2;
-  unsigned bBase = cast<MemRefType>(p.b.getType()).getRank() - 2;
-  Value m = dimValue(b, loc, p.a, aBase + (aK ? 0 : 1));
-  Value n = dimValue(b, loc, p.b, bBase + (bK ? 0 : 1));
-  Value k = dimValue(b, loc, p.a, aBase + (aK ? 1 : 0));
+  // A rank-3 operand is a stack of [MN, K] (or [K, MN]) matrices: its
+  // matrix dims are the two that are not the group's.
+  auto matrixDim = [](Value v, unsigned groupDim, unsigned i) -> unsigned {
+    if (cast<MemRefType>(v.getType()).getRank() == 2)
+      return i;
+    return i < groupDim ? i : i + 1;
+  };
+  Value m = dimValue(b, loc, p.a, matrixDim(p.a, p.aGroupDim, aK ? 0 : 1));
+  Value n = dimValue(b, loc, p.b, matrixDim(p.b, p.bGroupDim, bK ? 0 : 1));
+  Value k = dimValue(b, loc, p.a, matrixDim(p.a, p.aGroupDim, aK ? 1 : 0));
 
   // swap_ab: the loop's rows run along N and its columns along M; the MMA
   // multiplies B's tile by A's and the store writes its transpose.
@@ -193,12 +206,12 @@ LogicalResult buildTileProgram(const TileProblem &p) {
     return p.op->emitOpError("schedule swap_ab applies to dense and masked "
                              "GEMMs without head_splits");
   auto loop = TileLoopOp::create(b, loc, swap ? n : m, swap ? m : n, s,
-                                 p.masked ? p.layout : Value());
+                                 p.masked ? p.layout : Value(), p.batches);
   Block &body = loop.getBody().front();
   b.setInsertionPointToStart(&body);
   Value m0 = body.getArgument(0), n0 = body.getArgument(1);
   Value group, aGroup;
-  if (p.masked)
+  if (p.masked || p.batches)
     group = aGroup = body.getArgument(2);
   else if (p.layout)
     group = TileGroupOp::create(
@@ -223,8 +236,10 @@ LogicalResult buildTileProgram(const TileProblem &p) {
     BlockScaleAttr rx = swap ? p.sfbRecipe : p.sfaRecipe;
     BlockScaleAttr ry = swap ? p.sfaRecipe : p.sfbRecipe;
     Major mx = swap ? p.bMajor : p.aMajor, my = swap ? p.aMajor : p.bMajor;
-    Value a = loadOperand(b, loc, x, y, mx, m0, k0, bm, bk, aGroup);
-    Value bt = loadOperand(b, loc, y, x, my, n0, k0, bn, bk, group);
+    unsigned gx = swap ? p.bGroupDim : p.aGroupDim;
+    unsigned gy = swap ? p.aGroupDim : p.bGroupDim;
+    Value a = loadOperand(b, loc, x, y, mx, m0, k0, bm, bk, aGroup, gx);
+    Value bt = loadOperand(b, loc, y, x, my, n0, k0, bn, bk, group, gy);
     Value sfa, sfb;
     if (p.sfa) {
       sfa = loadScales(b, loc, sx, rx, m0, k0, bm, bk, aGroup);
@@ -237,14 +252,17 @@ LogicalResult buildTileProgram(const TileProblem &p) {
   }
   auto store = EpilogueOp::create(b, loc, kLoop.getResult(0), p.c, p.alpha, p.d,
                                   swap ? n0 : m0, swap ? m0 : n0, p.layout,
-                                  group, p.headSplits, p.prefixSum);
+                                  group, p.headSplits, p.prefixSum,
+                                  /*transposed=*/false, IntegerAttr());
   if (swap)
     store.setTransposed(true);
+  if (p.dGroupDim)
+    store.setGroupDim(p.dGroupDim);
   p.op->erase();
   return success();
 }
 
-/// The operands, majorness, recipes and schedule both problem ops share.
+/// The operands, recipes and schedule every problem op has.
 template <typename OpTy> TileProblem operandsOf(OpTy op) {
   TileProblem p;
   p.op = op;
@@ -254,11 +272,13 @@ template <typename OpTy> TileProblem operandsOf(OpTy op) {
   p.sfb = op.getSfb();
   p.c = op.getC();
   p.d = op.getD();
-  p.aMajor = op.getAMajor();
-  p.bMajor = op.getBMajor();
   p.sfaRecipe = op.getSfaRecipeAttr();
   p.sfbRecipe = op.getSfbRecipeAttr();
   p.schedule = op.getScheduleAttr();
+  if constexpr (!std::is_same_v<OpTy, BatchedGemmOp>) {
+    p.aMajor = op.getAMajor();
+    p.bMajor = op.getBMajor();
+  }
   return p;
 }
 
@@ -294,29 +314,49 @@ LogicalResult lowerGrouped(GroupedGemmOp op) {
   return buildTileProgram(p);
 }
 
+/// `bhr,hdr->bhd`: per head h, D[:, h, :] = A[:, h, :] * B[h]^T, so A and
+/// D are stacks over their middle dimension and B over its first; the batch
+/// rows b are the GEMM's M.
+LogicalResult lowerBatched(BatchedGemmOp op) {
+  std::optional<Einsum> e = op.getEinsum();
+  if (e != Einsum::BHR_HDR_BHD)
+    return op.emitOpError() << "equation '" << op.getEquation()
+                            << "' is not lowered yet; sm120-lower-to-tiles "
+                               "lowers 'bhr,hdr->bhd'";
+  TileProblem p = operandsOf(op);
+  p.aGroupDim = p.dGroupDim = 1;
+  OpBuilder b(op);
+  p.batches = dimValue(b, op.getLoc(), p.b, 0);
+  p.family = "batched_gemm";
+  p.extraFields = {
+      b.getNamedAttr("equation", b.getStringAttr(op.getEquation()))};
+  return buildTileProgram(p);
+}
+
 struct LowerToTiles : sm120::impl::LowerToTilesBase<LowerToTiles> {
   void runOnOperation() override {
     // The other kernel families are checked and summarized, not lowered:
     // say so here rather than let the pipeline end without a kernel.
     WalkResult unsupported = getOperation().walk([&](Operation *op) {
-      if (!isa<BatchedGemmOp, MqaLogitsOp, PagedMqaLogitsOp>(op))
+      if (!isa<MqaLogitsOp, PagedMqaLogitsOp>(op))
         return WalkResult::advance();
       op->emitOpError("is not lowered yet; sm120-lower-to-tiles lowers "
-                      "sm120.gemm and sm120.grouped_gemm (kinds contiguous "
-                      "and masked)");
+                      "sm120.gemm, sm120.grouped_gemm (kinds contiguous "
+                      "and masked) and sm120.batched_gemm");
       return WalkResult::interrupt();
     });
     if (unsupported.wasInterrupted())
       return signalPassFailure();
     SmallVector<Operation *> ops;
     getOperation().walk([&](Operation *op) {
-      if (isa<GemmOp, GroupedGemmOp>(op))
+      if (isa<GemmOp, GroupedGemmOp, BatchedGemmOp>(op))
         ops.push_back(op);
     });
     for (Operation *op : ops) {
-      LogicalResult lowered = isa<GemmOp>(op)
-                                  ? lowerGemm(cast<GemmOp>(op))
-                                  : lowerGrouped(cast<GroupedGemmOp>(op));
+      LogicalResult lowered = isa<GemmOp>(op) ? lowerGemm(cast<GemmOp>(op))
+                              : isa<GroupedGemmOp>(op)
+                                  ? lowerGrouped(cast<GroupedGemmOp>(op))
+                                  : lowerBatched(cast<BatchedGemmOp>(op));
       if (failed(lowered))
         return signalPassFailure();
     }

@@ -51,8 +51,8 @@ struct SelectSchedule : sm120::impl::SelectScheduleBase<SelectSchedule> {
       if (given) {
         std::string why = checkSchedule(problem, given, *model);
         if (why.empty() && allowed && given.getEpilogue() != *allowed)
-          why = "grouped rows are written by the direct epilogue; the "
-                "schedule asks for tma_store";
+          why = "grouped rows and batched outputs are written by the "
+                "direct epilogue; the schedule asks for tma_store";
         if (!why.empty())
           return op->emitOpError()
                  << "schedule does not fit " << model->name << ": " << why;
@@ -62,8 +62,8 @@ struct SelectSchedule : sm120::impl::SelectScheduleBase<SelectSchedule> {
       }
       if (allowed && only && *only != *allowed)
         return op->emitOpError()
-               << "grouped rows are written by the direct epilogue; the pass "
-                  "was asked for epilogue "
+               << "grouped rows and batched outputs are written by the "
+                  "direct epilogue; the pass was asked for epilogue "
                << epilogue;
       ScheduleCost cost;
       ScheduleAttr chosen = selectSchedule(op->getContext(), problem, *model, m,
@@ -104,6 +104,18 @@ struct SelectSchedule : sm120::impl::SelectScheduleBase<SelectSchedule> {
         if (failed(s))
           return WalkResult::interrupt();
         grouped.setScheduleAttr(*s);
+      } else if (auto batched = dyn_cast<BatchedGemmOp>(op)) {
+        // Only bhr,hdr->bhd is lowered; the others keep no schedule.
+        if (batched.getEinsum() != Einsum::BHR_HDR_BHD)
+          return WalkResult::advance();
+        GemmProblem problem = GemmProblem::fromOp(batched);
+        int64_t m = ShapedType::isDynamic(problem.m) ? expectedM : problem.m;
+        // Each head's rows are strided in D: the direct epilogue.
+        FailureOr<ScheduleAttr> s = choose(
+            op, problem, batched.getScheduleAttr(), EpilogueKind::Direct, m);
+        if (failed(s))
+          return WalkResult::interrupt();
+        batched.setScheduleAttr(*s);
       }
       return WalkResult::advance();
     });

@@ -8,6 +8,7 @@
 #include "Support.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstring>
 #include <functional>
@@ -501,6 +502,34 @@ Status readRecipes(const nlohmann::json &problem, GemmOperand &a,
   return Status::success();
 }
 
+/// The manifest's tensor named `name`, or null.
+HostTensor *findTensor(const Manifest &m, std::vector<HostTensor> &tensors,
+                       const char *name) {
+  int i = m.findTensor(name);
+  return i < 0 ? nullptr : &tensors[i];
+}
+
+/// The GEMM operands a, b (with their scales, majorness and recipes) and d
+/// of a GEMM-like family's tensors.
+Status readOperands(const Manifest &m, std::vector<HostTensor> &tensors,
+                    const nlohmann::json &problem, const char *family,
+                    GemmOperand &a, GemmOperand &b, HostTensor *&d) {
+  a = {findTensor(m, tensors, "a"),
+       problem.value("a_major", "k") == "k",
+       findTensor(m, tensors, "sfa"),
+       {}};
+  b = {findTensor(m, tensors, "b"),
+       problem.value("b_major", "k") == "k",
+       findTensor(m, tensors, "sfb"),
+       {}};
+  d = findTensor(m, tensors, "d");
+  if (!a.data || !b.data || !d)
+    return makeError(Code::InvalidArgument,
+                     cat(family, " reference needs tensors named 'a', 'b' and "
+                                 "'d'"));
+  return readRecipes(problem, a, b);
+}
+
 Status computeGemm(const Manifest &m, std::vector<HostTensor> &tensors) {
   nlohmann::json problem;
   try {
@@ -509,19 +538,12 @@ Status computeGemm(const Manifest &m, std::vector<HostTensor> &tensors) {
     return makeError(Code::InvalidArgument,
                      cat("gemm reference: bad problem JSON: ", e.what()));
   }
-  auto find = [&](const char *name) -> HostTensor * {
-    int i = m.findTensor(name);
-    return i < 0 ? nullptr : &tensors[i];
-  };
-  HostTensor *a = find("a"), *b = find("b"), *d = find("d");
-  if (!a || !b || !d)
-    return makeError(Code::InvalidArgument,
-                     "gemm reference needs tensors named 'a', 'b' and 'd'");
-  GemmOperand opA{a, problem.value("a_major", "k") == "k", find("sfa"), {}};
-  GemmOperand opB{b, problem.value("b_major", "k") == "k", find("sfb"), {}};
-  if (Status s = readRecipes(problem, opA, opB); !s)
+  GemmOperand opA, opB;
+  HostTensor *d = nullptr;
+  if (Status s = readOperands(m, tensors, problem, "gemm", opA, opB, d); !s)
     return s;
-  return referenceGemm(opA, opB, find("c"), *d, find("alpha"));
+  return referenceGemm(opA, opB, findTensor(m, tensors, "c"), *d,
+                       findTensor(m, tensors, "alpha"));
 }
 
 /// Packed UE8M0 scale tensors get four exponents per int32 from the scale
@@ -876,12 +898,15 @@ HostTensor hostMatrix(const std::string &name, DType dtype,
   return makeHostTensor(spec, sizes).take();
 }
 
-/// The rank-2 matrix `g` of a rank-3 tensor.
-HostTensor groupSlice(const HostTensor &t, int64_t g) {
-  HostTensor out = hostMatrix(t.name, t.dtype, {t.sizes[1], t.sizes[2]});
-  for (int64_t i = 0; i < t.sizes[1]; ++i)
+/// The rank-2 matrix `g` of a rank-3 tensor along `dim` (0: t[g]; 1:
+/// t[:, g, :]).
+HostTensor groupSlice(const HostTensor &t, int64_t g, int dim = 0) {
+  int rows = dim == 0 ? 1 : 0;
+  HostTensor out = hostMatrix(t.name, t.dtype, {t.sizes[rows], t.sizes[2]});
+  for (int64_t i = 0; i < t.sizes[rows]; ++i)
     for (int64_t j = 0; j < t.sizes[2]; ++j) {
-      int64_t from[] = {g, i, j}, to[] = {i, j};
+      int64_t from[] = {i, i, j}, to[] = {i, j};
+      from[dim] = g;
       out.setBits(out.offsetOf(to), t.getBits(t.offsetOf(from)));
     }
   return out;
@@ -917,6 +942,44 @@ HostTensor groupPrefix(const HostTensor &t, int64_t g, int64_t count, int dim) {
   std::vector<int64_t> rows(static_cast<size_t>(count));
   std::iota(rows.begin(), rows.end(), int64_t(0));
   return selectRows(t, rows, dim, g);
+}
+
+/// referenceGemm over one group's (or head's) slices of the operands, with
+/// the recipes and B's majorness of the whole problem.
+Status sliceGemm(const GemmOperand &a, const GemmOperand &b,
+                 const HostTensor &ag, const std::optional<HostTensor> &sag,
+                 const HostTensor &bg, const std::optional<HostTensor> &sbg,
+                 const std::optional<HostTensor> &cg, HostTensor &dg) {
+  GemmOperand opA{&ag, true, sag ? &*sag : nullptr, a.recipe};
+  GemmOperand opB{&bg, b.kMajor, sbg ? &*sbg : nullptr, b.recipe};
+  return referenceGemm(opA, opB, cg ? &*cg : nullptr, dg);
+}
+
+/// Copies the rank-2 `from` into `to` at the rank-3 index `at(i, j)`.
+template <typename Index>
+void scatterMatrix(const HostTensor &from, HostTensor &to, Index at) {
+  for (int64_t i = 0; i < from.sizes[0]; ++i)
+    for (int64_t j = 0; j < from.sizes[1]; ++j) {
+      int64_t src[] = {i, j};
+      std::array<int64_t, 3> dst = at(i, j);
+      to.setBits(to.offsetOf(dst.data()), from.getBits(from.offsetOf(src)));
+    }
+}
+
+/// The operands of a masked or batched reference: K-major rank-3 a, b and
+/// d, and c shaped like d.
+Status checkStacked(const char *family, const GemmOperand &a,
+                    const GemmOperand &b, const HostTensor *c,
+                    const HostTensor &d) {
+  if (!a.data || !b.data || a.data->rank() != 3 || b.data->rank() != 3 ||
+      d.rank() != 3 || (c && c->sizes != d.sizes))
+    return makeError(Code::InvalidArgument,
+                     cat(family, " reference: a, b and d must have rank 3 "
+                                 "and c be shaped like d"));
+  if (!a.kMajor || !b.kMajor)
+    return makeError(Code::InvalidArgument,
+                     cat(family, " reference: a and b must be K-major"));
+  return Status::success();
 }
 
 /// The rows of each group: from the row layout, or from prefix sums.
@@ -975,9 +1038,7 @@ Status sm120rt::referenceGroupedGemm(const GemmOperand &a, const GemmOperand &b,
     if (c)
       cg = selectRows(*c, rows[g], 0);
     HostTensor dg = selectRows(d, rows[g], 0);
-    GemmOperand opA{&ag, true, sag ? &*sag : nullptr, a.recipe};
-    GemmOperand opB{&bg, b.kMajor, sbg ? &*sbg : nullptr, b.recipe};
-    if (Status s = referenceGemm(opA, opB, cg ? &*cg : nullptr, dg); !s)
+    if (Status s = sliceGemm(a, b, ag, sag, bg, sbg, cg, dg); !s)
       return s;
     for (size_t r = 0; r < rows[g].size(); ++r)
       for (int64_t j = 0; j < d.sizes[1]; ++j) {
@@ -992,15 +1053,11 @@ Status sm120rt::referenceMaskedGemm(const GemmOperand &a, const GemmOperand &b,
                                     const HostTensor &counts,
                                     const HostTensor *c, HostTensor &d) {
   const char *family = "grouped_gemm masked";
-  if (!a.data || !b.data || a.data->rank() != 3 || b.data->rank() != 3 ||
-      d.rank() != 3 || (c && c->rank() != 3) || counts.rank() != 1 ||
-      counts.dtype != DType::I32)
+  if (Status s = checkStacked(family, a, b, c, d); !s)
+    return s;
+  if (counts.rank() != 1 || counts.dtype != DType::I32)
     return makeError(Code::InvalidArgument,
-                     cat(family, " reference: a, b, c and d must have rank 3 "
-                                 "and counts be a rank-1 i32"));
-  if (!a.kMajor || !b.kMajor)
-    return makeError(Code::InvalidArgument,
-                     cat(family, " reference: a and b must be K-major"));
+                     cat(family, " reference: counts must be a rank-1 i32"));
   int64_t groups = a.data->sizes[0], maxM = a.data->sizes[1];
   if (b.data->sizes[0] != groups || d.sizes[0] != groups ||
       counts.sizes[0] != groups || d.sizes[1] != maxM)
@@ -1027,20 +1084,73 @@ Status sm120rt::referenceMaskedGemm(const GemmOperand &a, const GemmOperand &b,
     if (c)
       cg = groupPrefix(*c, g, count, 0);
     HostTensor dg = groupPrefix(d, g, count, 0);
-    GemmOperand opA{&ag, true, sag ? &*sag : nullptr, a.recipe};
-    GemmOperand opB{&bg, true, sbg ? &*sbg : nullptr, b.recipe};
-    if (Status s = referenceGemm(opA, opB, cg ? &*cg : nullptr, dg); !s)
+    if (Status s = sliceGemm(a, b, ag, sag, bg, sbg, cg, dg); !s)
       return s;
-    for (int64_t r = 0; r < count; ++r)
-      for (int64_t j = 0; j < d.sizes[2]; ++j) {
-        int64_t from[] = {r, j}, to[] = {g, r, j};
-        d.setBits(d.offsetOf(to), dg.getBits(dg.offsetOf(from)));
-      }
+    scatterMatrix(dg, d, [g](int64_t r, int64_t j) {
+      return std::array<int64_t, 3>{g, r, j};
+    });
+  }
+  return Status::success();
+}
+
+Status sm120rt::referenceBatchedGemm(const GemmOperand &a, const GemmOperand &b,
+                                     const HostTensor *c, HostTensor &d) {
+  const char *family = "batched_gemm bhr,hdr->bhd";
+  if (Status s = checkStacked(family, a, b, c, d); !s)
+    return s;
+  int64_t batch = a.data->sizes[0], heads = a.data->sizes[1];
+  if (b.data->sizes[0] != heads || b.data->sizes[2] != a.data->sizes[2] ||
+      d.sizes != std::vector<int64_t>{batch, heads, b.data->sizes[1]})
+    return makeError(Code::InvalidArgument,
+                     cat(family, " reference: a [b, h, r], b [h, d, r] and d "
+                                 "[b, h, d] disagree"));
+  for (int64_t h = 0; h < heads; ++h) {
+    HostTensor ah = groupSlice(*a.data, h, 1), bh = groupSlice(*b.data, h);
+    std::optional<HostTensor> sah, sbh, ch;
+    if (a.scale)
+      sah = groupSlice(*a.scale, h);
+    if (b.scale)
+      sbh = groupSlice(*b.scale, h);
+    if (c)
+      ch = groupSlice(*c, h, 1);
+    HostTensor dh = groupSlice(d, h, 1);
+    if (Status s = sliceGemm(a, b, ah, sah, bh, sbh, ch, dh); !s)
+      return s;
+    scatterMatrix(dh, d, [h](int64_t i, int64_t j) {
+      return std::array<int64_t, 3>{i, h, j};
+    });
   }
   return Status::success();
 }
 
 namespace {
+
+Status computeBatched(const Manifest &m, std::vector<HostTensor> &tensors) {
+  nlohmann::json problem =
+      nlohmann::json::parse(m.problemJson, nullptr, /*allow_exceptions=*/false);
+  std::string equation =
+      problem.is_discarded() ? "" : problem.value("equation", std::string());
+  if (equation != "bhr,hdr->bhd")
+    return makeError(Code::NotSupported,
+                     cat("batched_gemm reference: equation 'bhr,hdr->bhd'; "
+                         "got '",
+                         equation, "'"));
+  GemmOperand opA, opB;
+  HostTensor *d = nullptr;
+  if (Status s = readOperands(m, tensors, problem, "batched_gemm", opA, opB, d);
+      !s)
+    return s;
+  return referenceBatchedGemm(opA, opB, findTensor(m, tensors, "c"), *d);
+}
+
+double flopsBatched(const Manifest &m, const std::vector<HostTensor> &tensors) {
+  int ia = m.findTensor("a"), id = m.findTensor("d");
+  if (ia < 0 || id < 0 || tensors[ia].rank() != 3 || tensors[id].rank() != 3)
+    return 0;
+  // 2 b h d r.
+  return 2.0 * tensors[id].sizes[0] * tensors[id].sizes[1] *
+         tensors[id].sizes[2] * tensors[ia].sizes[2];
+}
 
 Status computeGrouped(const Manifest &m, std::vector<HostTensor> &tensors) {
   nlohmann::json problem =
@@ -1214,6 +1324,13 @@ const std::vector<ReferenceKernel> &sm120rt::referenceKernels() {
        /*maxRelError=*/1e-2,
        maxDiffGemm,
        prepareGrouped},
+      {"batched_gemm",
+       {"d"},
+       computeBatched,
+       flopsBatched,
+       /*maxRelError=*/1e-2,
+       maxDiffGemm,
+       prepareGemm},
   };
   return kernels;
 }

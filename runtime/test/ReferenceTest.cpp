@@ -834,3 +834,76 @@ TEST(MaskedReference, PreparedCountsAndUntouchedRows) {
   EXPECT_EQ(ref->flops(m, t), 2.0 * valid * 16 * 32);
   ASSERT_TRUE(ref->compute(m, t).ok());
 }
+
+// bhr,hdr->bhd: each head multiplies its own slice of a's middle dimension
+// by its matrix of b, with that head's scales, and writes d's middle slice.
+TEST(BatchedReference, HeadsAreInterleavedInAAndD) {
+  using namespace gemm;
+  // b = 2 rows, h = 2 heads, r = 2.
+  HostTensor a = tensor("a", DType::F8E4M3, {2, 2, 2});
+  setBits(a, {1, 2, 3, 4, 5, 6, 0.5f, 1}, encodeF8E4M3);
+  HostTensor b = tensor("b", DType::F8E4M3, {2, 1, 2});
+  setBits(b, {1, 1, 2, -1}, encodeF8E4M3);
+  HostTensor sfa = tensor("sfa", DType::I32, {2, 1, 4});
+  for (int64_t i = 0; i < 8; ++i) // head 1 scaled by 2
+    sfa.setBits(i, i >= 4 ? 0x7f7f7f80u : 0x7f7f7f7fu);
+  HostTensor sfb = tensor("sfb", DType::I32, {2, 1, 4});
+  sfb.forEachElement([&](int64_t o) { sfb.setBits(o, 0x7f7f7f7fu); });
+  HostTensor c = tensor("c", DType::F32, {2, 2, 1});
+  setBits(c, {10, 20, 30, 40}, f32Bits);
+  HostTensor d = tensor("d", DType::F32, {2, 2, 1});
+  ScaleRecipe packed{ScaleRecipe::Format::UE8M0, 1, 2, true};
+  ASSERT_TRUE(referenceBatchedGemm({&a, true, &sfa, packed},
+                                   {&b, true, &sfb, packed}, &c, d)
+                  .ok());
+  auto at = [&](int64_t row, int64_t h) {
+    int64_t index[] = {row, h, 0};
+    return d.get(d.offsetOf(index));
+  };
+  EXPECT_EQ(at(0, 0), 13.0f); // (1 + 2) + 10
+  EXPECT_EQ(at(0, 1), 24.0f); // 2 * (2 * 3 - 4) + 20
+  EXPECT_EQ(at(1, 0), 41.0f); // (5 + 6) + 30
+  EXPECT_EQ(at(1, 1), 40.0f); // 2 * (2 * 0.5 - 1) + 40
+
+  HostTensor wrong = tensor("d", DType::F32, {2, 1, 1});
+  EXPECT_TRUE(failsWith(
+      referenceBatchedGemm({&a, true, &sfa, packed}, {&b, true, &sfb, packed},
+                           nullptr, wrong),
+      Code::InvalidArgument,
+      "batched_gemm bhr,hdr->bhd reference: a [b, h, r], b [h, d, r] and d "
+      "[b, h, d] disagree"));
+}
+
+// The family's entry: the equation from the problem, flops 2 b h d r.
+TEST(BatchedReference, FamilyReadsTheEquation) {
+  const ReferenceKernel *ref = findReference("batched_gemm");
+  ASSERT_NE(ref, nullptr);
+  Manifest m;
+  m.problemJson = R"({"family": "batched_gemm", "equation": "bhr,hdr->bhd",
+      "a_major": "k", "b_major": "k"})";
+  m.tensors = {spec("a", DType::BF16, {5, 3, 32}, 2),
+               spec("b", DType::BF16, {3, 16, 32}, 2),
+               spec("d", DType::BF16, {5, 3, 16}, 2)};
+  std::vector<HostTensor> t;
+  for (const TensorSpec &s : m.tensors)
+    t.push_back(*makeHostTensor(s, s.shape));
+  FillOptions fill;
+  fill.smallInt = true;
+  for (size_t i = 0; i < 2; ++i)
+    fillRandom(t[i], fill, i);
+  EXPECT_EQ(ref->flops(m, t), 2.0 * 5 * 3 * 16 * 32);
+  ASSERT_TRUE(ref->compute(m, t).ok());
+  // d[4, 2, 7] = a[4, 2, :] . b[2, 7, :]
+  double want = 0;
+  for (int64_t k = 0; k < 32; ++k) {
+    int64_t ia[] = {4, 2, k}, ib[] = {2, 7, k};
+    want += t[0].get(t[0].offsetOf(ia)) * t[1].get(t[1].offsetOf(ib));
+  }
+  int64_t id[] = {4, 2, 7};
+  EXPECT_EQ(t[2].get(t[2].offsetOf(id)), static_cast<float>(want));
+
+  m.problemJson = R"({"family": "batched_gemm", "equation": "bmk,bnk->mn"})";
+  EXPECT_TRUE(failsWith(ref->compute(m, t), Code::NotSupported,
+                        "batched_gemm reference: equation 'bhr,hdr->bhd'; got "
+                        "'bmk,bnk->mn'"));
+}

@@ -23,7 +23,7 @@
 // TILES: sm120.tile.load %{{.*}}[%[[N0]], %{{.*}}] group %[[G]] : memref<8x4096x7168xf8E4M3FN>
 // TILES: sm120.tile.load %{{.*}}[%{{.*}}, %[[M0]]] : memref<14x?xi32>
 // TILES: sm120.tile.load %{{.*}}[%{{.*}}, %[[N0]]] group %[[G]] : memref<8x14x4096xi32>
-// TILES: sm120.tile.store %{{.*}} into %{{.*}}[%[[M0]], %[[N0]]] rows %[[L]] group %[[G]] : memref<?xi32>
+// TILES: sm120.tile.store %{{.*}} into %{{.*}}[%[[M0]], %[[N0]]] rows %[[L]] : memref<?xi32> group %[[G]]
 // TILES-NOT: sm120.grouped_gemm
 
 // ROLES-LABEL: func.func @rows
@@ -60,7 +60,7 @@ func.func @rows(%a: memref<?x7168xf8E4M3FN>, %b: memref<8x4096x7168xf8E4M3FN>,
 // TILES-LABEL: func.func @prefix
 // TILES-SAME: prefix_sum = true
 // TILES: %[[G:.*]] = sm120.tile.group %{{.*}}[%{{.*}}] {num_groups = 4 : i64, prefix_sum} : memref<4xi32>
-// TILES: sm120.tile.store {{.*}} group %[[G]] : memref<4xi32> {prefix_sum}
+// TILES: sm120.tile.store {{.*}} : memref<4xi32> group %[[G]] {prefix_sum}
 
 // NVVM-LABEL: llvm.func @prefix
 // NVVM-COUNT-4: arith.cmpi sle, %{{.*}}, %[[ROW:.*]] : i32

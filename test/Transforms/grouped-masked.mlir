@@ -24,7 +24,7 @@
 // TILES: sm120.tile.load %{{.*}}[%[[N0]], %{{.*}}] group %[[G]] : memref<6x4096x7168xf8E4M3FN>
 // TILES: sm120.tile.load %{{.*}}[%{{.*}}, %[[M0]]] group %[[G]] : memref<6x14x?xi32>
 // TILES: sm120.tile.load %{{.*}}[%{{.*}}, %[[N0]]] group %[[G]] : memref<6x14x4096xi32>
-// TILES: sm120.tile.store %{{.*}} into %{{.*}}[%[[M0]], %[[N0]]] rows %[[L]] group %[[G]] : memref<6xi32> : <{{[0-9x]+}}>, memref<6x?x4096xbf16>
+// TILES: sm120.tile.store %{{.*}} into %{{.*}}[%[[M0]], %[[N0]]] rows %[[L]] : memref<6xi32> group %[[G]] : <{{[0-9x]+}}>, memref<6x?x4096xbf16>
 // TILES-NOT: sm120.grouped_gemm
 
 // ROLES-LABEL: func.func @fp8
@@ -71,7 +71,7 @@ func.func @fp8(%a: memref<6x?x7168xf8E4M3FN>, %b: memref<6x4096x7168xf8E4M3FN>,
 // SCHED: remark: chose #sm120.schedule<block = [{{64|128}}, 32, {{[0-9]+}}]{{.*}}, swap_ab = true> for M = 20 on h100: 256 tiles
 // TILES-LABEL: func.func @bf16_c
 // TILES: sm120.tile.loop (%[[N0:.*]], %[[M0:.*]], %[[G:.*]]) in (%c1024, %{{.*}}) counts
-// TILES: sm120.tile.store %{{.*}} add %{{.*}} : memref<32x?x1024xf32> into %{{.*}}[%[[M0]], %[[N0]]] rows %{{.*}} group %[[G]] : memref<32xi32> {transposed}
+// TILES: sm120.tile.store %{{.*}} add %{{.*}} : memref<32x?x1024xf32> into %{{.*}}[%[[M0]], %[[N0]]] rows %{{.*}} : memref<32xi32> group %[[G]] {transposed}
 // NVVM-LABEL: llvm.func @bf16_c
 // NVVM: nvvm.mma.sync
 // NVVM: arith.muli %{{.*}}, %c1024_i64 : i64

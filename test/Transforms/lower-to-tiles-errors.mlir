@@ -20,6 +20,17 @@ func.func @k_grouped(%a: memref<?xbf16>, %b: memref<?xbf16>, %ks: memref<4xi32>,
 
 // -----
 
+// Of the batched equations only bhr,hdr->bhd is lowered yet.
+func.func @mn_major_b(%x: memref<?x8x128xbf16>, %y: memref<8x128x512xbf16>,
+                      %z: memref<?x8x512xbf16>) {
+  // expected-error @+1 {{'sm120.batched_gemm' op equation 'bhd,hdr->bhr' is not lowered yet; sm120-lower-to-tiles lowers 'bhr,hdr->bhd'}}
+  sm120.batched_gemm "bhd,hdr->bhr" a(%x : memref<?x8x128xbf16>)
+      b(%y : memref<8x128x512xbf16>) d(%z : memref<?x8x512xbf16>)
+  return
+}
+
+// -----
+
 func.func @grouped_no_schedule(%a: memref<?x7168xf8E4M3FN>, %b: memref<8x4096x7168xf8E4M3FN>,
                    %sfa: memref<14x?xi32>, %sfb: memref<8x14x4096xi32>,
                    %rows: memref<?xi32>, %d: memref<?x4096xbf16>) {

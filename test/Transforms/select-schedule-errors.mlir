@@ -66,7 +66,7 @@ func.func @registers(%a: memref<128x512xbf16>, %b: memref<256x512xbf16>, %d: mem
 // Grouped rows are checked one by one in registers: no TMA store.
 func.func @grouped_tma_store(%a: memref<?x512xbf16>, %b: memref<4x256x512xbf16>,
                              %rows: memref<?xi32>, %d: memref<?x256xbf16>) {
-  // expected-error @+1 {{schedule does not fit rtx-pro-6000: grouped rows are written by the direct epilogue; the schedule asks for tma_store}}
+  // expected-error @+1 {{schedule does not fit rtx-pro-6000: grouped rows and batched outputs are written by the direct epilogue; the schedule asks for tma_store}}
   sm120.grouped_gemm contiguous a(%a : memref<?x512xbf16>) b(%b : memref<4x256x512xbf16>)
       layout(%rows : memref<?xi32>) d(%d : memref<?x256xbf16>)
       schedule <block = [128, 128, 64], stages = 2, warp_layout = [4, 2], raster_group = 8, epilogue = tma_store>

@@ -51,6 +51,9 @@ struct GemmProblem {
   /// A contiguous grouped GEMM (M is the total rows) or a masked one (M is
   /// one group's max_m, `batches` its G).
   static GemmProblem fromOp(GroupedGemmOp op);
+  /// A batched GEMM of equation bhr,hdr->bhd: one head's GEMM, `batches`
+  /// of them.
+  static GemmProblem fromOp(BatchedGemmOp op);
   bool mixed() const { return a != b; }
   /// The problem a swap_ab schedule's MMA sees: D^T = B A^T, its rows N
   /// and its columns `m` (the rows the schedule is costed for).

@@ -204,6 +204,14 @@ SM120RT_API Status referenceMaskedGemm(const GemmOperand &a,
                                        const HostTensor &counts,
                                        const HostTensor *c, HostTensor &d);
 
+/// Batched GEMM of equation bhr,hdr->bhd: for each head h,
+/// D[:, h, :] = A[:, h, :] * B[h]^T (+ C[:, h, :]) with the scales of
+/// referenceGemm. a [b, h, r], b [h, d, r], c and d [b, h, d]; sfa and sfb
+/// have a leading [h] and then the layout referenceGemm reads for one
+/// head's [b, r] / [d, r] operand. Both K-major.
+SM120RT_API Status referenceBatchedGemm(const GemmOperand &a,
+                                        const GemmOperand &b,
+                                        const HostTensor *c, HostTensor &d);
 /// A CPU reference for one problem.family. `compute` receives every tensor
 /// of the manifest (in manifest order, inputs filled) and writes the
 /// outputs it names.

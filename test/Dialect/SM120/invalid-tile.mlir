@@ -77,7 +77,7 @@ func.func @f(%acc: !sm120.acc<128x128>, %d: memref<?x128xf32>, %rows: memref<?xi
 
 func.func @f(%acc: !sm120.acc<128x128>, %d: memref<?x128xf32>, %rows: memref<?xf32>, %i: index) {
   // expected-error @+1 {{reads rows from a rank-1 i32 layout; got 'memref<?xf32>'}}
-  sm120.tile.store %acc into %d[%i, %i] rows %rows group %i : memref<?xf32> : !sm120.acc<128x128>, memref<?x128xf32>
+  sm120.tile.store %acc into %d[%i, %i] rows %rows : memref<?xf32> group %i : !sm120.acc<128x128>, memref<?x128xf32>
   return
 }
 
@@ -133,7 +133,7 @@ func.func @f(%acc: !sm120.acc<128x128>, %d: memref<2x4x128x128xf32>, %i: index) 
 // -----
 
 func.func @f(%acc: !sm120.acc<128x128>, %d: memref<4x128x128xf32>, %i: index) {
-  // expected-error @+1 {{a rank-3 output needs rows (the valid row counts) and a group, without prefix_sum or scale}}
+  // expected-error @+1 {{a rank-3 output needs a group (and rows: the valid row counts, unless every row is), without prefix_sum or scale}}
   sm120.tile.store %acc into %d[%i, %i] : !sm120.acc<128x128>, memref<4x128x128xf32>
   return
 }
@@ -142,7 +142,7 @@ func.func @f(%acc: !sm120.acc<128x128>, %d: memref<4x128x128xf32>, %i: index) {
 
 func.func @f(%acc: !sm120.acc<128x128>, %c: memref<128x128xf32>, %d: memref<4x128x128xf32>, %counts: memref<4xi32>, %i: index) {
   // expected-error @+1 {{adds a rank-3 f32 c; got 'memref<128x128xf32>'}}
-  sm120.tile.store %acc add %c : memref<128x128xf32> into %d[%i, %i] rows %counts group %i : memref<4xi32> : !sm120.acc<128x128>, memref<4x128x128xf32>
+  sm120.tile.store %acc add %c : memref<128x128xf32> into %d[%i, %i] rows %counts : memref<4xi32> group %i : !sm120.acc<128x128>, memref<4x128x128xf32>
   return
 }
 
@@ -174,7 +174,7 @@ func.func @f(%acc: !sm120.acc<128x128>, %alpha: memref<2xf32>, %d: memref<128x12
 
 func.func @f(%m: index) {
   // expected-error @+1 {{body must take two index arguments (the tile's first row and column)}}
-  "sm120.tile.loop"(%m, %m) <{schedule = #sm120.schedule<block = [128, 64, 64], stages = 2, warp_layout = [4, 2], epilogue = direct>}> ({
+  "sm120.tile.loop"(%m, %m) <{operandSegmentSizes = array<i32: 1, 1, 0, 0>, schedule = #sm120.schedule<block = [128, 64, 64], stages = 2, warp_layout = [4, 2], epilogue = direct>}> ({
   ^bb0(%x: index):
     "sm120.tile.yield"() : () -> ()
   }) : (index, index) -> ()
@@ -185,7 +185,7 @@ func.func @f(%m: index) {
 
 func.func @f(%m: index, %counts: memref<4xi32>) {
   // expected-error @+1 {{body must take three index arguments (the tile's first row and column, its group)}}
-  "sm120.tile.loop"(%m, %m, %counts) <{schedule = #sm120.schedule<block = [128, 64, 64], stages = 2, warp_layout = [4, 2], epilogue = direct>}> ({
+  "sm120.tile.loop"(%m, %m, %counts) <{operandSegmentSizes = array<i32: 1, 1, 1, 0>, schedule = #sm120.schedule<block = [128, 64, 64], stages = 2, warp_layout = [4, 2], epilogue = direct>}> ({
   ^bb0(%x: index, %y: index):
     "sm120.tile.yield"() : () -> ()
   }) : (index, index, memref<4xi32>) -> ()
@@ -223,5 +223,48 @@ func.func @f(%acc: !sm120.acc<128x128>, %d: memref<128x640xbf16>, %i: index) {
 func.func @f(%acc: !sm120.acc<128x128>, %c: memref<128x512xf32>, %d: memref<128x640xf32>, %i: index) {
   // expected-error @+1 {{head_splits does not combine with c}}
   sm120.tile.store %acc add %c : memref<128x512xf32> into %d[%i, %i] {head_splits = array<i64: 128, 64, 128>} : !sm120.acc<128x128>, memref<128x640xf32>
+  return
+}
+
+// -----
+
+func.func @f(%m: index, %counts: memref<4xi32>) {
+  // expected-error @+1 {{takes counts or batches, not both}}
+  "sm120.tile.loop"(%m, %m, %counts, %m) <{operandSegmentSizes = array<i32: 1, 1, 1, 1>, schedule = #sm120.schedule<block = [128, 64, 64], stages = 2, warp_layout = [4, 2], epilogue = direct>}> ({
+  ^bb0(%x: index, %y: index, %z: index):
+    "sm120.tile.yield"() : () -> ()
+  }) : (index, index, memref<4xi32>, index) -> ()
+  return
+}
+
+// -----
+
+func.func @f(%a: memref<?x8x64xbf16>, %i: index) {
+  // expected-error @+1 {{group_dim must be 0 or 1 and needs a group; got 2}}
+  %t = sm120.tile.load %a[%i, %i] group %i {group_dim = 2 : i64} : memref<?x8x64xbf16> -> !sm120.smem<64x64xbf16>
+  return
+}
+
+// -----
+
+func.func @f(%a: memref<?x64xbf16>, %i: index) {
+  // expected-error @+1 {{group_dim must be 0 or 1 and needs a group; got 1}}
+  %t = sm120.tile.load %a[%i, %i] {group_dim = 1 : i64} : memref<?x64xbf16> -> !sm120.smem<64x64xbf16>
+  return
+}
+
+// -----
+
+func.func @f(%acc: !sm120.acc<128x128>, %d: memref<4x128x128xf32>, %counts: memref<4xi32>, %i: index) {
+  // expected-error @+1 {{group_dim (1) must be 0 or 1, for a rank-3 output without rows}}
+  sm120.tile.store %acc into %d[%i, %i] rows %counts : memref<4xi32> group %i {group_dim = 1 : i64} : !sm120.acc<128x128>, memref<4x128x128xf32>
+  return
+}
+
+// -----
+
+func.func @f(%acc: !sm120.acc<128x128>, %d: memref<128x128xf32>, %i: index) {
+  // expected-error @+1 {{group and prefix_sum need a rows layout (or a rank-3 output, for group)}}
+  sm120.tile.store %acc into %d[%i, %i] group %i : !sm120.acc<128x128>, memref<128x128xf32>
   return
 }

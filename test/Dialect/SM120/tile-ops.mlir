@@ -49,16 +49,16 @@ func.func @unpacked_fp4(%t: !sm120.smem<64x128xf4E2M1FN, swizzle = 128, unpacked
 // CHECK: %[[G:.*]] = sm120.tile.group %[[L:.*]][%{{.*}}] {num_groups = 4 : i64} : memref<?xi32>
 // CHECK: %[[P:.*]] = sm120.tile.group %{{.*}}[%{{.*}}] {num_groups = 4 : i64, prefix_sum} : memref<4xi32>
 // CHECK: sm120.tile.load %{{.*}}[%{{.*}}, %{{.*}}] group %[[G]] : memref<4x64x256xbf16> -> <64x64xbf16>
-// CHECK: sm120.tile.store %{{.*}} into %{{.*}}[%{{.*}}, %{{.*}}] rows %[[L]] group %[[G]] : memref<?xi32> : <128x64>, memref<?x64xbf16>
-// CHECK: sm120.tile.store %{{.*}} into %{{.*}}[%{{.*}}, %{{.*}}] rows %{{.*}} group %[[P]] : memref<4xi32> {prefix_sum} : <128x64>, memref<?x64xbf16>
+// CHECK: sm120.tile.store %{{.*}} into %{{.*}}[%{{.*}}, %{{.*}}] rows %[[L]] : memref<?xi32> group %[[G]] : <128x64>, memref<?x64xbf16>
+// CHECK: sm120.tile.store %{{.*}} into %{{.*}}[%{{.*}}, %{{.*}}] rows %{{.*}} : memref<4xi32> group %[[P]] {prefix_sum} : <128x64>, memref<?x64xbf16>
 func.func @grouped_tile(%b: memref<4x64x256xbf16>, %rows: memref<?xi32>,
                         %ends: memref<4xi32>, %d: memref<?x64xbf16>,
                         %m0: index, %k0: index, %acc: !sm120.acc<128x64>) {
   %g = sm120.tile.group %rows[%m0] {num_groups = 4 : i64} : memref<?xi32>
   %p = sm120.tile.group %ends[%m0] {num_groups = 4 : i64, prefix_sum} : memref<4xi32>
   %t = sm120.tile.load %b[%m0, %k0] group %g : memref<4x64x256xbf16> -> !sm120.smem<64x64xbf16>
-  sm120.tile.store %acc into %d[%m0, %m0] rows %rows group %g : memref<?xi32> : !sm120.acc<128x64>, memref<?x64xbf16>
-  sm120.tile.store %acc into %d[%m0, %m0] rows %ends group %p : memref<4xi32> {prefix_sum} : !sm120.acc<128x64>, memref<?x64xbf16>
+  sm120.tile.store %acc into %d[%m0, %m0] rows %rows : memref<?xi32> group %g : !sm120.acc<128x64>, memref<?x64xbf16>
+  sm120.tile.store %acc into %d[%m0, %m0] rows %ends : memref<4xi32> group %p {prefix_sum} : !sm120.acc<128x64>, memref<?x64xbf16>
   return
 }
 
@@ -68,14 +68,32 @@ func.func @grouped_tile(%b: memref<4x64x256xbf16>, %rows: memref<?xi32>,
 // CHECK-LABEL: func.func @masked_loop
 // CHECK: sm120.tile.loop (%[[M0:.*]], %[[N0:.*]], %[[G:.*]]) in (%{{.*}}, %{{.*}}) counts %[[C:.*]] : memref<6xi32> schedule <block = [128, 64, 64]
 // CHECK: sm120.tile.load %{{.*}}[%[[M0]], %{{.*}}] group %[[G]] : memref<6x?x256xbf16> -> <128x64xbf16>
-// CHECK: sm120.tile.store %{{.*}} add %{{.*}} : memref<6x?x64xf32> into %{{.*}}[%[[M0]], %[[N0]]] rows %[[C]] group %[[G]] : memref<6xi32> : <128x64>, memref<6x?x64xf32>
+// CHECK: sm120.tile.store %{{.*}} add %{{.*}} : memref<6x?x64xf32> into %{{.*}}[%[[M0]], %[[N0]]] rows %[[C]] : memref<6xi32> group %[[G]] : <128x64>, memref<6x?x64xf32>
 func.func @masked_loop(%a: memref<6x?x256xbf16>, %counts: memref<6xi32>,
                        %c: memref<6x?x64xf32>, %d: memref<6x?x64xf32>,
                        %m: index, %n: index, %acc: !sm120.acc<128x64>) {
   sm120.tile.loop (%m0, %n0, %g) in (%m, %n) counts %counts : memref<6xi32>
       schedule <block = [128, 64, 64], stages = 2, warp_layout = [4, 2], epilogue = direct> {
     %t = sm120.tile.load %a[%m0, %n0] group %g : memref<6x?x256xbf16> -> !sm120.smem<128x64xbf16>
-    sm120.tile.store %acc add %c : memref<6x?x64xf32> into %d[%m0, %n0] rows %counts group %g : memref<6xi32> : !sm120.acc<128x64>, memref<6x?x64xf32>
+    sm120.tile.store %acc add %c : memref<6x?x64xf32> into %d[%m0, %n0] rows %counts : memref<6xi32> group %g : !sm120.acc<128x64>, memref<6x?x64xf32>
+  }
+  return
+}
+
+// A batched tile loop: every tile of each of `batches` outputs, the batch
+// as the body's third argument. [b, h, r] operands and [b, h, d] outputs
+// hold the batch in their middle dimension (group_dim = 1).
+// CHECK-LABEL: func.func @batched_loop
+// CHECK: sm120.tile.loop (%[[M0:.*]], %[[N0:.*]], %[[H:.*]]) in (%{{.*}}, %{{.*}}) batches %[[B:.*]] schedule <block = [64, 64, 64]
+// CHECK: sm120.tile.load %{{.*}}[%[[M0]], %{{.*}}] group %[[H]] {group_dim = 1 : i64} : memref<?x8x256xbf16> -> <64x64xbf16>
+// CHECK: sm120.tile.store %{{.*}} add %{{.*}} : memref<?x8x64xf32> into %{{.*}}[%[[M0]], %[[N0]]] group %[[H]] {group_dim = 1 : i64} : <64x64>, memref<?x8x64xbf16>
+func.func @batched_loop(%x: memref<?x8x256xbf16>, %c: memref<?x8x64xf32>,
+                        %z: memref<?x8x64xbf16>, %m: index, %n: index,
+                        %h: index, %acc: !sm120.acc<64x64>) {
+  sm120.tile.loop (%m0, %n0, %g) in (%m, %n) batches %h
+      schedule <block = [64, 64, 64], stages = 2, warp_layout = [4, 1], epilogue = direct> {
+    %t = sm120.tile.load %x[%m0, %n0] group %g {group_dim = 1 : i64} : memref<?x8x256xbf16> -> !sm120.smem<64x64xbf16>
+    sm120.tile.store %acc add %c : memref<?x8x64xf32> into %z[%m0, %n0] group %g {group_dim = 1 : i64} : !sm120.acc<64x64>, memref<?x8x64xbf16>
   }
   return
 }

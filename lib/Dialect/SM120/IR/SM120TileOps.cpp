@@ -120,15 +120,20 @@ void AccTileType::print(AsmPrinter &printer) const {
 //===----------------------------------------------------------------------===//
 
 void TileLoopOp::build(OpBuilder &builder, OperationState &state, Value m,
-                       Value n, ScheduleAttr schedule, Value counts) {
+                       Value n, ScheduleAttr schedule, Value counts,
+                       Value batches) {
   state.addOperands({m, n});
   if (counts)
     state.addOperands(counts);
-  state.getOrAddProperties<Properties>().schedule = schedule;
+  if (batches)
+    state.addOperands(batches);
+  Properties &props = state.getOrAddProperties<Properties>();
+  props.schedule = schedule;
+  props.operandSegmentSizes = {1, 1, counts ? 1 : 0, batches ? 1 : 0};
   Region *body = state.addRegion();
   Block *block = new Block();
   Type index = builder.getIndexType();
-  unsigned coords = counts ? 3 : 2;
+  unsigned coords = counts || batches ? 3 : 2;
   block->addArguments(SmallVector<Type>(coords, index),
                       SmallVector<Location>(coords, state.location));
   body->push_back(block);
@@ -138,10 +143,10 @@ void TileLoopOp::build(OpBuilder &builder, OperationState &state, Value m,
 }
 
 // Syntax: `(` %m0 `,` %n0 (`,` %g)? `)` `in` `(` %m `,` %n `)`
-//         (`counts` %counts `:` type)? `schedule` <...> region
+//         (`counts` %counts `:` type | `batches` %b)? `schedule` <...> region
 ParseResult TileLoopOp::parse(OpAsmParser &parser, OperationState &result) {
   SmallVector<OpAsmParser::Argument, 3> args;
-  OpAsmParser::UnresolvedOperand m, n, counts;
+  OpAsmParser::UnresolvedOperand m, n, counts, batches;
   Type countsType;
   ScheduleAttr schedule;
   Type index = parser.getBuilder().getIndexType();
@@ -154,20 +159,29 @@ ParseResult TileLoopOp::parse(OpAsmParser &parser, OperationState &result) {
   if (hasCounts &&
       (parser.parseOperand(counts) || parser.parseColonType(countsType)))
     return failure();
+  bool hasBatches =
+      !hasCounts && succeeded(parser.parseOptionalKeyword("batches"));
+  if (hasBatches && parser.parseOperand(batches))
+    return failure();
   if (parser.parseKeyword("schedule") ||
       parser.parseCustomAttributeWithFallback(schedule, Type{}) ||
       parser.resolveOperand(m, index, result.operands) ||
       parser.resolveOperand(n, index, result.operands) ||
-      (hasCounts && parser.resolveOperand(counts, countsType, result.operands)))
+      (hasCounts &&
+       parser.resolveOperand(counts, countsType, result.operands)) ||
+      (hasBatches && parser.resolveOperand(batches, index, result.operands)))
     return failure();
-  if (args.size() != (hasCounts ? 3u : 2u))
+  bool third = hasCounts || hasBatches;
+  if (args.size() != (third ? 3u : 2u))
     return parser.emitError(parser.getCurrentLocation())
            << "sm120.tile.loop takes "
-           << (hasCounts ? "three tile coordinates (row, column, group)"
-                         : "two tile coordinates (row, column)");
+           << (third ? "three tile coordinates (row, column, group)"
+                     : "two tile coordinates (row, column)");
   for (OpAsmParser::Argument &arg : args)
     arg.type = index;
-  result.getOrAddProperties<Properties>().schedule = schedule;
+  Properties &props = result.getOrAddProperties<Properties>();
+  props.schedule = schedule;
+  props.operandSegmentSizes = {1, 1, hasCounts ? 1 : 0, hasBatches ? 1 : 0};
   Region *body = result.addRegion();
   if (parser.parseRegion(*body, args) ||
       parser.parseOptionalAttrDict(result.attributes))
@@ -183,17 +197,22 @@ void TileLoopOp::print(OpAsmPrinter &p) {
   p << ") in (" << getM() << ", " << getN() << ") ";
   if (Value counts = getCounts())
     p << "counts " << counts << " : " << counts.getType() << ' ';
+  if (Value batches = getBatches())
+    p << "batches " << batches << ' ';
   p << "schedule ";
   p.printStrippedAttrOrType(getSchedule());
   p << ' ';
   p.printRegion(getBody(), /*printEntryBlockArgs=*/false,
                 /*printBlockTerminators=*/false);
-  p.printOptionalAttrDict((*this)->getAttrs(), {"schedule"});
+  p.printOptionalAttrDict((*this)->getAttrs(),
+                          {"schedule", "operandSegmentSizes"});
 }
 
 LogicalResult TileLoopOp::verify() {
   Block &block = getBody().front();
-  bool grouped = getCounts() != nullptr;
+  if (getCounts() && getBatches())
+    return emitOpError("takes counts or batches, not both");
+  bool grouped = getCounts() || getBatches();
   if (block.getNumArguments() != (grouped ? 3 : 2) ||
       !llvm::all_of(block.getArgumentTypes(),
                     [](Type t) { return t.isIndex(); }))
@@ -221,6 +240,10 @@ LogicalResult TileLoadOp::verify() {
     return emitOpError() << "loads " << src.getElementType()
                          << " elements into a tile of "
                          << tile.getElementType();
+  if (std::optional<uint64_t> dim = getGroupDim();
+      dim && (!getGroup() || *dim > 1))
+    return emitOpError() << "group_dim must be 0 or 1 and needs a group; got "
+                         << *dim;
   return success();
 }
 
@@ -264,9 +287,15 @@ LogicalResult EpilogueOp::verify() {
       ((getRowLayout() && !stacked) || getPrefixSum() || getHeadSplits()))
     return emitOpError("a transposed store takes no head_splits, and rows "
                        "only as the counts of a rank-3 output");
-  if (stacked && (!getRowLayout() || getPrefixSum() || getAlpha()))
-    return emitOpError("a rank-3 output needs rows (the valid row counts) "
-                       "and a group, without prefix_sum or scale");
+  if (stacked && (!getGroup() || getPrefixSum() || getAlpha()))
+    return emitOpError("a rank-3 output needs a group (and rows: the valid "
+                       "row counts, unless every row is), without prefix_sum "
+                       "or scale");
+  if (std::optional<uint64_t> dim = getGroupDim();
+      dim && (!stacked || *dim > 1 || getRowLayout()))
+    return emitOpError() << "group_dim (" << *dim
+                         << ") must be 0 or 1, for a rank-3 output without "
+                            "rows";
   if (Value alpha = getAlpha()) {
     auto at = cast<MemRefType>(alpha.getType());
     if (at.getShape() != ArrayRef<int64_t>{1} || !at.getElementType().isF32())
@@ -288,8 +317,9 @@ LogicalResult EpilogueOp::verify() {
       return emitOpError("rows need the tile's group");
     if (getHeadSplits())
       return emitOpError("head_splits does not combine with grouped rows");
-  } else if (getGroup() || getPrefixSum()) {
-    return emitOpError("group and prefix_sum need a rows layout");
+  } else if ((getGroup() && !stacked) || getPrefixSum()) {
+    return emitOpError("group and prefix_sum need a rows layout (or a rank-3 "
+                       "output, for group)");
   }
   return success();
 }

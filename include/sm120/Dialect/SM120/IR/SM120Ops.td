@@ -204,6 +204,10 @@ def SM120_BatchedGemmOp : SM120_ProblemOp<"batched_gemm", [AttrSizedOperandSegme
     per-batch GEMM's (M, K) / (N, K) extents. Optional `c` (f32, shaped like
     `d`) is added to the result. `bmk,bnk->mn` is BF16 only.
 
+    `schedule` (optional, as for `sm120.gemm`) applies to each head's GEMM;
+    the direct epilogue writes the strided output. The compiler lowers
+    `bhr,hdr->bhd` today: one persistent kernel over every head's tiles.
+
     ```mlir
     sm120.batched_gemm "bhr,hdr->bhd" a(%x : memref<?x8x4096xbf16>)
         b(%y : memref<8x1024x4096xbf16>) d(%z : memref<?x8x1024xbf16>)
@@ -218,13 +222,14 @@ def SM120_BatchedGemmOp : SM120_ProblemOp<"batched_gemm", [AttrSizedOperandSegme
     Arg<Optional<SM120_Buffer>, "FP32 addend", [MemRead]>:$c,
     Arg<SM120_Buffer, "output", [MemWrite]>:$d,
     OptionalAttr<SM120_BlockScaleAttr>:$sfa_recipe,
-    OptionalAttr<SM120_BlockScaleAttr>:$sfb_recipe
+    OptionalAttr<SM120_BlockScaleAttr>:$sfb_recipe,
+    OptionalAttr<SM120_ScheduleAttr>:$schedule
   );
   let assemblyFormat = [{
     $equation `a` `(` $a `:` type($a) `)` `b` `(` $b `:` type($b) `)`
     (`scales` `(` $sfa^ `,` $sfb `:` type($sfa) `,` type($sfb) `)`)?
     (`c` `(` $c^ `:` type($c) `)`)?
-    `d` `(` $d `:` type($d) `)` attr-dict
+    `d` `(` $d `:` type($d) `)` (`schedule` $schedule^)? attr-dict
   }];
   let extraClassDeclaration = [{
     /// The parsed equation, or nullopt if it is not one of the supported ones.

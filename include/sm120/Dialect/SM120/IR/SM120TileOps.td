@@ -103,6 +103,7 @@ class SM120_TileOp<string mnemonic, list<Trait> traits = []>
     : Op<SM120_Dialect, "tile." # mnemonic, traits>;
 
 def SM120_TileLoopOp : SM120_TileOp<"loop", [
+    AttrSizedOperandSegments,
     SingleBlockImplicitTerminator<"::mlir::sm120::TileYieldOp">,
     RecursiveMemoryEffects]> {
   let summary = "Loop over the output tiles of a GEMM-like kernel";
@@ -130,9 +131,20 @@ def SM120_TileLoopOp : SM120_TileOp<"loop", [
       ...
     }
     ```
+
+    With `batches` (batched GEMMs), the loop runs over that many `m x n`
+    outputs, every tile of each; the body takes the batch as a third
+    argument.
+
+    ```mlir
+    sm120.tile.loop (%m0, %n0, %h) in (%b, %c1024) batches %c8 schedule <...> {
+      ...
+    }
+    ```
   }];
   let arguments = (ins Index:$m, Index:$n,
                        Optional<MemRefRankOf<[I32], [1]>>:$counts,
+                       Optional<Index>:$batches,
                        SM120_ScheduleAttr:$schedule);
   let regions = (region SizedRegion<1>:$body);
   let hasCustomAssemblyFormat = 1;
@@ -140,7 +152,8 @@ def SM120_TileLoopOp : SM120_TileOp<"loop", [
   let skipDefaultBuilders = 1;
   let builders = [OpBuilder<(ins "::mlir::Value":$m, "::mlir::Value":$n,
                                  "ScheduleAttr":$schedule,
-                                 CArg<"::mlir::Value", "{}">:$counts)>];
+                                 CArg<"::mlir::Value", "{}">:$counts,
+                                 CArg<"::mlir::Value", "{}">:$batches)>];
 }
 
 def SM120_TileYieldOp : SM120_TileOp<"yield", [
@@ -157,16 +170,20 @@ def SM120_TileLoadOp : SM120_TileOp<"load", [
     (`row`, `col`) into a shared-memory tile. Elements outside `source` read
     as zero (TMA out-of-bounds fill), so partial tiles need no masking.
     A rank-3 `source` is a stack of matrices (one per group of a grouped
-    GEMM); `group` selects the matrix, and a group outside the stack reads
-    as zero too.
+    GEMM, or per batch of a batched one); `group` selects the matrix, and a
+    group outside the stack reads as zero too. `group_dim` (default 0) is
+    the dimension the group indexes: with 1, `source` is [rows, G, cols]
+    (the `bhr` operand of an einsum, whose batch is its middle dimension).
 
     ```mlir
     %t = sm120.tile.load %a[%m0, %k0] : memref<?x7168xf8E4M3FN> -> !sm120.smem<128x64xf8E4M3FN>
     %u = sm120.tile.load %b[%n0, %k0] group %g : memref<8x4096x7168xf8E4M3FN> -> !sm120.smem<128x64xf8E4M3FN>
+    %v = sm120.tile.load %x[%m0, %k0] group %h {group_dim = 1 : i64} : memref<?x8x4096xbf16> -> !sm120.smem<64x64xbf16>
     ```
   }];
   let arguments = (ins AnyMemRef:$source, Index:$row, Index:$col,
-                       Optional<Index>:$group);
+                       Optional<Index>:$group,
+                       OptionalAttr<I64Attr>:$group_dim);
   let results = (outs SM120_SmemTileType:$result);
   let assemblyFormat = [{
     $source `[` $row `,` $col `]` (`group` $group^)? attr-dict `:`
@@ -262,6 +279,8 @@ def SM120_EpilogueOp : SM120_TileOp<"store", [AttrSizedOperandSegments,
     A rank-3 `d` [G, max_m, N] (masked grouped GEMMs) is written in its
     matrix `%g`, and `layout` [G] holds each group's valid row count: rows
     at or past it are not written. A `c` is then [G, max_m, N] too.
+    Without `rows`, a rank-3 `d` is a batched GEMM's output, written in
+    matrix `group %g` (every row); `group_dim` = 1 makes it [M, G, N].
 
     With `transposed` (swap_ab schedules), the accumulator holds the tile
     of D^T: its element (i, j) goes to D[row + j][col + i].
@@ -272,11 +291,12 @@ def SM120_EpilogueOp : SM120_TileOp<"store", [AttrSizedOperandSegments,
                        Optional<AnyMemRef>:$row_layout,
                        Optional<Index>:$group,
                        OptionalAttr<DenseI64ArrayAttr>:$head_splits,
-                       UnitAttr:$prefix_sum, UnitAttr:$transposed);
+                       UnitAttr:$prefix_sum, UnitAttr:$transposed,
+                       OptionalAttr<I64Attr>:$group_dim);
   let assemblyFormat = [{
     $acc (`scale` $alpha^ `:` type($alpha))? (`add` $c^ `:` type($c))?
     `into` $d `[` $row `,` $col `]`
-    (`rows` $row_layout^ `group` $group `:` type($row_layout))?
+    (`rows` $row_layout^ `:` type($row_layout))? (`group` $group^)?
     attr-dict `:` type($acc) `,` type($d)
   }];
   let hasVerifier = 1;

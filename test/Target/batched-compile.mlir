@@ -1,0 +1,37 @@
+// REQUIRES: cuda-toolkit
+// Batched GEMMs (bhr,hdr->bhd: FP8 with per-row scales, BF16 accumulating
+// into an FP32 C with a partial N tile, and BF16 and FP8 decode with
+// swap_ab) assemble for sm_120a and for the twin without spills; the
+// manifest bounds the persistent grid by the heads times one head's tiles
+// and A's TMA box spans one head.
+// RUN: rm -rf %t && mkdir -p %t
+// RUN: sm120-opt %S/Inputs/batched/fp8.mlir --sm120-compile="chip=sm_120a output=%t/fp8_120 report=true" -o /dev/null | FileCheck %s --check-prefix=FP8
+// RUN: sm120-opt %S/Inputs/batched/fp8.mlir --sm120-compile="chip=sm_90a output=%t/fp8_90 report=true" -o /dev/null | FileCheck %s --check-prefix=FP8-90
+// RUN: sm120-opt %S/Inputs/batched/bf16_c.mlir --sm120-compile="chip=sm_120a output=%t/bf16c_120 report=true" -o /dev/null | FileCheck %s --check-prefix=BF16C
+// RUN: sm120-opt %S/Inputs/batched/bf16_c.mlir --sm120-compile="chip=sm_90a output=%t/bf16c_90 report=true" -o /dev/null | FileCheck %s --check-prefix=BF16C-90
+// RUN: sm120-opt %S/Inputs/batched/bf16_swap.mlir --sm120-compile="chip=sm_120a output=%t/bswap_120 report=true" -o /dev/null | FileCheck %s --check-prefix=BSWAP
+// RUN: sm120-opt %S/Inputs/batched/bf16_swap.mlir --sm120-compile="chip=sm_90a output=%t/bswap_90 report=true" -o /dev/null | FileCheck %s --check-prefix=BSWAP-90
+// RUN: sm120-opt %S/Inputs/batched/fp8_swap.mlir --sm120-compile="chip=sm_120a output=%t/fswap_120 report=true" -o /dev/null | FileCheck %s --check-prefix=FSWAP
+// RUN: sm120-opt %S/Inputs/batched/fp8_swap.mlir --sm120-compile="chip=sm_90a output=%t/fswap_90 report=true" -o /dev/null | FileCheck %s --check-prefix=FSWAP-90
+// RUN: FileCheck %s --check-prefix=MANIFEST < %t/fp8_120/manifest.json
+// FP8: batched_fp8 for sm_120a: {{[0-9]+}} registers, 0 bytes spill stores, 0 bytes spill loads
+// FP8-90: batched_fp8 for sm_90a: {{[0-9]+}} registers, 0 bytes spill stores, 0 bytes spill loads
+// BF16C: batched_bf16_c for sm_120a: {{[0-9]+}} registers, 0 bytes spill stores, 0 bytes spill loads
+// BF16C-90: batched_bf16_c for sm_90a: {{[0-9]+}} registers, 0 bytes spill stores, 0 bytes spill loads
+// BSWAP: batched_bf16_swap for sm_120a: {{[0-9]+}} registers, 0 bytes spill stores, 0 bytes spill loads
+// BSWAP-90: batched_bf16_swap for sm_90a: {{[0-9]+}} registers, 0 bytes spill stores, 0 bytes spill loads
+// FSWAP: batched_fp8_swap for sm_120a: {{[0-9]+}} registers, 0 bytes spill stores, 0 bytes spill loads
+// FSWAP-90: batched_fp8_swap for sm_90a: {{[0-9]+}} registers, 0 bytes spill stores, 0 bytes spill loads
+// MANIFEST: "factors": [
+// MANIFEST: "tile": 128
+// MANIFEST: "tile": 128
+// MANIFEST: "dim": 1,
+// MANIFEST-NEXT: "tensor": 0,
+// MANIFEST-NEXT: "tile": 1
+// MANIFEST: "box": [
+// MANIFEST-NEXT: 128,
+// MANIFEST-NEXT: 1,
+// MANIFEST-NEXT: 128
+// MANIFEST-NEXT: ],
+// MANIFEST: "equation": "bhr,hdr->bhd"
+// MANIFEST: "family": "batched_gemm"

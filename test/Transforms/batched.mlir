@@ -1,0 +1,83 @@
+// Batched GEMMs (bhr,hdr->bhd) through every pass: the schedule (each
+// head's GEMM, tiles counted over every head, the direct epilogue), the
+// tile program (a tile loop over the heads, A and D read along their
+// middle dimension, B and the scales per head), the warp roles, and the
+// NVVM kernel (rank-3 TMA boxes with the head dimension of extent 1, a grid
+// factor of h, the head's column offset and an h * d row stride in D).
+// RUN: sm120-opt %s -split-input-file --sm120-select-schedule="machine=h100 print=true" -o /dev/null 2>&1 | FileCheck %s --check-prefix=SCHED
+// RUN: sm120-opt %s -split-input-file --sm120-select-schedule=machine=h100 --sm120-lower-to-tiles | FileCheck %s --check-prefix=TILES
+// RUN: sm120-opt %s -split-input-file --sm120-select-schedule=machine=h100 --sm120-lower-to-tiles --sm120-assign-swizzle --sm120-pipeline --sm120-warp-specialize | FileCheck %s --check-prefix=ROLES
+// RUN: sm120-opt %s -split-input-file --sm120-select-schedule=machine=h100 --sm120-lower-to-tiles --sm120-assign-swizzle --sm120-pipeline --sm120-warp-specialize --sm120-lower-to-nvvm=chip=sm_120a | FileCheck %s --check-prefix=NVVM
+
+// 8 heads of (M, N) = (4096, 1024): 8 x 32 x 8 tiles of 128 x 128.
+// SCHED: remark: chose #sm120.schedule<block = [{{64|128}}, {{[0-9]+}}, {{[0-9]+}}], {{.*}}epilogue = direct> for M = 4096 on h100: {{[0-9]+}} tiles
+
+// TILES-LABEL: func.func @fp8
+// TILES-SAME: equation = "bhr,hdr->bhd"
+// TILES-SAME: family = "batched_gemm"
+// TILES-SAME: names = ["a", "b", "sfa", "sfb", "d"]
+// TILES: %[[H:.*]] = arith.constant 8 : index
+// TILES: sm120.tile.loop (%[[M0:.*]], %[[N0:.*]], %[[G:.*]]) in (%{{.*}}, %{{.*}}) batches %[[H]]
+// TILES: scf.for
+// TILES: sm120.tile.load %{{.*}}[%[[M0]], %{{.*}}] group %[[G]] {group_dim = 1 : i64} : memref<?x8x4096xf8E4M3FN>
+// TILES: sm120.tile.load %{{.*}}[%[[N0]], %{{.*}}] group %[[G]] : memref<8x1024x4096xf8E4M3FN>
+// TILES: sm120.tile.load %{{.*}}[%{{.*}}, %[[M0]]] group %[[G]] : memref<8x8x?xi32>
+// TILES: sm120.tile.load %{{.*}}[%{{.*}}, %[[N0]]] group %[[G]] : memref<8x8x1024xi32>
+// TILES: sm120.tile.store %{{.*}} into %{{.*}}[%[[M0]], %[[N0]]] group %[[G]] {group_dim = 1 : i64} : <{{[0-9x]+}}>, memref<?x8x1024xbf16>
+// TILES-NOT: sm120.batched_gemm
+
+// ROLES-LABEL: func.func @fp8
+// ROLES: sm120.warp_specialize producer
+// ROLES: sm120.tile.loop ({{.*}}) in ({{.*}}) batches
+// ROLES: sm120.pipeline.produce
+// ROLES: } math
+// ROLES: sm120.tile.loop ({{.*}}, %[[G:.*]]) in ({{.*}}) batches
+// ROLES: sm120.tile.store {{.*}} group %[[G]] {group_dim = 1 : i64}
+
+// NVVM-LABEL: llvm.func @fp8
+// NVVM-SAME: #sm120.tma<tensor = 0, box = [{{64|128}}, 1, {{[0-9]+}}]
+// NVVM-SAME: #sm120.tma<tensor = 1, box = [1, {{[0-9]+}}, {{[0-9]+}}]
+// NVVM-SAME: tiles = [#sm120.tiles<tensor = 0, dim = 0, tile = {{64|128}}>, #sm120.tiles<tensor = 1, dim = 1, tile = {{[0-9]+}}>, #sm120.tiles<tensor = {{0|1}}, dim = {{1|0}}, tile = 1>]
+// The tile number splits into the head and the tile within the head.
+// NVVM: %[[PER:.*]] = arith.muli %{{.*}}, %{{.*}} : i32
+// NVVM: arith.muli %[[PER]], %{{.*}} : i32
+// NVVM: arith.divui %{{.*}}, %[[PER]] : i32
+// NVVM: arith.remui %{{.*}}, %[[PER]] : i32
+// D's rows are h * d = 8192 elements apart.
+// NVVM: arith.constant 8192 : i64
+// Rank-3 TMA loads of A and B.
+// NVVM: nvvm.cp.async.bulk.tensor.shared.cluster.global %{{.*}}, %arg0, %{{.*}}, box[%{{[0-9]+}}, %{{[0-9]+}}, %{{[0-9]+}}]
+// NVVM: nvvm.cp.async.bulk.tensor.shared.cluster.global %{{.*}}, %arg1, %{{.*}}, box[%{{[0-9]+}}, %{{[0-9]+}}, %{{[0-9]+}}]
+func.func @fp8(%x: memref<?x8x4096xf8E4M3FN>, %y: memref<8x1024x4096xf8E4M3FN>,
+               %sfx: memref<8x8x?xi32>, %sfy: memref<8x8x1024xi32>,
+               %z: memref<?x8x1024xbf16>) {
+  sm120.batched_gemm "bhr,hdr->bhd" a(%x : memref<?x8x4096xf8E4M3FN>)
+      b(%y : memref<8x1024x4096xf8E4M3FN>)
+      scales(%sfx, %sfy : memref<8x8x?xi32>, memref<8x8x1024xi32>)
+      d(%z : memref<?x8x1024xbf16>)
+      {sfa_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 128, packed>,
+       sfb_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 128, packed>}
+  return
+}
+
+// -----
+
+// Decode: the selection swaps A and B for a few batch rows; the transposed
+// store writes D's rows (the loop's columns) head-interleaved.
+// SCHED: remark: chose #sm120.schedule<{{.*}}swap_ab = true> for M = 4 on h100
+
+// TILES-LABEL: func.func @decode
+// TILES: sm120.tile.loop (%[[N0:.*]], %[[M0:.*]], %[[G:.*]]) in (%{{.*}}, %{{.*}}) batches
+// TILES: sm120.tile.load %{{.*}}[%[[N0]], %{{.*}}] group %[[G]] : memref<16x512x128xbf16>
+// TILES: sm120.tile.load %{{.*}}[%[[M0]], %{{.*}}] group %[[G]] {group_dim = 1 : i64} : memref<4x16x128xbf16>
+// TILES: sm120.tile.store %{{.*}} into %{{.*}}[%[[M0]], %[[N0]]] group %[[G]] {group_dim = 1 : i64, transposed}
+
+// NVVM-LABEL: llvm.func @decode
+// NVVM-SAME: #sm120.tma<tensor = 0, box = [{{16|32}}, 1, {{[0-9]+}}]
+// NVVM: arith.constant 8192 : i64
+func.func @decode(%x: memref<4x16x128xbf16>, %y: memref<16x512x128xbf16>,
+                  %z: memref<4x16x512xbf16>) {
+  sm120.batched_gemm "bhr,hdr->bhd" a(%x : memref<4x16x128xbf16>)
+      b(%y : memref<16x512x128xbf16>) d(%z : memref<4x16x512xbf16>)
+  return
+}
