@@ -121,6 +121,37 @@ TEST(JIT, MaskedProblemsStackEveryOperand) {
   EXPECT_EQ(bad.error().code, sm120rt::Code::InvalidArgument);
 }
 
+TEST(JIT, BatchedProblemsInterleaveTheHeads) {
+  if (!haveToolkit())
+    GTEST_SKIP() << "no CUDA toolkit";
+  GemmProblem p = fp8Problem(576, 512);
+  p.groups = 8;
+  p.batched = true;
+  p.accumulate = true;
+  EXPECT_NE(describe(p, CompileOptions()).find("groups=8/batched"),
+            std::string::npos);
+  Expected<CompiledKernel> k = compileGemm(p, CompileOptions());
+  ASSERT_TRUE(k) << k.error().message;
+  Expected<sm120rt::Manifest> m = sm120rt::parseManifest(k->manifest);
+  ASSERT_TRUE(m) << m.error().message;
+  EXPECT_NE(m->problemJson.find("\"equation\":\"bhr,hdr->bhd\""),
+            std::string::npos)
+      << m->problemJson;
+  // a, b, sfa, sfb, c, d: no layout.
+  ASSERT_EQ(m->tensors.size(), 6u);
+  EXPECT_EQ(m->tensors[0].shape, (std::vector<int64_t>{-1, 8, 512}));
+  EXPECT_EQ(m->tensors[1].shape, (std::vector<int64_t>{8, 576, 512}));
+  EXPECT_EQ(m->tensors[2].shape, (std::vector<int64_t>{8, 1, -1}));
+  EXPECT_EQ(m->tensors[4].shape, (std::vector<int64_t>{-1, 8, 576}));
+  EXPECT_EQ(m->tensors[5].shape, (std::vector<int64_t>{-1, 8, 576}));
+  EXPECT_EQ(m->assembler.spillStoreBytes, 0);
+
+  p.masked = true;
+  Expected<CompiledKernel> bad = compileGemm(p, CompileOptions());
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, sm120rt::Code::InvalidArgument);
+}
+
 TEST(JIT, UnsupportedDtypeIsAnArgumentError) {
   GemmProblem p = fp8Problem(576, 512);
   p.b = sm120rt::DType::I32;

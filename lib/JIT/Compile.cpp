@@ -104,6 +104,14 @@ sm120rt::Status checkProblem(const GemmProblem &p) {
                               "{1}{2}",
                               p.groups, p.prefixSum ? ", prefix sums" : "",
                               p.bKMajor ? "" : ", B MN-major"));
+  if (p.batched && (p.groups <= 0 || p.masked || p.prefixSum || !p.bKMajor))
+    return fail(Code::InvalidArgument,
+                llvm::formatv("gemm: a batched problem has groups > 0 heads, "
+                              "K-major operands, no prefix sums and is not "
+                              "masked; got groups = {0}{1}{2}{3}",
+                              p.groups, p.masked ? ", masked" : "",
+                              p.prefixSum ? ", prefix sums" : "",
+                              p.bKMajor ? "" : ", B MN-major"));
   if (p.groups < 0 || (p.groups > 0 && (!p.aKMajor || p.alpha)))
     return fail(Code::InvalidArgument,
                 llvm::formatv("gemm: a grouped problem has groups > 0, a "
@@ -180,12 +188,21 @@ mlir::FailureOr<mlir::ModuleOp> buildModule(mlir::MLIRContext &ctx,
   auto perMaskedGroup = [&](llvm::SmallVector<int64_t> shape) {
     return p.masked ? perGroup(shape) : shape;
   };
+  // Batched: A, C and D hold the heads in their middle dimension.
+  auto perRowGroup = [&](llvm::SmallVector<int64_t> shape) {
+    if (p.batched)
+      shape.insert(shape.begin() + 1, p.groups);
+    return perMaskedGroup(shape);
+  };
+  auto perScaleGroup = [&](llvm::SmallVector<int64_t> shape) {
+    return p.batched ? perGroup(shape) : perMaskedGroup(shape);
+  };
   llvm::SmallVector<mlir::Type> args = {
-      memref(perMaskedGroup(operandShape(dyn, p.aKMajor)), ea),
+      memref(perRowGroup(operandShape(dyn, p.aKMajor)), ea),
       memref(perGroup(operandShape(p.n, p.bKMajor)), eb)};
   if (*ra && *rb) {
     args.push_back(
-        memref(perMaskedGroup(llvm::to_vector(ra->getScaleShape(dyn, p.k))),
+        memref(perScaleGroup(llvm::to_vector(ra->getScaleShape(dyn, p.k))),
                ra->getScaleElementType(&ctx)));
     args.push_back(
         memref(perGroup(llvm::to_vector(rb->getScaleShape(p.n, p.k))),
@@ -194,14 +211,14 @@ mlir::FailureOr<mlir::ModuleOp> buildModule(mlir::MLIRContext &ctx,
     emitError() << "gemm: give scale recipes for both operands or neither";
     return mlir::failure();
   }
-  if (p.groups > 0)
+  if (p.groups > 0 && !p.batched)
     args.push_back(
         memref({p.prefixSum || p.masked ? p.groups : dyn}, b.getI32Type()));
   if (p.accumulate)
-    args.push_back(memref(perMaskedGroup({dyn, p.n}), b.getF32Type()));
+    args.push_back(memref(perRowGroup({dyn, p.n}), b.getF32Type()));
   if (p.alpha)
     args.push_back(memref({1}, b.getF32Type()));
-  args.push_back(memref(perMaskedGroup({dyn, p.n}), ed));
+  args.push_back(memref(perRowGroup({dyn, p.n}), ed));
 
   b.setInsertionPointToEnd(module.getBody());
   auto fn =
@@ -215,7 +232,7 @@ mlir::FailureOr<mlir::ModuleOp> buildModule(mlir::MLIRContext &ctx,
     sfa = body->getArgument(next++);
     sfb = body->getArgument(next++);
   }
-  if (p.groups > 0)
+  if (p.groups > 0 && !p.batched)
     layout = body->getArgument(next++);
   if (p.accumulate)
     c = body->getArgument(next++);
@@ -236,7 +253,11 @@ mlir::FailureOr<mlir::ModuleOp> buildModule(mlir::MLIRContext &ctx,
   auto major = [](bool kMajor) {
     return kMajor ? sm::Major::K : sm::Major::MN;
   };
-  if (p.groups > 0)
+  if (p.batched)
+    sm::BatchedGemmOp::create(b, loc, "bhr,hdr->bhd", a, bv, sfa, sfb, c, d,
+                              *ra ? *ra : nullptr, *rb ? *rb : nullptr,
+                              schedule);
+  else if (p.groups > 0)
     sm::GroupedGemmOp::create(
         b, loc,
         p.masked ? sm::GroupedKind::Masked : sm::GroupedKind::Contiguous, a, bv,
@@ -276,15 +297,17 @@ Expected<CompiledKernel> sm120jit::compileGemm(const GemmProblem &p,
   DiagnosticCollector diags(ctx);
 
   std::string name =
-      llvm::formatv(
-          "{7}gemm_{0}_{1}_n{2}_k{3}_{4}{5}{6}", sm120rt::dtypeName(p.a),
-          sm120rt::dtypeName(p.b), p.n, p.k, sm120rt::dtypeName(p.d),
-          p.accumulate ? "_acc" : "", p.alpha ? "_alpha" : "",
-          p.groups > 0
-              ? llvm::formatv("{0}{1}_", p.masked ? "masked" : "grouped",
-                              p.groups)
-                    .str()
-              : std::string())
+      llvm::formatv("{7}gemm_{0}_{1}_n{2}_k{3}_{4}{5}{6}",
+                    sm120rt::dtypeName(p.a), sm120rt::dtypeName(p.b), p.n, p.k,
+                    sm120rt::dtypeName(p.d), p.accumulate ? "_acc" : "",
+                    p.alpha ? "_alpha" : "",
+                    p.groups > 0 ? llvm::formatv("{0}{1}_",
+                                                 p.batched  ? "batched"
+                                                 : p.masked ? "masked"
+                                                            : "grouped",
+                                                 p.groups)
+                                       .str()
+                                 : std::string())
           .str();
   mlir::FailureOr<mlir::ModuleOp> built = buildModule(ctx, p, o, name);
   if (failed(built))

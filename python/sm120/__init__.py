@@ -21,7 +21,10 @@ Entry points (D = A B^T, A [M, K] and B [N, K] K-contiguous):
 * ``m_grouped_{fp8,fp8_fp4,bf16}_gemm_nt_contiguous(..., layout)``:
   mixture-of-experts groups concatenated along M;
 * ``m_grouped_{fp8,fp8_fp4,bf16}_gemm_nt_masked(..., masked_m, expected_m)``:
-  one [max_m, K] block per group, the valid rows of each on the device.
+  one [max_m, K] block per group, the valid rows of each on the device;
+* ``fp8_einsum(equation, a, sfa, b, sfb, d, c=None)`` and
+  ``bf16_einsum(equation, a, b, d, c=None)``: batched GEMMs, equation
+  ``"bhr,hdr->bhd"`` (a [b, h, r], b [h, d, r], d [b, h, d]).
 
 Scale utilities (GPU kernels; with PyTorch, outputs are allocated when not
 given): ``quantize_fp8`` and ``quantize_fp4`` (per token or per block, f32,
@@ -41,7 +44,7 @@ __all__ = [
     "m_grouped_fp8_gemm_nt_contiguous", "m_grouped_fp8_fp4_gemm_nt_contiguous",
     "m_grouped_bf16_gemm_nt_contiguous", "m_grouped_fp8_gemm_nt_masked",
     "m_grouped_fp8_fp4_gemm_nt_masked", "m_grouped_bf16_gemm_nt_masked",
-    "fp4", "typed",
+    "fp8_einsum", "bf16_einsum", "fp4", "typed",
     "pack_ue8m0", "quantize_fp8", "quantize_fp4", "transpose_to_k_major",
     "jit_available", "library_path",
 ]
@@ -148,6 +151,11 @@ for _name, _count in (("sm120rt_m_grouped_fp8_gemm_nt_masked", 6),
     _fn.restype = ctypes.c_int
     _fn.argtypes = [ctypes.POINTER(_Tensor)] * _count + [
         ctypes.c_int64, ctypes.POINTER(_Options)]
+for _name, _count in (("sm120rt_fp8_einsum", 5), ("sm120rt_bf16_einsum", 3)):
+    _fn = getattr(_rt, _name)
+    _fn.restype = ctypes.c_int
+    _fn.argtypes = [ctypes.c_char_p] + [ctypes.POINTER(_Tensor)] * _count + [
+        ctypes.POINTER(_Options)]
 
 for _name in ("sm120rt_quantize_fp8", "sm120rt_quantize_fp4"):
     _fn = getattr(_rt, _name)
@@ -400,6 +408,28 @@ def m_grouped_bf16_gemm_nt_masked(a, b, d, masked_m, expected_m=0, c=None,
     _call(_rt.sm120rt_m_grouped_bf16_gemm_nt_masked,
           ["a", "b", "d", "masked_m"], [a, b, d, masked_m], c, stream,
           (chip, machine), (0, 0), extra=(expected_m,))
+
+
+def _with_equation(fn, equation):
+    return lambda *args: fn(equation.encode(), *args)
+
+
+def fp8_einsum(equation, a, sfa, b, sfb, d, c=None, stream=None, chip=None,
+               machine=None, sfa_gran_k=0, sfb_gran_k=0):
+    """Batched FP8 GEMM ``"bhr,hdr->bhd"``: per head h, D[:, h, :] =
+    A[:, h, :] B[h]^T (+ C). a [b, h, r] (may be a strided view), b
+    [h, d, r], d [b, h, d] packed; sfa / sfb the packed UE8M0 scales of
+    each head with a leading [h]. One kernel covers every head."""
+    _call(_with_equation(_rt.sm120rt_fp8_einsum, equation),
+          ["a", "sfa", "b", "sfb", "d"], [a, sfa, b, sfb, d], c, stream,
+          (chip, machine), (sfa_gran_k, sfb_gran_k))
+
+
+def bf16_einsum(equation, a, b, d, c=None, stream=None, chip=None,
+                machine=None):
+    """fp8_einsum in BF16."""
+    _call(_with_equation(_rt.sm120rt_bf16_einsum, equation), ["a", "b", "d"],
+          [a, b, d], c, stream, (chip, machine), (0, 0))
 
 
 def pack_ue8m0(scales, mn, gran_mn=1):

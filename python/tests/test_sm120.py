@@ -262,6 +262,47 @@ class GpuTest(unittest.TestCase):
                 self.assertLess(diff(d[i, :rows], ref), 2e-3)
             self.assertTrue(bool((d[i, rows:] == 7).all()), f"group {i}")
 
+    def test_einsum_fp8(self):
+        # bhr,hdr->bhd with x a strided view of a wider buffer.
+        torch.manual_seed(5)
+        bsz, h, r, dd = 48, 8, 1024, 512
+        wide = torch.randn(bsz, h, r + 128, device="cuda")
+        x = wide[:, :, :r]
+        y = torch.randn(h, dd, r, device="cuda") * 0.05
+        qx = [sm120.quantize_fp8(x[:, i].contiguous()) for i in range(h)]
+        qy = [sm120.quantize_fp8(y[i], block_mn=128) for i in range(h)]
+        a_wide = torch.empty(bsz, h, r + 128, dtype=torch.float8_e4m3fn,
+                             device="cuda")
+        a = a_wide[:, :, :r]
+        for i in range(h):
+            a[:, i] = qx[i][0]
+        sfa = torch.stack([s for _, s in qx])
+        b = torch.stack([q for q, _ in qy])
+        sfb = torch.stack([s for _, s in qy])
+        d = torch.empty(bsz, h, dd, dtype=torch.bfloat16, device="cuda")
+        sm120.fp8_einsum("bhr,hdr->bhd", a, sfa, b, sfb, d)
+        ref = torch.einsum("bhr,hdr->bhd", x.double(), y.double())
+        self.assertLess(diff(d, ref), 2e-3)
+
+    def test_einsum_bf16_decode(self):
+        # Few batch rows: a swap_ab kernel, with C accumulated in FP32.
+        bsz, h, r, dd = 4, 16, 512, 128
+        x = torch.randn(bsz, h, r, device="cuda").bfloat16()
+        y = torch.randn(h, dd, r, device="cuda").bfloat16()
+        c = torch.randn(bsz, h, dd, device="cuda")
+        d = torch.empty(bsz, h, dd, dtype=torch.float32, device="cuda")
+        sm120.bf16_einsum("bhr,hdr->bhd", x, y, d, c=c)
+        ref = torch.einsum("bhr,hdr->bhd", x.double(), y.double()) + c.double()
+        self.assertLess(diff(d, ref), 1e-5)
+        with self.assertRaises(sm120.Error) as cm:
+            sm120.bf16_einsum("bhd,hdr->bhr", x, y, d)
+        self.assertEqual(cm.exception.code, "NotSupported")
+        # d is written as packed [b, h, d]: a strided view is refused.
+        wide = torch.empty(bsz, h, dd + 8, device="cuda")
+        with self.assertRaises(sm120.Error) as cm:
+            sm120.bf16_einsum("bhr,hdr->bhd", x, y, wide[:, :, :dd])
+        self.assertIn("packed row-major", cm.exception.message)
+
     def test_custom_op_under_torch_compile(self):
         m, n, k = 64, 2112, 7168
         a = torch.randn(m, k, device="cuda").bfloat16()

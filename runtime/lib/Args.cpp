@@ -18,9 +18,11 @@ Error argError(const Manifest &m, size_t i, std::string message) {
                    describeArgument(m.tensors[i], i) + ": " + message);
 }
 
-/// What the TMA params reading one tensor require of it.
+/// What the TMA params reading one tensor require of it, and whether a
+/// kernel addresses it through a plain pointer.
 struct TmaNeeds {
   bool read = false;
+  bool pointer = false;
   uint64_t align = 16;        // base and byte strides
   bool align16Packed = false; // u4x16_align16: contiguous size % 128 == 0
   bool bytesOverFp4 = false;  // u8 over f4e2m1: TMA counts bytes
@@ -29,8 +31,11 @@ struct TmaNeeds {
 std::vector<TmaNeeds> tmaNeeds(const Manifest &m) {
   std::vector<TmaNeeds> needs(m.tensors.size());
   for (const ParamSpec &p : m.params) {
-    if (p.kind != ParamKind::Tma || p.tensor < 0 ||
-        p.tensor >= static_cast<int>(needs.size()))
+    if (p.tensor < 0 || p.tensor >= static_cast<int>(needs.size()))
+      continue;
+    if (p.kind == ParamKind::Pointer)
+      needs[p.tensor].pointer = true;
+    if (p.kind != ParamKind::Tma)
       continue;
     TmaNeeds &n = needs[p.tensor];
     n.read = true;
@@ -107,6 +112,20 @@ Status validateOne(const Manifest &m, size_t i, const TensorArg &arg,
                         cat("stride of dim ", d, " is ", arg.strides[d],
                             " f4e2m1 elements; it must be even so that rows "
                             "start on a byte"));
+  }
+  if (tma.pointer && spec.contiguousDim == rank - 1) {
+    // A kernel computes this tensor's addresses from its sizes alone: it
+    // must be packed row-major (a dimension of size 1 has no stride).
+    int64_t packed = 1;
+    for (int d = rank - 1; d >= 0; --d) {
+      if (arg.sizes[d] != 1 && arg.strides[d] != packed)
+        return argError(m, i,
+                        cat("stride of dim ", d, " is ", arg.strides[d],
+                            " elements; the kernel addresses this tensor as "
+                            "packed row-major, which needs ",
+                            packed));
+      packed *= arg.sizes[d];
+    }
   }
   uintptr_t address = reinterpret_cast<uintptr_t>(arg.data);
   uint64_t elemBytes = std::max(1, dtypeBits(spec.dtype) / 8);

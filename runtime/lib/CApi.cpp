@@ -447,6 +447,32 @@ sm120rt_status sm120rt_m_grouped_bf16_gemm_nt_contiguous(
                    });
 }
 
+sm120rt_status sm120rt_fp8_einsum(const char *equation, const sm120rt_tensor *a,
+                                  const sm120rt_tensor *sfa,
+                                  const sm120rt_tensor *b,
+                                  const sm120rt_tensor *sfb,
+                                  const sm120rt_tensor *d,
+                                  const sm120rt_gemm_options *options) {
+  return gemmEntry(
+      "sm120rt_fp8_einsum",
+      {{"a", a}, {"sfa", sfa}, {"b", b}, {"sfb", sfb}, {"d", d}}, options,
+      [equation](const std::vector<TensorView> &v, const GemmOptions &o) {
+        return fp8_einsum(equation, v[0], v[1], v[2], v[3], v[4], o);
+      });
+}
+
+sm120rt_status sm120rt_bf16_einsum(const char *equation,
+                                   const sm120rt_tensor *a,
+                                   const sm120rt_tensor *b,
+                                   const sm120rt_tensor *d,
+                                   const sm120rt_gemm_options *options) {
+  return gemmEntry(
+      "sm120rt_bf16_einsum", {{"a", a}, {"b", b}, {"d", d}}, options,
+      [equation](const std::vector<TensorView> &v, const GemmOptions &o) {
+        return bf16_einsum(equation, v[0], v[1], v[2], o);
+      });
+}
+
 sm120rt_status sm120rt_m_grouped_fp8_gemm_nt_masked(
     const sm120rt_tensor *a, const sm120rt_tensor *sfa, const sm120rt_tensor *b,
     const sm120rt_tensor *sfb, const sm120rt_tensor *d,

@@ -160,11 +160,14 @@ Expected<Kernel> kernelFor(const Bundle &bundle, int device) {
 }
 
 /// How a call's operands are grouped: not at all (no layout), contiguous
-/// along M, or masked (every operand stacked per group).
+/// along M, masked (every operand stacked per group), or batched (the
+/// einsum bhr,hdr->bhd: a, c and d hold the heads in their middle
+/// dimension, b and the scales in their first; no layout).
 struct Groups {
   const TensorView *layout = nullptr;
   bool masked = false;
   int64_t expectedM = 0; // masked: the typical valid rows per group, or 0
+  bool batched = false;
 };
 
 Expected<std::pair<GemmProblem, CompileOptions>>
@@ -189,8 +192,9 @@ Status run(const char *entry, const TensorView &a, const TensorView *sfa,
            const TensorView &b, const TensorView *sfb, const TensorView &d,
            const Groups &groups, const GemmOptions &options) {
   // M = 0 (max_m = 0 for masked groups): validate, compute nothing.
-  if (groups.masked ? a.rank == 3 && a.sizes[1] == 0
-                    : a.rank == 2 && a.sizes[0] == 0) {
+  if (groups.masked    ? a.rank == 3 && a.sizes[1] == 0
+      : groups.batched ? a.rank == 3 && a.sizes[0] == 0
+                       : a.rank == 2 && a.sizes[0] == 0) {
     Expected<std::pair<GemmProblem, CompileOptions>> plan =
         ::plan(entry, a, sfa, b, sfb, d, groups, options);
     if (!plan)
@@ -254,6 +258,26 @@ Status unstack(const char *entry, const char *name, const TensorView *&t,
   return Status::success();
 }
 
+/// Replaces a batched operand [rows, h, cols] by head 0's matrix (its
+/// first and last dims) after checking that it holds `heads` of them.
+Status unstackMiddle(const char *entry, const char *name, const TensorView *&t,
+                     TensorView &matrix, int64_t heads, const char *what) {
+  if (!t)
+    return Status::success();
+  if (t->rank != 3 || t->sizes[1] != heads)
+    return invalid(
+        entry,
+        cat(name, " has rank ", t->rank,
+            t->rank == 3 ? cat(" and ", t->sizes[1], " heads") : std::string(),
+            "; expected rank 3 ", what, " with ", heads, " heads"));
+  matrix = *t;
+  matrix.rank = 2;
+  matrix.sizes = {t->sizes[0], t->sizes[2], 0, 0};
+  matrix.strides = {t->strides[0], t->strides[2], 0, 0};
+  t = &matrix;
+  return Status::success();
+}
+
 Expected<std::pair<GemmProblem, CompileOptions>>
 plan(const char *entry, const TensorView &aGiven, const TensorView *sfaGiven,
      const TensorView &bGiven, const TensorView *sfbGiven,
@@ -304,6 +328,38 @@ plan(const char *entry, const TensorView &aGiven, const TensorView *sfaGiven,
     }
     if (options.alpha)
       return invalid(entry, "grouped GEMMs take no alpha");
+  } else if (grouping.batched) {
+    if (aGiven.rank != 3)
+      return invalid(entry, cat("a has rank ", aGiven.rank,
+                                "; expected 3 ([b, h, r], the heads in the "
+                                "middle)"));
+    groups = aGiven.sizes[1];
+    if (groups <= 0)
+      return invalid(entry, cat("a has ", groups,
+                                " heads; expected at least "
+                                "1"));
+    if (Status s = unstackMiddle(entry, "a", a, aMatrix, groups, "[b, h, r]");
+        !s)
+      return s.error();
+    if (Status s = unstack(entry, "b", b, bMatrix, groups, "[h, d, r]"); !s)
+      return s.error();
+    if (Status s = unstack(entry, "sfa", sfa, sfaMatrix, groups,
+                           "(one scale matrix per head)");
+        !s)
+      return s.error();
+    if (Status s = unstack(entry, "sfb", sfb, sfbMatrix, groups,
+                           "(one scale matrix per head)");
+        !s)
+      return s.error();
+    if (Status s = unstackMiddle(entry, "d", d, dMatrix, groups, "[b, h, d]");
+        !s)
+      return s.error();
+    if (Status s =
+            unstackMiddle(entry, "c", options.c, cMatrix, groups, "[b, h, d]");
+        !s)
+      return s.error();
+    if (options.alpha)
+      return invalid(entry, "batched GEMMs take no alpha");
   }
   const std::initializer_list<DType> operands = {DType::F8E4M3, DType::F4E2M1,
                                                  DType::BF16};
@@ -371,6 +427,9 @@ plan(const char *entry, const TensorView &aGiven, const TensorView *sfaGiven,
     p.groups = groups;
     p.prefixSum = options.prefixSum;
     p.masked = grouping.masked;
+  } else if (grouping.batched) {
+    p.groups = groups;
+    p.batched = true;
   }
   p.d = d->dtype;
   p.accumulate = options.c != nullptr;
@@ -569,6 +628,53 @@ Status sm120rt::m_grouped_bf16_gemm_nt_masked(
     return s;
   return run(entry, a, nullptr, b, nullptr, d,
              Groups{&maskedM, true, expectedM}, options);
+}
+
+namespace {
+/// The einsum equations the entry points accept: the compiled one, and
+/// those the dialect knows but the compiler does not lower yet.
+Status checkEquation(const char *entry, const char *equation) {
+  std::string e = equation ? equation : "";
+  if (e == "bhr,hdr->bhd")
+    return Status::success();
+  if (e == "bhd,hdr->bhr" || e == "bhd,bhr->hdr" || e == "bmk,bnk->mn")
+    return makeError(Code::NotSupported,
+                     cat(entry, ": equation '", e,
+                         "' is not compiled yet; the compiled equation is "
+                         "'bhr,hdr->bhd'"));
+  return invalid(entry, cat("equation '", e,
+                            "' is not an einsum this library knows; expected "
+                            "'bhr,hdr->bhd'"));
+}
+} // namespace
+
+Status sm120rt::fp8_einsum(const char *equation, const TensorView &a,
+                           const TensorView &sfa, const TensorView &b,
+                           const TensorView &sfb, const TensorView &d,
+                           const GemmOptions &options) {
+  const char *entry = "fp8_einsum";
+  if (Status s = checkEquation(entry, equation); !s)
+    return s;
+  for (auto [name, t] : {std::pair{"a", &a}, std::pair{"b", &b}})
+    if (t->dtype != DType::F8E4M3)
+      return invalid(entry, cat(name, " has dtype ", dtypeName(t->dtype),
+                                "; expected f8e4m3 (bf16_einsum takes bf16)"));
+  Groups batched;
+  batched.batched = true;
+  return run(entry, a, &sfa, b, &sfb, d, batched, options);
+}
+
+Status sm120rt::bf16_einsum(const char *equation, const TensorView &a,
+                            const TensorView &b, const TensorView &d,
+                            const GemmOptions &options) {
+  const char *entry = "bf16_einsum";
+  if (Status s = checkEquation(entry, equation); !s)
+    return s;
+  if (Status s = checkBf16(entry, a, b); !s)
+    return s;
+  Groups batched;
+  batched.batched = true;
+  return run(entry, a, nullptr, b, nullptr, d, batched, options);
 }
 
 Expected<int64_t> sm120rt::m_grouped_contiguous_alignment(

@@ -173,6 +173,7 @@ std::string sm120rt::describe(const GemmProblem &p, const CompileOptions &o) {
              " schedule=", o.schedule.empty() ? "auto" : o.schedule,
              p.groups ? cat(" groups=", p.groups,
                             p.masked      ? "/masked"
+                            : p.batched   ? "/batched"
                             : p.prefixSum ? "/prefix_sum"
                                           : "/rows")
                       : std::string());

@@ -142,6 +142,18 @@ TEST_F(Args, PointerOnlyTensorsNeedElementAlignmentOnly) {
                         "is not 4-byte aligned (f32 elements)"));
 }
 
+TEST_F(Args, PointerTensorsArePackedRowMajor) {
+  // d is addressed from its sizes alone: a padded row (a view of a wider
+  // buffer) would be written at the wrong addresses.
+  f.dStrides[0] = 136;
+  EXPECT_TRUE(failsWith(validate(), Code::InvalidArgument,
+                        "tensor 'd' (argument #4): stride of dim 0 is 136 "
+                        "elements; the kernel addresses this tensor as packed "
+                        "row-major, which needs 128"));
+  f.dStrides[0] = 128;
+  EXPECT_TRUE(validate().ok());
+}
+
 TEST(ArgsDynamic, I32DimMustFit) {
   Manifest m = parseOrDie(kMixedManifest);
   int64_t xSizes[] = {int64_t(1) << 31, 64, 256};

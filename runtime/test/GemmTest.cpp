@@ -411,4 +411,98 @@ TEST(MaskedGemm, CApiPassesTheExpectedRows) {
       SM120RT_INVALID_ARGUMENT);
 }
 
+// Batched einsum entry points: a and d hold the heads in their middle
+// dimension, b and the scales in their first; other equations are named.
+TEST(BatchedGemm, ArgumentErrors) {
+  int64_t h = 8, rows = 64, n = 512, k = 1024;
+  auto t3 = [](DType t, int64_t x, int64_t y, int64_t z) {
+    return TensorView::contiguous(fake(), t, {x, y, z});
+  };
+  TensorView a = t3(DType::F8E4M3, rows, h, k), sfa = t3(DType::I32, h, 2, 64);
+  TensorView b = t3(DType::F8E4M3, h, n, k), sfb = t3(DType::I32, h, 2, n);
+  TensorView d = t3(DType::BF16, rows, h, n);
+  GemmOptions o = twin();
+  auto error = [&](const char *eq, const TensorView &aa, const TensorView &bb,
+                   const TensorView &dd, const GemmOptions &opts) {
+    Status s = fp8_einsum(eq, aa, sfa, bb, sfb, dd, opts);
+    return s ? std::string("ok") : s.error().message;
+  };
+  const std::string entry = "fp8_einsum: ";
+  EXPECT_EQ(error("bhd,hdr->bhr", a, b, d, o),
+            entry + "equation 'bhd,hdr->bhr' is not compiled yet; the "
+                    "compiled equation is 'bhr,hdr->bhd'");
+  EXPECT_EQ(error("ij,jk->ik", a, b, d, o),
+            entry + "equation 'ij,jk->ik' is not an einsum this library "
+                    "knows; expected 'bhr,hdr->bhd'");
+  EXPECT_EQ(error("bhr,hdr->bhd", mat(DType::F8E4M3, rows, k), b, d, o),
+            entry + "a has rank 2; expected 3 ([b, h, r], the heads in the "
+                    "middle)");
+  EXPECT_EQ(error("bhr,hdr->bhd", a, t3(DType::F8E4M3, 4, n, k), d, o),
+            entry + "b has rank 3 and 4 groups; expected rank 3 [h, d, r] "
+                    "with 8 groups");
+  EXPECT_EQ(error("bhr,hdr->bhd", a, b, t3(DType::BF16, rows, 4, n), o),
+            entry + "d has rank 3 and 4 heads; expected rank 3 [b, h, d] "
+                    "with 8 heads");
+  EXPECT_EQ(error("bhr,hdr->bhd", a, b, t3(DType::BF16, rows + 1, h, n), o),
+            entry + "d is [65, 512]; expected [M, N] = [64, 512]");
+  TensorView alpha = TensorView::contiguous(fake(), DType::F32, {1});
+  GemmOptions withAlpha = o;
+  withAlpha.alpha = &alpha;
+  EXPECT_EQ(error("bhr,hdr->bhd", a, b, d, withAlpha),
+            entry + "batched GEMMs take no alpha");
+  Status bf = bf16_einsum("bhr,hdr->bhd", a, b, d, o);
+  ASSERT_FALSE(bf);
+  EXPECT_EQ(bf.error().message,
+            "bf16_einsum: a has dtype f8e4m3; expected bf16");
+
+  // The plan: the heads as groups of a batched problem, M the batch rows.
+  KernelCache::Config config;
+  config.disk = false;
+  KernelCache cache(config);
+  registerGemmCompiler(
+      [&](const GemmProblem &p,
+          const CompileOptions &c) -> Expected<CompiledKernel> {
+        EXPECT_TRUE(p.batched);
+        EXPECT_EQ(p.groups, h);
+        EXPECT_EQ(p.n, n);
+        EXPECT_EQ(p.k, k);
+        EXPECT_EQ(c.expectedM, 64);
+        EXPECT_NE(describe(p, c).find("groups=8/batched"), std::string::npos);
+        return Error{Code::NotSupported, "stop here"};
+      });
+  o.cache = &cache;
+  Status s = fp8_einsum("bhr,hdr->bhd", a, sfa, b, sfb, d, o);
+  registerGemmCompiler(nullptr);
+  ASSERT_FALSE(s);
+  EXPECT_NE(s.error().message.find("stop here"), std::string::npos)
+      << s.error().message;
+  // No batch rows: nothing to compute.
+  EXPECT_TRUE(fp8_einsum("bhr,hdr->bhd", t3(DType::F8E4M3, 0, h, k),
+                         t3(DType::I32, h, 2, 0), b, sfb,
+                         t3(DType::BF16, 0, h, n), o));
+}
+
+// The C wrappers pass the equation through.
+TEST(BatchedGemm, CApiPassesTheEquation) {
+  int64_t aSizes[] = {4, 8, 512}, aStrides[] = {8 * 512, 512, 1};
+  int64_t bSizes[] = {8, 576, 512}, bStrides[] = {576 * 512, 512, 1};
+  int64_t dSizes[] = {4, 8, 576}, dStrides[] = {8 * 576, 576, 1};
+  sm120rt_tensor a = {fake(), SM120RT_DTYPE_BF16, 3, aSizes, aStrides};
+  sm120rt_tensor b = {fake(), SM120RT_DTYPE_BF16, 3, bSizes, bStrides};
+  sm120rt_tensor d = {fake(), SM120RT_DTYPE_BF16, 3, dSizes, dStrides};
+  sm120rt_gemm_options o = {};
+  o.chip = "sm_90a";
+  o.machine = "h100";
+  EXPECT_EQ(sm120rt_bf16_einsum("bmk,bnk->mn", &a, &b, &d, &o),
+            SM120RT_NOT_SUPPORTED);
+  EXPECT_STREQ(sm120rt_last_error(),
+               "bf16_einsum: equation 'bmk,bnk->mn' is not compiled yet; the "
+               "compiled equation is 'bhr,hdr->bhd'");
+  EXPECT_EQ(sm120rt_fp8_einsum("bhr,hdr->bhd", &a, &a, &b, &b, &d, &o),
+            SM120RT_INVALID_ARGUMENT);
+  EXPECT_STREQ(sm120rt_last_error(),
+               "fp8_einsum: a has dtype bf16; expected f8e4m3 (bf16_einsum "
+               "takes bf16)");
+}
+
 } // namespace

@@ -39,12 +39,15 @@ static cl::opt<bool> accumulate("c", cl::desc("Accumulate into C (f32)"));
 static cl::opt<bool> alpha("alpha",
                            cl::desc("Scale A * B^T by a device f32 [1]"));
 static cl::opt<int64_t>
-    groups("groups", cl::desc("M-grouped: number of groups (B [G, N, K])"),
+    groups("groups",
+           cl::desc("M-grouped: number of groups (B [G, N, K]); batched: "
+                    "number of heads"),
            cl::init(0));
 static cl::opt<std::string>
     groupLayout("layout",
                 cl::desc("Grouped layout: rows (each row's group), "
-                         "prefix_sum (each group's end row) or masked"),
+                         "prefix_sum (each group's end row), masked, or "
+                         "batched (the einsum bhr,hdr->bhd)"),
                 cl::init("rows"));
 static cl::opt<std::string> chip("chip", cl::desc("Target chip"),
                                  cl::init("sm_120f"));
@@ -133,12 +136,13 @@ int main(int argc, char **argv) {
   p.alpha = alpha;
   p.groups = groups;
   if (groupLayout != "rows" && groupLayout != "prefix_sum" &&
-      groupLayout != "masked")
+      groupLayout != "masked" && groupLayout != "batched")
     return fail(llvm::formatv("--layout: unknown layout '{0}'; expected rows, "
-                              "prefix_sum or masked",
+                              "prefix_sum, masked or batched",
                               groupLayout.getValue()));
   p.prefixSum = groupLayout == "prefix_sum";
   p.masked = groupLayout == "masked";
+  p.batched = groupLayout == "batched";
 
   CompileOptions o;
   o.chip = chip;

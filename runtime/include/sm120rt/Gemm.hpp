@@ -144,6 +144,23 @@ SM120RT_API Status m_grouped_bf16_gemm_nt_masked(
     const TensorView &maskedM, int64_t expectedM = 0,
     const GemmOptions &options = GemmOptions());
 
+/// Batched GEMMs in einsum form (attention projections): equation
+/// "bhr,hdr->bhd", D[:, h, :] = A[:, h, :] B[h]^T per head h, with a
+/// [b, h, r] (any strides TMA accepts, e.g. a slice of a wider buffer),
+/// b [h, d, r], d [b, h, d] packed (optional c [b, h, d] f32, packed; no
+/// alpha), and the scales with a leading [h] (each head's scales as the
+/// dense entry points take them for its [b, r] and [d, r] operands). One
+/// kernel covers every head; b (the batch rows) is the runtime M and picks
+/// the schedule's bucket, so decode batches get swap_ab kernels. The other
+/// equations return NotSupported.
+SM120RT_API Status fp8_einsum(const char *equation, const TensorView &a,
+                              const TensorView &sfa, const TensorView &b,
+                              const TensorView &sfb, const TensorView &d,
+                              const GemmOptions &options = GemmOptions());
+SM120RT_API Status bf16_einsum(const char *equation, const TensorView &a,
+                               const TensorView &b, const TensorView &d,
+                               const GemmOptions &options = GemmOptions());
+
 /// The row alignment each group of a contiguous grouped call with these
 /// arguments needs (the kernel's BM), compiling the kernel if needed.
 SM120RT_API Expected<int64_t>

@@ -57,6 +57,10 @@ struct GemmProblem {
   /// [groups, max_m, N] and A's scales stack per group too, max_m a runtime
   /// size, and the layout [groups] holds each group's valid rows.
   bool masked = false;
+  /// Batched einsum bhr,hdr->bhd (with groups > 0 heads): A [M, groups, K],
+  /// B [groups, N, K], C and D [M, groups, N] (packed), scales with a
+  /// leading groups dimension, M the runtime batch rows.
+  bool batched = false;
 };
 
 /// How a problem is compiled: the chip and what the schedule is chosen for.

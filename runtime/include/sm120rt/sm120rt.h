@@ -158,6 +158,17 @@ SM120RT_C_API sm120rt_status sm120rt_m_grouped_bf16_gemm_nt_masked(
     const sm120rt_tensor *masked_m, int64_t expected_m,
     const sm120rt_gemm_options *options);
 
+/* Batched GEMMs in einsum form (sm120rt/Gemm.hpp): equation "bhr,hdr->bhd"
+ * with a [b, h, r], b [h, d, r], d [b, h, d] packed (options->c [b, h, d]),
+ * scales with a leading h. Other equations return SM120RT_NOT_SUPPORTED. */
+SM120RT_C_API sm120rt_status sm120rt_fp8_einsum(
+    const char *equation, const sm120rt_tensor *a, const sm120rt_tensor *sfa,
+    const sm120rt_tensor *b, const sm120rt_tensor *sfb, const sm120rt_tensor *d,
+    const sm120rt_gemm_options *options);
+SM120RT_C_API sm120rt_status sm120rt_bf16_einsum(
+    const char *equation, const sm120rt_tensor *a, const sm120rt_tensor *b,
+    const sm120rt_tensor *d, const sm120rt_gemm_options *options);
+
 /* Scale-factor utilities (sm120rt/Scales.hpp): GPU kernels on `stream`,
  * arguments validated first. */
 SM120RT_C_API sm120rt_status sm120rt_pack_ue8m0_scales(
