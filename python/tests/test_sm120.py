@@ -300,7 +300,7 @@ class GpuTest(unittest.TestCase):
         # d is written as packed [b, h, d]: a strided view is refused.
         wide = torch.empty(bsz, h, dd + 8, device="cuda")
         with self.assertRaises(sm120.Error) as cm:
-            sm120.bf16_einsum("bhr,hdr->bhd", x, y, wide[:, :, :dd])
+            sm120.bf16_einsum("bhr,hdr->bhd", x, y, wide[:, :, :dd], c=c)
         self.assertIn("packed row-major", cm.exception.message)
 
     def test_custom_op_under_torch_compile(self):
