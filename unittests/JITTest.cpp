@@ -152,6 +152,31 @@ TEST(JIT, BatchedProblemsInterleaveTheHeads) {
   EXPECT_EQ(bad.error().code, sm120rt::Code::InvalidArgument);
 }
 
+TEST(JIT, BatchReducedProblemsStackABatchDimension) {
+  if (!haveToolkit())
+    GTEST_SKIP() << "no CUDA toolkit";
+  GemmProblem p = fp8Problem(384, 512);
+  p.a = p.b = sm120rt::DType::BF16;
+  p.sfa = p.sfb = std::nullopt;
+  p.batchReduced = true;
+  Expected<CompiledKernel> k = compileGemm(p, CompileOptions());
+  ASSERT_TRUE(k) << k.error().message;
+  Expected<sm120rt::Manifest> m = sm120rt::parseManifest(k->manifest);
+  ASSERT_TRUE(m) << m.error().message;
+  EXPECT_NE(m->problemJson.find("\"equation\":\"bmk,bnk->mn\""),
+            std::string::npos)
+      << m->problemJson;
+  ASSERT_EQ(m->tensors.size(), 3u);
+  EXPECT_EQ(m->tensors[0].shape, (std::vector<int64_t>{-1, -1, 512}));
+  EXPECT_EQ(m->tensors[1].shape, (std::vector<int64_t>{-1, 384, 512}));
+  EXPECT_EQ(m->tensors[2].shape, (std::vector<int64_t>{-1, 384}));
+
+  p.a = p.b = sm120rt::DType::F8E4M3;
+  Expected<CompiledKernel> bad = compileGemm(p, CompileOptions());
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, sm120rt::Code::InvalidArgument);
+}
+
 TEST(JIT, UnsupportedDtypeIsAnArgumentError) {
   GemmProblem p = fp8Problem(576, 512);
   p.b = sm120rt::DType::I32;

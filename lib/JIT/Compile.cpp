@@ -104,6 +104,11 @@ sm120rt::Status checkProblem(const GemmProblem &p) {
                               "{1}{2}",
                               p.groups, p.prefixSum ? ", prefix sums" : "",
                               p.bKMajor ? "" : ", B MN-major"));
+  if (p.batchReduced && (p.groups != 0 || p.batched || p.a != DType::BF16 ||
+                         p.alpha || !p.aKMajor || !p.bKMajor))
+    return fail(Code::InvalidArgument,
+                "gemm: a batch-reduced problem (bmk,bnk->mn) has BF16 K-major "
+                "operands, no groups and no alpha");
   if (p.batched && (p.groups <= 0 || p.masked || p.prefixSum || !p.bKMajor))
     return fail(Code::InvalidArgument,
                 llvm::formatv("gemm: a batched problem has groups > 0 heads, "
@@ -197,9 +202,15 @@ mlir::FailureOr<mlir::ModuleOp> buildModule(mlir::MLIRContext &ctx,
   auto perScaleGroup = [&](llvm::SmallVector<int64_t> shape) {
     return p.batched ? perGroup(shape) : perMaskedGroup(shape);
   };
+  // Batch-reduced: A and B stack a runtime count of batches.
+  auto perBatch = [&](llvm::SmallVector<int64_t> shape) {
+    if (p.batchReduced)
+      shape.insert(shape.begin(), dyn);
+    return shape;
+  };
   llvm::SmallVector<mlir::Type> args = {
-      memref(perRowGroup(operandShape(dyn, p.aKMajor)), ea),
-      memref(perGroup(operandShape(p.n, p.bKMajor)), eb)};
+      memref(perBatch(perRowGroup(operandShape(dyn, p.aKMajor))), ea),
+      memref(perBatch(perGroup(operandShape(p.n, p.bKMajor))), eb)};
   if (*ra && *rb) {
     args.push_back(
         memref(perScaleGroup(llvm::to_vector(ra->getScaleShape(dyn, p.k))),
@@ -253,10 +264,10 @@ mlir::FailureOr<mlir::ModuleOp> buildModule(mlir::MLIRContext &ctx,
   auto major = [](bool kMajor) {
     return kMajor ? sm::Major::K : sm::Major::MN;
   };
-  if (p.batched)
-    sm::BatchedGemmOp::create(b, loc, "bhr,hdr->bhd", a, bv, sfa, sfb, c, d,
-                              *ra ? *ra : nullptr, *rb ? *rb : nullptr,
-                              schedule);
+  if (p.batched || p.batchReduced)
+    sm::BatchedGemmOp::create(
+        b, loc, p.batched ? "bhr,hdr->bhd" : "bmk,bnk->mn", a, bv, sfa, sfb, c,
+        d, *ra ? *ra : nullptr, *rb ? *rb : nullptr, schedule);
   else if (p.groups > 0)
     sm::GroupedGemmOp::create(
         b, loc,
@@ -307,7 +318,8 @@ Expected<CompiledKernel> sm120jit::compileGemm(const GemmProblem &p,
                                                             : "grouped",
                                                  p.groups)
                                        .str()
-                                 : std::string())
+                    : p.batchReduced ? std::string("bmk_")
+                                     : std::string())
           .str();
   mlir::FailureOr<mlir::ModuleOp> built = buildModule(ctx, p, o, name);
   if (failed(built))

@@ -101,9 +101,19 @@ GemmProblem GemmProblem::fromOp(GroupedGemmOp op) {
 }
 
 GemmProblem GemmProblem::fromOp(BatchedGemmOp op) {
-  // bhr,hdr->bhd: per head, (M, N, K) = (b, d, r) and B [h, d, r].
   MemRefType at = op.getA().getType(), bt = op.getB().getType();
   GemmProblem p;
+  if (op.getEinsum() == Einsum::BMK_BNK_MN) {
+    // (M, N, K) = (m, n, b * k); a runtime batch counts as one.
+    p.m = at.getDimSize(1);
+    p.n = bt.getDimSize(1);
+    p.kPerBatch = at.getDimSize(2);
+    int64_t batch = at.getDimSize(0);
+    p.k = p.kPerBatch * (ShapedType::isDynamic(batch) ? 1 : batch);
+    setTypesAndScales(p, op);
+    return p;
+  }
+  // bhr,hdr->bhd: per head, (M, N, K) = (b, d, r) and B [h, d, r].
   p.m = at.getDimSize(0);
   p.n = bt.getDimSize(1);
   p.k = bt.getDimSize(2);
@@ -238,6 +248,11 @@ std::string mlir::sm120::checkSchedule(const GemmProblem &given, ScheduleAttr s,
   }
   GemmProblem p = s.getSwapAb() ? given.swapped(64) : given;
   int64_t bm = s.getBlockM(), bn = s.getBlockN(), bk = s.getBlockK();
+  if (p.kPerBatch > 0 && p.kPerBatch % bk != 0)
+    return llvm::formatv("block K {0} does not divide the batch's K = {1} "
+                         "(each K block must lie in one batch)",
+                         bk, p.kPerBatch)
+        .str();
   if (bk % p.mmaK() != 0)
     return llvm::formatv("BK = {0} is not a multiple of the MMA's K step {1}",
                          bk, p.mmaK());

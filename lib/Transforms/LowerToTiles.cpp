@@ -112,6 +112,9 @@ struct TileProblem {
   bool prefixSum = false;
   bool masked = false;
   Value batches; // batched GEMMs only
+  /// bmk,bnk->mn: K runs over the batches of a [b, m, k] and b [b, n, k];
+  /// each K block reads batch k0 / k of both.
+  bool reduceBatch = false;
   /// The dimension of a rank-3 a, b and d (and c) that the group or batch
   /// indexes: 0 for [G, rows, cols], 1 for [rows, G, cols].
   unsigned aGroupDim = 0, bGroupDim = 0, dGroupDim = 0;
@@ -198,6 +201,13 @@ LogicalResult buildTileProgram(const TileProblem &p) {
   Value m = dimValue(b, loc, p.a, matrixDim(p.a, p.aGroupDim, aK ? 0 : 1));
   Value n = dimValue(b, loc, p.b, matrixDim(p.b, p.bGroupDim, bK ? 0 : 1));
   Value k = dimValue(b, loc, p.a, matrixDim(p.a, p.aGroupDim, aK ? 1 : 0));
+  Value kPerBatch = k;
+  if (p.reduceBatch) {
+    if (!getConstantIntValue(k) || *getConstantIntValue(k) % bk != 0)
+      return p.op->emitOpError()
+             << "needs a static K per batch that block K " << bk << " divides";
+    k = arith::MulIOp::create(b, loc, dimValue(b, loc, p.a, 0), k);
+  }
 
   // swap_ab: the loop's rows run along N and its columns along M; the MMA
   // multiplies B's tile by A's and the store writes its transpose.
@@ -229,6 +239,12 @@ LogicalResult buildTileProgram(const TileProblem &p) {
     b.setInsertionPointToStart(kLoop.getBody());
     Value k0 = kLoop.getInductionVar();
     Value acc = kLoop.getRegionIterArgs()[0];
+    Value xGroup = aGroup, yGroup = group;
+    if (p.reduceBatch) {
+      // The K block's batch, and its offset in that batch.
+      xGroup = yGroup = arith::DivUIOp::create(b, loc, k0, kPerBatch);
+      k0 = arith::RemUIOp::create(b, loc, k0, kPerBatch);
+    }
     // The MMA's operands: A and B, or B and A with swap_ab (m0 then
     // indexes N and n0 M).
     Value x = swap ? p.b : p.a, y = swap ? p.a : p.b;
@@ -238,12 +254,12 @@ LogicalResult buildTileProgram(const TileProblem &p) {
     Major mx = swap ? p.bMajor : p.aMajor, my = swap ? p.aMajor : p.bMajor;
     unsigned gx = swap ? p.bGroupDim : p.aGroupDim;
     unsigned gy = swap ? p.aGroupDim : p.bGroupDim;
-    Value a = loadOperand(b, loc, x, y, mx, m0, k0, bm, bk, aGroup, gx);
-    Value bt = loadOperand(b, loc, y, x, my, n0, k0, bn, bk, group, gy);
+    Value a = loadOperand(b, loc, x, y, mx, m0, k0, bm, bk, xGroup, gx);
+    Value bt = loadOperand(b, loc, y, x, my, n0, k0, bn, bk, yGroup, gy);
     Value sfa, sfb;
     if (p.sfa) {
-      sfa = loadScales(b, loc, sx, rx, m0, k0, bm, bk, aGroup);
-      sfb = loadScales(b, loc, sy, ry, n0, k0, bn, bk, group);
+      sfa = loadScales(b, loc, sx, rx, m0, k0, bm, bk, xGroup);
+      sfb = loadScales(b, loc, sy, ry, n0, k0, bn, bk, yGroup);
     }
     auto mma = TileMmaOp::create(b, loc, accType, acc, a, bt, sfa, sfb, m0, n0,
                                  k0, MajorAttr::get(b.getContext(), mx),
@@ -316,14 +332,24 @@ LogicalResult lowerGrouped(GroupedGemmOp op) {
 
 /// `bhr,hdr->bhd`: per head h, D[:, h, :] = A[:, h, :] * B[h]^T, so A and
 /// D are stacks over their middle dimension and B over its first; the batch
-/// rows b are the GEMM's M.
+/// rows b are the GEMM's M. `bmk,bnk->mn`: D = sum_b A[b] * B[b]^T, one GEMM
+/// whose K loop runs over every batch (FP32 accumulation in one CTA per
+/// tile: deterministic, no partial sums).
 LogicalResult lowerBatched(BatchedGemmOp op) {
   std::optional<Einsum> e = op.getEinsum();
-  if (e != Einsum::BHR_HDR_BHD)
+  if (e != Einsum::BHR_HDR_BHD && e != Einsum::BMK_BNK_MN)
     return op.emitOpError() << "equation '" << op.getEquation()
                             << "' is not lowered yet; sm120-lower-to-tiles "
-                               "lowers 'bhr,hdr->bhd'";
+                               "lowers 'bhr,hdr->bhd' and 'bmk,bnk->mn'";
   TileProblem p = operandsOf(op);
+  if (e == Einsum::BMK_BNK_MN) {
+    p.reduceBatch = true;
+    p.family = "batched_gemm";
+    Builder b(op.getContext());
+    p.extraFields = {
+        b.getNamedAttr("equation", b.getStringAttr(op.getEquation()))};
+    return buildTileProgram(p);
+  }
   p.aGroupDim = p.dGroupDim = 1;
   OpBuilder b(op);
   p.batches = dimValue(b, op.getLoc(), p.b, 0);

@@ -105,14 +105,20 @@ struct SelectSchedule : sm120::impl::SelectScheduleBase<SelectSchedule> {
           return WalkResult::interrupt();
         grouped.setScheduleAttr(*s);
       } else if (auto batched = dyn_cast<BatchedGemmOp>(op)) {
-        // Only bhr,hdr->bhd is lowered; the others keep no schedule.
-        if (batched.getEinsum() != Einsum::BHR_HDR_BHD)
+        // bhr,hdr->bhd and bmk,bnk->mn are lowered; the others keep no
+        // schedule.
+        std::optional<Einsum> e = batched.getEinsum();
+        if (e != Einsum::BHR_HDR_BHD && e != Einsum::BMK_BNK_MN)
           return WalkResult::advance();
         GemmProblem problem = GemmProblem::fromOp(batched);
         int64_t m = ShapedType::isDynamic(problem.m) ? expectedM : problem.m;
-        // Each head's rows are strided in D: the direct epilogue.
-        FailureOr<ScheduleAttr> s = choose(
-            op, problem, batched.getScheduleAttr(), EpilogueKind::Direct, m);
+        // Each head's rows are strided in D: the direct epilogue. The
+        // batch-reduced form writes a plain [m, n].
+        std::optional<EpilogueKind> allowed;
+        if (e == Einsum::BHR_HDR_BHD)
+          allowed = EpilogueKind::Direct;
+        FailureOr<ScheduleAttr> s =
+            choose(op, problem, batched.getScheduleAttr(), allowed, m);
         if (failed(s))
           return WalkResult::interrupt();
         batched.setScheduleAttr(*s);

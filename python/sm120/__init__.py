@@ -24,7 +24,8 @@ Entry points (D = A B^T, A [M, K] and B [N, K] K-contiguous):
   one [max_m, K] block per group, the valid rows of each on the device;
 * ``fp8_einsum(equation, a, sfa, b, sfb, d, c=None)`` and
   ``bf16_einsum(equation, a, b, d, c=None)``: batched GEMMs, equation
-  ``"bhr,hdr->bhd"`` (a [b, h, r], b [h, d, r], d [b, h, d]).
+  ``"bhr,hdr->bhd"`` (a [b, h, r], b [h, d, r], d [b, h, d]), and in BF16
+  ``"bmk,bnk->mn"`` (the batch summed into d [m, n]).
 
 Scale utilities (GPU kernels; with PyTorch, outputs are allocated when not
 given): ``quantize_fp8`` and ``quantize_fp4`` (per token or per block, f32,
@@ -427,7 +428,8 @@ def fp8_einsum(equation, a, sfa, b, sfb, d, c=None, stream=None, chip=None,
 
 def bf16_einsum(equation, a, b, d, c=None, stream=None, chip=None,
                 machine=None):
-    """fp8_einsum in BF16."""
+    """fp8_einsum in BF16; also ``"bmk,bnk->mn"``: d [m, n] = sum over b of
+    a[b] b[b]^T (+ c), deterministic (one FP32 accumulator per tile)."""
     _call(_with_equation(_rt.sm120rt_bf16_einsum, equation), ["a", "b", "d"],
           [a, b, d], c, stream, (chip, machine), (0, 0))
 

@@ -303,6 +303,16 @@ class GpuTest(unittest.TestCase):
             sm120.bf16_einsum("bhr,hdr->bhd", x, y, wide[:, :, :dd], c=c)
         self.assertIn("packed row-major", cm.exception.message)
 
+    def test_einsum_bmk_reduces_the_batch(self):
+        s, m, n, k = 6, 64, 384, 512
+        a = torch.randn(s, m, k, device="cuda").bfloat16()
+        b = torch.randn(s, n, k, device="cuda").bfloat16()
+        c = torch.randn(m, n, device="cuda")
+        d = torch.empty(m, n, dtype=torch.float32, device="cuda")
+        sm120.bf16_einsum("bmk,bnk->mn", a, b, d, c=c)
+        ref = torch.einsum("bmk,bnk->mn", a.double(), b.double()) + c.double()
+        self.assertLess(diff(d, ref), 1e-5)
+
     def test_custom_op_under_torch_compile(self):
         m, n, k = 64, 2112, 7168
         a = torch.randn(m, k, device="cuda").bfloat16()

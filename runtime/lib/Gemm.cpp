@@ -168,6 +168,9 @@ struct Groups {
   bool masked = false;
   int64_t expectedM = 0; // masked: the typical valid rows per group, or 0
   bool batched = false;
+  /// The einsum bmk,bnk->mn: a and b stack a runtime count of batches that
+  /// the GEMM sums over; d (and c) are [m, n].
+  bool batchReduced = false;
 };
 
 Expected<std::pair<GemmProblem, CompileOptions>>
@@ -192,9 +195,10 @@ Status run(const char *entry, const TensorView &a, const TensorView *sfa,
            const TensorView &b, const TensorView *sfb, const TensorView &d,
            const Groups &groups, const GemmOptions &options) {
   // M = 0 (max_m = 0 for masked groups): validate, compute nothing.
-  if (groups.masked    ? a.rank == 3 && a.sizes[1] == 0
-      : groups.batched ? a.rank == 3 && a.sizes[0] == 0
-                       : a.rank == 2 && a.sizes[0] == 0) {
+  if (groups.masked         ? a.rank == 3 && a.sizes[1] == 0
+      : groups.batched      ? a.rank == 3 && a.sizes[0] == 0
+      : groups.batchReduced ? a.rank == 3 && a.sizes[1] == 0
+                            : a.rank == 2 && a.sizes[0] == 0) {
     Expected<std::pair<GemmProblem, CompileOptions>> plan =
         ::plan(entry, a, sfa, b, sfb, d, groups, options);
     if (!plan)
@@ -360,6 +364,20 @@ plan(const char *entry, const TensorView &aGiven, const TensorView *sfaGiven,
       return s.error();
     if (options.alpha)
       return invalid(entry, "batched GEMMs take no alpha");
+  } else if (grouping.batchReduced) {
+    if (aGiven.rank != 3)
+      return invalid(
+          entry, cat("a has rank ", aGiven.rank, "; expected 3 ([b, m, k])"));
+    int64_t batches = aGiven.sizes[0];
+    if (batches <= 0)
+      return invalid(entry, cat("a has ", batches,
+                                " batches; bmk,bnk->mn sums over at least 1"));
+    if (Status s = unstack(entry, "a", a, aMatrix, batches, "[b, m, k]"); !s)
+      return s.error();
+    if (Status s = unstack(entry, "b", b, bMatrix, batches, "[b, n, k]"); !s)
+      return s.error();
+    if (options.alpha)
+      return invalid(entry, "batched GEMMs take no alpha");
   }
   const std::initializer_list<DType> operands = {DType::F8E4M3, DType::F4E2M1,
                                                  DType::BF16};
@@ -431,6 +449,7 @@ plan(const char *entry, const TensorView &aGiven, const TensorView *sfaGiven,
     p.groups = groups;
     p.batched = true;
   }
+  p.batchReduced = grouping.batchReduced;
   p.d = d->dtype;
   p.accumulate = options.c != nullptr;
   p.alpha = options.alpha != nullptr;
@@ -635,16 +654,17 @@ namespace {
 /// those the dialect knows but the compiler does not lower yet.
 Status checkEquation(const char *entry, const char *equation) {
   std::string e = equation ? equation : "";
-  if (e == "bhr,hdr->bhd")
+  if (e == "bhr,hdr->bhd" ||
+      (e == "bmk,bnk->mn" && std::string_view(entry) == "bf16_einsum"))
     return Status::success();
   if (e == "bhd,hdr->bhr" || e == "bhd,bhr->hdr" || e == "bmk,bnk->mn")
     return makeError(Code::NotSupported,
                      cat(entry, ": equation '", e,
-                         "' is not compiled yet; the compiled equation is "
-                         "'bhr,hdr->bhd'"));
+                         "' is not compiled yet; the compiled equations are "
+                         "'bhr,hdr->bhd' and, in BF16, 'bmk,bnk->mn'"));
   return invalid(entry, cat("equation '", e,
                             "' is not an einsum this library knows; expected "
-                            "'bhr,hdr->bhd'"));
+                            "'bhr,hdr->bhd' or 'bmk,bnk->mn'"));
 }
 } // namespace
 
@@ -673,7 +693,8 @@ Status sm120rt::bf16_einsum(const char *equation, const TensorView &a,
   if (Status s = checkBf16(entry, a, b); !s)
     return s;
   Groups batched;
-  batched.batched = true;
+  batched.batched = std::string_view(equation) == "bhr,hdr->bhd";
+  batched.batchReduced = !batched.batched;
   return run(entry, a, nullptr, b, nullptr, d, batched, options);
 }
 

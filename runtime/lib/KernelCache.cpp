@@ -171,6 +171,7 @@ std::string sm120rt::describe(const GemmProblem &p, const CompileOptions &o) {
              " machine=", o.machine.empty() ? "default" : o.machine,
              " sms=", o.sms, " expected_m=", o.expectedM,
              " schedule=", o.schedule.empty() ? "auto" : o.schedule,
+             p.batchReduced ? std::string(" batch_reduced=1") : std::string(),
              p.groups ? cat(" groups=", p.groups,
                             p.masked      ? "/masked"
                             : p.batched   ? "/batched"

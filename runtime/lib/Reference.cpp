@@ -1123,6 +1123,39 @@ Status sm120rt::referenceBatchedGemm(const GemmOperand &a, const GemmOperand &b,
   return Status::success();
 }
 
+Status sm120rt::referenceBatchReducedGemm(const GemmOperand &a,
+                                          const GemmOperand &b,
+                                          const HostTensor *c, HostTensor &d) {
+  const char *family = "batched_gemm bmk,bnk->mn";
+  if (!a.data || !b.data || a.data->rank() != 3 || b.data->rank() != 3 ||
+      d.rank() != 2 || (c && c->sizes != d.sizes) || a.scale || b.scale ||
+      !a.kMajor || !b.kMajor)
+    return makeError(Code::InvalidArgument,
+                     cat(family, " reference: K-major a [b, m, k] and b "
+                                 "[b, n, k] without scales, d (and c) [m, n]"));
+  int64_t batch = a.data->sizes[0], k = a.data->sizes[2];
+  if (b.data->sizes[0] != batch || b.data->sizes[2] != k ||
+      d.sizes != std::vector<int64_t>{a.data->sizes[1], b.data->sizes[1]})
+    return makeError(Code::InvalidArgument,
+                     cat(family, " reference: a [b, m, k], b [b, n, k] and d "
+                                 "[m, n] disagree"));
+  // One GEMM over K = b * k: row i of A' is A[0][i], A[1][i], ... (the
+  // kernel's K order), so the double sum runs in the kernel's order.
+  auto flatten = [&](const HostTensor &t) {
+    HostTensor out = hostMatrix(t.name, t.dtype, {t.sizes[1], batch * k});
+    for (int64_t s = 0; s < batch; ++s)
+      for (int64_t i = 0; i < t.sizes[1]; ++i)
+        for (int64_t j = 0; j < k; ++j) {
+          int64_t from[] = {s, i, j}, to[] = {i, s * k + j};
+          out.setBits(out.offsetOf(to), t.getBits(t.offsetOf(from)));
+        }
+    return out;
+  };
+  HostTensor af = flatten(*a.data), bf = flatten(*b.data);
+  return referenceGemm({&af, true, nullptr, std::nullopt},
+                       {&bf, true, nullptr, std::nullopt}, c, d);
+}
+
 namespace {
 
 Status computeBatched(const Manifest &m, std::vector<HostTensor> &tensors) {
@@ -1130,22 +1163,30 @@ Status computeBatched(const Manifest &m, std::vector<HostTensor> &tensors) {
       nlohmann::json::parse(m.problemJson, nullptr, /*allow_exceptions=*/false);
   std::string equation =
       problem.is_discarded() ? "" : problem.value("equation", std::string());
-  if (equation != "bhr,hdr->bhd")
+  if (equation != "bhr,hdr->bhd" && equation != "bmk,bnk->mn")
     return makeError(Code::NotSupported,
-                     cat("batched_gemm reference: equation 'bhr,hdr->bhd'; "
-                         "got '",
+                     cat("batched_gemm reference: equations 'bhr,hdr->bhd' "
+                         "and 'bmk,bnk->mn'; got '",
                          equation, "'"));
   GemmOperand opA, opB;
   HostTensor *d = nullptr;
   if (Status s = readOperands(m, tensors, problem, "batched_gemm", opA, opB, d);
       !s)
     return s;
+  if (equation == "bmk,bnk->mn")
+    return referenceBatchReducedGemm(opA, opB, findTensor(m, tensors, "c"), *d);
   return referenceBatchedGemm(opA, opB, findTensor(m, tensors, "c"), *d);
 }
 
 double flopsBatched(const Manifest &m, const std::vector<HostTensor> &tensors) {
   int ia = m.findTensor("a"), id = m.findTensor("d");
-  if (ia < 0 || id < 0 || tensors[ia].rank() != 3 || tensors[id].rank() != 3)
+  if (ia < 0 || id < 0 || tensors[ia].rank() != 3)
+    return 0;
+  // bmk,bnk->mn: 2 b m n k.
+  if (tensors[id].rank() == 2)
+    return 2.0 * tensors[ia].sizes[0] * tensors[ia].sizes[1] *
+           tensors[id].sizes[1] * tensors[ia].sizes[2];
+  if (tensors[id].rank() != 3)
     return 0;
   // 2 b h d r.
   return 2.0 * tensors[id].sizes[0] * tensors[id].sizes[1] *

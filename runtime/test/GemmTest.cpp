@@ -430,10 +430,15 @@ TEST(BatchedGemm, ArgumentErrors) {
   const std::string entry = "fp8_einsum: ";
   EXPECT_EQ(error("bhd,hdr->bhr", a, b, d, o),
             entry + "equation 'bhd,hdr->bhr' is not compiled yet; the "
-                    "compiled equation is 'bhr,hdr->bhd'");
+                    "compiled equations are 'bhr,hdr->bhd' and, in BF16, "
+                    "'bmk,bnk->mn'");
+  EXPECT_EQ(error("bmk,bnk->mn", a, b, d, o),
+            entry + "equation 'bmk,bnk->mn' is not compiled yet; the "
+                    "compiled equations are 'bhr,hdr->bhd' and, in BF16, "
+                    "'bmk,bnk->mn'");
   EXPECT_EQ(error("ij,jk->ik", a, b, d, o),
             entry + "equation 'ij,jk->ik' is not an einsum this library "
-                    "knows; expected 'bhr,hdr->bhd'");
+                    "knows; expected 'bhr,hdr->bhd' or 'bmk,bnk->mn'");
   EXPECT_EQ(error("bhr,hdr->bhd", mat(DType::F8E4M3, rows, k), b, d, o),
             entry + "a has rank 2; expected 3 ([b, h, r], the heads in the "
                     "middle)");
@@ -482,6 +487,41 @@ TEST(BatchedGemm, ArgumentErrors) {
                          t3(DType::BF16, 0, h, n), o));
 }
 
+// bmk,bnk->mn: one [m, n] GEMM over a runtime count of batches.
+TEST(BatchedGemm, BatchReducedPlan) {
+  auto t3 = [](DType t, int64_t x, int64_t y, int64_t z) {
+    return TensorView::contiguous(fake(), t, {x, y, z});
+  };
+  TensorView a = t3(DType::BF16, 6, 64, 512), b = t3(DType::BF16, 6, 384, 512);
+  TensorView d = mat(DType::F32, 64, 384);
+  GemmOptions o = twin();
+  Status none = bf16_einsum("bmk,bnk->mn", t3(DType::BF16, 0, 64, 512),
+                            t3(DType::BF16, 0, 384, 512), d, o);
+  ASSERT_FALSE(none);
+  EXPECT_EQ(none.error().message,
+            "bf16_einsum: a has 0 batches; bmk,bnk->mn sums over at least 1");
+  KernelCache::Config config;
+  config.disk = false;
+  KernelCache cache(config);
+  registerGemmCompiler(
+      [&](const GemmProblem &p,
+          const CompileOptions &c) -> Expected<CompiledKernel> {
+        EXPECT_TRUE(p.batchReduced);
+        EXPECT_EQ(p.groups, 0);
+        EXPECT_EQ(p.n, 384);
+        EXPECT_EQ(p.k, 512);
+        EXPECT_EQ(c.expectedM, 64);
+        EXPECT_NE(describe(p, c).find("batch_reduced=1"), std::string::npos);
+        return Error{Code::NotSupported, "stop here"};
+      });
+  o.cache = &cache;
+  Status s = bf16_einsum("bmk,bnk->mn", a, b, d, o);
+  registerGemmCompiler(nullptr);
+  ASSERT_FALSE(s);
+  EXPECT_NE(s.error().message.find("stop here"), std::string::npos)
+      << s.error().message;
+}
+
 // The C wrappers pass the equation through.
 TEST(BatchedGemm, CApiPassesTheEquation) {
   int64_t aSizes[] = {4, 8, 512}, aStrides[] = {8 * 512, 512, 1};
@@ -493,11 +533,18 @@ TEST(BatchedGemm, CApiPassesTheEquation) {
   sm120rt_gemm_options o = {};
   o.chip = "sm_90a";
   o.machine = "h100";
-  EXPECT_EQ(sm120rt_bf16_einsum("bmk,bnk->mn", &a, &b, &d, &o),
+  EXPECT_EQ(sm120rt_bf16_einsum("bhd,bhr->hdr", &a, &b, &d, &o),
             SM120RT_NOT_SUPPORTED);
   EXPECT_STREQ(sm120rt_last_error(),
-               "bf16_einsum: equation 'bmk,bnk->mn' is not compiled yet; the "
-               "compiled equation is 'bhr,hdr->bhd'");
+               "bf16_einsum: equation 'bhd,bhr->hdr' is not compiled yet; the "
+               "compiled equations are 'bhr,hdr->bhd' and, in BF16, "
+               "'bmk,bnk->mn'");
+  // bmk,bnk->mn: d is [m, n].
+  EXPECT_EQ(sm120rt_bf16_einsum("bmk,bnk->mn", &a, &b, &d, &o),
+            SM120RT_INVALID_ARGUMENT);
+  EXPECT_STREQ(sm120rt_last_error(),
+               "bf16_einsum: b has rank 3 and 8 groups; expected rank 3 "
+               "[b, n, k] with 4 groups");
   EXPECT_EQ(sm120rt_fp8_einsum("bhr,hdr->bhd", &a, &a, &b, &b, &d, &o),
             SM120RT_INVALID_ARGUMENT);
   EXPECT_STREQ(sm120rt_last_error(),

@@ -902,8 +902,35 @@ TEST(BatchedReference, FamilyReadsTheEquation) {
   int64_t id[] = {4, 2, 7};
   EXPECT_EQ(t[2].get(t[2].offsetOf(id)), static_cast<float>(want));
 
-  m.problemJson = R"({"family": "batched_gemm", "equation": "bmk,bnk->mn"})";
+  m.problemJson = R"({"family": "batched_gemm", "equation": "bhd,hdr->bhr"})";
   EXPECT_TRUE(failsWith(ref->compute(m, t), Code::NotSupported,
-                        "batched_gemm reference: equation 'bhr,hdr->bhd'; got "
-                        "'bmk,bnk->mn'"));
+                        "batched_gemm reference: equations 'bhr,hdr->bhd' and "
+                        "'bmk,bnk->mn'; got 'bhd,hdr->bhr'"));
+}
+
+// bmk,bnk->mn sums every batch's product into one [m, n].
+TEST(BatchedReference, BatchReducedSumsEveryBatch) {
+  using namespace gemm;
+  HostTensor a = tensor("a", DType::BF16, {2, 2, 1});
+  setBits(a, {1, 2, 3, 4}, encodeBF16);
+  HostTensor b = tensor("b", DType::BF16, {2, 1, 1});
+  setBits(b, {10, 100}, encodeBF16);
+  HostTensor c = tensor("c", DType::F32, {2, 1});
+  setBits(c, {0.5f, 0.25f}, f32Bits);
+  HostTensor d = tensor("d", DType::F32, {2, 1});
+  ASSERT_TRUE(referenceBatchReducedGemm({&a, true, nullptr, std::nullopt},
+                                        {&b, true, nullptr, std::nullopt}, &c,
+                                        d)
+                  .ok());
+  int64_t row1[] = {1, 0};
+  EXPECT_EQ(d.get(0), 310.5f);                // 1 * 10 + 3 * 100 + 0.5
+  EXPECT_EQ(d.get(d.offsetOf(row1)), 420.25f); // 2 * 10 + 4 * 100 + 0.25
+  HostTensor wrong = tensor("d", DType::F32, {2, 2});
+  EXPECT_TRUE(failsWith(
+      referenceBatchReducedGemm({&a, true, nullptr, std::nullopt},
+                                {&b, true, nullptr, std::nullopt}, nullptr,
+                                wrong),
+      Code::InvalidArgument,
+      "batched_gemm bmk,bnk->mn reference: a [b, m, k], b [b, n, k] and d "
+      "[m, n] disagree"));
 }

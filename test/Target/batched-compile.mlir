@@ -1,7 +1,8 @@
 // REQUIRES: cuda-toolkit
 // Batched GEMMs (bhr,hdr->bhd: FP8 with per-row scales, BF16 accumulating
 // into an FP32 C with a partial N tile, and BF16 and FP8 decode with
-// swap_ab) assemble for sm_120a and for the twin without spills; the
+// swap_ab, and BF16 bmk,bnk->mn over a runtime batch count) assemble for
+// sm_120a and for the twin without spills; the
 // manifest bounds the persistent grid by the heads times one head's tiles
 // and A's TMA box spans one head.
 // RUN: rm -rf %t && mkdir -p %t
@@ -13,6 +14,8 @@
 // RUN: sm120-opt %S/Inputs/batched/bf16_swap.mlir --sm120-compile="chip=sm_90a output=%t/bswap_90 report=true" -o /dev/null | FileCheck %s --check-prefix=BSWAP-90
 // RUN: sm120-opt %S/Inputs/batched/fp8_swap.mlir --sm120-compile="chip=sm_120a output=%t/fswap_120 report=true" -o /dev/null | FileCheck %s --check-prefix=FSWAP
 // RUN: sm120-opt %S/Inputs/batched/fp8_swap.mlir --sm120-compile="chip=sm_90a output=%t/fswap_90 report=true" -o /dev/null | FileCheck %s --check-prefix=FSWAP-90
+// RUN: sm120-opt %S/Inputs/batched/bmk_bf16.mlir --sm120-compile="chip=sm_120a output=%t/bmk_120 report=true" -o /dev/null | FileCheck %s --check-prefix=BMK
+// RUN: sm120-opt %S/Inputs/batched/bmk_bf16.mlir --sm120-compile="chip=sm_90a output=%t/bmk_90 report=true" -o /dev/null | FileCheck %s --check-prefix=BMK-90
 // RUN: FileCheck %s --check-prefix=MANIFEST < %t/fp8_120/manifest.json
 // FP8: batched_fp8 for sm_120a: {{[0-9]+}} registers, 0 bytes spill stores, 0 bytes spill loads
 // FP8-90: batched_fp8 for sm_90a: {{[0-9]+}} registers, 0 bytes spill stores, 0 bytes spill loads
@@ -22,6 +25,8 @@
 // BSWAP-90: batched_bf16_swap for sm_90a: {{[0-9]+}} registers, 0 bytes spill stores, 0 bytes spill loads
 // FSWAP: batched_fp8_swap for sm_120a: {{[0-9]+}} registers, 0 bytes spill stores, 0 bytes spill loads
 // FSWAP-90: batched_fp8_swap for sm_90a: {{[0-9]+}} registers, 0 bytes spill stores, 0 bytes spill loads
+// BMK: batched_bmk_bf16 for sm_120a: {{[0-9]+}} registers, 0 bytes spill stores, 0 bytes spill loads
+// BMK-90: batched_bmk_bf16 for sm_90a: {{[0-9]+}} registers, 0 bytes spill stores, 0 bytes spill loads
 // MANIFEST: "factors": [
 // MANIFEST: "tile": 128
 // MANIFEST: "tile": 128

@@ -1,4 +1,4 @@
-// Batched GEMMs (bhr,hdr->bhd) through every pass: the schedule (each
+// Batched GEMMs (bhr,hdr->bhd and bmk,bnk->mn) through every pass: the schedule (each
 // head's GEMM, tiles counted over every head, the direct epilogue), the
 // tile program (a tile loop over the heads, A and D read along their
 // middle dimension, B and the scales per head), the warp roles, and the
@@ -79,5 +79,33 @@ func.func @decode(%x: memref<4x16x128xbf16>, %y: memref<16x512x128xbf16>,
                   %z: memref<4x16x512xbf16>) {
   sm120.batched_gemm "bhr,hdr->bhd" a(%x : memref<4x16x128xbf16>)
       b(%y : memref<16x512x128xbf16>) d(%z : memref<4x16x512xbf16>)
+  return
+}
+
+// -----
+
+// bmk,bnk->mn: one [m, n] output whose K loop runs over every batch; each
+// K block reads batch k / 512 of A and B at offset k mod 512.
+// SCHED: remark: chose #sm120.schedule<{{.*}}> for M = 256 on h100
+
+// TILES-LABEL: func.func @bmk
+// TILES-SAME: equation = "bmk,bnk->mn"
+// TILES: %[[B:.*]] = memref.dim %{{.*}}, %c0 : memref<?x256x512xbf16>
+// TILES: %[[K:.*]] = arith.muli %[[B]], %c512 : index
+// TILES: sm120.tile.loop (%[[M0:.*]], %[[N0:.*]]) in (%{{.*}}, %{{.*}}) schedule
+// TILES: scf.for %[[KK:.*]] = %{{.*}} to %[[K]] step
+// TILES: %[[G:.*]] = arith.divui %[[KK]], %c512 : index
+// TILES: %[[K0:.*]] = arith.remui %[[KK]], %c512 : index
+// TILES: sm120.tile.load %{{.*}}[%[[M0]], %[[K0]]] group %[[G]] : memref<?x256x512xbf16>
+// TILES: sm120.tile.load %{{.*}}[%[[N0]], %[[K0]]] group %[[G]] : memref<?x384x512xbf16>
+// TILES: sm120.tile.store %{{.*}} add %{{.*}} into %{{.*}}[%[[M0]], %[[N0]]] : <{{[0-9x]+}}>, memref<256x384xf32>
+
+// NVVM-LABEL: llvm.func @bmk
+// NVVM-SAME: #sm120.tma<tensor = 0, box = [1, {{[0-9]+}}, {{[0-9]+}}]
+func.func @bmk(%a: memref<?x256x512xbf16>, %b: memref<?x384x512xbf16>,
+               %c: memref<256x384xf32>, %d: memref<256x384xf32>) {
+  sm120.batched_gemm "bmk,bnk->mn" a(%a : memref<?x256x512xbf16>)
+      b(%b : memref<?x384x512xbf16>) c(%c : memref<256x384xf32>)
+      d(%d : memref<256x384xf32>)
   return
 }

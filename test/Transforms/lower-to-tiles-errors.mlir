@@ -23,9 +23,21 @@ func.func @k_grouped(%a: memref<?xbf16>, %b: memref<?xbf16>, %ks: memref<4xi32>,
 // Of the batched equations only bhr,hdr->bhd is lowered yet.
 func.func @mn_major_b(%x: memref<?x8x128xbf16>, %y: memref<8x128x512xbf16>,
                       %z: memref<?x8x512xbf16>) {
-  // expected-error @+1 {{'sm120.batched_gemm' op equation 'bhd,hdr->bhr' is not lowered yet; sm120-lower-to-tiles lowers 'bhr,hdr->bhd'}}
+  // expected-error @+1 {{'sm120.batched_gemm' op equation 'bhd,hdr->bhr' is not lowered yet; sm120-lower-to-tiles lowers 'bhr,hdr->bhd' and 'bmk,bnk->mn'}}
   sm120.batched_gemm "bhd,hdr->bhr" a(%x : memref<?x8x128xbf16>)
       b(%y : memref<8x128x512xbf16>) d(%z : memref<?x8x512xbf16>)
+  return
+}
+
+// -----
+
+// bmk,bnk->mn: each K block must lie in one batch.
+func.func @bmk_ragged_k(%a: memref<?x128x96xbf16>, %b: memref<?x128x96xbf16>,
+                        %d: memref<128x128xf32>) {
+  // expected-error @+1 {{'sm120.batched_gemm' op needs a static K per batch that block K 64 divides}}
+  sm120.batched_gemm "bmk,bnk->mn" a(%a : memref<?x128x96xbf16>)
+      b(%b : memref<?x128x96xbf16>) d(%d : memref<128x128xf32>)
+      schedule <block = [64, 64, 64], stages = 2, warp_layout = [4, 1], epilogue = direct>
   return
 }
 

@@ -46,8 +46,9 @@ static cl::opt<int64_t>
 static cl::opt<std::string>
     groupLayout("layout",
                 cl::desc("Grouped layout: rows (each row's group), "
-                         "prefix_sum (each group's end row), masked, or "
-                         "batched (the einsum bhr,hdr->bhd)"),
+                         "prefix_sum (each group's end row), masked, "
+                         "batched (the einsum bhr,hdr->bhd) or bmk (the "
+                         "einsum bmk,bnk->mn, no groups)"),
                 cl::init("rows"));
 static cl::opt<std::string> chip("chip", cl::desc("Target chip"),
                                  cl::init("sm_120f"));
@@ -136,13 +137,15 @@ int main(int argc, char **argv) {
   p.alpha = alpha;
   p.groups = groups;
   if (groupLayout != "rows" && groupLayout != "prefix_sum" &&
-      groupLayout != "masked" && groupLayout != "batched")
+      groupLayout != "masked" && groupLayout != "batched" &&
+      groupLayout != "bmk")
     return fail(llvm::formatv("--layout: unknown layout '{0}'; expected rows, "
-                              "prefix_sum, masked or batched",
+                              "prefix_sum, masked, batched or bmk",
                               groupLayout.getValue()));
   p.prefixSum = groupLayout == "prefix_sum";
   p.masked = groupLayout == "masked";
   p.batched = groupLayout == "batched";
+  p.batchReduced = groupLayout == "bmk";
 
   CompileOptions o;
   o.chip = chip;

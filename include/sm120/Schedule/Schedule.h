@@ -46,13 +46,16 @@ struct GemmProblem {
   /// m is the rows of one group).
   int64_t batches = 1;
   bool masked = false;
+  /// When positive, K runs over batches of this many elements (the einsum
+  /// bmk,bnk->mn): BK must divide it so that no K block spans two.
+  int64_t kPerBatch = 0;
 
   static GemmProblem fromOp(GemmOp op);
   /// A contiguous grouped GEMM (M is the total rows) or a masked one (M is
   /// one group's max_m, `batches` its G).
   static GemmProblem fromOp(GroupedGemmOp op);
-  /// A batched GEMM of equation bhr,hdr->bhd: one head's GEMM, `batches`
-  /// of them.
+  /// A batched GEMM: bhr,hdr->bhd is one head's GEMM, `batches` of them;
+  /// bmk,bnk->mn one GEMM whose K runs over every batch.
   static GemmProblem fromOp(BatchedGemmOp op);
   bool mixed() const { return a != b; }
   /// The problem a swap_ab schedule's MMA sees: D^T = B A^T, its rows N

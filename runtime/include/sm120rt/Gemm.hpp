@@ -151,8 +151,11 @@ SM120RT_API Status m_grouped_bf16_gemm_nt_masked(
 /// alpha), and the scales with a leading [h] (each head's scales as the
 /// dense entry points take them for its [b, r] and [d, r] operands). One
 /// kernel covers every head; b (the batch rows) is the runtime M and picks
-/// the schedule's bucket, so decode batches get swap_ab kernels. The other
-/// equations return NotSupported.
+/// the schedule's bucket, so decode batches get swap_ab kernels.
+/// bf16_einsum also takes "bmk,bnk->mn": D [m, n] = sum_b A[b] B[b]^T
+/// (+ C) with a [b, m, k] and b [b, n, k], the batch count a runtime size;
+/// every batch is summed in one FP32 accumulator per output tile, so the
+/// result is deterministic. The other equations return NotSupported.
 SM120RT_API Status fp8_einsum(const char *equation, const TensorView &a,
                               const TensorView &sfa, const TensorView &b,
                               const TensorView &sfb, const TensorView &d,

@@ -61,6 +61,10 @@ struct GemmProblem {
   /// B [groups, N, K], C and D [M, groups, N] (packed), scales with a
   /// leading groups dimension, M the runtime batch rows.
   bool batched = false;
+  /// Batch-reduced einsum bmk,bnk->mn (BF16, groups = 0): A [batch, M, K],
+  /// B [batch, N, K], C and D [M, N]; the batch count is a runtime size and
+  /// K is each batch's.
+  bool batchReduced = false;
 };
 
 /// How a problem is compiled: the chip and what the schedule is chosen for.

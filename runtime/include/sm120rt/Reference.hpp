@@ -212,6 +212,13 @@ SM120RT_API Status referenceMaskedGemm(const GemmOperand &a,
 SM120RT_API Status referenceBatchedGemm(const GemmOperand &a,
                                         const GemmOperand &b,
                                         const HostTensor *c, HostTensor &d);
+/// Batch-reduced GEMM of equation bmk,bnk->mn: D = sum_b A[b] * B[b]^T
+/// (+ C), BF16 a [b, m, k] and b [b, n, k], c and d [m, n]; summed in
+/// double in the kernel's K order (batch after batch).
+SM120RT_API Status referenceBatchReducedGemm(const GemmOperand &a,
+                                             const GemmOperand &b,
+                                             const HostTensor *c,
+                                             HostTensor &d);
 /// A CPU reference for one problem.family. `compute` receives every tensor
 /// of the manifest (in manifest order, inputs filled) and writes the
 /// outputs it names.
