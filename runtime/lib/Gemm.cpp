@@ -650,12 +650,12 @@ Status sm120rt::m_grouped_bf16_gemm_nt_masked(
 }
 
 namespace {
-/// The einsum equations the entry points accept: the compiled one, and
-/// those the dialect knows but the compiler does not lower yet.
-Status checkEquation(const char *entry, const char *equation) {
+/// The einsum equations the entry points accept: the compiled ones
+/// (bmk,bnk->mn in BF16 only), and those the dialect knows but the compiler
+/// does not lower yet.
+Status checkEquation(const char *entry, const char *equation, bool bf16) {
   std::string e = equation ? equation : "";
-  if (e == "bhr,hdr->bhd" ||
-      (e == "bmk,bnk->mn" && std::string_view(entry) == "bf16_einsum"))
+  if (e == "bhr,hdr->bhd" || (e == "bmk,bnk->mn" && bf16))
     return Status::success();
   if (e == "bhd,hdr->bhr" || e == "bhd,bhr->hdr" || e == "bmk,bnk->mn")
     return makeError(Code::NotSupported,
@@ -673,7 +673,7 @@ Status sm120rt::fp8_einsum(const char *equation, const TensorView &a,
                            const TensorView &sfb, const TensorView &d,
                            const GemmOptions &options) {
   const char *entry = "fp8_einsum";
-  if (Status s = checkEquation(entry, equation); !s)
+  if (Status s = checkEquation(entry, equation, /*bf16=*/false); !s)
     return s;
   for (auto [name, t] : {std::pair{"a", &a}, std::pair{"b", &b}})
     if (t->dtype != DType::F8E4M3)
@@ -688,7 +688,7 @@ Status sm120rt::bf16_einsum(const char *equation, const TensorView &a,
                             const TensorView &b, const TensorView &d,
                             const GemmOptions &options) {
   const char *entry = "bf16_einsum";
-  if (Status s = checkEquation(entry, equation); !s)
+  if (Status s = checkEquation(entry, equation, /*bf16=*/true); !s)
     return s;
   if (Status s = checkBf16(entry, a, b); !s)
     return s;
