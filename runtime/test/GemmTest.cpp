@@ -411,6 +411,27 @@ TEST(MaskedGemm, CApiPassesTheExpectedRows) {
       SM120RT_INVALID_ARGUMENT);
 }
 
+/// Runs `call` with the twin's options and a compiler that hands the
+/// planned problem to `check` and stops there (nothing is compiled).
+template <typename Call, typename Check> void planned(Call call, Check check) {
+  KernelCache::Config config;
+  config.disk = false;
+  KernelCache cache(config);
+  registerGemmCompiler(
+      [&](const GemmProblem &p,
+          const CompileOptions &c) -> Expected<CompiledKernel> {
+        check(p, c);
+        return Error{Code::NotSupported, "stop here"};
+      });
+  GemmOptions o = twin();
+  o.cache = &cache;
+  Status s = call(o);
+  registerGemmCompiler(nullptr);
+  ASSERT_FALSE(s);
+  EXPECT_NE(s.error().message.find("stop here"), std::string::npos)
+      << s.error().message;
+}
+
 // Batched einsum entry points: a and d hold the heads in their middle
 // dimension, b and the scales in their first; other equations are named.
 TEST(BatchedGemm, ArgumentErrors) {
@@ -461,26 +482,18 @@ TEST(BatchedGemm, ArgumentErrors) {
             "bf16_einsum: a has dtype f8e4m3; expected bf16");
 
   // The plan: the heads as groups of a batched problem, M the batch rows.
-  KernelCache::Config config;
-  config.disk = false;
-  KernelCache cache(config);
-  registerGemmCompiler(
-      [&](const GemmProblem &p,
-          const CompileOptions &c) -> Expected<CompiledKernel> {
+  planned(
+      [&](const GemmOptions &opts) {
+        return fp8_einsum("bhr,hdr->bhd", a, sfa, b, sfb, d, opts);
+      },
+      [&](const GemmProblem &p, const CompileOptions &c) {
         EXPECT_TRUE(p.batched);
         EXPECT_EQ(p.groups, h);
         EXPECT_EQ(p.n, n);
         EXPECT_EQ(p.k, k);
         EXPECT_EQ(c.expectedM, 64);
         EXPECT_NE(describe(p, c).find("groups=8/batched"), std::string::npos);
-        return Error{Code::NotSupported, "stop here"};
       });
-  o.cache = &cache;
-  Status s = fp8_einsum("bhr,hdr->bhd", a, sfa, b, sfb, d, o);
-  registerGemmCompiler(nullptr);
-  ASSERT_FALSE(s);
-  EXPECT_NE(s.error().message.find("stop here"), std::string::npos)
-      << s.error().message;
   // No batch rows: nothing to compute.
   EXPECT_TRUE(fp8_einsum("bhr,hdr->bhd", t3(DType::F8E4M3, 0, h, k),
                          t3(DType::I32, h, 2, 0), b, sfb,
@@ -500,26 +513,18 @@ TEST(BatchedGemm, BatchReducedPlan) {
   ASSERT_FALSE(none);
   EXPECT_EQ(none.error().message,
             "bf16_einsum: a has 0 batches; bmk,bnk->mn sums over at least 1");
-  KernelCache::Config config;
-  config.disk = false;
-  KernelCache cache(config);
-  registerGemmCompiler(
-      [&](const GemmProblem &p,
-          const CompileOptions &c) -> Expected<CompiledKernel> {
+  planned(
+      [&](const GemmOptions &opts) {
+        return bf16_einsum("bmk,bnk->mn", a, b, d, opts);
+      },
+      [&](const GemmProblem &p, const CompileOptions &c) {
         EXPECT_TRUE(p.batchReduced);
         EXPECT_EQ(p.groups, 0);
         EXPECT_EQ(p.n, 384);
         EXPECT_EQ(p.k, 512);
         EXPECT_EQ(c.expectedM, 64);
         EXPECT_NE(describe(p, c).find("batch_reduced=1"), std::string::npos);
-        return Error{Code::NotSupported, "stop here"};
       });
-  o.cache = &cache;
-  Status s = bf16_einsum("bmk,bnk->mn", a, b, d, o);
-  registerGemmCompiler(nullptr);
-  ASSERT_FALSE(s);
-  EXPECT_NE(s.error().message.find("stop here"), std::string::npos)
-      << s.error().message;
 }
 
 // The C wrappers pass the equation through.
