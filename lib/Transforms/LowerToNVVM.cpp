@@ -260,19 +260,19 @@ LogicalResult KernelLowering::buildKernel() {
     FailureOr<std::pair<SmemTileType, unsigned>> loaded = loadedTile(func, arg);
     if (failed(loaded))
       return failure();
-    std::optional<SmemTileType> tile = loaded->first;
+    auto [tile, groupDim] = *loaded;
     unsigned i = arg.getArgNumber();
-    if (*tile) {
+    if (tile) {
       // sm_120a unpacks FP4 for mxf8f6f4 in the TMA; the twin loads it
       // packed and unpacks in its fragment loads.
-      bool unpack = tile->getUnpacked() && !twin;
-      unsigned swizzle = tile->getUnpacked() && twin ? twinPackedSwizzle(*tile)
-                                                     : tile->getSwizzle();
+      bool unpack = tile.getUnpacked() && !twin;
+      unsigned swizzle = tile.getUnpacked() && twin ? twinPackedSwizzle(tile)
+                                                    : tile.getSwizzle();
       // A rank-3 tensor is a stack of matrices: one matrix per box (its
       // group dimension has extent 1).
-      SmallVector<int64_t> box = {tile->getRows(), tile->getCols()};
+      SmallVector<int64_t> box = {tile.getRows(), tile.getCols()};
       if (type.getRank() == 3)
-        box.insert(box.begin() + loaded->second, 1);
+        box.insert(box.begin() + groupDim, 1);
       params.push_back(TmaParamAttr::get(ctx, i, box, swizzle,
                                          /*l2_promotion=*/256,
                                          /*oob_nan=*/false, unpack));

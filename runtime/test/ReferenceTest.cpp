@@ -923,7 +923,7 @@ TEST(BatchedReference, BatchReducedSumsEveryBatch) {
                                         d)
                   .ok());
   int64_t row1[] = {1, 0};
-  EXPECT_EQ(d.get(0), 310.5f);                // 1 * 10 + 3 * 100 + 0.5
+  EXPECT_EQ(d.get(0), 310.5f);                 // 1 * 10 + 3 * 100 + 0.5
   EXPECT_EQ(d.get(d.offsetOf(row1)), 420.25f); // 2 * 10 + 4 * 100 + 0.25
   HostTensor wrong = tensor("d", DType::F32, {2, 2});
   EXPECT_TRUE(failsWith(
