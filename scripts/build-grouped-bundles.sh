@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Compiles the M-grouped GEMM specs (examples/, test/Target/Inputs/grouped
 # for kind contiguous, test/Target/Inputs/masked for kind masked, named
-# masked_<spec>) and the batched GEMM specs (test/Target/Inputs/batched,
-# named batched_<spec>) into sm_90a bundles under $1 (default
+# masked_<spec>), the batched GEMM specs (test/Target/Inputs/batched,
+# named batched_<spec>) and the dense MN-major specs
+# (test/Target/Inputs/mn_major, named mn_<spec>) into sm_90a bundles under $1 (default
 # build/grouped-bundles), for the runtime's GPU test on the twin
 # (runtime/test/gpu/grouped-bundles.sh) on a machine without the compiler.
 set -euo pipefail
@@ -12,11 +13,13 @@ out="${1:-$build/grouped-bundles}"
 for spec in "$root/examples/moe_grouped_contiguous.mlir" \
             "$root"/test/Target/Inputs/grouped/*.mlir \
             "$root"/test/Target/Inputs/masked/*.mlir \
-            "$root"/test/Target/Inputs/batched/*.mlir; do
+            "$root"/test/Target/Inputs/batched/*.mlir \
+            "$root"/test/Target/Inputs/mn_major/*.mlir; do
   name="$(basename "$spec" .mlir)"
   case "$spec" in
   */masked/*) name="masked_$name" ;;
   */batched/*) name="batched_$name" ;;
+  */mn_major/*) name="mn_$name" ;;
   esac
   rm -rf "$out/$name"
   "$build/bin/sm120-opt" "$spec" \

@@ -18,7 +18,10 @@ TEST(Swizzle, ModeForRowBytes) {
   EXPECT_EQ(swizzleForRowBytes(64), SwizzleMode::B64);
   EXPECT_EQ(swizzleForRowBytes(32), SwizzleMode::B32);
   EXPECT_FALSE(swizzleForRowBytes(96));
-  EXPECT_FALSE(swizzleForRowBytes(256));
+  EXPECT_EQ(swizzleForRowBytes(256), SwizzleMode::B128); // two panels
+  EXPECT_EQ(swizzleForRowBytes(384), SwizzleMode::B128);
+  EXPECT_FALSE(swizzleForRowBytes(192));
+  EXPECT_FALSE(swizzleForRowBytes(16));
   EXPECT_EQ(swizzleRepeatBytes(SwizzleMode::B128), 1024);
   EXPECT_EQ(swizzleRepeatBytes(SwizzleMode::B64), 512);
   EXPECT_EQ(swizzleRepeatBytes(SwizzleMode::B32), 256);

@@ -77,6 +77,8 @@ GemmProblem GemmProblem::fromOp(GemmOp op) {
   if (ShapedType::isDynamic(p.k))
     p.k = bt.getDimSize(bK ? 1 : 0);
   p.n = bt.getDimSize(bK ? 0 : 1);
+  p.aKMajor = aK;
+  p.bKMajor = bK;
   setTypesAndScales(p, op);
   return p;
 }
@@ -95,6 +97,8 @@ GemmProblem GemmProblem::fromOp(GroupedGemmOp op) {
   }
   p.k = at.getDimSize(at.getRank() - 1);
   p.n = bt.getDimSize(base + (bK ? 0 : 1));
+  p.aKMajor = op.getAMajor() == Major::K;
+  p.bKMajor = bK;
   setTypesAndScales(p, op);
   p.grouped = true;
   return p;
@@ -114,9 +118,12 @@ GemmProblem GemmProblem::fromOp(BatchedGemmOp op) {
     return p;
   }
   // bhr,hdr->bhd: per head, (M, N, K) = (b, d, r) and B [h, d, r].
+  // bhd,hdr->bhr: (M, N, K) = (b, r, d), B [h, d, r] MN-major.
+  bool bhr = op.getEinsum() == Einsum::BHD_HDR_BHR;
   p.m = at.getDimSize(0);
-  p.n = bt.getDimSize(1);
-  p.k = bt.getDimSize(2);
+  p.n = bt.getDimSize(bhr ? 2 : 1);
+  p.k = bt.getDimSize(bhr ? 1 : 2);
+  p.bKMajor = !bhr;
   p.batches = ShapedType::isDynamic(bt.getDimSize(0)) ? 1 : bt.getDimSize(0);
   setTypesAndScales(p, op);
   return p;
@@ -126,6 +133,7 @@ GemmProblem GemmProblem::swapped(int64_t rows) const {
   GemmProblem q = *this;
   std::swap(q.a, q.b);
   std::swap(q.sfa, q.sfb);
+  std::swap(q.aKMajor, q.bKMajor);
   q.m = n;
   q.n = rows;
   return q;
@@ -256,14 +264,35 @@ std::string mlir::sm120::checkSchedule(const GemmProblem &given, ScheduleAttr s,
   if (bk % p.mmaK() != 0)
     return llvm::formatv("BK = {0} is not a multiple of the MMA's K step {1}",
                          bk, p.mmaK());
-  // One TMA box per operand row: rows of 32, 64 or 128 bytes, swizzled alike.
-  for (auto [name, d] :
-       {std::pair<const char *, GemmProblem::Data>{"A", p.a}, {"B", p.b}}) {
-    int64_t rowBytes = bk * p.smemBits(d) / 8;
-    if (!swizzleForRowBytes(rowBytes))
+  // Operand tiles are swizzled: K-major rows of BK are one swizzle span
+  // (32, 64 or 128 bytes); MN-major rows of BM or BN may also be a multiple
+  // of 128 bytes, stored as 128-byte panels. ldmatrix.trans, which reads
+  // MN-major fragments, moves 16-bit elements only.
+  struct Side {
+    const char *name, *blockName;
+    GemmProblem::Data data;
+    bool kMajor;
+    int64_t block;
+  };
+  for (Side side : {Side{"A", "BM", p.a, p.aKMajor, bm},
+                    Side{"B", "BN", p.b, p.bKMajor, bn}}) {
+    if (!side.kMajor && side.data != GemmProblem::Data::BF16)
+      return llvm::formatv("MN-major {0} is lowered for BF16 only "
+                           "(ldmatrix.trans reads 16-bit elements); "
+                           "transpose FP8 and FP4 operands to K-major",
+                           side.name)
+          .str();
+    int64_t rowBytes =
+        (side.kMajor ? bk : side.block) * p.smemBits(side.data) / 8;
+    if (side.kMajor && rowBytes != 32 && rowBytes != 64 && rowBytes != 128)
       return llvm::formatv("BK = {0} gives {1}-byte rows of {2}; one "
                            "swizzled TMA box needs 32, 64 or 128",
-                           bk, rowBytes, name);
+                           bk, rowBytes, side.name);
+    if (!side.kMajor && !swizzleForRowBytes(rowBytes))
+      return llvm::formatv("{0} = {1} gives {2}-byte rows of MN-major {3}; "
+                           "a swizzled tile needs 32, 64 or a multiple of "
+                           "128",
+                           side.blockName, side.block, rowBytes, side.name);
   }
   // Unpacked scales are K-major: a K block's scales of a row are one TMA box
   // row, which must span a multiple of 16 bytes so that every block's box

@@ -15,6 +15,9 @@ std::optional<SwizzleMode> mlir::sm120::swizzleForRowBytes(int64_t rowBytes) {
   case 128:
     return SwizzleMode::B128;
   default:
+    // Longer rows are stored as 128-byte panels.
+    if (rowBytes > 128 && rowBytes % 128 == 0)
+      return SwizzleMode::B128;
     return std::nullopt;
   }
 }

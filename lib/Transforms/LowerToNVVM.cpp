@@ -205,6 +205,13 @@ FailureOr<std::pair<SmemTileType, unsigned>> loadedTile(func::FuncOp func,
   return std::make_pair(tile, groupDim);
 }
 
+/// The 128-byte panels a tile's rows are stored in (1 unless its rows are
+/// longer than its swizzle span; see !sm120.smem).
+int64_t tilePanels(SmemTileType tile) {
+  unsigned span = tile.getSwizzle();
+  return span && tile.getRowBytes() > span ? tile.getRowBytes() / span : 1;
+}
+
 /// The sm_90a twin has no unpacking TMA: an unpacked FP4 tile arrives
 /// packed (two elements per byte) with the swizzle of its packed rows.
 unsigned twinPackedSwizzle(SmemTileType tile) {
@@ -270,7 +277,8 @@ LogicalResult KernelLowering::buildKernel() {
                                                     : tile.getSwizzle();
       // A rank-3 tensor is a stack of matrices: one matrix per box (its
       // group dimension has extent 1).
-      SmallVector<int64_t> box = {tile.getRows(), tile.getCols()};
+      SmallVector<int64_t> box = {tile.getRows(),
+                                  tile.getCols() / tilePanels(tile)};
       if (type.getRank() == 3)
         box.insert(box.begin() + groupDim, 1);
       params.push_back(TmaParamAttr::get(ctx, i, box, swizzle,
@@ -879,7 +887,7 @@ LogicalResult KernelLowering::lowerProduce(PipelineProduceOp op) {
     }
     unsigned i = llvm::find(yield.getTiles(), load.getResult()) -
                  yield.getTiles().begin();
-    Value dst = smemPtr(slotOffset(pipe, i, slot));
+    Value dst = slotOffset(pipe, i, slot);
     Value tma = tmaParams.lookup(load.getSource());
     if (!tma)
       return load.emitOpError("loads from a tensor that is not a kernel "
@@ -897,9 +905,18 @@ LogicalResult KernelLowering::lowerProduce(PipelineProduceOp op) {
     if (Value group = load.getGroup())
       coords.insert(coords.end() - load.getGroupDim().value_or(0),
                     toI32(map.lookupOrDefault(group)));
-    NVVM::CpAsyncBulkTensorGlobalToSharedClusterOp::create(
-        b, loc, dst, tma, coords, full, ValueRange{}, Value(), Value(),
-        NVVM::TMALoadMode::TILE, /*isCTAOnly=*/true, nullptr, Value());
+    // A panelled tile (rows longer than its swizzle span) takes one copy per
+    // panel: the box is a panel, the next one `span` bytes of the row on.
+    int64_t panels = tilePanels(tile);
+    int64_t panelCols = tile.getCols() / panels;
+    for (int64_t p = 0; p < panels; ++p) {
+      SmallVector<Value> at(coords);
+      at[0] = addc(col, p * panelCols);
+      NVVM::CpAsyncBulkTensorGlobalToSharedClusterOp::create(
+          b, loc, smemPtr(addc(dst, p * tile.getRows() * tile.getSwizzle())),
+          tma, at, full, ValueRange{}, Value(), Value(),
+          NVVM::TMALoadMode::TILE, /*isCTAOnly=*/true, nullptr, Value());
+    }
   }
   bump(pipe.produced);
   return success();
@@ -910,13 +927,16 @@ LogicalResult KernelLowering::lowerProduce(PipelineProduceOp op) {
 /// unpacked FP4 tile, which puts each element in the low 4 bits of a byte:
 /// mxf8f6f4 takes e2m1 in bits 2-5 (0b00xxxx00), so each register is
 /// shifted left by 2 (no byte's top bits are set, so none crosses over).
+/// With `trans`, each matrix is read transposed (ldmatrix .trans): the
+/// fragment of an MN-major b16 tile.
 SmallVector<Value> ldmatrix(KernelLowering &k, Value offset, int num,
-                            bool unpackedFp4 = false) {
+                            bool unpackedFp4 = false, bool trans = false) {
   OpBuilder &b = k.b;
   SmallVector<Type> fields(num, k.i32());
   auto type = LLVM::LLVMStructType::getLiteral(b.getContext(), fields);
   Value frag = NVVM::LdMatrixOp::create(
-      b, k.loc, type, k.smemPtr(offset), num, NVVM::MMALayout::row,
+      b, k.loc, type, k.smemPtr(offset), num,
+      trans ? NVVM::MMALayout::col : NVVM::MMALayout::row,
       NVVM::LdStMatrixShapeAttr::get(b.getContext(), 8, unpackedFp4 ? 16 : 8),
       unpackedFp4 ? NVVM::LdStMatrixEltType::B8X16_B4X16_P64
                   : NVVM::LdStMatrixEltType::B16);
@@ -949,6 +969,25 @@ Value swizzled(KernelLowering &k, Value tileOffset, Value laneRow,
   }
   Value off = k.add(k.mul(laneRow, k.c32(rowBytes)), k.mul(chunk, k.c32(16)));
   return k.addc(k.add(tileOffset, off), rowStep * rowBytes);
+}
+
+/// Byte offset of 16-byte chunk `chunk` of row `laneRow + rowStep` of
+/// `tile`, whose rows may be stored in panels: the panel is the chunk's
+/// span-sized part of the row, and the chunk within it is swizzled.
+Value tileChunk(KernelLowering &k, Value tileOffset, SmemTileType tile,
+                Value laneRow, int64_t rowStep, Value chunk) {
+  int64_t panels = tilePanels(tile);
+  unsigned span = tile.getSwizzle();
+  if (panels == 1)
+    return swizzled(k, tileOffset, laneRow, rowStep, tile.getRowBytes(), chunk,
+                    span);
+  int64_t perPanel = span / 16;
+  Value panel =
+      arith::ShRUIOp::create(k.b, k.loc, chunk, k.c32(llvm::Log2_64(perPanel)));
+  Value within = arith::AndIOp::create(k.b, k.loc, chunk, k.c32(perPanel - 1));
+  Value base =
+      k.add(tileOffset, k.mul(panel, k.c32(tile.getRows() * int64_t(span))));
+  return swizzled(k, base, laneRow, rowStep, span, within, span);
 }
 
 /// UE8M0 byte (in the low 8 bits of `e`) to its FP32 value, exactly.
@@ -1107,10 +1146,20 @@ Value shfl(KernelLowering &k, Value v, Value srcLane) {
 
 LogicalResult KernelLowering::lowerMma(TileMmaOp op) {
   SmemTileType a = op.getA().getType(), bt = op.getB().getType();
-  if (op.getAMajor() != Major::K || op.getBMajor() != Major::K)
-    return op.emitOpError("MN-major operands are not lowered yet");
   Type ea = a.getElementType(), eb = bt.getElementType();
   bool bf16 = ea.isBF16() && eb.isBF16();
+  bool aK = op.getAMajor() == Major::K, bK = op.getBMajor() == Major::K;
+  // ldmatrix .trans transposes 16-bit elements only.
+  if ((!aK || !bK) && !bf16)
+    return op.emitOpError()
+           << "lowers MN-major operands for bf16 x bf16 only (ldmatrix.trans "
+              "reads 16-bit elements); transpose "
+           << ea << " x " << eb << " operands to K-major";
+  for (SmemTileType t : {a, bt})
+    if (t.getUnpacked() && tilePanels(t) > 1)
+      return op.emitOpError()
+             << "reads an unpacked FP4 tile of " << t.getCols()
+             << " columns; unpacked tiles are lowered up to 128";
   bool fp8 = isa<Float8E4M3FNType>(ea) && isa<Float8E4M3FNType>(eb);
   bool fp4 = isa<Float4E2M1FNType>(ea) && isa<Float4E2M1FNType>(eb);
   // FP8 x FP4 and FP4 x FP8 are mxf8f6f4 m16n8k32 with the FP4 operand one
@@ -1154,9 +1203,8 @@ LogicalResult KernelLowering::lowerMma(TileMmaOp op) {
   WarpTile wt = warpTile();
   int64_t mTiles = wt.mTiles, nTiles = wt.nTiles;
   Value warpRow = wt.row, warpCol = wt.col;
-  int64_t rowBytesA = a.getRowBytes(), rowBytesB = bt.getRowBytes();
   // Every form reads 32 bytes of K per MMA (unpacked FP4: a byte each).
-  int64_t kSteps = rowBytesA / 32;
+  int64_t kSteps = (aK ? a.getCols() : a.getRows()) * a.getElementBits() / 256;
   int64_t kPerStep = 32 * 8 / a.getElementBits();
   // ldmatrix lane roles: A .x4 row (lane mod 8) + 8 * bit 3, chunk bit 4;
   // B .x2 row (lane mod 8), chunk bit 3; .x4 pairs add the next N tile
@@ -1168,6 +1216,13 @@ LogicalResult KernelLowering::lowerMma(TileMmaOp op) {
   Value aRow = add(add(warpRow, l8), mul(bit3, c32(8)));
   Value bRow = add(warpCol, l8);
   Value bRowPair = add(bRow, mul(bit4, c32(8)));
+  // MN-major: lanes address K rows (A: matrices 2, 3 take K 8-15; B: 1 and
+  // 3) of the 16-byte chunk of M or N their matrix starts at (A: 1 and 3
+  // take rows 8-15; B: the .x4 pair's 2 and 3 the next N tile).
+  Value aRowT = add(l8, mul(bit4, c32(8)));
+  Value bRowT = add(l8, mul(bit3, c32(8)));
+  Value aChunkT = arith::ShRUIOp::create(b, loc, warpRow, c32(3));
+  Value bChunkT = arith::ShRUIOp::create(b, loc, warpCol, c32(3));
   for (Value tile : {op.getA(), op.getB(), op.getSfa(), op.getSfb()})
     if (tile && !tileOffsets.count(tile))
       return op.emitOpError("reads a tile that no sm120.pipeline.consume "
@@ -1364,9 +1419,8 @@ LogicalResult KernelLowering::lowerMma(TileMmaOp op) {
                   addc(mul(stepOf(s), c32(2)), r / 2)));
           } else {
             f = ldmatrix(*this,
-                         swizzled(*this, aTile, aRow, 16 * i, rowBytesA,
-                                  add(bit4, mul(stepOf(s), c32(2))),
-                                  a.getSwizzle()),
+                         tileChunk(*this, aTile, a, aRow, 16 * i,
+                                   add(bit4, mul(stepOf(s), c32(2)))),
                          4);
           }
           std::array<Value, 2> w[4];
@@ -1392,9 +1446,8 @@ LogicalResult KernelLowering::lowerMma(TileMmaOp op) {
                                            addc(mul(stepOf(s), c32(2)), r)));
           } else {
             fb = ldmatrix(*this,
-                          swizzled(*this, bTile, bRow, 8 * j, rowBytesB,
-                                   add(bit3, mul(stepOf(s), c32(2))),
-                                   bt.getSwizzle()),
+                          tileChunk(*this, bTile, bt, bRow, 8 * j,
+                                    add(bit3, mul(stepOf(s), c32(2)))),
                           2);
           }
           std::array<Value, 2> w0 = widen(bt, fb[0]);
@@ -1465,22 +1518,21 @@ LogicalResult KernelLowering::lowerMma(TileMmaOp op) {
       auto fragA = [&](int64_t v, int64_t i) -> ArrayRef<Value> {
         auto [it, fresh] = rawA.try_emplace({v, i});
         if (fresh)
-          it->second =
-              ldmatrix(*this,
-                       swizzled(*this, aTile, add(warpRow, rows16), 16 * i,
-                                rowBytesA, chunk(v), a.getSwizzle()),
-                       2);
+          it->second = ldmatrix(*this,
+                                tileChunk(*this, aTile, a, add(warpRow, rows16),
+                                          16 * i, chunk(v)),
+                                2);
         return it->second;
       };
       auto fragB = [&](int64_t v, int64_t j) -> Value {
         int64_t jp = j & ~int64_t(1);
         if (!rawB.count({v, jp})) {
           bool pair = jp + 1 < nTiles;
-          rawB[{v, jp}] = ldmatrix(
-              *this,
-              swizzled(*this, bTile, pair ? add(warpCol, rows16) : bRow, 8 * jp,
-                       rowBytesB, chunk(v), bt.getSwizzle()),
-              pair ? 2 : 1);
+          rawB[{v, jp}] = ldmatrix(*this,
+                                   tileChunk(*this, bTile, bt,
+                                             pair ? add(warpCol, rows16) : bRow,
+                                             8 * jp, chunk(v)),
+                                   pair ? 2 : 1);
         }
         return rawB[{v, jp}][j - jp];
       };
@@ -1592,12 +1644,18 @@ LogicalResult KernelLowering::lowerMma(TileMmaOp op) {
   for (int64_t ks = 0; ks < kSteps; ++ks) {
     // A fragments of the K step stay live across the N tiles; each B
     // fragment is loaded next to the MMAs that use it, to keep few live.
+    // MN-major (BF16): the transposing ldmatrix over [K, MN] tiles, whose
+    // 8x8 matrices are 8 K rows by a 16-byte chunk of 8 M or N.
     SmallVector<SmallVector<Value>> fa;
     for (int64_t i = 0; i < mTiles; ++i)
-      fa.push_back(fragments(a,
-                             swizzled(*this, aTile, aRow, 16 * i, rowBytesA,
-                                      addc(bit4, 2 * ks), a.getSwizzle()),
-                             4));
+      fa.push_back(aK ? fragments(a,
+                                  tileChunk(*this, aTile, a, aRow, 16 * i,
+                                            addc(bit4, 2 * ks)),
+                                  4)
+                      : ldmatrix(*this,
+                                 tileChunk(*this, aTile, a, aRowT, 16 * ks,
+                                           addc(add(aChunkT, bit3), 2 * i)),
+                                 4, /*unpackedFp4=*/false, /*trans=*/true));
     Scales *sa = scaled ? &scalesOf(opA, ks) : nullptr;
     Scales *sb = scaled ? &scalesOf(opB, ks) : nullptr;
     // B fragments of two N tiles per ldmatrix.x4: lanes 16-31 address the
@@ -1605,10 +1663,15 @@ LogicalResult KernelLowering::lowerMma(TileMmaOp op) {
     for (int64_t jp = 0; jp < nTiles; jp += 2) {
       bool pair = jp + 1 < nTiles;
       SmallVector<Value> fbs =
-          fragments(bt,
-                    swizzled(*this, bTile, pair ? bRowPair : bRow, 8 * jp,
-                             rowBytesB, addc(bit3, 2 * ks), bt.getSwizzle()),
-                    pair ? 4 : 2);
+          bK ? fragments(bt,
+                         tileChunk(*this, bTile, bt, pair ? bRowPair : bRow,
+                                   8 * jp, addc(bit3, 2 * ks)),
+                         pair ? 4 : 2)
+             : ldmatrix(
+                   *this,
+                   tileChunk(*this, bTile, bt, bRowT, 16 * ks,
+                             addc(pair ? add(bChunkT, bit4) : bChunkT, jp)),
+                   pair ? 4 : 2, /*unpackedFp4=*/false, /*trans=*/true);
       for (int64_t j = jp; j < jp + (pair ? 2 : 1); ++j) {
         SmallVector<Value> fb = {fbs[2 * (j - jp)], fbs[2 * (j - jp) + 1]};
         for (int64_t i = 0; i < mTiles; ++i) {

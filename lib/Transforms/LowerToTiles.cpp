@@ -332,16 +332,20 @@ LogicalResult lowerGrouped(GroupedGemmOp op) {
 
 /// `bhr,hdr->bhd`: per head h, D[:, h, :] = A[:, h, :] * B[h]^T, so A and
 /// D are stacks over their middle dimension and B over its first; the batch
-/// rows b are the GEMM's M. `bmk,bnk->mn`: D = sum_b A[b] * B[b]^T, one GEMM
+/// rows b are the GEMM's M. `bhd,hdr->bhr` is the same with B[h] = [d, r]
+/// MN-major (K = d). `bmk,bnk->mn`: D = sum_b A[b] * B[b]^T, one GEMM
 /// whose K loop runs over every batch (FP32 accumulation in one CTA per
 /// tile: deterministic, no partial sums).
 LogicalResult lowerBatched(BatchedGemmOp op) {
   std::optional<Einsum> e = op.getEinsum();
-  if (e != Einsum::BHR_HDR_BHD && e != Einsum::BMK_BNK_MN)
+  if (e == Einsum::BHD_BHR_HDR)
     return op.emitOpError() << "equation '" << op.getEquation()
                             << "' is not lowered yet; sm120-lower-to-tiles "
-                               "lowers 'bhr,hdr->bhd' and 'bmk,bnk->mn'";
+                               "lowers 'bhr,hdr->bhd', 'bhd,hdr->bhr' and "
+                               "'bmk,bnk->mn'";
   TileProblem p = operandsOf(op);
+  if (e == Einsum::BHD_HDR_BHR)
+    p.bMajor = Major::MN;
   if (e == Einsum::BMK_BNK_MN) {
     p.reduceBatch = true;
     p.family = "batched_gemm";

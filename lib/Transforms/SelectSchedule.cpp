@@ -65,6 +65,18 @@ struct SelectSchedule : sm120::impl::SelectScheduleBase<SelectSchedule> {
                << "grouped rows and batched outputs are written by the "
                   "direct epilogue; the pass was asked for epilogue "
                << epilogue;
+      // No block size makes an MN-major FP8 or FP4 operand work: say why.
+      for (auto [name, data, kMajor] :
+           {std::tuple{"A", problem.a, problem.aKMajor},
+            std::tuple{"B", problem.b, problem.bKMajor}})
+        if (!kMajor && data != GemmProblem::Data::BF16)
+          return op->emitOpError()
+                 << "has an MN-major "
+                 << (data == GemmProblem::Data::FP8 ? "FP8" : "FP4") << " "
+                 << name
+                 << "; MN-major operands are lowered for BF16 only "
+                    "(ldmatrix.trans reads 16-bit elements): transpose it "
+                    "to K-major";
       ScheduleCost cost;
       ScheduleAttr chosen = selectSchedule(op->getContext(), problem, *model, m,
                                            &cost, allowed ? allowed : only);
@@ -105,17 +117,16 @@ struct SelectSchedule : sm120::impl::SelectScheduleBase<SelectSchedule> {
           return WalkResult::interrupt();
         grouped.setScheduleAttr(*s);
       } else if (auto batched = dyn_cast<BatchedGemmOp>(op)) {
-        // bhr,hdr->bhd and bmk,bnk->mn are lowered; the others keep no
-        // schedule.
+        // bhd,bhr->hdr is not lowered: it keeps no schedule.
         std::optional<Einsum> e = batched.getEinsum();
-        if (e != Einsum::BHR_HDR_BHD && e != Einsum::BMK_BNK_MN)
+        if (e == Einsum::BHD_BHR_HDR)
           return WalkResult::advance();
         GemmProblem problem = GemmProblem::fromOp(batched);
         int64_t m = ShapedType::isDynamic(problem.m) ? expectedM : problem.m;
         // Each head's rows are strided in D: the direct epilogue. The
         // batch-reduced form writes a plain [m, n].
         std::optional<EpilogueKind> allowed;
-        if (e == Einsum::BHR_HDR_BHD)
+        if (e != Einsum::BMK_BNK_MN)
           allowed = EpilogueKind::Direct;
         FailureOr<ScheduleAttr> s =
             choose(op, problem, batched.getScheduleAttr(), allowed, m);

@@ -966,17 +966,17 @@ void scatterMatrix(const HostTensor &from, HostTensor &to, Index at) {
     }
 }
 
-/// The operands of a masked or batched reference: K-major rank-3 a, b and
-/// d, and c shaped like d.
+/// The operands of a masked or batched reference: K-major rank-3 a and b
+/// (b may be MN-major with `mnMajorB`), d, and c shaped like d.
 Status checkStacked(const char *family, const GemmOperand &a,
                     const GemmOperand &b, const HostTensor *c,
-                    const HostTensor &d) {
+                    const HostTensor &d, bool mnMajorB = false) {
   if (!a.data || !b.data || a.data->rank() != 3 || b.data->rank() != 3 ||
       d.rank() != 3 || (c && c->sizes != d.sizes))
     return makeError(Code::InvalidArgument,
                      cat(family, " reference: a, b and d must have rank 3 "
                                  "and c be shaped like d"));
-  if (!a.kMajor || !b.kMajor)
+  if (!a.kMajor || (!b.kMajor && !mnMajorB))
     return makeError(Code::InvalidArgument,
                      cat(family, " reference: a and b must be K-major"));
   return Status::success();
@@ -1095,15 +1095,23 @@ Status sm120rt::referenceMaskedGemm(const GemmOperand &a, const GemmOperand &b,
 
 Status sm120rt::referenceBatchedGemm(const GemmOperand &a, const GemmOperand &b,
                                      const HostTensor *c, HostTensor &d) {
-  const char *family = "batched_gemm bhr,hdr->bhd";
-  if (Status s = checkStacked(family, a, b, c, d); !s)
+  // B [h, d, r] is K-major for bhr,hdr->bhd (K = r) and MN-major for
+  // bhd,hdr->bhr (K = d).
+  const char *family =
+      b.kMajor ? "batched_gemm bhr,hdr->bhd" : "batched_gemm bhd,hdr->bhr";
+  if (Status s = checkStacked(family, a, b, c, d, /*mnMajorB=*/true); !s)
     return s;
   int64_t batch = a.data->sizes[0], heads = a.data->sizes[1];
-  if (b.data->sizes[0] != heads || b.data->sizes[2] != a.data->sizes[2] ||
-      d.sizes != std::vector<int64_t>{batch, heads, b.data->sizes[1]})
+  int64_t k = b.data->sizes[b.kMajor ? 2 : 1];
+  int64_t n = b.data->sizes[b.kMajor ? 1 : 2];
+  if (b.data->sizes[0] != heads || k != a.data->sizes[2] ||
+      d.sizes != std::vector<int64_t>{batch, heads, n})
     return makeError(Code::InvalidArgument,
-                     cat(family, " reference: a [b, h, r], b [h, d, r] and d "
-                                 "[b, h, d] disagree"));
+                     cat(family, b.kMajor
+                                     ? " reference: a [b, h, r], b [h, d, r] "
+                                       "and d [b, h, d] disagree"
+                                     : " reference: a [b, h, d], b [h, d, r] "
+                                       "and d [b, h, r] disagree"));
   for (int64_t h = 0; h < heads; ++h) {
     HostTensor ah = groupSlice(*a.data, h, 1), bh = groupSlice(*b.data, h);
     std::optional<HostTensor> sah, sbh, ch;
@@ -1163,10 +1171,11 @@ Status computeBatched(const Manifest &m, std::vector<HostTensor> &tensors) {
       nlohmann::json::parse(m.problemJson, nullptr, /*allow_exceptions=*/false);
   std::string equation =
       problem.is_discarded() ? "" : problem.value("equation", std::string());
-  if (equation != "bhr,hdr->bhd" && equation != "bmk,bnk->mn")
+  if (equation != "bhr,hdr->bhd" && equation != "bhd,hdr->bhr" &&
+      equation != "bmk,bnk->mn")
     return makeError(Code::NotSupported,
-                     cat("batched_gemm reference: equations 'bhr,hdr->bhd' "
-                         "and 'bmk,bnk->mn'; got '",
+                     cat("batched_gemm reference: equations 'bhr,hdr->bhd', "
+                         "'bhd,hdr->bhr' and 'bmk,bnk->mn'; got '",
                          equation, "'"));
   GemmOperand opA, opB;
   HostTensor *d = nullptr;

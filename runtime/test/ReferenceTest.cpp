@@ -874,16 +874,19 @@ TEST(BatchedReference, HeadsAreInterleavedInAAndD) {
       "[b, h, d] disagree"));
 }
 
-// The family's entry: the equation from the problem, flops 2 b h d r.
-TEST(BatchedReference, FamilyReadsTheEquation) {
+namespace {
+/// Runs the batched_gemm family's reference on small-integer a [5, 3, 32]
+/// and b (B's K along `kDim`: 2 for bhr,hdr->bhd, 1 for bhd,hdr->bhr) with
+/// d [5, 3, 16], and checks the flops and d[4, 2, 7] = a[4, 2, :] . b's
+/// column 7 of head 2. Returns the tensors for further cases.
+std::vector<HostTensor> checkBatchedFamily(Manifest &m, int kDim) {
   const ReferenceKernel *ref = findReference("batched_gemm");
-  ASSERT_NE(ref, nullptr);
-  Manifest m;
-  m.problemJson = R"({"family": "batched_gemm", "equation": "bhr,hdr->bhd",
-      "a_major": "k", "b_major": "k"})";
+  EXPECT_NE(ref, nullptr);
+  std::vector<int64_t> bShape = kDim == 2 ? std::vector<int64_t>{3, 16, 32}
+                                          : std::vector<int64_t>{3, 32, 16};
   m.tensors = {spec("a", DType::BF16, {5, 3, 32}, 2),
-               spec("b", DType::BF16, {3, 16, 32}, 2),
-               spec("d", DType::BF16, {5, 3, 16}, 2)};
+               spec("b", DType::BF16, bShape, 2),
+               spec("d", DType::F32, {5, 3, 16}, 2)};
   std::vector<HostTensor> t;
   for (const TensorSpec &s : m.tensors)
     t.push_back(*makeHostTensor(s, s.shape));
@@ -892,20 +895,45 @@ TEST(BatchedReference, FamilyReadsTheEquation) {
   for (size_t i = 0; i < 2; ++i)
     fillRandom(t[i], fill, i);
   EXPECT_EQ(ref->flops(m, t), 2.0 * 5 * 3 * 16 * 32);
-  ASSERT_TRUE(ref->compute(m, t).ok());
-  // d[4, 2, 7] = a[4, 2, :] . b[2, 7, :]
+  EXPECT_TRUE(ref->compute(m, t).ok());
   double want = 0;
   for (int64_t k = 0; k < 32; ++k) {
-    int64_t ia[] = {4, 2, k}, ib[] = {2, 7, k};
+    int64_t ia[] = {4, 2, k};
+    int64_t ib[] = {2, kDim == 2 ? 7 : k, kDim == 2 ? k : 7};
     want += t[0].get(t[0].offsetOf(ia)) * t[1].get(t[1].offsetOf(ib));
   }
   int64_t id[] = {4, 2, 7};
   EXPECT_EQ(t[2].get(t[2].offsetOf(id)), static_cast<float>(want));
+  return t;
+}
+} // namespace
 
-  m.problemJson = R"({"family": "batched_gemm", "equation": "bhd,hdr->bhr"})";
-  EXPECT_TRUE(failsWith(ref->compute(m, t), Code::NotSupported,
-                        "batched_gemm reference: equations 'bhr,hdr->bhd' and "
-                        "'bmk,bnk->mn'; got 'bhd,hdr->bhr'"));
+// The family's entry: the equation from the problem, flops 2 b h d r.
+TEST(BatchedReference, FamilyReadsTheEquation) {
+  Manifest m;
+  m.problemJson = R"({"family": "batched_gemm", "equation": "bhr,hdr->bhd",
+      "a_major": "k", "b_major": "k"})";
+  std::vector<HostTensor> t = checkBatchedFamily(m, 2);
+  m.problemJson = R"({"family": "batched_gemm", "equation": "bhd,bhr->hdr"})";
+  EXPECT_TRUE(failsWith(findReference("batched_gemm")->compute(m, t),
+                        Code::NotSupported,
+                        "batched_gemm reference: equations 'bhr,hdr->bhd', "
+                        "'bhd,hdr->bhr' and 'bmk,bnk->mn'; got "
+                        "'bhd,bhr->hdr'"));
+}
+
+// bhd,hdr->bhr: B [h, d, r] is MN-major, K = d.
+TEST(BatchedReference, MnMajorBContractsItsMiddleDim) {
+  Manifest m;
+  m.problemJson = R"({"family": "batched_gemm", "equation": "bhd,hdr->bhr",
+      "a_major": "k", "b_major": "mn"})";
+  std::vector<HostTensor> t = checkBatchedFamily(m, 1);
+  // d shaped [b, h, d] (the K-major form's output) is refused.
+  t[2] = *makeHostTensor(spec("d", DType::F32, {5, 3, 32}, 2), {5, 3, 32});
+  EXPECT_TRUE(failsWith(findReference("batched_gemm")->compute(m, t),
+                        Code::InvalidArgument,
+                        "batched_gemm bhd,hdr->bhr reference: a [b, h, d], b "
+                        "[h, d, r] and d [b, h, r] disagree"));
 }
 
 // bmk,bnk->mn sums every batch's product into one [m, n].

@@ -1,7 +1,8 @@
 // REQUIRES: cuda-toolkit
 // Batched GEMMs (bhr,hdr->bhd: FP8 with per-row scales, BF16 accumulating
 // into an FP32 C with a partial N tile, and BF16 and FP8 decode with
-// swap_ab, and BF16 bmk,bnk->mn over a runtime batch count) assemble for
+// swap_ab; BF16 bhd,hdr->bhr with its MN-major B, plain and swapped; and
+// BF16 bmk,bnk->mn over a runtime batch count) assemble for
 // sm_120a and for the twin without spills; the
 // manifest bounds the persistent grid by the heads times one head's tiles
 // and A's TMA box spans one head.
@@ -16,6 +17,12 @@
 // RUN: sm120-opt %S/Inputs/batched/fp8_swap.mlir --sm120-compile="chip=sm_90a output=%t/fswap_90 report=true" -o /dev/null | FileCheck %s --check-prefix=FSWAP-90
 // RUN: sm120-opt %S/Inputs/batched/bmk_bf16.mlir --sm120-compile="chip=sm_120a output=%t/bmk_120 report=true" -o /dev/null | FileCheck %s --check-prefix=BMK
 // RUN: sm120-opt %S/Inputs/batched/bmk_bf16.mlir --sm120-compile="chip=sm_90a output=%t/bmk_90 report=true" -o /dev/null | FileCheck %s --check-prefix=BMK-90
+// RUN: sm120-opt %S/Inputs/batched/bhd_bf16.mlir --sm120-compile="chip=sm_120a output=%t/bhd_120 report=true" -o /dev/null | FileCheck %s --check-prefix=BHD
+// RUN: sm120-opt %S/Inputs/batched/bhd_bf16.mlir --sm120-compile="chip=sm_90a output=%t/bhd_90 report=true" -o /dev/null | FileCheck %s --check-prefix=BHD-90
+// RUN: sm120-opt %S/Inputs/batched/bhd_bf16_swap.mlir --sm120-compile="chip=sm_120a output=%t/bhds_120 report=true" -o /dev/null | FileCheck %s --check-prefix=BHDS
+// RUN: sm120-opt %S/Inputs/batched/bhd_bf16_swap.mlir --sm120-compile="chip=sm_90a output=%t/bhds_90 report=true" -o /dev/null | FileCheck %s --check-prefix=BHDS-90
+// RUN: FileCheck %s --check-prefix=BHD-PTX < %t/bhd_120/batched_bhd_bf16.sm_120a.ptx
+// RUN: FileCheck %s --check-prefix=BHD-MANIFEST < %t/bhd_120/manifest.json
 // RUN: FileCheck %s --check-prefix=MANIFEST < %t/fp8_120/manifest.json
 // FP8: batched_fp8 for sm_120a: {{[0-9]+}} registers, 0 bytes spill stores, 0 bytes spill loads
 // FP8-90: batched_fp8 for sm_90a: {{[0-9]+}} registers, 0 bytes spill stores, 0 bytes spill loads
@@ -27,6 +34,13 @@
 // FSWAP-90: batched_fp8_swap for sm_90a: {{[0-9]+}} registers, 0 bytes spill stores, 0 bytes spill loads
 // BMK: batched_bmk_bf16 for sm_120a: {{[0-9]+}} registers, 0 bytes spill stores, 0 bytes spill loads
 // BMK-90: batched_bmk_bf16 for sm_90a: {{[0-9]+}} registers, 0 bytes spill stores, 0 bytes spill loads
+// BHD: batched_bhd_bf16 for sm_120a: {{[0-9]+}} registers, 0 bytes spill stores, 0 bytes spill loads
+// BHD-90: batched_bhd_bf16 for sm_90a: {{[0-9]+}} registers, 0 bytes spill stores, 0 bytes spill loads
+// BHDS: batched_bhd_bf16_swap for sm_120a: {{[0-9]+}} registers, 0 bytes spill stores, 0 bytes spill loads
+// BHDS-90: batched_bhd_bf16_swap for sm_90a: {{[0-9]+}} registers, 0 bytes spill stores, 0 bytes spill loads
+// BHD-PTX: ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16
+// BHD-MANIFEST: "b_major": "mn"
+// BHD-MANIFEST: "equation": "bhd,hdr->bhr"
 // MANIFEST: "factors": [
 // MANIFEST: "tile": 128
 // MANIFEST: "tile": 128

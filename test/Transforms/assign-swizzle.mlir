@@ -35,3 +35,21 @@ func.func @modes(%a: memref<128x256xf8E4M3FN>, %s: memref<1x128xi32>,
 // PIPE: sm120.tile.load %{{.*}} : memref<?x7168xf8E4M3FN> -> <128x64xf8E4M3FN, swizzle = 64>
 // PIPE: sm120.tile.load %{{.*}} : memref<2112x7168xf8E4M3FN> -> <{{[0-9]+}}x64xf8E4M3FN, swizzle = 64>
 // PIPE: sm120.tile.load %{{.*}} -> <1x128xi32>
+
+// -----
+
+// MN-major BF16 tiles have rows of BM or BN: 128 elements are 256 bytes,
+// two 128-byte panels with swizzle 128; 32 elements are one 64-byte span.
+// CHECK-LABEL: func.func @mn_major
+// CHECK: sm120.tile.load {{.*}} -> <64x128xbf16, swizzle = 128>
+// CHECK: sm120.tile.load {{.*}} -> <64x32xbf16, swizzle = 64>
+// CHECK: sm120.tile.mma {{.*}} {a_major = #sm120.major<mn>, b_major = #sm120.major<mn>} : <64x128xbf16, swizzle = 128>, <64x32xbf16, swizzle = 64>
+func.func @mn_major(%a: memref<512x256xbf16>, %b: memref<512x64xbf16>, %k: index) {
+  %z = sm120.tile.zero : !sm120.acc<128x32>
+  %ta = sm120.tile.load %a[%k, %k] : memref<512x256xbf16> -> !sm120.smem<64x128xbf16>
+  %tb = sm120.tile.load %b[%k, %k] : memref<512x64xbf16> -> !sm120.smem<64x32xbf16>
+  %r = sm120.tile.mma %z, %ta, %tb at [%k, %k] k_offset %k
+      {a_major = #sm120.major<mn>, b_major = #sm120.major<mn>}
+      : !sm120.smem<64x128xbf16>, !sm120.smem<64x32xbf16> -> !sm120.acc<128x32>
+  return
+}

@@ -109,3 +109,36 @@ func.func @bmk(%a: memref<?x256x512xbf16>, %b: memref<?x384x512xbf16>,
       d(%d : memref<256x384xf32>)
   return
 }
+
+// -----
+
+// bhd,hdr->bhr: B [h, d, r] is MN-major (K = d rows of r). Its 64 x 128
+// tile is two 128-byte panels, each one TMA copy of a [1, 64, 64] box, read
+// with the transposing ldmatrix.
+// SCHED: remark: kept #sm120.schedule<{{.*}}epilogue = direct> for M = 4096 on h100
+
+// TILES-LABEL: func.func @bhd
+// TILES-SAME: b_major = "mn", equation = "bhd,hdr->bhr"
+// TILES: sm120.tile.loop (%[[M0:.*]], %[[N0:.*]], %[[G:.*]]) in (%{{.*}}, %{{.*}}) batches
+// TILES: scf.for %[[K0:[^ ]*]] =
+// TILES: sm120.tile.load %{{.*}}[%[[M0]], %[[K0]]] group %[[G]] {group_dim = 1 : i64} : memref<?x4x256xbf16> -> <128x64xbf16>
+// TILES: sm120.tile.load %{{.*}}[%[[K0]], %[[N0]]] group %[[G]] : memref<4x256x512xbf16> -> <64x128xbf16>
+// TILES: sm120.tile.mma {{.*}} {b_major = #sm120.major<mn>} : <128x64xbf16>, <64x128xbf16> -> <128x128>
+// TILES: sm120.tile.store %{{.*}} into %{{.*}}[%[[M0]], %[[N0]]] group %[[G]] {group_dim = 1 : i64} : <128x128>, memref<?x4x512xbf16>
+
+// NVVM-LABEL: llvm.func @bhd
+// NVVM-SAME: #sm120.tma<tensor = 1, box = [1, 64, 64], swizzle = 128
+// The math role (A's ldmatrix, B's transposing one) precedes the producer.
+// NVVM: nvvm.ldmatrix {{.*}} layout = #nvvm.mma_layout<row>, num = 4 : i32
+// NVVM: nvvm.ldmatrix {{.*}} layout = #nvvm.mma_layout<col>, num = 4 : i32
+// NVVM: nvvm.cp.async.bulk.tensor.shared.cluster.global %{{.*}}, %arg0,
+// NVVM: nvvm.cp.async.bulk.tensor.shared.cluster.global %{{.*}}, %arg1, %{{.*}}, box[%[[C0:.*]], %[[R:.*]], %[[G:.*]]]
+// NVVM: %[[C1:.*]] = arith.addi %[[C0]], %{{.*}} : i32
+// NVVM: nvvm.cp.async.bulk.tensor.shared.cluster.global %{{.*}}, %arg1, %{{.*}}, box[%[[C1]], %[[R]], %[[G]]]
+func.func @bhd(%x: memref<?x4x256xbf16>, %y: memref<4x256x512xbf16>,
+               %z: memref<?x4x512xbf16>) {
+  sm120.batched_gemm "bhd,hdr->bhr" a(%x : memref<?x4x256xbf16>)
+      b(%y : memref<4x256x512xbf16>) d(%z : memref<?x4x512xbf16>)
+      schedule <block = [128, 128, 64], stages = 3, warp_layout = [2, 4], epilogue = direct>
+  return
+}

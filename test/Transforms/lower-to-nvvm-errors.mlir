@@ -23,6 +23,29 @@ func.func @tma_store_ragged(%a: memref<?x512xbf16>, %b: memref<250x512xbf16>, %d
 
 // -----
 
+// ldmatrix.trans moves 16-bit elements: MN-major FP8 tiles are refused.
+func.func @fp8_mn_major(%a: memref<?x512xf8E4M3FN>, %b: memref<512x256xf8E4M3FN>, %d: memref<?x256xbf16>) attributes {sm120.problem = {family = "gemm", names = ["a", "b", "d"], outputs = ["d"]}} {
+  %c0 = arith.constant 0 : index
+  %m = memref.dim %a, %c0 : memref<?x512xf8E4M3FN>
+  %n = arith.constant 256 : index
+  %k = arith.constant 512 : index
+  sm120.tile.loop (%m0, %n0) in (%m, %n) schedule <block = [128, 128, 128], stages = 3, warp_layout = [4, 2], raster_group = 8, epilogue = direct> {
+    %z = sm120.tile.zero : <128x128>
+    %c128 = arith.constant 128 : index
+    %r = scf.for %k0 = %c0 to %k step %c128 iter_args(%acc = %z) -> (!sm120.acc<128x128>) {
+      %ta = sm120.tile.load %a[%m0, %k0] : memref<?x512xf8E4M3FN> -> <128x128xf8E4M3FN, swizzle = 128>
+      %tb = sm120.tile.load %b[%k0, %n0] : memref<512x256xf8E4M3FN> -> <128x128xf8E4M3FN, swizzle = 128>
+      // expected-error @+1 {{'sm120.tile.mma' op lowers MN-major operands for bf16 x bf16 only (ldmatrix.trans reads 16-bit elements); transpose 'f8E4M3FN' x 'f8E4M3FN' operands to K-major}}
+      %p = sm120.tile.mma %acc, %ta, %tb at [%m0, %n0] k_offset %k0 {b_major = #sm120.major<mn>} : <128x128xf8E4M3FN, swizzle = 128>, <128x128xf8E4M3FN, swizzle = 128> -> <128x128>
+      scf.yield %p : !sm120.acc<128x128>
+    }
+    sm120.tile.store %r into %d[%m0, %n0] : <128x128>, memref<?x256xbf16>
+  }
+  return
+}
+
+// -----
+
 // FP8 without scales is not a form the lowering knows.
 func.func @fp8_unscaled(%a: memref<?x512xf8E4M3FN>, %b: memref<256x512xf8E4M3FN>, %d: memref<?x256xbf16>) attributes {sm120.problem = {family = "gemm", names = ["a", "b", "d"], outputs = ["d"]}} {
   %c0 = arith.constant 0 : index

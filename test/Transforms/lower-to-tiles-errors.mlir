@@ -20,12 +20,13 @@ func.func @k_grouped(%a: memref<?xbf16>, %b: memref<?xbf16>, %ks: memref<4xi32>,
 
 // -----
 
-// Of the batched equations only bhr,hdr->bhd is lowered yet.
-func.func @mn_major_b(%x: memref<?x8x128xbf16>, %y: memref<8x128x512xbf16>,
-                      %z: memref<?x8x512xbf16>) {
-  // expected-error @+1 {{'sm120.batched_gemm' op equation 'bhd,hdr->bhr' is not lowered yet; sm120-lower-to-tiles lowers 'bhr,hdr->bhd' and 'bmk,bnk->mn'}}
-  sm120.batched_gemm "bhd,hdr->bhr" a(%x : memref<?x8x128xbf16>)
-      b(%y : memref<8x128x512xbf16>) d(%z : memref<?x8x512xbf16>)
+// bhd,bhr->hdr (a GEMM over the batch, both operands MN-major) is not
+// lowered yet.
+func.func @reduce_b(%x: memref<?x8x128xbf16>, %y: memref<?x8x512xbf16>,
+                    %z: memref<8x128x512xf32>) {
+  // expected-error @+1 {{'sm120.batched_gemm' op equation 'bhd,bhr->hdr' is not lowered yet; sm120-lower-to-tiles lowers 'bhr,hdr->bhd', 'bhd,hdr->bhr' and 'bmk,bnk->mn'}}
+  sm120.batched_gemm "bhd,bhr->hdr" a(%x : memref<?x8x128xbf16>)
+      b(%y : memref<?x8x512xbf16>) d(%z : memref<8x128x512xf32>)
   return
 }
 

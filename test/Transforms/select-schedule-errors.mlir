@@ -97,3 +97,45 @@ func.func @swap_grouped(%a: memref<?x512xbf16>, %b: memref<4x256x512xbf16>,
       schedule <block = [64, 16, 64], stages = 2, warp_layout = [4, 1], epilogue = direct, swap_ab = true>
   return
 }
+
+// -----
+
+// ldmatrix.trans moves 16-bit elements: an MN-major FP8 operand must be
+// transposed to K-major first.
+func.func @mn_major_fp8(%a: memref<128x512xf8E4M3FN>, %b: memref<512x256xf8E4M3FN>,
+                        %sa: memref<1x128xi32>, %sb: memref<1x256xi32>, %d: memref<128x256xbf16>) {
+  // expected-error @+1 {{schedule does not fit rtx-pro-6000: MN-major B is lowered for BF16 only (ldmatrix.trans reads 16-bit elements); transpose FP8 and FP4 operands to K-major}}
+  sm120.gemm a(%a : memref<128x512xf8E4M3FN>) b(%b : memref<512x256xf8E4M3FN>)
+      scales(%sa, %sb : memref<1x128xi32>, memref<1x256xi32>) d(%d : memref<128x256xbf16>)
+      schedule <block = [128, 128, 128], stages = 2, warp_layout = [4, 2], raster_group = 8, epilogue = direct>
+      {b_major = #sm120.major<mn>,
+       sfa_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 128, packed>,
+       sfb_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 128, packed>}
+  return
+}
+
+// -----
+
+// An MN-major tile's rows are BN elements: 96 BF16 are 192 bytes, neither
+// one swizzle span nor whole 128-byte panels.
+func.func @mn_major_row_bytes(%a: memref<128x512xbf16>, %b: memref<512x192xbf16>, %d: memref<128x192xbf16>) {
+  // expected-error @+1 {{schedule does not fit rtx-pro-6000: BN = 96 gives 192-byte rows of MN-major B; a swizzled tile needs 32, 64 or a multiple of 128}}
+  sm120.gemm a(%a : memref<128x512xbf16>) b(%b : memref<512x192xbf16>) d(%d : memref<128x192xbf16>)
+      schedule <block = [128, 96, 64], stages = 2, warp_layout = [4, 2], raster_group = 8, epilogue = direct>
+      {b_major = #sm120.major<mn>}
+  return
+}
+
+// -----
+
+// With no schedule given, an MN-major FP8 operand is named.
+func.func @mn_major_fp8_select(%a: memref<512x128xf8E4M3FN>, %b: memref<256x512xf8E4M3FN>,
+                               %sa: memref<1x128xi32>, %sb: memref<1x256xi32>, %d: memref<128x256xbf16>) {
+  // expected-error @+1 {{'sm120.gemm' op has an MN-major FP8 A; MN-major operands are lowered for BF16 only (ldmatrix.trans reads 16-bit elements): transpose it to K-major}}
+  sm120.gemm a(%a : memref<512x128xf8E4M3FN>) b(%b : memref<256x512xf8E4M3FN>)
+      scales(%sa, %sb : memref<1x128xi32>, memref<1x256xi32>) d(%d : memref<128x256xbf16>)
+      {a_major = #sm120.major<mn>,
+       sfa_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 128, packed>,
+       sfb_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 128, packed>}
+  return
+}

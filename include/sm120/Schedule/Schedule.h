@@ -49,13 +49,16 @@ struct GemmProblem {
   /// When positive, K runs over batches of this many elements (the einsum
   /// bmk,bnk->mn): BK must divide it so that no K block spans two.
   int64_t kPerBatch = 0;
+  /// Operands stored [MN, K] (K-major) or [K, MN] (MN-major).
+  bool aKMajor = true, bKMajor = true;
 
   static GemmProblem fromOp(GemmOp op);
   /// A contiguous grouped GEMM (M is the total rows) or a masked one (M is
   /// one group's max_m, `batches` its G).
   static GemmProblem fromOp(GroupedGemmOp op);
-  /// A batched GEMM: bhr,hdr->bhd is one head's GEMM, `batches` of them;
-  /// bmk,bnk->mn one GEMM whose K runs over every batch.
+  /// A batched GEMM: bhr,hdr->bhd and bhd,hdr->bhr (B MN-major) are one
+  /// head's GEMM, `batches` of them; bmk,bnk->mn one GEMM whose K runs over
+  /// every batch.
   static GemmProblem fromOp(BatchedGemmOp op);
   bool mixed() const { return a != b; }
   /// The problem a swap_ab schedule's MMA sees: D^T = B A^T, its rows N

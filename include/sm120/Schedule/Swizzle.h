@@ -19,9 +19,10 @@ namespace mlir::sm120 {
 /// `swizzle` of #sm120.tma and the manifest.
 enum class SwizzleMode : unsigned { None = 0, B32 = 32, B64 = 64, B128 = 128 };
 
-/// The swizzle a tile with `rowBytes`-byte rows uses when one TMA box row
-/// fills one swizzle span; nullopt when no mode fits (rows must be 32, 64
-/// or 128 bytes).
+/// The swizzle a tile with `rowBytes`-byte rows uses: the span its rows
+/// fill (32, 64 or 128 bytes), or 128 for rows of a multiple of 128 bytes,
+/// which the tile stores as 128-byte panels (see !sm120.smem); nullopt
+/// when no mode fits.
 std::optional<SwizzleMode> swizzleForRowBytes(int64_t rowBytes);
 
 /// Bytes after which the pattern repeats; tiles start on this alignment.

@@ -208,7 +208,9 @@ SM120RT_API Status referenceMaskedGemm(const GemmOperand &a,
 /// D[:, h, :] = A[:, h, :] * B[h]^T (+ C[:, h, :]) with the scales of
 /// referenceGemm. a [b, h, r], b [h, d, r], c and d [b, h, d]; sfa and sfb
 /// have a leading [h] and then the layout referenceGemm reads for one
-/// head's [b, r] / [d, r] operand. Both K-major.
+/// head's [b, r] / [d, r] operand. A K-major b (b.kMajor) is that equation;
+/// an MN-major one is bhd,hdr->bhr: a [b, h, d], b [h, d, r] (K = d), c
+/// and d [b, h, r].
 SM120RT_API Status referenceBatchedGemm(const GemmOperand &a,
                                         const GemmOperand &b,
                                         const HostTensor *c, HostTensor &d);

@@ -5,8 +5,9 @@
 # contiguous the harness splits M into groups aligned to the kernel's
 # m_alignment; for kind masked it draws each group's valid rows around the
 # expected M. One group is empty, and rows of no group must stay untouched.
-# Batched bundles run with their batch rows (bhr,hdr->bhd) or their batch
-# count (bmk,bnk->mn) as the runtime size.
+# Batched bundles run with their batch rows (bhr,hdr->bhd, bhd,hdr->bhr)
+# or their batch count (bmk,bnk->mn) as the runtime size; the dense
+# MN-major bundles with their M.
 #   grouped-bundles.sh <sm120-run> <bundle root>
 # Exits 77 (skip) without a GPU.
 set -uo pipefail
@@ -24,7 +25,10 @@ sizes() { # name M -> --sizes for that bundle's dynamic dims
   masked_bf16_small) echo "a=1:$2,d=1:$2" ;;
   batched_fp8 | batched_fp8_swap) echo "a=0:$2,sfa=2:$(( ($2 + 3) / 4 * 4 )),d=0:$2" ;;
   batched_bf16_c) echo "a=0:$2,c=0:$2,d=0:$2" ;;
-  batched_bf16_swap) echo "a=0:$2,d=0:$2" ;;
+  batched_bf16_swap | batched_bhd_bf16) echo "a=0:$2,d=0:$2" ;;
+  batched_bhd_bf16_swap) echo "a=0:$2,c=0:$2,d=0:$2" ;;
+  mn_bf16_tt) echo "a=1:$2,d=0:$2" ;;
+  mn_bf16_nn_tma) echo "a=0:$2,c=0:$2,d=0:$2" ;;
   batched_bmk_bf16) echo "a=0:$2,b=0:$2" ;;
   esac
 }
@@ -34,7 +38,8 @@ failures=0
 for name in moe_grouped_contiguous fp8_f32_c nvfp4_rows bf16_prefix \
   masked_fp8 masked_nvfp4_c masked_bf16_small masked_fp8_fp4 masked_fp8_swap \
   masked_bf16_swap_c batched_fp8 batched_bf16_c batched_bf16_swap \
-  batched_fp8_swap batched_bmk_bf16; do
+  batched_fp8_swap batched_bmk_bf16 batched_bhd_bf16 batched_bhd_bf16_swap \
+  mn_bf16_tt mn_bf16_nn_tma; do
   modes="random small-int"
   case "$name" in moe_grouped_contiguous | fp8_f32_c | masked_fp8 | batched_fp8) modes=random ;; esac
   # Contiguous: total rows M. Masked: max_m, the rows of each group.
@@ -45,8 +50,10 @@ for name in moe_grouped_contiguous fp8_f32_c nvfp4_rows bf16_prefix \
   masked_*) m=300 ;;
   batched_fp8) m=129 ;;
   batched_bmk_bf16) m=6 ;;
-  batched_bf16_c) m=131 ;;
+  batched_bf16_c | batched_bhd_bf16) m=131 ;;
   batched_*) m=13 ;;
+  # A [K, M]: TMA needs M * 2 bytes to be a multiple of 16.
+  mn_bf16_tt) m=520 ;;
   esac
   for mode in $modes; do
     args=(--sizes "$(sizes "$name" $m)" --iters 1)

@@ -25,7 +25,7 @@ func.func @f(%t: !sm120.smem<128x12xf8E4M3FN>) { return }
 
 // -----
 
-// expected-error @+1 {{smem tile rows are 64 bytes; swizzle 128 needs rows of exactly that many bytes}}
+// expected-error @+1 {{smem tile rows are 64 bytes; swizzle 128 needs rows of a multiple of that many bytes}}
 func.func @f(%t: !sm120.smem<128x64xf8E4M3FN, swizzle = 128>) { return }
 
 // -----
@@ -41,8 +41,14 @@ func.func @f(%t: !sm120.smem<128x64xf4E2M1FN, unpacked>) { return }
 // -----
 
 // An unpacked FP4 row takes a byte per element: 128 bytes, not 64.
-// expected-error @+1 {{smem tile rows are 128 bytes; swizzle 64 needs rows of exactly that many bytes}}
+// expected-error @+1 {{smem tile rows are 128 bytes; only swizzle 128 stores longer rows as panels}}
 func.func @f(%t: !sm120.smem<128x128xf4E2M1FN, swizzle = 64, unpacked>) { return }
+
+// -----
+
+// Panels are 128 bytes: 192-byte rows are not a whole number of them.
+// expected-error @+1 {{smem tile rows are 192 bytes; swizzle 128 needs rows of a multiple of that many bytes}}
+func.func @f(%t: !sm120.smem<64x96xbf16, swizzle = 128>) { return }
 
 // -----
 

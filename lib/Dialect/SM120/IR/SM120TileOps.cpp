@@ -84,10 +84,15 @@ LogicalResult SmemTileType::verify(function_ref<InFlightDiagnostic()> emitError,
   if (rowBits % 128 != 0)
     return emitError() << "smem tile rows are " << rowBits
                        << " bits; TMA needs a multiple of 16 bytes";
-  if (swizzle && rowBits / 8 != swizzle)
+  // Rows longer than the span are stored as panels of `swizzle` bytes.
+  if (swizzle && (rowBits / 8) % swizzle != 0)
     return emitError() << "smem tile rows are " << rowBits / 8
                        << " bytes; swizzle " << swizzle
-                       << " needs rows of exactly that many bytes";
+                       << " needs rows of a multiple of that many bytes";
+  if (swizzle && rowBits / 8 != swizzle && swizzle != 128)
+    return emitError() << "smem tile rows are " << rowBits / 8
+                       << " bytes; only swizzle 128 stores longer rows as "
+                          "panels";
   return success();
 }
 

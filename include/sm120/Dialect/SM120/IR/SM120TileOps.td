@@ -24,7 +24,11 @@ def SM120_SmemTileType : TypeDef<SM120_Dialect, "SmemTile"> {
   let description = [{
     A row-major `rows x cols` tile of `elementType` in shared memory, filled
     by a TMA load. `swizzle` (bytes: 0, 32, 64, 128) is the XOR pattern the
-    tile is stored with; `sm120-assign-swizzle` sets it. An `unpacked` FP4
+    tile is stored with; `sm120-assign-swizzle` sets it. Rows longer than
+    128 bytes (an MN-major operand's BN or BM) take swizzle 128 and are
+    stored as panels: panel p holds bytes [128p, 128p + 128) of every row,
+    as a `rows x 128`-byte swizzled block, the panels one after another
+    (one TMA copy each). An `unpacked` FP4
     tile holds each 16 elements in 16 bytes (8 bytes of packed data, then 8
     of padding), as TMA's unpacking load writes them for the mixed
     FP8 x FP4 MMA; its rows take one byte per element.
@@ -33,6 +37,7 @@ def SM120_SmemTileType : TypeDef<SM120_Dialect, "SmemTile"> {
     !sm120.smem<128x64xf8E4M3FN>
     !sm120.smem<128x64xf8E4M3FN, swizzle = 64>
     !sm120.smem<64x128xf4E2M1FN, swizzle = 128, unpacked>
+    !sm120.smem<64x128xbf16, swizzle = 128>   // two 64x64 panels
     ```
   }];
   let parameters = (ins
