@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# On the GPU machine: the batched GEMM benchmark (einsum bhr,hdr->bhd).
+# On the GPU machine: the batched GEMM benchmark (einsum bhr,hdr->bhd, and
+# BF16 with B MN-major, whose records also give the ratio to the same
+# GEMM with B K-major).
 # Measures the BF16 HMMA mma.sync peak (build/bench-bundles) and, in the
 # same run, the twin bundles of scripts/bench-batched.sh
 # (build/batched-bench) with sm120-run --no-check, each at the batch rows b
@@ -37,7 +39,8 @@ for block in re.split(r"^case ", log, flags=re.M)[1:]:
     t = re.search(r"median ([0-9.]+) ms.*?([0-9.]+) TFLOPS", block)
     ms = float(t.group(1)) if t else None
     weight_bytes = int(h) * int(d) * int(r) * (1 if dtype == "fp8" else 2)
-    rows.append({"equation": "bhr,hdr->bhd", "dtype": dtype, "b": int(b),
+    rows.append({"equation": problem.get("equation"), "dtype": dtype,
+                 "b": int(b),
                  "h": int(h), "r": int(r), "d": int(d),
                  "schedule": problem.get("schedule"),
                  "median_ms": ms,
@@ -45,6 +48,13 @@ for block in re.split(r"^case ", log, flags=re.M)[1:]:
                  "fraction_of_peak": float(t.group(2)) / peak_tflops if t else None,
                  # Decode rows are bound by streaming B.
                  "b_tb_per_s": weight_bytes / ms / 1e9 if t else None})
+# MN-major B against the same GEMM with B K-major, measured in this run.
+k_major = {(r["h"], r["r"], r["d"], r["b"]): r["tflops"]
+           for r in rows if r["dtype"] == "bf16"}
+for r in rows:
+    base = k_major.get((r["h"], r["r"], r["d"], r["b"]))
+    if r["dtype"] == "bf16mn" and base and r["tflops"]:
+        r["vs_k_major"] = r["tflops"] / base
 print(json.dumps({
     "kind": "batched-bench", "device": device.group(1).strip() if device else "unknown",
     "commit": commit,

@@ -109,14 +109,15 @@ sm120rt::Status checkProblem(const GemmProblem &p) {
     return fail(Code::InvalidArgument,
                 "gemm: a batch-reduced problem (bmk,bnk->mn) has BF16 K-major "
                 "operands, no groups and no alpha");
-  if (p.batched && (p.groups <= 0 || p.masked || p.prefixSum || !p.bKMajor))
+  // Batched: B K-major is bhr,hdr->bhd, B MN-major bhd,hdr->bhr.
+  if (p.batched && (p.groups <= 0 || p.masked || p.prefixSum || !p.aKMajor))
     return fail(Code::InvalidArgument,
                 llvm::formatv("gemm: a batched problem has groups > 0 heads, "
-                              "K-major operands, no prefix sums and is not "
+                              "a K-major A, no prefix sums and is not "
                               "masked; got groups = {0}{1}{2}{3}",
                               p.groups, p.masked ? ", masked" : "",
                               p.prefixSum ? ", prefix sums" : "",
-                              p.bKMajor ? "" : ", B MN-major"));
+                              p.aKMajor ? "" : ", A MN-major"));
   if (p.groups < 0 || (p.groups > 0 && (!p.aKMajor || p.alpha)))
     return fail(Code::InvalidArgument,
                 llvm::formatv("gemm: a grouped problem has groups > 0, a "
@@ -265,9 +266,12 @@ mlir::FailureOr<mlir::ModuleOp> buildModule(mlir::MLIRContext &ctx,
     return kMajor ? sm::Major::K : sm::Major::MN;
   };
   if (p.batched || p.batchReduced)
-    sm::BatchedGemmOp::create(
-        b, loc, p.batched ? "bhr,hdr->bhd" : "bmk,bnk->mn", a, bv, sfa, sfb, c,
-        d, *ra ? *ra : nullptr, *rb ? *rb : nullptr, schedule);
+    sm::BatchedGemmOp::create(b, loc,
+                              !p.batched  ? "bmk,bnk->mn"
+                              : p.bKMajor ? "bhr,hdr->bhd"
+                                          : "bhd,hdr->bhr",
+                              a, bv, sfa, sfb, c, d, *ra ? *ra : nullptr,
+                              *rb ? *rb : nullptr, schedule);
   else if (p.groups > 0)
     sm::GroupedGemmOp::create(
         b, loc,
@@ -307,8 +311,9 @@ Expected<CompiledKernel> sm120jit::compileGemm(const GemmProblem &p,
                   mlir::memref::MemRefDialect>();
   DiagnosticCollector diags(ctx);
 
+  // MN-major operands are named by a t (transposed) after their dtype.
   std::string name =
-      llvm::formatv("{7}gemm_{0}_{1}_n{2}_k{3}_{4}{5}{6}",
+      llvm::formatv("{7}gemm_{0}{8}_{1}{9}_n{2}_k{3}_{4}{5}{6}",
                     sm120rt::dtypeName(p.a), sm120rt::dtypeName(p.b), p.n, p.k,
                     sm120rt::dtypeName(p.d), p.accumulate ? "_acc" : "",
                     p.alpha ? "_alpha" : "",
@@ -319,7 +324,8 @@ Expected<CompiledKernel> sm120jit::compileGemm(const GemmProblem &p,
                                                  p.groups)
                                        .str()
                     : p.batchReduced ? std::string("bmk_")
-                                     : std::string())
+                                     : std::string(),
+                    p.aKMajor ? "" : "t", p.bKMajor ? "" : "t")
           .str();
   mlir::FailureOr<mlir::ModuleOp> built = buildModule(ctx, p, o, name);
   if (failed(built))

@@ -420,7 +420,12 @@ def fp8_einsum(equation, a, sfa, b, sfb, d, c=None, stream=None, chip=None,
     """Batched FP8 GEMM ``"bhr,hdr->bhd"``: per head h, D[:, h, :] =
     A[:, h, :] B[h]^T (+ C). a [b, h, r] (may be a strided view), b
     [h, d, r], d [b, h, d] packed; sfa / sfb the packed UE8M0 scales of
-    each head with a leading [h]. One kernel covers every head."""
+    each head with a leading [h]. One kernel covers every head.
+    ``"bhd,hdr->bhr"`` (a [b, h, d], b [h, d, r], d [b, h, r]; sfb the
+    scales of each head's [r, d]) copies b to [h, r, d] with torch first:
+    FP8 kernels read K-major operands only."""
+    if equation == "bhd,hdr->bhr":
+        equation, b = "bhr,hdr->bhd", b.transpose(1, 2).contiguous()
     _call(_with_equation(_rt.sm120rt_fp8_einsum, equation),
           ["a", "sfa", "b", "sfb", "d"], [a, sfa, b, sfb, d], c, stream,
           (chip, machine), (sfa_gran_k, sfb_gran_k))
@@ -428,7 +433,8 @@ def fp8_einsum(equation, a, sfa, b, sfb, d, c=None, stream=None, chip=None,
 
 def bf16_einsum(equation, a, b, d, c=None, stream=None, chip=None,
                 machine=None):
-    """fp8_einsum in BF16; also ``"bmk,bnk->mn"``: d [m, n] = sum over b of
+    """fp8_einsum in BF16, ``"bhd,hdr->bhr"`` reading b MN-major in the
+    kernel (no copy); also ``"bmk,bnk->mn"``: d [m, n] = sum over b of
     a[b] b[b]^T (+ c), deterministic (one FP32 accumulator per tile)."""
     _call(_with_equation(_rt.sm120rt_bf16_einsum, equation), ["a", "b", "d"],
           [a, b, d], c, stream, (chip, machine), (0, 0))

@@ -295,13 +295,43 @@ class GpuTest(unittest.TestCase):
         ref = torch.einsum("bhr,hdr->bhd", x.double(), y.double()) + c.double()
         self.assertLess(diff(d, ref), 1e-5)
         with self.assertRaises(sm120.Error) as cm:
-            sm120.bf16_einsum("bhd,hdr->bhr", x, y, d)
+            sm120.bf16_einsum("bhd,bhr->hdr", x, y, d)
         self.assertEqual(cm.exception.code, "NotSupported")
         # d is written as packed [b, h, d]: a strided view is refused.
         wide = torch.empty(bsz, h, dd + 8, device="cuda")
         with self.assertRaises(sm120.Error) as cm:
             sm120.bf16_einsum("bhr,hdr->bhd", x, y, wide[:, :, :dd], c=c)
         self.assertIn("packed row-major", cm.exception.message)
+
+    def test_einsum_bf16_mn_major_b(self):
+        # bhd,hdr->bhr reads b [h, d, r] MN-major in the kernel; b is a
+        # strided view (rows of r + 128).
+        torch.manual_seed(6)
+        bsz, h, dd, r = 40, 8, 512, 384
+        x = torch.randn(bsz, h, dd, device="cuda").bfloat16()
+        y = torch.randn(h, dd, r + 128, device="cuda").bfloat16()[:, :, :r]
+        d = torch.empty(bsz, h, r, dtype=torch.bfloat16, device="cuda")
+        sm120.bf16_einsum("bhd,hdr->bhr", x, y, d)
+        ref = torch.einsum("bhd,hdr->bhr", x.double(), y.double())
+        self.assertLess(diff(d, ref), 1e-5)
+
+    def test_einsum_fp8_mn_major_b(self):
+        # FP8 bhd,hdr->bhr: the wrapper copies b to [h, r, d] (K-major).
+        torch.manual_seed(7)
+        bsz, h, dd, r = 40, 8, 512, 384
+        x = torch.randn(bsz, h, dd, device="cuda")
+        y = torch.randn(h, dd, r, device="cuda") * 0.05
+        qx = [sm120.quantize_fp8(x[:, i].contiguous()) for i in range(h)]
+        qy = [sm120.quantize_fp8(y[i].T.contiguous(), block_mn=128)
+              for i in range(h)]
+        a = torch.stack([q for q, _ in qx], dim=1)
+        sfa = torch.stack([s for _, s in qx])
+        b = torch.stack([q.T for q, _ in qy])  # [h, d, r]
+        sfb = torch.stack([s for _, s in qy])
+        d = torch.empty(bsz, h, r, dtype=torch.bfloat16, device="cuda")
+        sm120.fp8_einsum("bhd,hdr->bhr", a, sfa, b, sfb, d)
+        ref = torch.einsum("bhd,hdr->bhr", x.double(), y.double())
+        self.assertLess(diff(d, ref), 2e-3)
 
     def test_einsum_bmk_reduces_the_batch(self):
         s, m, n, k = 6, 64, 384, 512

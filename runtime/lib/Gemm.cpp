@@ -171,6 +171,8 @@ struct Groups {
   /// The einsum bmk,bnk->mn: a and b stack a runtime count of batches that
   /// the GEMM sums over; d (and c) are [m, n].
   bool batchReduced = false;
+  /// Batched bhd,hdr->bhr: b [h, d, r] is MN-major (K = d, N = r).
+  bool bMnMajor = false;
 };
 
 Expected<std::pair<GemmProblem, CompileOptions>>
@@ -347,6 +349,11 @@ plan(const char *entry, const TensorView &aGiven, const TensorView *sfaGiven,
       return s.error();
     if (Status s = unstack(entry, "b", b, bMatrix, groups, "[h, d, r]"); !s)
       return s.error();
+    // bhd,hdr->bhr: the checks below see B [r, d] as [N, K].
+    if (grouping.bMnMajor) {
+      std::swap(bMatrix.sizes[0], bMatrix.sizes[1]);
+      std::swap(bMatrix.strides[0], bMatrix.strides[1]);
+    }
     if (Status s = unstack(entry, "sfa", sfa, sfaMatrix, groups,
                            "(one scale matrix per head)");
         !s)
@@ -355,11 +362,10 @@ plan(const char *entry, const TensorView &aGiven, const TensorView *sfaGiven,
                            "(one scale matrix per head)");
         !s)
       return s.error();
-    if (Status s = unstackMiddle(entry, "d", d, dMatrix, groups, "[b, h, d]");
-        !s)
+    const char *out = grouping.bMnMajor ? "[b, h, r]" : "[b, h, d]";
+    if (Status s = unstackMiddle(entry, "d", d, dMatrix, groups, out); !s)
       return s.error();
-    if (Status s =
-            unstackMiddle(entry, "c", options.c, cMatrix, groups, "[b, h, d]");
+    if (Status s = unstackMiddle(entry, "c", options.c, cMatrix, groups, out);
         !s)
       return s.error();
     if (options.alpha)
@@ -395,8 +401,10 @@ plan(const char *entry, const TensorView &aGiven, const TensorView *sfaGiven,
     return s.error();
   int64_t m = a->sizes[0], k = a->sizes[1], n = b->sizes[0];
   if (b->sizes[1] != k)
-    return invalid(entry, cat("a is [", m, ", ", k, "] and b is [", n, ", ",
-                              b->sizes[1], "]: their K differ"));
+    return invalid(entry, cat("a is [", m, ", ", k, "] and b is [",
+                              grouping.bMnMajor ? b->sizes[1] : n, ", ",
+                              grouping.bMnMajor ? n : b->sizes[1],
+                              "]: their K differ"));
   if (m < 0 || n <= 0 || k <= 0)
     return invalid(entry, cat("sizes M = ", m, ", N = ", n, ", K = ", k,
                               " must be positive (M may be 0)"));
@@ -448,6 +456,7 @@ plan(const char *entry, const TensorView &aGiven, const TensorView *sfaGiven,
   } else if (grouping.batched) {
     p.groups = groups;
     p.batched = true;
+    p.bKMajor = !grouping.bMnMajor;
   }
   p.batchReduced = grouping.batchReduced;
   p.d = d->dtype;
@@ -651,20 +660,30 @@ Status sm120rt::m_grouped_bf16_gemm_nt_masked(
 
 namespace {
 /// The einsum equations the entry points accept: the compiled ones
-/// (bmk,bnk->mn in BF16 only), and those the dialect knows but the compiler
-/// does not lower yet.
+/// (bhd,hdr->bhr and bmk,bnk->mn in BF16 only), and those the dialect knows
+/// but the compiler does not lower yet.
 Status checkEquation(const char *entry, const char *equation, bool bf16) {
   std::string e = equation ? equation : "";
-  if (e == "bhr,hdr->bhd" || (e == "bmk,bnk->mn" && bf16))
+  if (e == "bhr,hdr->bhd" ||
+      ((e == "bmk,bnk->mn" || e == "bhd,hdr->bhr") && bf16))
     return Status::success();
-  if (e == "bhd,hdr->bhr" || e == "bhd,bhr->hdr" || e == "bmk,bnk->mn")
+  // ldmatrix.trans moves 16-bit elements: FP8's MN-major B needs a copy.
+  if (e == "bhd,hdr->bhr")
+    return makeError(Code::NotSupported,
+                     cat(entry, ": equation 'bhd,hdr->bhr' reads b [h, d, r] "
+                                "MN-major, which FP8 kernels cannot; copy b to "
+                                "[h, r, d] (transpose_to_k_major) and call "
+                                "'bhr,hdr->bhd' with it"));
+  if (e == "bhd,bhr->hdr" || e == "bmk,bnk->mn")
     return makeError(Code::NotSupported,
                      cat(entry, ": equation '", e,
                          "' is not compiled yet; the compiled equations are "
-                         "'bhr,hdr->bhd' and, in BF16, 'bmk,bnk->mn'"));
+                         "'bhr,hdr->bhd' and, in BF16, 'bhd,hdr->bhr' and "
+                         "'bmk,bnk->mn'"));
   return invalid(entry, cat("equation '", e,
                             "' is not an einsum this library knows; expected "
-                            "'bhr,hdr->bhd' or 'bmk,bnk->mn'"));
+                            "'bhr,hdr->bhd', 'bhd,hdr->bhr' or "
+                            "'bmk,bnk->mn'"));
 }
 } // namespace
 
@@ -693,7 +712,9 @@ Status sm120rt::bf16_einsum(const char *equation, const TensorView &a,
   if (Status s = checkBf16(entry, a, b); !s)
     return s;
   Groups batched;
-  batched.batched = std::string_view(equation) == "bhr,hdr->bhd";
+  batched.bMnMajor = std::string_view(equation) == "bhd,hdr->bhr";
+  batched.batched =
+      batched.bMnMajor || std::string_view(equation) == "bhr,hdr->bhd";
   batched.batchReduced = !batched.batched;
   return run(entry, a, nullptr, b, nullptr, d, batched, options);
 }

@@ -450,16 +450,17 @@ TEST(BatchedGemm, ArgumentErrors) {
   };
   const std::string entry = "fp8_einsum: ";
   EXPECT_EQ(error("bhd,hdr->bhr", a, b, d, o),
-            entry + "equation 'bhd,hdr->bhr' is not compiled yet; the "
-                    "compiled equations are 'bhr,hdr->bhd' and, in BF16, "
-                    "'bmk,bnk->mn'");
+            entry + "equation 'bhd,hdr->bhr' reads b [h, d, r] MN-major, "
+                    "which FP8 kernels cannot; copy b to [h, r, d] "
+                    "(transpose_to_k_major) and call 'bhr,hdr->bhd' with it");
   EXPECT_EQ(error("bmk,bnk->mn", a, b, d, o),
             entry + "equation 'bmk,bnk->mn' is not compiled yet; the "
                     "compiled equations are 'bhr,hdr->bhd' and, in BF16, "
-                    "'bmk,bnk->mn'");
+                    "'bhd,hdr->bhr' and 'bmk,bnk->mn'");
   EXPECT_EQ(error("ij,jk->ik", a, b, d, o),
             entry + "equation 'ij,jk->ik' is not an einsum this library "
-                    "knows; expected 'bhr,hdr->bhd' or 'bmk,bnk->mn'");
+                    "knows; expected 'bhr,hdr->bhd', 'bhd,hdr->bhr' or "
+                    "'bmk,bnk->mn'");
   EXPECT_EQ(error("bhr,hdr->bhd", mat(DType::F8E4M3, rows, k), b, d, o),
             entry + "a has rank 2; expected 3 ([b, h, r], the heads in the "
                     "middle)");
@@ -527,6 +528,38 @@ TEST(BatchedGemm, BatchReducedPlan) {
       });
 }
 
+// bhd,hdr->bhr: B [h, d, r] is MN-major, N = r and K = d; D is [b, h, r].
+TEST(BatchedGemm, MnMajorBPlan) {
+  auto t3 = [](DType t, int64_t x, int64_t y, int64_t z) {
+    return TensorView::contiguous(fake(), t, {x, y, z});
+  };
+  TensorView a = t3(DType::BF16, 16, 8, 512), b = t3(DType::BF16, 8, 512, 128);
+  TensorView d = t3(DType::BF16, 16, 8, 128);
+  GemmOptions o = twin();
+  Status wrongD =
+      bf16_einsum("bhd,hdr->bhr", a, b, t3(DType::BF16, 16, 8, 512), o);
+  ASSERT_FALSE(wrongD);
+  EXPECT_EQ(wrongD.error().message,
+            "bf16_einsum: d is [16, 512]; expected [M, N] = [16, 128]");
+  Status wrongK =
+      bf16_einsum("bhd,hdr->bhr", a, t3(DType::BF16, 8, 256, 128), d, o);
+  ASSERT_FALSE(wrongK);
+  EXPECT_EQ(wrongK.error().message, "bf16_einsum: a is [16, 512] and b is "
+                                    "[256, 128]: their K differ");
+  planned(
+      [&](const GemmOptions &opts) {
+        return bf16_einsum("bhd,hdr->bhr", a, b, d, opts);
+      },
+      [&](const GemmProblem &p, const CompileOptions &) {
+        EXPECT_TRUE(p.batched);
+        EXPECT_TRUE(p.aKMajor);
+        EXPECT_FALSE(p.bKMajor);
+        EXPECT_EQ(p.groups, 8);
+        EXPECT_EQ(p.n, 128);
+        EXPECT_EQ(p.k, 512);
+      });
+}
+
 // The C wrappers pass the equation through.
 TEST(BatchedGemm, CApiPassesTheEquation) {
   int64_t aSizes[] = {4, 8, 512}, aStrides[] = {8 * 512, 512, 1};
@@ -543,7 +576,7 @@ TEST(BatchedGemm, CApiPassesTheEquation) {
   EXPECT_STREQ(sm120rt_last_error(),
                "bf16_einsum: equation 'bhd,bhr->hdr' is not compiled yet; the "
                "compiled equations are 'bhr,hdr->bhd' and, in BF16, "
-               "'bmk,bnk->mn'");
+               "'bhd,hdr->bhr' and 'bmk,bnk->mn'");
   // bmk,bnk->mn: d is [m, n].
   EXPECT_EQ(sm120rt_bf16_einsum("bmk,bnk->mn", &a, &b, &d, &o),
             SM120RT_INVALID_ARGUMENT);

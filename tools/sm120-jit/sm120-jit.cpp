@@ -47,9 +47,16 @@ static cl::opt<std::string>
     groupLayout("layout",
                 cl::desc("Grouped layout: rows (each row's group), "
                          "prefix_sum (each group's end row), masked, "
-                         "batched (the einsum bhr,hdr->bhd) or bmk (the "
+                         "batched (the einsum bhr,hdr->bhd, or "
+                         "bhd,hdr->bhr with --b-major mn) or bmk (the "
                          "einsum bmk,bnk->mn, no groups)"),
                 cl::init("rows"));
+static cl::opt<std::string>
+    aMajor("a-major", cl::desc("A's majorness: k ([M, K]) or mn ([K, M])"),
+           cl::init("k"));
+static cl::opt<std::string>
+    bMajor("b-major", cl::desc("B's majorness: k ([N, K]) or mn ([K, N])"),
+           cl::init("k"));
 static cl::opt<std::string> chip("chip", cl::desc("Target chip"),
                                  cl::init("sm_120f"));
 static cl::opt<std::string> machine("machine",
@@ -146,6 +153,15 @@ int main(int argc, char **argv) {
   p.masked = groupLayout == "masked";
   p.batched = groupLayout == "batched";
   p.batchReduced = groupLayout == "bmk";
+  for (auto [name, text, kMajor] :
+       {std::tuple{"a-major", &aMajor, &p.aKMajor},
+        std::tuple{"b-major", &bMajor, &p.bKMajor}}) {
+    if (*text != "k" && *text != "mn")
+      return fail(llvm::formatv("--{0}: unknown majorness '{1}'; expected k "
+                                "or mn",
+                                name, text->getValue()));
+    *kMajor = *text == "k";
+  }
 
   CompileOptions o;
   o.chip = chip;

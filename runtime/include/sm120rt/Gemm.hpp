@@ -152,7 +152,11 @@ SM120RT_API Status m_grouped_bf16_gemm_nt_masked(
 /// dense entry points take them for its [b, r] and [d, r] operands). One
 /// kernel covers every head; b (the batch rows) is the runtime M and picks
 /// the schedule's bucket, so decode batches get swap_ab kernels.
-/// bf16_einsum also takes "bmk,bnk->mn": D [m, n] = sum_b A[b] B[b]^T
+/// bf16_einsum also takes "bhd,hdr->bhr": D[:, h, :] = A[:, h, :] B[h] with
+/// a [b, h, d], b [h, d, r] read MN-major (ldmatrix.trans), d [b, h, r];
+/// FP8 returns NotSupported for it (copy b to [h, r, d] with
+/// transpose_to_k_major and use "bhr,hdr->bhd"). And
+/// "bmk,bnk->mn": D [m, n] = sum_b A[b] B[b]^T
 /// (+ C) with a [b, m, k] and b [b, n, k], the batch count a runtime size;
 /// every batch is summed in one FP32 accumulator per output tile, so the
 /// result is deterministic. The other equations return NotSupported.
