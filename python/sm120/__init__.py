@@ -17,7 +17,8 @@ Entry points (D = A B^T, A [M, K] and B [N, K] K-contiguous):
   packed four per int32 (:func:`pack_ue8m0` makes them);
 * ``fp8_fp4_gemm_nt(...)``: FP4 (e2m1, two per byte) x FP4 / FP8, MXFP4
   or NVFP4 (UE4M3 scales, float8_e4m3fn [MN, K / 16]);
-* ``bf16_gemm_nt(a, b, d, c=None)``;
+* ``bf16_gemm_nt(a, b, d, c=None)``, and ``bf16_gemm_nn`` / ``_tn`` /
+  ``_tt`` with MN-major operands ([K, N] b, [K, M] a);
 * ``m_grouped_{fp8,fp8_fp4,bf16}_gemm_nt_contiguous(..., layout)``:
   mixture-of-experts groups concatenated along M;
 * ``m_grouped_{fp8,fp8_fp4,bf16}_gemm_nt_masked(..., masked_m, expected_m)``:
@@ -41,7 +42,8 @@ import ctypes.util
 import os
 
 __all__ = [
-    "Error", "fp8_gemm_nt", "fp8_fp4_gemm_nt", "bf16_gemm_nt",
+    "Error", "fp8_gemm_nt", "fp8_fp4_gemm_nt", "bf16_gemm_nt", "bf16_gemm_nn",
+    "bf16_gemm_tn", "bf16_gemm_tt", "m_grouped_bf16_gemm_nn_contiguous",
     "m_grouped_fp8_gemm_nt_contiguous", "m_grouped_fp8_fp4_gemm_nt_contiguous",
     "m_grouped_bf16_gemm_nt_contiguous", "m_grouped_fp8_gemm_nt_masked",
     "m_grouped_fp8_fp4_gemm_nt_masked", "m_grouped_bf16_gemm_nt_masked",
@@ -138,7 +140,9 @@ def jit_available():
 
 _rt.sm120rt_last_error.restype = ctypes.c_char_p
 for _name, _count in (("sm120rt_fp8_gemm_nt", 5), ("sm120rt_fp8_fp4_gemm_nt", 5),
-                      ("sm120rt_bf16_gemm_nt", 3),
+                      ("sm120rt_bf16_gemm_nt", 3), ("sm120rt_bf16_gemm_nn", 3),
+                      ("sm120rt_bf16_gemm_tn", 3), ("sm120rt_bf16_gemm_tt", 3),
+                      ("sm120rt_m_grouped_bf16_gemm_nn_contiguous", 4),
                       ("sm120rt_m_grouped_fp8_gemm_nt_contiguous", 6),
                       ("sm120rt_m_grouped_fp8_fp4_gemm_nt_contiguous", 6),
                       ("sm120rt_m_grouped_bf16_gemm_nt_contiguous", 4)):
@@ -340,6 +344,30 @@ def bf16_gemm_nt(a, b, d, c=None, alpha=None, stream=None, chip=None,
           (chip, machine), (0, 0), alpha)
 
 
+def bf16_gemm_nn(a, b, d, c=None, alpha=None, stream=None, chip=None,
+                 machine=None):
+    """D = alpha A B (+ C) in BF16 with b [K, N], read MN-major in the
+    kernel (no copy)."""
+    _call(_rt.sm120rt_bf16_gemm_nn, ["a", "b", "d"], [a, b, d], c, stream,
+          (chip, machine), (0, 0), alpha)
+
+
+def bf16_gemm_tn(a, b, d, c=None, alpha=None, stream=None, chip=None,
+                 machine=None):
+    """D = alpha A^T B (+ C) in BF16: a [K, M] (M a multiple of 8), b
+    [K, N], both read MN-major."""
+    _call(_rt.sm120rt_bf16_gemm_tn, ["a", "b", "d"], [a, b, d], c, stream,
+          (chip, machine), (0, 0), alpha)
+
+
+def bf16_gemm_tt(a, b, d, c=None, alpha=None, stream=None, chip=None,
+                 machine=None):
+    """D = alpha A^T B^T (+ C) in BF16: a [K, M] (M a multiple of 8), b
+    [N, K]."""
+    _call(_rt.sm120rt_bf16_gemm_tt, ["a", "b", "d"], [a, b, d], c, stream,
+          (chip, machine), (0, 0), alpha)
+
+
 def m_grouped_fp8_gemm_nt_contiguous(a, sfa, b, sfb, d, layout, c=None,
                                      prefix_sum=False, stream=None, chip=None,
                                      machine=None, sfa_gran_k=0, sfb_gran_k=0):
@@ -372,6 +400,16 @@ def m_grouped_bf16_gemm_nt_contiguous(a, b, d, layout, c=None,
                                       chip=None, machine=None):
     """m_grouped_fp8_gemm_nt_contiguous in BF16."""
     _call(_rt.sm120rt_m_grouped_bf16_gemm_nt_contiguous,
+          ["a", "b", "d", "layout"], [a, b, d, layout], c, stream,
+          (chip, machine), (0, 0), prefix_sum=prefix_sum)
+
+
+def m_grouped_bf16_gemm_nn_contiguous(a, b, d, layout, c=None,
+                                      prefix_sum=False, stream=None,
+                                      chip=None, machine=None):
+    """m_grouped_bf16_gemm_nt_contiguous with b [G, K, N], read MN-major in
+    the kernel (no copy)."""
+    _call(_rt.sm120rt_m_grouped_bf16_gemm_nn_contiguous,
           ["a", "b", "d", "layout"], [a, b, d, layout], c, stream,
           (chip, machine), (0, 0), prefix_sum=prefix_sum)
 

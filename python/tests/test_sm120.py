@@ -369,6 +369,42 @@ class GpuTest(unittest.TestCase):
         sm120.bf16_gemm_nt(a, b, d)
         self.assertLess(diff(d, a.double() @ b.double().T), 1e-3)
 
+    def test_bf16_mn_major(self):
+        # nn, tn and tt read their [K, MN] operands in the kernel; tn and
+        # tt need M (A's row length) a multiple of 8.
+        torch.manual_seed(8)
+        m, n, k = 264, 576, 1024
+        a = torch.randn(m, k, device="cuda").bfloat16()
+        b = torch.randn(n, k, device="cuda").bfloat16()
+        ref = a.double() @ b.double().T
+        at, bt = a.T.contiguous(), b.T.contiguous()
+        for fn, x, y in ((sm120.bf16_gemm_nn, a, bt),
+                         (sm120.bf16_gemm_tn, at, bt),
+                         (sm120.bf16_gemm_tt, at, b)):
+            d = torch.empty(m, n, dtype=torch.bfloat16, device="cuda")
+            fn(x, y, d)
+            self.assertLess(diff(d, ref), 1e-3, fn.__name__)
+        # A [K, M] with M = 260: TMA rows of 520 bytes are refused.
+        d = torch.empty(260, n, dtype=torch.bfloat16, device="cuda")
+        with self.assertRaises(sm120.Error) as cm:
+            sm120.bf16_gemm_tt(at[:, :260].contiguous(), b, d)
+        self.assertEqual(cm.exception.code, "InvalidArgument")
+
+    def test_grouped_bf16_nn(self):
+        # Experts stored [K, N]: b [G, K, N] read MN-major, two groups of
+        # 128 rows.
+        torch.manual_seed(9)
+        g, m, n, k = 2, 256, 576, 512
+        a = torch.randn(m, k, device="cuda").bfloat16()
+        b = torch.randn(g, k, n, device="cuda").bfloat16()
+        layout = torch.arange(m, device="cuda", dtype=torch.int32) // 128
+        d = torch.empty(m, n, dtype=torch.bfloat16, device="cuda")
+        sm120.m_grouped_bf16_gemm_nn_contiguous(a, b, d, layout)
+        for i in range(g):
+            rows = slice(128 * i, 128 * (i + 1))
+            ref = a[rows].double() @ b[i].double()
+            self.assertLess(diff(d[rows], ref), 1e-3)
+
     def test_errors_carry_the_runtime_message(self):
         a = torch.zeros(8, 512, device="cuda").bfloat16()
         b = torch.zeros(576, 256, device="cuda").bfloat16()

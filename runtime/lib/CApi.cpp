@@ -407,14 +407,57 @@ sm120rt_status sm120rt_fp8_fp4_gemm_nt(const sm120rt_tensor *a,
                    });
 }
 
+namespace {
+using Bf16Entry = Status (*)(const TensorView &, const TensorView &,
+                             const TensorView &, const GemmOptions &);
+sm120rt_status bf16Entry(const char *name, Bf16Entry fn,
+                         const sm120rt_tensor *a, const sm120rt_tensor *b,
+                         const sm120rt_tensor *d,
+                         const sm120rt_gemm_options *options) {
+  return gemmEntry(
+      name, {{"a", a}, {"b", b}, {"d", d}}, options,
+      [fn](const std::vector<TensorView> &v, const GemmOptions &o) {
+        return fn(v[0], v[1], v[2], o);
+      });
+}
+} // namespace
+
 sm120rt_status sm120rt_bf16_gemm_nt(const sm120rt_tensor *a,
                                     const sm120rt_tensor *b,
                                     const sm120rt_tensor *d,
                                     const sm120rt_gemm_options *options) {
-  return gemmEntry("sm120rt_bf16_gemm_nt", {{"a", a}, {"b", b}, {"d", d}},
-                   options,
+  return bf16Entry("sm120rt_bf16_gemm_nt", bf16_gemm_nt, a, b, d, options);
+}
+
+sm120rt_status sm120rt_bf16_gemm_nn(const sm120rt_tensor *a,
+                                    const sm120rt_tensor *b,
+                                    const sm120rt_tensor *d,
+                                    const sm120rt_gemm_options *options) {
+  return bf16Entry("sm120rt_bf16_gemm_nn", bf16_gemm_nn, a, b, d, options);
+}
+
+sm120rt_status sm120rt_bf16_gemm_tn(const sm120rt_tensor *a,
+                                    const sm120rt_tensor *b,
+                                    const sm120rt_tensor *d,
+                                    const sm120rt_gemm_options *options) {
+  return bf16Entry("sm120rt_bf16_gemm_tn", bf16_gemm_tn, a, b, d, options);
+}
+
+sm120rt_status sm120rt_bf16_gemm_tt(const sm120rt_tensor *a,
+                                    const sm120rt_tensor *b,
+                                    const sm120rt_tensor *d,
+                                    const sm120rt_gemm_options *options) {
+  return bf16Entry("sm120rt_bf16_gemm_tt", bf16_gemm_tt, a, b, d, options);
+}
+
+sm120rt_status sm120rt_m_grouped_bf16_gemm_nn_contiguous(
+    const sm120rt_tensor *a, const sm120rt_tensor *b, const sm120rt_tensor *d,
+    const sm120rt_tensor *layout, const sm120rt_gemm_options *options) {
+  return gemmEntry("sm120rt_m_grouped_bf16_gemm_nn_contiguous",
+                   {{"a", a}, {"b", b}, {"d", d}, {"layout", layout}}, options,
                    [](const std::vector<TensorView> &v, const GemmOptions &o) {
-                     return bf16_gemm_nt(v[0], v[1], v[2], o);
+                     return m_grouped_bf16_gemm_nn_contiguous(v[0], v[1], v[2],
+                                                              v[3], o);
                    });
 }
 

@@ -171,8 +171,9 @@ struct Groups {
   /// The einsum bmk,bnk->mn: a and b stack a runtime count of batches that
   /// the GEMM sums over; d (and c) are [m, n].
   bool batchReduced = false;
-  /// Batched bhd,hdr->bhr: b [h, d, r] is MN-major (K = d, N = r).
-  bool bMnMajor = false;
+  /// MN-major operands: a given [K, M], b [K, N] (per group or head: the
+  /// einsum bhd,hdr->bhr's b [h, d, r] has K = d, N = r). BF16 only.
+  bool aMnMajor = false, bMnMajor = false;
 };
 
 Expected<std::pair<GemmProblem, CompileOptions>>
@@ -307,7 +308,9 @@ plan(const char *entry, const TensorView &aGiven, const TensorView *sfaGiven,
       return invalid(entry, cat("b has ", groups,
                                 " groups; expected at "
                                 "least 1"));
-    if (Status s = unstack(entry, "b", b, bMatrix, groups, "[G, N, K]"); !s)
+    if (Status s = unstack(entry, "b", b, bMatrix, groups,
+                           grouping.bMnMajor ? "[G, K, N]" : "[G, N, K]");
+        !s)
       return s.error();
     if (Status s = unstack(entry, "sfb", sfb, sfbMatrix, groups,
                            "(one scale matrix per group)");
@@ -349,11 +352,6 @@ plan(const char *entry, const TensorView &aGiven, const TensorView *sfaGiven,
       return s.error();
     if (Status s = unstack(entry, "b", b, bMatrix, groups, "[h, d, r]"); !s)
       return s.error();
-    // bhd,hdr->bhr: the checks below see B [r, d] as [N, K].
-    if (grouping.bMnMajor) {
-      std::swap(bMatrix.sizes[0], bMatrix.sizes[1]);
-      std::swap(bMatrix.strides[0], bMatrix.strides[1]);
-    }
     if (Status s = unstack(entry, "sfa", sfa, sfaMatrix, groups,
                            "(one scale matrix per head)");
         !s)
@@ -385,6 +383,17 @@ plan(const char *entry, const TensorView &aGiven, const TensorView *sfaGiven,
     if (options.alpha)
       return invalid(entry, "batched GEMMs take no alpha");
   }
+  // An MN-major operand comes as [K, MN]: the checks below see [MN, K].
+  TensorView aT, bT;
+  for (auto [mn, t, view] : {std::tuple{grouping.aMnMajor, &a, &aT},
+                             std::tuple{grouping.bMnMajor, &b, &bT}}) {
+    if (!mn || (*t)->rank != 2)
+      continue;
+    *view = **t;
+    std::swap(view->sizes[0], view->sizes[1]);
+    std::swap(view->strides[0], view->strides[1]);
+    *t = view;
+  }
   const std::initializer_list<DType> operands = {DType::F8E4M3, DType::F4E2M1,
                                                  DType::BF16};
   if (Status s =
@@ -400,11 +409,15 @@ plan(const char *entry, const TensorView &aGiven, const TensorView *sfaGiven,
       !s)
     return s.error();
   int64_t m = a->sizes[0], k = a->sizes[1], n = b->sizes[0];
+  // Shapes as given: [K, MN] for MN-major operands.
+  auto given = [](int64_t mn, int64_t kk, bool mnMajor) {
+    return mnMajor ? cat("[", kk, ", ", mn, "]") : cat("[", mn, ", ", kk, "]");
+  };
   if (b->sizes[1] != k)
-    return invalid(entry, cat("a is [", m, ", ", k, "] and b is [",
-                              grouping.bMnMajor ? b->sizes[1] : n, ", ",
-                              grouping.bMnMajor ? n : b->sizes[1],
-                              "]: their K differ"));
+    return invalid(entry,
+                   cat("a is ", given(m, k, grouping.aMnMajor), " and b is ",
+                       given(n, b->sizes[1], grouping.bMnMajor),
+                       ": their K differ"));
   if (m < 0 || n <= 0 || k <= 0)
     return invalid(entry, cat("sizes M = ", m, ", N = ", n, ", K = ", k,
                               " must be positive (M may be 0)"));
@@ -456,8 +469,9 @@ plan(const char *entry, const TensorView &aGiven, const TensorView *sfaGiven,
   } else if (grouping.batched) {
     p.groups = groups;
     p.batched = true;
-    p.bKMajor = !grouping.bMnMajor;
   }
+  p.aKMajor = !grouping.aMnMajor;
+  p.bKMajor = !grouping.bMnMajor;
   p.batchReduced = grouping.batchReduced;
   p.d = d->dtype;
   p.accumulate = options.c != nullptr;
@@ -595,6 +609,35 @@ Status sm120rt::bf16_gemm_nt(const TensorView &a, const TensorView &b,
   return run(entry, a, nullptr, b, nullptr, d, Groups(), options);
 }
 
+namespace {
+/// A BF16 entry point (dense, or grouped as `grouping` says) whose operands
+/// are K- or MN-major as its name says.
+Status bf16Majors(const char *entry, const TensorView &a, const TensorView &b,
+                  const TensorView &d, Groups grouping, bool aMn, bool bMn,
+                  const GemmOptions &options) {
+  if (Status s = checkBf16(entry, a, b); !s)
+    return s;
+  grouping.aMnMajor = aMn;
+  grouping.bMnMajor = bMn;
+  return run(entry, a, nullptr, b, nullptr, d, grouping, options);
+}
+} // namespace
+
+Status sm120rt::bf16_gemm_nn(const TensorView &a, const TensorView &b,
+                             const TensorView &d, const GemmOptions &options) {
+  return bf16Majors("bf16_gemm_nn", a, b, d, Groups(), false, true, options);
+}
+
+Status sm120rt::bf16_gemm_tn(const TensorView &a, const TensorView &b,
+                             const TensorView &d, const GemmOptions &options) {
+  return bf16Majors("bf16_gemm_tn", a, b, d, Groups(), true, true, options);
+}
+
+Status sm120rt::bf16_gemm_tt(const TensorView &a, const TensorView &b,
+                             const TensorView &d, const GemmOptions &options) {
+  return bf16Majors("bf16_gemm_tt", a, b, d, Groups(), true, false, options);
+}
+
 Status sm120rt::m_grouped_fp8_gemm_nt_contiguous(
     const TensorView &a, const TensorView &sfa, const TensorView &b,
     const TensorView &sfb, const TensorView &d, const TensorView &layout,
@@ -620,10 +663,17 @@ Status sm120rt::m_grouped_bf16_gemm_nt_contiguous(const TensorView &a,
                                                   const TensorView &d,
                                                   const TensorView &layout,
                                                   const GemmOptions &options) {
-  const char *entry = "m_grouped_bf16_gemm_nt_contiguous";
-  if (Status s = checkBf16(entry, a, b); !s)
-    return s;
-  return run(entry, a, nullptr, b, nullptr, d, Groups{&layout}, options);
+  return bf16Majors("m_grouped_bf16_gemm_nt_contiguous", a, b, d,
+                    Groups{&layout}, false, false, options);
+}
+
+Status sm120rt::m_grouped_bf16_gemm_nn_contiguous(const TensorView &a,
+                                                  const TensorView &b,
+                                                  const TensorView &d,
+                                                  const TensorView &layout,
+                                                  const GemmOptions &options) {
+  return bf16Majors("m_grouped_bf16_gemm_nn_contiguous", a, b, d,
+                    Groups{&layout}, false, true, options);
 }
 
 Status sm120rt::m_grouped_fp8_gemm_nt_masked(

@@ -528,6 +528,60 @@ TEST(BatchedGemm, BatchReducedPlan) {
       });
 }
 
+// nn, tn and tt take [K, MN] operands: the plan marks them MN-major and
+// reads M, N and K from the transposed shapes.
+TEST(Bf16Gemm, MnMajorEntriesPlan) {
+  TensorView mk = mat(DType::BF16, 64, 512), km = mat(DType::BF16, 512, 64);
+  TensorView nk = mat(DType::BF16, 576, 512), kn = mat(DType::BF16, 512, 576);
+  TensorView d = mat(DType::BF16, 64, 576);
+  using Entry = Status (*)(const TensorView &, const TensorView &,
+                           const TensorView &, const GemmOptions &);
+  struct Form {
+    Entry entry;
+    const TensorView &a, &b;
+    bool aK, bK;
+  };
+  for (const Form &f : {Form{bf16_gemm_nn, mk, kn, true, false},
+                        Form{bf16_gemm_tn, km, kn, false, false},
+                        Form{bf16_gemm_tt, km, nk, false, true}})
+    planned([&](const GemmOptions &opts) { return f.entry(f.a, f.b, d, opts); },
+            [&](const GemmProblem &p, const CompileOptions &c) {
+              EXPECT_EQ(p.aKMajor, f.aK);
+              EXPECT_EQ(p.bKMajor, f.bK);
+              EXPECT_EQ(p.n, 576);
+              EXPECT_EQ(p.k, 512);
+              EXPECT_EQ(c.expectedM, 64);
+            });
+  // Shapes are named as given.
+  Status s = bf16_gemm_nn(mk, mat(DType::BF16, 256, 576), d, twin());
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().message, "bf16_gemm_nn: a is [64, 512] and b is "
+                               "[256, 576]: their K differ");
+  s = bf16_gemm_tn(km, kn, mat(DType::BF16, 512, 576), twin());
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().message,
+            "bf16_gemm_tn: d is [512, 576]; expected [M, N] = [64, 576]");
+  s = bf16_gemm_nn(mat(DType::F8E4M3, 64, 512), kn, d, twin());
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().message,
+            "bf16_gemm_nn: a has dtype f8e4m3; expected bf16");
+
+  // Grouped: b [G, K, N].
+  TensorView b3 = TensorView::contiguous(fake(), DType::BF16, {4, 512, 576});
+  TensorView layout = TensorView::contiguous(fake(), DType::I32, {64});
+  planned(
+      [&](const GemmOptions &opts) {
+        return m_grouped_bf16_gemm_nn_contiguous(mk, b3, d, layout, opts);
+      },
+      [&](const GemmProblem &p, const CompileOptions &) {
+        EXPECT_EQ(p.groups, 4);
+        EXPECT_TRUE(p.aKMajor);
+        EXPECT_FALSE(p.bKMajor);
+        EXPECT_EQ(p.n, 576);
+        EXPECT_EQ(p.k, 512);
+      });
+}
+
 // bhd,hdr->bhr: B [h, d, r] is MN-major, N = r and K = d; D is [b, h, r].
 TEST(BatchedGemm, MnMajorBPlan) {
   auto t3 = [](DType t, int64_t x, int64_t y, int64_t z) {

@@ -96,6 +96,19 @@ SM120RT_API Status fp8_fp4_gemm_nt(const TensorView &a, const TensorView &sfa,
 SM120RT_API Status bf16_gemm_nt(const TensorView &a, const TensorView &b,
                                 const TensorView &d,
                                 const GemmOptions &options = GemmOptions());
+/// BF16 with MN-major operands, read in the kernel (ldmatrix.trans; no
+/// copy): nn takes b [K, N], tn a [K, M] and b [K, N], tt a [K, M] and
+/// b [N, K]; d [M, N] = op(a) op(b) as for bf16_gemm_nt. A [K, M] needs
+/// M a multiple of 8 (TMA row strides of 16 bytes).
+SM120RT_API Status bf16_gemm_nn(const TensorView &a, const TensorView &b,
+                                const TensorView &d,
+                                const GemmOptions &options = GemmOptions());
+SM120RT_API Status bf16_gemm_tn(const TensorView &a, const TensorView &b,
+                                const TensorView &d,
+                                const GemmOptions &options = GemmOptions());
+SM120RT_API Status bf16_gemm_tt(const TensorView &a, const TensorView &b,
+                                const TensorView &d,
+                                const GemmOptions &options = GemmOptions());
 
 /// Contiguous M-grouped GEMMs (mixture-of-experts forward): a [M, K] holds
 /// the groups' rows one group after another, b [G, N, K] one matrix per
@@ -117,6 +130,11 @@ SM120RT_API Status m_grouped_fp8_fp4_gemm_nt_contiguous(
     const TensorView &sfb, const TensorView &d, const TensorView &layout,
     const GemmOptions &options = GemmOptions());
 SM120RT_API Status m_grouped_bf16_gemm_nt_contiguous(
+    const TensorView &a, const TensorView &b, const TensorView &d,
+    const TensorView &layout, const GemmOptions &options = GemmOptions());
+/// m_grouped_bf16_gemm_nt_contiguous with each expert's B [K, N]
+/// (b [G, K, N]), read MN-major in the kernel.
+SM120RT_API Status m_grouped_bf16_gemm_nn_contiguous(
     const TensorView &a, const TensorView &b, const TensorView &d,
     const TensorView &layout, const GemmOptions &options = GemmOptions());
 

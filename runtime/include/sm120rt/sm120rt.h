@@ -122,6 +122,17 @@ SM120RT_C_API sm120rt_status sm120rt_fp8_fp4_gemm_nt(
 SM120RT_C_API sm120rt_status sm120rt_bf16_gemm_nt(
     const sm120rt_tensor *a, const sm120rt_tensor *b, const sm120rt_tensor *d,
     const sm120rt_gemm_options *options);
+/* MN-major BF16 (sm120rt/Gemm.hpp): nn takes b [K, N], tn a [K, M] and
+ * b [K, N], tt a [K, M] and b [N, K]. */
+SM120RT_C_API sm120rt_status sm120rt_bf16_gemm_nn(
+    const sm120rt_tensor *a, const sm120rt_tensor *b, const sm120rt_tensor *d,
+    const sm120rt_gemm_options *options);
+SM120RT_C_API sm120rt_status sm120rt_bf16_gemm_tn(
+    const sm120rt_tensor *a, const sm120rt_tensor *b, const sm120rt_tensor *d,
+    const sm120rt_gemm_options *options);
+SM120RT_C_API sm120rt_status sm120rt_bf16_gemm_tt(
+    const sm120rt_tensor *a, const sm120rt_tensor *b, const sm120rt_tensor *d,
+    const sm120rt_gemm_options *options);
 
 /* Contiguous M-grouped GEMMs (sm120rt/Gemm.hpp): b [G, N, K] (sfb with a
  * leading G), layout i32 [M] (each row's group, -1 for padding) or, with
@@ -135,6 +146,10 @@ SM120RT_C_API sm120rt_status sm120rt_m_grouped_fp8_fp4_gemm_nt_contiguous(
     const sm120rt_tensor *sfb, const sm120rt_tensor *d,
     const sm120rt_tensor *layout, const sm120rt_gemm_options *options);
 SM120RT_C_API sm120rt_status sm120rt_m_grouped_bf16_gemm_nt_contiguous(
+    const sm120rt_tensor *a, const sm120rt_tensor *b, const sm120rt_tensor *d,
+    const sm120rt_tensor *layout, const sm120rt_gemm_options *options);
+/* b [G, K, N], read MN-major. */
+SM120RT_C_API sm120rt_status sm120rt_m_grouped_bf16_gemm_nn_contiguous(
     const sm120rt_tensor *a, const sm120rt_tensor *b, const sm120rt_tensor *d,
     const sm120rt_tensor *layout, const sm120rt_gemm_options *options);
 

@@ -19,6 +19,7 @@ sizes() { # name M -> --sizes for that bundle's dynamic dims
   fp8_f32_c) echo "a=0:$2,sfa=1:$(( ($2 + 3) / 4 * 4 )),layout=0:$2,c=0:$2,d=0:$2" ;;
   nvfp4_rows) echo "a=0:$2,sfa=0:$2,layout=0:$2,d=0:$2" ;;
   bf16_prefix) echo "a=0:$2,d=0:$2" ;;
+  bf16_nn) echo "a=0:$2,layout=0:$2,d=0:$2" ;;
   masked_fp8 | masked_fp8_fp4 | masked_fp8_swap) echo "a=1:$2,sfa=2:$(( ($2 + 3) / 4 * 4 )),d=1:$2" ;;
   masked_bf16_swap_c) echo "a=1:$2,c=1:$2,d=1:$2" ;;
   masked_nvfp4_c) echo "a=1:$2,sfa=1:$2,c=1:$2,d=1:$2" ;;
@@ -35,7 +36,7 @@ sizes() { # name M -> --sizes for that bundle's dynamic dims
 failures=0
 # The CPU reference dominates the run time (every group's B is dequantized),
 # so the large FP8 bundles check random inputs only.
-for name in moe_grouped_contiguous fp8_f32_c nvfp4_rows bf16_prefix \
+for name in moe_grouped_contiguous fp8_f32_c nvfp4_rows bf16_prefix bf16_nn \
   masked_fp8 masked_nvfp4_c masked_bf16_small masked_fp8_fp4 masked_fp8_swap \
   masked_bf16_swap_c batched_fp8 batched_bf16_c batched_bf16_swap \
   batched_fp8_swap batched_bmk_bf16 batched_bhd_bf16 batched_bhd_bf16_swap \
