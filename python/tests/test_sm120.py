@@ -40,6 +40,19 @@ def diff(x, y):
     return 1 - 2 * (x * y).sum().item() / (x * x + y * y).sum().item()
 
 
+def quantize_heads(x, w):
+    """Per-head FP8 operands of an einsum: x [b, h, k] per token, w
+    [h, n, k] per 128 x 128 block. Returns a [b, h, k], sfa, b [h, n, k]
+    and sfb, the scales stacked per head."""
+    qx = [sm120.quantize_fp8(x[:, i].contiguous()) for i in range(x.shape[1])]
+    qw = [sm120.quantize_fp8(w[i].contiguous(), block_mn=128)
+          for i in range(w.shape[0])]
+    return (torch.stack([q for q, _ in qx], dim=1),
+            torch.stack([s for _, s in qx]),
+            torch.stack([q for q, _ in qw]),
+            torch.stack([s for _, s in qw]))
+
+
 class CpuTest(unittest.TestCase):
     def assertError(self, code, text, fn, *args, **kwargs):
         with self.assertRaises(sm120.Error) as cm:
@@ -269,16 +282,11 @@ class GpuTest(unittest.TestCase):
         wide = torch.randn(bsz, h, r + 128, device="cuda")
         x = wide[:, :, :r]
         y = torch.randn(h, dd, r, device="cuda") * 0.05
-        qx = [sm120.quantize_fp8(x[:, i].contiguous()) for i in range(h)]
-        qy = [sm120.quantize_fp8(y[i], block_mn=128) for i in range(h)]
+        qa, sfa, b, sfb = quantize_heads(x, y)
         a_wide = torch.empty(bsz, h, r + 128, dtype=torch.float8_e4m3fn,
                              device="cuda")
         a = a_wide[:, :, :r]
-        for i in range(h):
-            a[:, i] = qx[i][0]
-        sfa = torch.stack([s for _, s in qx])
-        b = torch.stack([q for q, _ in qy])
-        sfb = torch.stack([s for _, s in qy])
+        a.copy_(qa)
         d = torch.empty(bsz, h, dd, dtype=torch.bfloat16, device="cuda")
         sm120.fp8_einsum("bhr,hdr->bhd", a, sfa, b, sfb, d)
         ref = torch.einsum("bhr,hdr->bhd", x.double(), y.double())
@@ -321,13 +329,8 @@ class GpuTest(unittest.TestCase):
         bsz, h, dd, r = 40, 8, 512, 384
         x = torch.randn(bsz, h, dd, device="cuda")
         y = torch.randn(h, dd, r, device="cuda") * 0.05
-        qx = [sm120.quantize_fp8(x[:, i].contiguous()) for i in range(h)]
-        qy = [sm120.quantize_fp8(y[i].T.contiguous(), block_mn=128)
-              for i in range(h)]
-        a = torch.stack([q for q, _ in qx], dim=1)
-        sfa = torch.stack([s for _, s in qx])
-        b = torch.stack([q.T for q, _ in qy])  # [h, d, r]
-        sfb = torch.stack([s for _, s in qy])
+        a, sfa, b, sfb = quantize_heads(x, y.transpose(1, 2))
+        b = b.transpose(1, 2)  # [h, d, r]
         d = torch.empty(bsz, h, r, dtype=torch.bfloat16, device="cuda")
         sm120.fp8_einsum("bhd,hdr->bhr", a, sfa, b, sfb, d)
         ref = torch.einsum("bhd,hdr->bhr", x.double(), y.double())
