@@ -2,7 +2,8 @@
 # Compiles the M-grouped GEMM specs (examples/, test/Target/Inputs/grouped
 # for kind contiguous, test/Target/Inputs/masked for kind masked, named
 # masked_<spec>), the batched GEMM specs (test/Target/Inputs/batched,
-# named batched_<spec>) and the dense MN-major specs
+# named batched_<spec>), the K-grouped specs (test/Target/Inputs/k_grouped,
+# named kgrouped_<spec>) and the dense MN-major specs
 # (test/Target/Inputs/mn_major, named mn_<spec>) into sm_90a bundles under $1 (default
 # build/grouped-bundles), for the runtime's GPU test on the twin
 # (runtime/test/gpu/grouped-bundles.sh) on a machine without the compiler.
@@ -14,11 +15,13 @@ for spec in "$root/examples/moe_grouped_contiguous.mlir" \
             "$root"/test/Target/Inputs/grouped/*.mlir \
             "$root"/test/Target/Inputs/masked/*.mlir \
             "$root"/test/Target/Inputs/batched/*.mlir \
+            "$root"/test/Target/Inputs/k_grouped/*.mlir \
             "$root"/test/Target/Inputs/mn_major/*.mlir; do
   name="$(basename "$spec" .mlir)"
   case "$spec" in
   */masked/*) name="masked_$name" ;;
   */batched/*) name="batched_$name" ;;
+  */k_grouped/*) name="kgrouped_$name" ;;
   */mn_major/*) name="mn_$name" ;;
   esac
   rm -rf "$out/$name"

@@ -85,6 +85,23 @@ GemmProblem GemmProblem::fromOp(GemmOp op) {
 
 GemmProblem GemmProblem::fromOp(GroupedGemmOp op) {
   MemRefType at = op.getA().getType(), bt = op.getB().getType();
+  if (op.getKind() == GroupedKind::KGrouped) {
+    // D [G, M, N]; K per group is sum K / G when sum K is static.
+    MemRefType dt = op.getD().getType();
+    GemmProblem p;
+    p.batches = ShapedType::isDynamic(dt.getDimSize(0)) ? 1 : dt.getDimSize(0);
+    p.m = dt.getDimSize(1);
+    p.n = dt.getDimSize(2);
+    p.aKMajor = op.getAMajor() == Major::K;
+    p.bKMajor = op.getBMajor() == Major::K;
+    int64_t sumK = at.getRank() == 2 ? at.getDimSize(p.aKMajor ? 1 : 0)
+                                     : ShapedType::kDynamic;
+    p.k = ShapedType::isDynamic(sumK) ? ShapedType::kDynamic
+                                      : std::max<int64_t>(sumK / p.batches, 1);
+    p.kGroupAlign = kKGroupedAlignment;
+    setTypesAndScales(p, op);
+    return p;
+  }
   // Contiguous: A [M, K], B [G, N, K] (or [G, K, N]). Masked: A [G, max_m,
   // K], B [G, N, K].
   bool bK = op.getBMajor() == Major::K;
@@ -251,11 +268,18 @@ std::string mlir::sm120::checkSchedule(const GemmProblem &given, ScheduleAttr s,
     if (given.grouped && !given.masked)
       return "swap_ab applies to dense and masked GEMMs, not contiguous "
              "grouped ones";
+    if (given.kGroupAlign > 0)
+      return "swap_ab applies to dense and masked GEMMs, not K-grouped ones";
     if (given.mixed())
       return "swap_ab needs both operands of one type";
   }
   GemmProblem p = s.getSwapAb() ? given.swapped(64) : given;
   int64_t bm = s.getBlockM(), bn = s.getBlockN(), bk = s.getBlockK();
+  if (p.kGroupAlign > 0 && p.kGroupAlign % bk != 0)
+    return llvm::formatv("block K {0} does not divide {1}, the K alignment "
+                         "of a K-grouped GEMM's groups",
+                         bk, p.kGroupAlign)
+        .str();
   if (p.kPerBatch > 0 && p.kPerBatch % bk != 0)
     return llvm::formatv("block K {0} does not divide the batch's K = {1} "
                          "(each K block must lie in one batch)",
@@ -511,8 +535,8 @@ ScheduleAttr mlir::sm120::selectSchedule(MLIRContext *ctx, const GemmProblem &p,
   };
   // Decode-sized M also tries swap_ab: N along the MMA's rows, M along
   // narrow columns (one operand type, dense, the direct epilogue).
-  bool trySwap = m <= 32 && (!p.grouped || p.masked) && !p.mixed() &&
-                 (!only || *only == EpilogueKind::Direct);
+  bool trySwap = m <= 32 && (!p.grouped || p.masked) && !p.kGroupAlign &&
+                 !p.mixed() && (!only || *only == EpilogueKind::Direct);
   for (bool swap : {false, true})
     for (int64_t bm : {64, 128})
       for (int64_t bn : {16, 32, 48, 64, 96, 128, 160, 192, 256})

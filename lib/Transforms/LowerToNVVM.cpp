@@ -164,6 +164,10 @@ struct KernelLowering {
   LogicalResult lowerMma(TileMmaOp op);
   LogicalResult lowerStore(EpilogueOp op);
   LogicalResult lowerGroup(TileGroupOp op);
+  LogicalResult lowerKRange(TileKRangeOp op);
+  /// Per sm120.tile.k_range: allocas of (last group, its begin, its scale
+  /// begin).
+  llvm::DenseMap<Operation *, std::array<Value, 3>> kRanges;
   LogicalResult lowerGroupedTile(TileGroupOp group, Block &body);
   /// Element `index` (i32) of a rank-1 i32 kernel argument.
   Value loadI32(Value ptr, Value index);
@@ -433,6 +437,15 @@ LogicalResult KernelLowering::buildKernel() {
   tig = arith::RemUIOp::create(b, loc, lane, c32(4));
   smem = LLVM::AddressOfOp::create(b, loc, LLVM::LLVMPointerType::get(ctx, 3),
                                    kSmemSymbol);
+  // Each K range's walk state: the group it last reached and its sums.
+  func.walk([&](TileKRangeOp op) {
+    std::array<Value, 3> state;
+    for (Value &slot : state) {
+      slot = LLVM::AllocaOp::create(b, loc, ptrType, i32(), c32(1));
+      LLVM::StoreOp::create(b, loc, c32(0), slot);
+    }
+    kRanges[op] = state;
+  });
   for (auto &[value, info] : pipes) {
     auto one = c32(1);
     info.produced = LLVM::AllocaOp::create(b, loc, ptrType, i32(), one);
@@ -563,6 +576,8 @@ LogicalResult KernelLowering::lowerOp(Operation &op) {
   }
   if (auto group = dyn_cast<TileGroupOp>(op))
     return lowerGroup(group);
+  if (auto range = dyn_cast<TileKRangeOp>(op))
+    return lowerKRange(range);
   if (auto zero = dyn_cast<AccZeroOp>(op)) {
     AccTileType type = zero.getType();
     int64_t n = type.getRows() * type.getCols() / (32 * ws.getMathWarps());
@@ -1801,6 +1816,76 @@ LogicalResult KernelLowering::lowerGroup(TileGroupOp op) {
         b, loc, counted(loop.getRegionIterArgs()[0], loop.getInductionVar()));
   }
   map.map(op.getGroup(), toIndex(loop.getResult(0)));
+  return success();
+}
+
+/// A K-grouped group's columns: sums of the sizes before it (rounded up to
+/// scale words for `scale_begin`). A CTA's tiles come group after group,
+/// so each thread keeps the last group it summed to and walks on from
+/// there: O(G) loads per CTA, and few registers (the producer has 40).
+/// A bad size or a group past the K dimension traps: only the device sees
+/// them.
+LogicalResult KernelLowering::lowerKRange(TileKRangeOp op) {
+  Value ptr = ptrParams.lookup(op.getSizes());
+  if (!ptr)
+    return op.emitOpError("reads K sizes that are not a kernel argument");
+  Value g = toI32(map.lookupOrDefault(op.getGroup()));
+  // The math role only runs the group's K blocks: its size. The producer
+  // sums and checks.
+  if (op.getBegin().use_empty() && op.getScaleBegin().use_empty()) {
+    map.map(op.getSize(), toIndex(loadI32(ptr, g)));
+    return success();
+  }
+  auto [groupSlot, beginSlot, scaleSlot] = kRanges.lookup(op);
+  int64_t span = op.getScaleSpan().value_or(1);
+  auto roundUp = [&](Value size) {
+    if (span == 1)
+      return size;
+    return mul(arith::DivUIOp::create(b, loc, addc(size, span - 1), c32(span)),
+               c32(span));
+  };
+  // From the last group summed to, or from 0 should the group go back.
+  Value last = load(groupSlot);
+  Value onward = cmp(arith::CmpIPredicate::ule, last, g);
+  auto from = [&](Value v) {
+    return arith::SelectOp::create(b, loc, onward, v, c32(0));
+  };
+  Type t32 = i32();
+  auto walk = scf::WhileOp::create(
+      b, loc, TypeRange{t32, t32, t32},
+      ValueRange{from(last), from(load(beginSlot)), from(load(scaleSlot))});
+  {
+    OpBuilder::InsertionGuard guard(b);
+    Block *before =
+        b.createBlock(&walk.getBefore(), {}, {t32, t32, t32}, {loc, loc, loc});
+    scf::ConditionOp::create(
+        b, loc, cmp(arith::CmpIPredicate::ult, before->getArgument(0), g),
+        before->getArguments());
+    Block *after =
+        b.createBlock(&walk.getAfter(), {}, {t32, t32, t32}, {loc, loc, loc});
+    Value size = loadI32(ptr, after->getArgument(0));
+    scf::YieldOp::create(b, loc,
+                         ValueRange{addc(after->getArgument(0), 1),
+                                    add(after->getArgument(1), size),
+                                    add(after->getArgument(2), roundUp(size))});
+  }
+  Value begin = walk.getResult(1), scaleBegin = walk.getResult(2);
+  LLVM::StoreOp::create(b, loc, g, groupSlot);
+  LLVM::StoreOp::create(b, loc, begin, beginSlot);
+  LLVM::StoreOp::create(b, loc, scaleBegin, scaleSlot);
+  Value size = loadI32(ptr, g);
+  Value total = toI32(map.lookupOrDefault(op.getTotal()));
+  Value negative = cmp(arith::CmpIPredicate::slt, size, c32(0));
+  Value ragged =
+      cmp(arith::CmpIPredicate::ne,
+          arith::RemUIOp::create(b, loc, size, c32(op.getAlignment())), c32(0));
+  Value past = cmp(arith::CmpIPredicate::ugt, add(begin, size), total);
+  Value bad = arith::OrIOp::create(
+      b, loc, arith::OrIOp::create(b, loc, negative, ragged), past);
+  ifThen(bad, [&] { LLVM::Trap::create(b, loc); });
+  map.map(op.getBegin(), toIndex(begin));
+  map.map(op.getSize(), toIndex(size));
+  map.map(op.getScaleBegin(), toIndex(op.getScaleSpan() ? scaleBegin : begin));
   return success();
 }
 

@@ -111,7 +111,10 @@ struct TileProblem {
   Value layout; // grouped GEMMs only
   bool prefixSum = false;
   bool masked = false;
-  Value batches; // batched GEMMs only
+  Value batches; // batched and K-grouped GEMMs
+  /// K-grouped: the [G] K sizes; each group's K loop covers its columns of
+  /// the 2-D a and b, and writes its matrix of the [G, M, N] d.
+  Value kSizes;
   /// bmk,bnk->mn: K runs over the batches of a [b, m, k] and b [b, n, k];
   /// each K block reads batch k0 / k of both.
   bool reduceBatch = false;
@@ -140,8 +143,8 @@ LogicalResult annotateProblem(const TileProblem &p) {
     roles.push_back({p.c, "c"});
   if (p.alpha)
     roles.push_back({p.alpha, "alpha"});
-  if (p.layout)
-    roles.push_back({p.layout, "layout"});
+  if (Value layout = p.layout ? p.layout : p.kSizes)
+    roles.push_back({layout, "layout"});
   SmallVector<Attribute> names(func.getNumArguments(), b.getStringAttr(""));
   for (auto [value, name] : roles) {
     auto arg = dyn_cast<BlockArgument>(value);
@@ -202,6 +205,10 @@ LogicalResult buildTileProgram(const TileProblem &p) {
   Value n = dimValue(b, loc, p.b, matrixDim(p.b, p.bGroupDim, bK ? 0 : 1));
   Value k = dimValue(b, loc, p.a, matrixDim(p.a, p.aGroupDim, aK ? 1 : 0));
   Value kPerBatch = k;
+  if (p.kSizes && cast<MemRefType>(p.a.getType()).getRank() != 2)
+    return p.op->emitOpError(
+        "with 1-D concatenated K-major blocks is not lowered yet; give a "
+        "[M, sum_K] and b [N, sum_K] (or both MN-major)");
   if (p.reduceBatch) {
     if (!getConstantIntValue(k) || *getConstantIntValue(k) % bk != 0)
       return p.op->emitOpError()
@@ -212,7 +219,7 @@ LogicalResult buildTileProgram(const TileProblem &p) {
   // swap_ab: the loop's rows run along N and its columns along M; the MMA
   // multiplies B's tile by A's and the store writes its transpose.
   bool swap = s.getSwapAb();
-  if (swap && ((p.layout && !p.masked) || p.headSplits))
+  if (swap && ((p.layout && !p.masked) || p.headSplits || p.kSizes))
     return p.op->emitOpError("schedule swap_ab applies to dense and masked "
                              "GEMMs without head_splits");
   auto loop = TileLoopOp::create(b, loc, swap ? n : m, swap ? m : n, s,
@@ -221,7 +228,9 @@ LogicalResult buildTileProgram(const TileProblem &p) {
   b.setInsertionPointToStart(&body);
   Value m0 = body.getArgument(0), n0 = body.getArgument(1);
   Value group, aGroup;
-  if (p.masked || p.batches)
+  if (p.kSizes)
+    group = body.getArgument(2); // d's matrix; a and b are 2-D
+  else if (p.masked || p.batches)
     group = aGroup = body.getArgument(2);
   else if (p.layout)
     group = TileGroupOp::create(
@@ -233,17 +242,40 @@ LogicalResult buildTileProgram(const TileProblem &p) {
   Value zero = AccZeroOp::create(b, loc, accType);
   Value c0 = arith::ConstantIndexOp::create(b, loc, 0);
   Value bkValue = arith::ConstantIndexOp::create(b, loc, bk);
-  auto kLoop = scf::ForOp::create(b, loc, c0, k, bkValue, ValueRange{zero});
+  // K-grouped: the K loop runs over the group's own columns, from 0; the
+  // loads add where the group's columns and scale words begin. Only the
+  // producer needs those sums: the MMA's k_offset is the group's own (its
+  // scales start on a word, so the granule's byte is the same).
+  Value kEnd = k, kBegin, scaleBegin;
+  if (p.kSizes) {
+    IntegerAttr span;
+    if (p.sfaRecipe)
+      span = b.getI64IntegerAttr(4 * p.sfaRecipe.getK());
+    auto range = TileKRangeOp::create(
+        b, loc, TypeRange{b.getIndexType(), b.getIndexType(), b.getIndexType()},
+        p.kSizes, group, k, b.getI64IntegerAttr(bk), span);
+    kBegin = range.getBegin();
+    kEnd = range.getSize();
+    scaleBegin = range.getScaleBegin();
+  }
+  auto kLoop = scf::ForOp::create(b, loc, c0, kEnd, bkValue, ValueRange{zero});
   {
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(kLoop.getBody());
     Value k0 = kLoop.getInductionVar();
     Value acc = kLoop.getRegionIterArgs()[0];
-    Value xGroup = aGroup, yGroup = group;
+    Value xGroup = aGroup, yGroup = p.kSizes ? Value() : group;
     if (p.reduceBatch) {
       // The K block's batch, and its offset in that batch.
       xGroup = yGroup = arith::DivUIOp::create(b, loc, k0, kPerBatch);
       k0 = arith::RemUIOp::create(b, loc, k0, kPerBatch);
+    }
+    // K of the data and of the scales; the MMA's own.
+    Value kData = k0, kScale = k0, kMma = k0;
+    if (kBegin) {
+      kData = arith::AddIOp::create(b, loc, kBegin, k0);
+      if (p.sfa)
+        kScale = arith::AddIOp::create(b, loc, scaleBegin, k0);
     }
     // The MMA's operands: A and B, or B and A with swap_ab (m0 then
     // indexes N and n0 M).
@@ -254,15 +286,15 @@ LogicalResult buildTileProgram(const TileProblem &p) {
     Major mx = swap ? p.bMajor : p.aMajor, my = swap ? p.aMajor : p.bMajor;
     unsigned gx = swap ? p.bGroupDim : p.aGroupDim;
     unsigned gy = swap ? p.aGroupDim : p.bGroupDim;
-    Value a = loadOperand(b, loc, x, y, mx, m0, k0, bm, bk, xGroup, gx);
-    Value bt = loadOperand(b, loc, y, x, my, n0, k0, bn, bk, yGroup, gy);
+    Value a = loadOperand(b, loc, x, y, mx, m0, kData, bm, bk, xGroup, gx);
+    Value bt = loadOperand(b, loc, y, x, my, n0, kData, bn, bk, yGroup, gy);
     Value sfa, sfb;
     if (p.sfa) {
-      sfa = loadScales(b, loc, sx, rx, m0, k0, bm, bk, xGroup);
-      sfb = loadScales(b, loc, sy, ry, n0, k0, bn, bk, yGroup);
+      sfa = loadScales(b, loc, sx, rx, m0, kScale, bm, bk, xGroup);
+      sfb = loadScales(b, loc, sy, ry, n0, kScale, bn, bk, yGroup);
     }
     auto mma = TileMmaOp::create(b, loc, accType, acc, a, bt, sfa, sfb, m0, n0,
-                                 k0, MajorAttr::get(b.getContext(), mx),
+                                 kMma, MajorAttr::get(b.getContext(), mx),
                                  MajorAttr::get(b.getContext(), my), rx, ry);
     scf::YieldOp::create(b, loc, mma.getResult());
   }
@@ -306,16 +338,28 @@ LogicalResult lowerGemm(GemmOp op) {
 }
 
 LogicalResult lowerGrouped(GroupedGemmOp op) {
-  if (op.getKind() == GroupedKind::KGrouped)
-    return op.emitOpError("of kind k_grouped is not lowered yet; "
-                          "sm120-lower-to-tiles lowers kinds contiguous and "
-                          "masked");
   TileProblem p = operandsOf(op);
+  Builder b(op.getContext());
+  if (op.getKind() == GroupedKind::KGrouped) {
+    // D[g] = C[g] + A_g B_g^T: every tile of each group's [M, N], the K
+    // loop over the group's columns.
+    p.kSizes = op.getLayout();
+    OpBuilder ob(op);
+    p.batches = dimValue(ob, op.getLoc(), p.kSizes, 0);
+    p.family = "grouped_gemm";
+    p.extraFields = {b.getNamedAttr("kind", b.getStringAttr("k_grouped")),
+                     b.getNamedAttr("prefix_sum", b.getBoolAttr(false))};
+    // Each group's K must be a multiple of this: the alignment callers
+    // keep.
+    if (p.schedule)
+      p.extraFields.push_back(b.getNamedAttr(
+          "k_alignment", b.getI64IntegerAttr(p.schedule.getBlockK())));
+    return buildTileProgram(p);
+  }
   p.layout = op.getLayout();
   p.prefixSum = op.getPrefixSum();
   p.masked = op.getKind() == GroupedKind::Masked;
   p.family = "grouped_gemm";
-  Builder b(op.getContext());
   p.extraFields = {
       b.getNamedAttr("kind",
                      b.getStringAttr(stringifyGroupedKind(op.getKind()))),
@@ -371,8 +415,8 @@ struct LowerToTiles : sm120::impl::LowerToTilesBase<LowerToTiles> {
       if (!isa<MqaLogitsOp, PagedMqaLogitsOp>(op))
         return WalkResult::advance();
       op->emitOpError("is not lowered yet; sm120-lower-to-tiles lowers "
-                      "sm120.gemm, sm120.grouped_gemm (kinds contiguous "
-                      "and masked) and sm120.batched_gemm");
+                      "sm120.gemm, sm120.grouped_gemm and "
+                      "sm120.batched_gemm");
       return WalkResult::interrupt();
     });
     if (unsupported.wasInterrupted())

@@ -44,7 +44,7 @@ struct SelectSchedule : sm120::impl::SelectScheduleBase<SelectSchedule> {
     }
 
     // M-grouped GEMMs write only their groups' rows, one row at a time: the
-    // direct epilogue. K-grouped GEMMs are not lowered yet.
+    // direct epilogue; so do K-grouped ones, into their stack of outputs.
     auto choose = [&](Operation *op, const GemmProblem &problem,
                       ScheduleAttr given, std::optional<EpilogueKind> allowed,
                       int64_t m) -> FailureOr<ScheduleAttr> {
@@ -98,9 +98,17 @@ struct SelectSchedule : sm120::impl::SelectScheduleBase<SelectSchedule> {
           return WalkResult::interrupt();
         gemm.setScheduleAttr(*s);
       } else if (auto grouped = dyn_cast<GroupedGemmOp>(op)) {
-        if (grouped.getKind() == GroupedKind::KGrouped)
-          return WalkResult::advance();
         GemmProblem problem = GemmProblem::fromOp(grouped);
+        if (grouped.getKind() == GroupedKind::KGrouped) {
+          // Each group's [M, N] is written whole, FP32 into a stack.
+          FailureOr<ScheduleAttr> s = choose(
+              op, problem, grouped.getScheduleAttr(), EpilogueKind::Direct,
+              ShapedType::isDynamic(problem.m) ? expectedM : problem.m);
+          if (failed(s))
+            return WalkResult::interrupt();
+          grouped.setScheduleAttr(*s);
+          return WalkResult::advance();
+        }
         // Contiguous: the rows of all groups together. Masked: one group's
         // rows (the cost counts every group's tiles). Both from the
         // per-group hint when the op has one.

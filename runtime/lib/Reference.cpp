@@ -1164,6 +1164,93 @@ Status sm120rt::referenceBatchReducedGemm(const GemmOperand &a,
                        {&bf, true, nullptr, std::nullopt}, c, d);
 }
 
+Status sm120rt::referenceKGroupedGemm(const GemmOperand &a,
+                                      const GemmOperand &b,
+                                      const HostTensor &ks, const HostTensor &c,
+                                      HostTensor &d) {
+  const char *family = "grouped_gemm k_grouped";
+  if (!a.data || !b.data || a.data->rank() != 2 || b.data->rank() != 2 ||
+      d.rank() != 3 || c.sizes != d.sizes || c.dtype != DType::F32 ||
+      d.dtype != DType::F32 || ks.rank() != 1 || ks.dtype != DType::I32 ||
+      a.kMajor != b.kMajor)
+    return makeError(Code::InvalidArgument,
+                     cat(family, " reference: a and b of one majorness with "
+                                 "rank 2, f32 c and d [G, M, N], ks i32 [G]"));
+  for (const GemmOperand *op : {&a, &b})
+    if (op->recipe && !op->recipe->packed)
+      return makeError(Code::InvalidArgument,
+                       cat(family, " reference: scales must be packed UE8M0"));
+  int64_t groups = d.sizes[0], m = d.sizes[1], n = d.sizes[2];
+  bool kMajor = a.kMajor;
+  int64_t sumK = a.data->sizes[kMajor ? 1 : 0];
+  if (ks.sizes[0] != groups || b.data->sizes[kMajor ? 1 : 0] != sumK ||
+      a.data->sizes[kMajor ? 0 : 1] != m || b.data->sizes[kMajor ? 0 : 1] != n)
+    return makeError(Code::InvalidArgument,
+                     cat(family, " reference: a, b, ks and d [G, M, N] "
+                                 "disagree"));
+  // Columns [k0, k0 + kg) of an operand as a K-major [MN, kg] matrix.
+  auto columns = [&](const HostTensor &t, int64_t mn, int64_t k0, int64_t kg) {
+    HostTensor out = hostMatrix(t.name, t.dtype, {mn, kg});
+    for (int64_t i = 0; i < mn; ++i)
+      for (int64_t k = 0; k < kg; ++k) {
+        int64_t from[] = {kMajor ? i : k0 + k, kMajor ? k0 + k : i};
+        int64_t to[] = {i, k};
+        out.setBits(out.offsetOf(to), t.getBits(t.offsetOf(from)));
+      }
+    return out;
+  };
+  // Rows [w0, w0 + words) of a packed scale tensor.
+  auto words = [&](const HostTensor &t, int64_t w0, int64_t count) {
+    HostTensor out = hostMatrix(t.name, t.dtype, {count, t.sizes[1]});
+    for (int64_t w = 0; w < count; ++w)
+      for (int64_t j = 0; j < t.sizes[1]; ++j) {
+        int64_t from[] = {w0 + w, j}, to[] = {w, j};
+        out.setBits(out.offsetOf(to), t.getBits(t.offsetOf(from)));
+      }
+    return out;
+  };
+  int64_t k0 = 0, w0 = 0;
+  for (int64_t g = 0; g < groups; ++g) {
+    int64_t kg = static_cast<int32_t>(ks.getBits(g * ks.strides[0]));
+    if (kg < 0 || k0 + kg > sumK)
+      return makeError(Code::InvalidArgument,
+                       cat(family, " reference: group ", g, " has K = ", kg,
+                           " past sum K = ", sumK));
+    HostTensor cg = groupSlice(c, g);
+    if (kg == 0) {
+      scatterMatrix(cg, d, [g](int64_t i, int64_t j) {
+        return std::array<int64_t, 3>{g, i, j};
+      });
+      continue;
+    }
+    HostTensor ag = columns(*a.data, m, k0, kg);
+    HostTensor bg = columns(*b.data, n, k0, kg);
+    std::optional<HostTensor> sag, sbg;
+    int64_t count = 0;
+    if (a.recipe) {
+      count = (kg + 4 * a.recipe->k - 1) / (4 * a.recipe->k);
+      if (!a.scale || !b.scale || w0 + count > a.scale->sizes[0] ||
+          w0 + count > b.scale->sizes[0])
+        return makeError(Code::InvalidArgument,
+                         cat(family, " reference: the scales have fewer "
+                                     "rows than the groups' K needs"));
+      sag = words(*a.scale, w0, count);
+      sbg = words(*b.scale, w0, count);
+    }
+    HostTensor dg = groupSlice(d, g);
+    GemmOperand opA{&ag, true, sag ? &*sag : nullptr, a.recipe};
+    GemmOperand opB{&bg, true, sbg ? &*sbg : nullptr, b.recipe};
+    if (Status s = referenceGemm(opA, opB, &cg, dg); !s)
+      return s;
+    scatterMatrix(dg, d, [g](int64_t i, int64_t j) {
+      return std::array<int64_t, 3>{g, i, j};
+    });
+    k0 += kg;
+    w0 += count;
+  }
+  return Status::success();
+}
+
 namespace {
 
 Status computeBatched(const Manifest &m, std::vector<HostTensor> &tensors) {
@@ -1207,9 +1294,10 @@ Status computeGrouped(const Manifest &m, std::vector<HostTensor> &tensors) {
       nlohmann::json::parse(m.problemJson, nullptr, /*allow_exceptions=*/false);
   std::string kind =
       problem.is_discarded() ? "" : problem.value("kind", std::string());
-  if (kind != "contiguous" && kind != "masked")
+  if (kind != "contiguous" && kind != "masked" && kind != "k_grouped")
     return makeError(Code::NotSupported,
-                     "grouped_gemm reference: kinds contiguous and masked");
+                     "grouped_gemm reference: kinds contiguous, masked and "
+                     "k_grouped");
   auto find = [&](const char *name) -> HostTensor * {
     int i = m.findTensor(name);
     return i < 0 ? nullptr : &tensors[i];
@@ -1220,14 +1308,31 @@ Status computeGrouped(const Manifest &m, std::vector<HostTensor> &tensors) {
     return makeError(Code::InvalidArgument,
                      "grouped_gemm reference needs tensors named 'a', 'b', "
                      "'layout' and 'd'");
-  GemmOperand opA{a, true, find("sfa"), {}};
+  GemmOperand opA{a, problem.value("a_major", "k") == "k", find("sfa"), {}};
   GemmOperand opB{b, problem.value("b_major", "k") == "k", find("sfb"), {}};
   if (Status s = readRecipes(problem, opA, opB); !s)
     return s;
+  if (kind == "k_grouped") {
+    HostTensor *c = find("c");
+    if (!c)
+      return makeError(Code::InvalidArgument,
+                       "grouped_gemm k_grouped reference needs a tensor "
+                       "named 'c'");
+    return referenceKGroupedGemm(opA, opB, *layout, *c, *d);
+  }
   if (kind == "masked")
     return referenceMaskedGemm(opA, opB, *layout, find("c"), *d);
   return referenceGroupedGemm(
       opA, opB, *layout, problem.value("prefix_sum", false), find("c"), *d);
+}
+
+/// A test group's size: uniform in [0.7, 1.3] x `expected`, except group 1
+/// of more than two, which is empty.
+int64_t drawGroupSize(Rng &rng, int64_t g, int64_t groups, int64_t expected) {
+  if (groups > 2 && g == 1)
+    return 0;
+  int64_t lo = std::max<int64_t>(1, expected * 7 / 10);
+  return rng.uniformInt(lo, std::max(lo, expected * 13 / 10));
 }
 
 /// Scales as for gemm; the layout splits M into groups of random sizes
@@ -1246,17 +1351,35 @@ void prepareMasked(const nlohmann::json &problem, HostTensor &counts,
   Rng rng(options.seed * 0x94d049bb133111ebull + 11);
   uint32_t seven = d.dtype == DType::BF16 ? encodeBF16(7.0f) : 0x40e00000u;
   for (int64_t g = 0; g < groups; ++g) {
-    int64_t lo = std::max<int64_t>(1, expected * 7 / 10);
-    int64_t count = groups > 2 && g == 1
-                        ? 0
-                        : rng.uniformInt(lo, std::max(lo, expected * 13 / 10));
-    count = std::min(count, maxM);
+    int64_t count = std::min(drawGroupSize(rng, g, groups, expected), maxM);
     counts.setBits(g * counts.strides[0], static_cast<uint32_t>(count));
     for (int64_t r = count; r < maxM; ++r)
       for (int64_t j = 0; j < d.sizes[2]; ++j) {
         int64_t index[] = {g, r, j};
         d.setBits(d.offsetOf(index), seven);
       }
+  }
+}
+
+/// K-grouped: each group's K drawn in [0.7, 1.3] x the expected share of
+/// sum K (what sum K holds at 1.3x), a multiple of problem.k_alignment,
+/// one group empty.
+void prepareKGrouped(const nlohmann::json &problem, const HostTensor &a,
+                     HostTensor &ks, const FillOptions &options) {
+  int64_t groups = ks.sizes[0];
+  int64_t align = std::max<int64_t>(1, problem.value("k_alignment", 64));
+  int64_t sumK = a.sizes[problem.value("a_major", "k") == "k" ? 1 : 0];
+  int64_t expected = std::max<int64_t>(
+      align, static_cast<int64_t>(static_cast<double>(sumK) /
+                                  (1.3 * static_cast<double>(groups))));
+  Rng rng(options.seed * 0x94d049bb133111ebull + 13);
+  int64_t used = 0;
+  for (int64_t g = 0; g < groups; ++g) {
+    int64_t size = drawGroupSize(rng, g, groups, expected);
+    size = std::min((size + align - 1) / align * align,
+                    (sumK - used) / align * align);
+    ks.setBits(g * ks.strides[0], static_cast<uint32_t>(size));
+    used += size;
   }
 }
 
@@ -1267,8 +1390,14 @@ void prepareGrouped(const Manifest &m, std::vector<HostTensor> &tensors,
       nlohmann::json::parse(m.problemJson, nullptr, /*allow_exceptions=*/false);
   int ia = m.findTensor("a"), ib = m.findTensor("b"),
       il = m.findTensor("layout"), id = m.findTensor("d");
-  if (problem.is_discarded() || ia < 0 || ib < 0 || il < 0 || id < 0 ||
-      tensors[ib].rank() != 3)
+  if (problem.is_discarded() || ia < 0 || ib < 0 || il < 0 || id < 0)
+    return;
+  if (problem.value("kind", "") == "k_grouped") {
+    if (tensors[il].rank() == 1 && tensors[ia].rank() == 2)
+      prepareKGrouped(problem, tensors[ia], tensors[il], options);
+    return;
+  }
+  if (tensors[ib].rank() != 3)
     return;
   if (problem.value("kind", "") == "masked") {
     if (tensors[id].rank() == 3 && tensors[il].rank() == 1 &&
@@ -1289,10 +1418,7 @@ void prepareGrouped(const Manifest &m, std::vector<HostTensor> &tensors,
                               (1.3 * static_cast<double>(groups))));
   int64_t row = 0;
   for (int64_t g = 0; g < groups; ++g) {
-    int64_t lo = std::max<int64_t>(1, expected * 7 / 10);
-    int64_t count = groups > 2 && g == 1
-                        ? 0
-                        : rng.uniformInt(lo, std::max(lo, expected * 13 / 10));
+    int64_t count = drawGroupSize(rng, g, groups, expected);
     if (prefix && g != groups - 1)
       count = (count + align - 1) / align * align;
     count = std::max<int64_t>(0, std::min(count, rows - row));
@@ -1326,10 +1452,23 @@ void prepareGrouped(const Manifest &m, std::vector<HostTensor> &tensors,
 double flopsGrouped(const Manifest &m, const std::vector<HostTensor> &tensors) {
   int ia = m.findTensor("a"), ib = m.findTensor("b"),
       il = m.findTensor("layout"), id = m.findTensor("d");
-  if (ia < 0 || ib < 0 || il < 0 || id < 0 || tensors[ib].rank() != 3)
+  if (ia < 0 || ib < 0 || il < 0 || id < 0)
     return 0;
   nlohmann::json problem =
       nlohmann::json::parse(m.problemJson, nullptr, /*allow_exceptions=*/false);
+  if (!problem.is_discarded() && problem.value("kind", "") == "k_grouped") {
+    // d [G, M, N]: 2 M N sum(K_g).
+    const HostTensor &ks = tensors[il];
+    if (tensors[id].rank() != 3 || ks.rank() != 1)
+      return 0;
+    int64_t sumK = 0;
+    for (int64_t g = 0; g < ks.sizes[0]; ++g)
+      sumK += std::max<int32_t>(
+          0, static_cast<int32_t>(ks.getBits(g * ks.strides[0])));
+    return 2.0 * tensors[id].sizes[1] * tensors[id].sizes[2] * sumK;
+  }
+  if (tensors[ib].rank() != 3)
+    return 0;
   if (!problem.is_discarded() && problem.value("kind", "") == "masked") {
     // d [G, max_m, N], a [G, max_m, K]: the valid rows of every group.
     const HostTensor &counts = tensors[il];

@@ -710,6 +710,18 @@ TEST(GroupedReference, PrefixSumsBoundEachGroup) {
 
 // The harness's inputs: groups padded to the kernel's alignment, one of
 // them empty, the rows of no group marked in d.
+namespace {
+/// The manifest's tensors, allocated and filled by `ref`'s preparation.
+std::vector<HostTensor> preparedTensors(const ReferenceKernel &ref,
+                                        const Manifest &m) {
+  std::vector<HostTensor> t;
+  for (const TensorSpec &s : m.tensors)
+    t.push_back(*makeHostTensor(s, s.shape));
+  ref.prepareInputs(m, t, FillOptions());
+  return t;
+}
+} // namespace
+
 TEST(GroupedReference, PreparedLayoutsAreAligned) {
   const ReferenceKernel *ref = findReference("grouped_gemm");
   ASSERT_NE(ref, nullptr);
@@ -723,18 +735,16 @@ TEST(GroupedReference, PreparedLayoutsAreAligned) {
                  spec("b", DType::BF16, {groups, 16, 32}, 2),
                  spec("layout", DType::I32, {prefix ? groups : rows}, 0),
                  spec("d", DType::F32, {rows, 16}, 1)};
-    std::vector<HostTensor> t;
-    for (const TensorSpec &s : m.tensors)
-      t.push_back(*makeHostTensor(s, s.shape));
-    ref->prepareInputs(m, t, FillOptions());
+    std::vector<HostTensor> t = preparedTensors(*ref, m);
     std::vector<int64_t> owner(rows, -1);
     if (prefix) {
       int64_t start = 0;
       for (int64_t g = 0; g < groups; ++g) {
         int64_t end = static_cast<int32_t>(t[2].getBits(g));
         ASSERT_GE(end, start);
-        if (g + 1 < groups) // every group but the last ends on a tile
+        if (g + 1 < groups) { // every group but the last ends on a tile
           EXPECT_EQ(end % 64, 0) << "group " << g;
+        }
         for (int64_t r = start; r < end; ++r)
           owner[r] = g;
         start = end;
@@ -744,16 +754,123 @@ TEST(GroupedReference, PreparedLayoutsAreAligned) {
       for (int64_t r = 0; r < rows; ++r)
         owner[r] = static_cast<int32_t>(t[2].getBits(r));
       for (int64_t r = 0; r < rows; ++r)
-        if (owner[r] >= 0 && (r == 0 || owner[r - 1] != owner[r]))
+        if (owner[r] >= 0 && (r == 0 || owner[r - 1] != owner[r])) {
           EXPECT_EQ(r % 64, 0) << "group " << owner[r] << " starts at " << r;
+        }
       EXPECT_EQ(std::count(owner.begin(), owner.end(), 1), 0);
     }
     EXPECT_GT(std::count(owner.begin(), owner.end(), 0), 0);
     for (int64_t r = 0; r < rows; ++r)
-      if (owner[r] < 0)
+      if (owner[r] < 0) {
         EXPECT_EQ(gemm::at(t[3], r, 0), 7.0f) << "row " << r;
+      }
     EXPECT_GT(ref->flops(m, t), 0);
   }
+}
+
+// Three groups along K = 2 + 0 + 1 columns: each D[g] is C[g] plus its own
+// columns' product; the empty group's D is its C. MN-major operands (the
+// transposes) give the same.
+TEST(KGroupedReference, EachGroupSumsItsColumns) {
+  using namespace gemm;
+  HostTensor ks = tensor("ks", DType::I32, {3});
+  setBits(ks, {2, 0, 1}, [](float v) { return static_cast<uint32_t>(v); });
+  HostTensor a = tensor("a", DType::BF16, {2, 3}); // [M, sum K]
+  setBits(a, {1, 2, 3, 4, 5, 6}, encodeBF16);
+  HostTensor b = tensor("b", DType::BF16, {1, 3}); // [N, sum K]
+  setBits(b, {10, 100, 1000}, encodeBF16);
+  HostTensor c = tensor("c", DType::F32, {3, 2, 1});
+  setBits(c, {0.5f, 1.5f, 2, 3, 4, 5}, f32Bits);
+  HostTensor aT = tensor("a", DType::BF16, {3, 2}); // [sum K, M]
+  setBits(aT, {1, 4, 2, 5, 3, 6}, encodeBF16);
+  HostTensor bT = tensor("b", DType::BF16, {3, 1});
+  setBits(bT, {10, 100, 1000}, encodeBF16);
+  for (bool kMajor : {true, false}) {
+    HostTensor d = tensor("d", DType::F32, {3, 2, 1});
+    ASSERT_TRUE(referenceKGroupedGemm(
+                    {kMajor ? &a : &aT, kMajor, nullptr, std::nullopt},
+                    {kMajor ? &b : &bT, kMajor, nullptr, std::nullopt}, ks, c,
+                    d)
+                    .ok());
+    std::vector<float> got;
+    d.forEachElement([&](int64_t o) { got.push_back(d.get(o)); });
+    EXPECT_EQ(got, (std::vector<float>{
+                       210.5f,  // 1 * 10 + 2 * 100 + 0.5
+                       541.5f,  // 4 * 10 + 5 * 100 + 1.5
+                       2, 3,    // group 1: C
+                       3004.0f, // 3 * 1000 + 4
+                       6005.0f  // 6 * 1000 + 5
+                   }));
+  }
+  setBits(ks, {2, 0, 2}, [](float v) { return static_cast<uint32_t>(v); });
+  HostTensor d = tensor("d", DType::F32, {3, 2, 1});
+  EXPECT_TRUE(failsWith(
+      referenceKGroupedGemm({&a, true, nullptr, std::nullopt},
+                            {&b, true, nullptr, std::nullopt}, ks, c, d),
+      Code::InvalidArgument,
+      "grouped_gemm k_grouped reference: group 2 has K = 2 past sum K = 3"));
+}
+
+// Packed scales: each group's words start on a new row, whatever the
+// previous group's K left of its last word.
+TEST(KGroupedReference, EachGroupsScalesStartOnAWord) {
+  using namespace gemm;
+  // Granularity 1: a word covers 4 columns; group 0 has 2 columns (one
+  // word), group 1 has 5 (two words).
+  HostTensor ks = tensor("ks", DType::I32, {2});
+  setBits(ks, {2, 5}, [](float v) { return static_cast<uint32_t>(v); });
+  HostTensor a = tensor("a", DType::F8E4M3, {1, 7});
+  setBits(a, {1, 1, 1, 1, 1, 1, 1}, encodeF8E4M3);
+  HostTensor b = tensor("b", DType::F8E4M3, {1, 7});
+  setBits(b, {1, 1, 1, 1, 1, 1, 1}, encodeF8E4M3);
+  HostTensor sfa = tensor("sfa", DType::I32, {3, 4});
+  HostTensor sfb = tensor("sfb", DType::I32, {3, 4});
+  sfb.forEachElement([&](int64_t o) { sfb.setBits(o, 0x7f7f7f7fu); });
+  sfa.forEachElement([&](int64_t o) { sfa.setBits(o, 0x7f7f7f7fu); });
+  // Word 0 (group 0): 2^1 on its first granule. Word 1 (group 1, columns
+  // 0-3): 2^2 on its granule 0. Word 2 (group 1, column 4): 2^3.
+  int64_t w0[] = {0, 0}, w1[] = {1, 0}, w2[] = {2, 0};
+  sfa.setBits(sfa.offsetOf(w0), 0x7f7f7f80u);
+  sfa.setBits(sfa.offsetOf(w1), 0x7f7f7f81u);
+  sfa.setBits(sfa.offsetOf(w2), 0x7f7f7f82u);
+  HostTensor c = tensor("c", DType::F32, {2, 1, 1});
+  setBits(c, {0, 0}, f32Bits);
+  HostTensor d = tensor("d", DType::F32, {2, 1, 1});
+  ScaleRecipe r{ScaleRecipe::Format::UE8M0, 1, 1, true};
+  ASSERT_TRUE(
+      referenceKGroupedGemm({&a, true, &sfa, r}, {&b, true, &sfb, r}, ks, c, d)
+          .ok());
+  std::vector<float> got;
+  d.forEachElement([&](int64_t o) { got.push_back(d.get(o)); });
+  // 2 + 1, and 4 + 1 + 1 + 1 + 8.
+  EXPECT_EQ(got, (std::vector<float>{3, 15}));
+}
+
+TEST(KGroupedReference, PreparedSizesAreAlignedAndFit) {
+  const ReferenceKernel *ref = findReference("grouped_gemm");
+  ASSERT_NE(ref, nullptr);
+  Manifest m;
+  m.problemJson = R"({"family": "grouped_gemm", "kind": "k_grouped",
+      "k_alignment": 64, "a_major": "mn", "b_major": "mn"})";
+  int64_t sumK = 2048, groups = 5;
+  m.tensors = {spec("a", DType::BF16, {sumK, 16}, 1),
+               spec("b", DType::BF16, {sumK, 8}, 1),
+               spec("layout", DType::I32, {groups}, 0),
+               spec("c", DType::F32, {groups, 16, 8}, 2),
+               spec("d", DType::F32, {groups, 16, 8}, 2)};
+  std::vector<HostTensor> t = preparedTensors(*ref, m);
+  int64_t used = 0;
+  for (int64_t g = 0; g < groups; ++g) {
+    int64_t k = static_cast<int32_t>(t[2].getBits(g));
+    EXPECT_EQ(k % 64, 0) << "group " << g;
+    EXPECT_GE(k, 0);
+    EXPECT_EQ(k == 0, g == 1) << "group " << g;
+    used += k;
+  }
+  EXPECT_LE(used, sumK);
+  EXPECT_GT(used, sumK / 2);
+  EXPECT_EQ(ref->flops(m, t), 2.0 * 16 * 8 * used);
+  ASSERT_TRUE(ref->compute(m, t).ok());
 }
 
 // Group 0 has 2 valid rows of 3, group 1 none, group 2 all 3; A's packed
@@ -814,10 +931,7 @@ TEST(MaskedReference, PreparedCountsAndUntouchedRows) {
                spec("b", DType::BF16, {groups, 16, 32}, 2),
                spec("layout", DType::I32, {groups}, 0),
                spec("d", DType::BF16, {groups, maxM, 16}, 2)};
-  std::vector<HostTensor> t;
-  for (const TensorSpec &s : m.tensors)
-    t.push_back(*makeHostTensor(s, s.shape));
-  ref->prepareInputs(m, t, FillOptions());
+  std::vector<HostTensor> t = preparedTensors(*ref, m);
   int64_t valid = 0;
   for (int64_t g = 0; g < groups; ++g) {
     int64_t count = static_cast<int32_t>(t[2].getBits(g));

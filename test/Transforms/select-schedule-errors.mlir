@@ -139,3 +139,35 @@ func.func @mn_major_fp8_select(%a: memref<512x128xf8E4M3FN>, %b: memref<256x512x
        sfb_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 128, packed>}
   return
 }
+
+// -----
+
+// A K-grouped GEMM's K blocks must not span two groups: block K divides the
+// K alignment its groups are promised.
+func.func @k_grouped_bk(%a: memref<256x?xf8E4M3FN>, %b: memref<256x?xf8E4M3FN>,
+                        %sfa: memref<?x256xi32>, %sfb: memref<?x256xi32>,
+                        %ks: memref<4xi32>, %c: memref<4x256x256xf32>,
+                        %d: memref<4x256x256xf32>) {
+  // expected-error @+1 {{schedule does not fit rtx-pro-6000: block K 128 does not divide 64, the K alignment of a K-grouped GEMM's groups}}
+  sm120.grouped_gemm k_grouped a(%a : memref<256x?xf8E4M3FN>) b(%b : memref<256x?xf8E4M3FN>)
+      scales(%sfa, %sfb : memref<?x256xi32>, memref<?x256xi32>)
+      layout(%ks : memref<4xi32>) c(%c : memref<4x256x256xf32>) d(%d : memref<4x256x256xf32>)
+      schedule <block = [128, 128, 128], stages = 2, warp_layout = [4, 2], raster_group = 8, epilogue = direct>
+      {sfa_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 128, packed>,
+       sfb_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 128, packed>}
+  return
+}
+
+// -----
+
+// ... and runs no swap_ab: its rows are a whole [M, N] per group.
+func.func @k_grouped_swap(%a: memref<?x16xbf16>, %b: memref<?x256xbf16>,
+                          %ks: memref<4xi32>, %c: memref<4x16x256xf32>,
+                          %d: memref<4x16x256xf32>) {
+  // expected-error @+1 {{schedule does not fit rtx-pro-6000: swap_ab applies to dense and masked GEMMs, not K-grouped ones}}
+  sm120.grouped_gemm k_grouped a(%a : memref<?x16xbf16>) b(%b : memref<?x256xbf16>)
+      layout(%ks : memref<4xi32>) c(%c : memref<4x16x256xf32>) d(%d : memref<4x16x256xf32>)
+      schedule <block = [128, 16, 64], stages = 2, warp_layout = [8, 1], raster_group = 8, epilogue = direct, swap_ab = true>
+      {a_major = #sm120.major<mn>, b_major = #sm120.major<mn>}
+  return
+}

@@ -32,6 +32,11 @@ struct MachineModel {
   static std::string presetNames();
 };
 
+/// The K alignment a K-grouped GEMM's groups need at most: schedules for
+/// them take a block K that divides it, and record their block K as the
+/// alignment the kernel needs.
+constexpr int64_t kKGroupedAlignment = 64;
+
 /// The facts of a GEMM that the schedule depends on.
 struct GemmProblem {
   enum class Data { FP8, FP4, BF16 };
@@ -49,12 +54,16 @@ struct GemmProblem {
   /// When positive, K runs over batches of this many elements (the einsum
   /// bmk,bnk->mn): BK must divide it so that no K block spans two.
   int64_t kPerBatch = 0;
+  /// K-grouped: each group's K is a multiple of the block K, which must
+  /// divide this (the K alignment callers are promised at most).
+  int64_t kGroupAlign = 0;
   /// Operands stored [MN, K] (K-major) or [K, MN] (MN-major).
   bool aKMajor = true, bKMajor = true;
 
   static GemmProblem fromOp(GemmOp op);
-  /// A contiguous grouped GEMM (M is the total rows) or a masked one (M is
-  /// one group's max_m, `batches` its G).
+  /// A contiguous grouped GEMM (M is the total rows), a masked one (M is
+  /// one group's max_m, `batches` its G) or a K-grouped one (`batches` G
+  /// outputs of M x N, K one group's share of sum K).
   static GemmProblem fromOp(GroupedGemmOp op);
   /// A batched GEMM: bhr,hdr->bhd and bhd,hdr->bhr (B MN-major) are one
   /// head's GEMM, `batches` of them; bmk,bnk->mn one GEMM whose K runs over

@@ -74,7 +74,13 @@ def LowerToTiles : Pass<"sm120-lower-to-tiles", "mlir::ModuleOp"> {
     first row's layout entry or by counting prefix sums), loads B and its
     scales from that group's matrix, and stores only that group's rows. The
     schedule's BM is the alignment each group's rows must start on
-    (`m_alignment` in the problem summary). Other kinds are not lowered yet.
+    (`m_alignment` in the problem summary). Kind `masked` loops over each
+    group's valid tiles (`counts`). Kind `k_grouped` loops over every tile
+    of each group's [M, N] (`batches` G); the group's K columns come from
+    `sm120.tile.k_range` and bound its K loop, and the schedule's BK is the
+    alignment each group's K must keep (`k_alignment`). Its K-major
+    operands must be [MN, sum K] matrices: 1-D concatenations of per-group
+    blocks are not lowered yet.
   }];
   let dependentDialects = ["mlir::arith::ArithDialect", "mlir::memref::MemRefDialect",
                            "mlir::scf::SCFDialect"];

@@ -214,6 +214,17 @@ SM120RT_API Status referenceMaskedGemm(const GemmOperand &a,
 SM120RT_API Status referenceBatchedGemm(const GemmOperand &a,
                                         const GemmOperand &b,
                                         const HostTensor *c, HostTensor &d);
+/// K-grouped GEMM: for each group g, D[g] = C[g] + A_g * B_g^T with the
+/// scales of referenceGemm, where A_g and B_g are the g-th runs of
+/// ks[g] columns along K. a [M, sum K] and b [N, sum K] (K-major), or
+/// [sum K, M] and [sum K, N] (MN-major); ks i32 [G]; c and d f32
+/// [G, M, N]. Packed UE8M0 scales [rows, align(MN, 4)] give each group the
+/// next ceil(ks[g] / (4 k)) rows. A group with no columns gets D[g] = C[g].
+SM120RT_API Status referenceKGroupedGemm(const GemmOperand &a,
+                                         const GemmOperand &b,
+                                         const HostTensor &ks,
+                                         const HostTensor &c, HostTensor &d);
+
 /// Batch-reduced GEMM of equation bmk,bnk->mn: D = sum_b A[b] * B[b]^T
 /// (+ C), BF16 a [b, m, k] and b [b, n, k], c and d [m, n]; summed in
 /// double in the kernel's K order (batch after batch).

@@ -7,7 +7,9 @@
 # expected M. One group is empty, and rows of no group must stay untouched.
 # Batched bundles run with their batch rows (bhr,hdr->bhd, bhd,hdr->bhr)
 # or their batch count (bmk,bnk->mn) as the runtime size; the dense
-# MN-major bundles with their M.
+# MN-major bundles with their M; the K-grouped ones with their sum K,
+# which the harness splits into groups aligned to the kernel's
+# k_alignment (one group empty: its D must equal its C).
 #   grouped-bundles.sh <sm120-run> <bundle root>
 # Exits 77 (skip) without a GPU.
 set -uo pipefail
@@ -31,6 +33,11 @@ sizes() { # name M -> --sizes for that bundle's dynamic dims
   mn_bf16_tt) echo "a=1:$2,d=0:$2" ;;
   mn_bf16_nn_tma) echo "a=0:$2,c=0:$2,d=0:$2" ;;
   batched_bmk_bf16) echo "a=0:$2,b=0:$2" ;;
+  # Scale rows: every group's words, padded up per group.
+  kgrouped_fp8_g128) echo "a=1:$2,b=1:$2,sfa=0:$(( $2 / 512 + 4 )),sfb=0:$(( $2 / 512 + 4 ))" ;;
+  kgrouped_fp8_g32) echo "a=1:$2,b=1:$2,sfa=0:$(( $2 / 128 + 5 )),sfb=0:$(( $2 / 128 + 5 ))" ;;
+  kgrouped_bf16_mn) echo "a=0:$2,b=0:$2" ;;
+  kgrouped_bf16_k) echo "a=1:$2,b=1:$2" ;;
   esac
 }
 failures=0
@@ -40,7 +47,8 @@ for name in moe_grouped_contiguous fp8_f32_c nvfp4_rows bf16_prefix bf16_nn \
   masked_fp8 masked_nvfp4_c masked_bf16_small masked_fp8_fp4 masked_fp8_swap \
   masked_bf16_swap_c batched_fp8 batched_bf16_c batched_bf16_swap \
   batched_fp8_swap batched_bmk_bf16 batched_bhd_bf16 batched_bhd_bf16_swap \
-  mn_bf16_tt mn_bf16_nn_tma; do
+  mn_bf16_tt mn_bf16_nn_tma kgrouped_fp8_g128 kgrouped_fp8_g32 \
+  kgrouped_bf16_mn kgrouped_bf16_k; do
   modes="random small-int"
   case "$name" in moe_grouped_contiguous | fp8_f32_c | masked_fp8 | batched_fp8) modes=random ;; esac
   # Contiguous: total rows M. Masked: max_m, the rows of each group.
@@ -55,6 +63,8 @@ for name in moe_grouped_contiguous fp8_f32_c nvfp4_rows bf16_prefix bf16_nn \
   batched_*) m=13 ;;
   # A [K, M]: TMA needs M * 2 bytes to be a multiple of 16.
   mn_bf16_tt) m=520 ;;
+  # K-grouped: sum K.
+  kgrouped_*) m=2048 ;;
   esac
   for mode in $modes; do
     args=(--sizes "$(sizes "$name" $m)" --iters 1)

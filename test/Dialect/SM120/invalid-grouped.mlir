@@ -513,12 +513,12 @@ func.func @grouped36(%a: memref<1024x128xbf16>, %b: memref<512x256xbf16>,
 
 // -----
 
-// K-major k_grouped a is a 1-D concatenation of the groups' blocks
-func.func @grouped37(%a: memref<128x?xbf16>, %b: memref<?xbf16>,
+// K-major k_grouped a is a 1-D concatenation of the groups' blocks or a matrix
+func.func @grouped37(%a: memref<4x128x?xbf16>, %b: memref<?xbf16>,
                      %layout: memref<4xi32>, %c: memref<4x128x256xf32>,
                      %d: memref<4x128x256xf32>) {
-  // expected-error @+1 {{operand #0 (a) must have rank 1 (concatenated [M, K_g] blocks); got rank 2}}
-  sm120.grouped_gemm k_grouped a(%a : memref<128x?xbf16>) b(%b : memref<?xbf16>)
+  // expected-error @+1 {{operand #0 (a) must have rank 1 (concatenated [M, K_g] blocks, or [M, sum_K]); got rank 3}}
+  sm120.grouped_gemm k_grouped a(%a : memref<4x128x?xbf16>) b(%b : memref<?xbf16>)
       layout(%layout : memref<4xi32>)
       c(%c : memref<4x128x256xf32>)
       d(%d : memref<4x128x256xf32>)
@@ -527,15 +527,47 @@ func.func @grouped37(%a: memref<128x?xbf16>, %b: memref<?xbf16>,
 
 // -----
 
-// K-major k_grouped b is a 1-D concatenation of the groups' blocks
+// K-major k_grouped operands are both concatenations or both matrices
 func.func @grouped38(%a: memref<?xbf16>, %b: memref<256x?xbf16>,
                      %layout: memref<4xi32>, %c: memref<4x128x256xf32>,
                      %d: memref<4x128x256xf32>) {
-  // expected-error @+1 {{operand #1 (b) must have rank 1 (concatenated [N, K_g] blocks); got rank 2}}
+  // expected-error @+1 {{operand #0 (a) must have rank 2 ([M, sum_K]); got rank 1}}
   sm120.grouped_gemm k_grouped a(%a : memref<?xbf16>) b(%b : memref<256x?xbf16>)
       layout(%layout : memref<4xi32>)
       c(%c : memref<4x128x256xf32>)
       d(%d : memref<4x128x256xf32>)
+  return
+}
+
+// -----
+
+// K-major k_grouped matrices share sum_K
+func.func @grouped38b(%a: memref<128x1024xbf16>, %b: memref<256x512xbf16>,
+                      %layout: memref<4xi32>, %c: memref<4x128x256xf32>,
+                      %d: memref<4x128x256xf32>) {
+  // expected-error @+1 {{operand #1 (b) has sum_K = 512 (dim 1); operand #0 (a) has sum_K = 1024 (dim 1)}}
+  sm120.grouped_gemm k_grouped a(%a : memref<128x1024xbf16>) b(%b : memref<256x512xbf16>)
+      layout(%layout : memref<4xi32>)
+      c(%c : memref<4x128x256xf32>)
+      d(%d : memref<4x128x256xf32>)
+  return
+}
+
+// -----
+
+// k_grouped scales of both operands share one K granularity
+func.func @grouped38c(%a: memref<128x?xf8E4M3FN>, %b: memref<256x?xf8E4M3FN>,
+                      %sfa: memref<?x128xi32>, %sfb: memref<?x256xi32>,
+                      %layout: memref<4xi32>, %c: memref<4x128x256xf32>,
+                      %d: memref<4x128x256xf32>) {
+  // expected-error @+1 {{kind k_grouped needs one K granularity for both operands' scales; got 32 and 128}}
+  sm120.grouped_gemm k_grouped a(%a : memref<128x?xf8E4M3FN>) b(%b : memref<256x?xf8E4M3FN>)
+      scales(%sfa, %sfb : memref<?x128xi32>, memref<?x256xi32>)
+      layout(%layout : memref<4xi32>)
+      c(%c : memref<4x128x256xf32>)
+      d(%d : memref<4x128x256xf32>)
+      {sfa_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 32, packed>,
+       sfb_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 128, packed>}
   return
 }
 

@@ -274,3 +274,19 @@ func.func @f(%acc: !sm120.acc<128x128>, %d: memref<128x128xf32>, %i: index) {
   sm120.tile.store %acc into %d[%i, %i] group %i : !sm120.acc<128x128>, memref<128x128xf32>
   return
 }
+
+// -----
+
+func.func @f(%ks: memref<8xi32>, %i: index) {
+  // expected-error @+1 {{alignment must be positive; got 0}}
+  %a, %b, %c = sm120.tile.k_range %ks[%i] within %i {alignment = 0 : i64} : memref<8xi32>
+  return
+}
+
+// -----
+
+func.func @f(%ks: memref<8xi32>, %i: index) {
+  // expected-error @+1 {{scale_span must be positive; got 0}}
+  %a, %b, %c = sm120.tile.k_range %ks[%i] within %i {alignment = 64 : i64, scale_span = 0 : i64} : memref<8xi32>
+  return
+}

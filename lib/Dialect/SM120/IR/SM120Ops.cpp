@@ -612,8 +612,15 @@ LogicalResult GroupedGemmOp::verify() {
       if (failed(checkMatrix(c, a, {"sum_K", "M"})) ||
           failed(checkMatrix(c, b, {"sum_K", "N"})))
         return failure();
-    } else if (failed(c.layout(a, 1, "concatenated [M, K_g] blocks")) ||
-               failed(c.layout(b, 1, "concatenated [N, K_g] blocks"))) {
+    } else if (a.type().getRank() == 2 || b.type().getRank() == 2) {
+      // One [MN, sum_K] matrix per operand, the groups' K one after another.
+      if (failed(checkMatrix(c, a, {"M", "sum_K"})) ||
+          failed(checkMatrix(c, b, {"N", "sum_K"})))
+        return failure();
+    } else if (failed(c.layout(
+                   a, 1, "concatenated [M, K_g] blocks, or [M, sum_K]")) ||
+               failed(c.layout(
+                   b, 1, "concatenated [N, K_g] blocks, or [N, sum_K]"))) {
       return failure();
     }
     if (!acc)
@@ -624,6 +631,13 @@ LogicalResult GroupedGemmOp::verify() {
                             /*f32Only=*/true)) ||
         failed(c.bind(layout, 0, "G")))
       return failure();
+    // Each group's scales start on a packed word: both operands count the
+    // words of a group alike.
+    if (sa.scale && sb.scale && sa.recipe.getK() != sb.recipe.getK())
+      return emitOpError()
+             << "kind k_grouped needs one K granularity for both operands' "
+                "scales; got "
+             << sa.recipe.getK() << " and " << sb.recipe.getK();
     for (const Scaled *s : {&sa, &sb}) {
       if (!s->scale)
         continue;

@@ -252,6 +252,15 @@ LogicalResult TileLoadOp::verify() {
   return success();
 }
 
+LogicalResult TileKRangeOp::verify() {
+  if (getAlignment() < 1)
+    return emitOpError() << "alignment must be positive; got "
+                         << getAlignment();
+  if (std::optional<uint64_t> span = getScaleSpan(); span && *span < 1)
+    return emitOpError() << "scale_span must be positive; got " << *span;
+  return success();
+}
+
 LogicalResult TileMmaOp::verify() {
   AccTileType acc = getAcc().getType();
   SmemTileType a = getA().getType(), b = getB().getType();

@@ -132,10 +132,15 @@ def SM120_GroupedGemmOp : SM120_ProblemOp<"grouped_gemm", [AttrSizedOperandSegme
       `D[g] = C[g] + A_g * B_g^T` where A_g [M, K_g] and B_g [N, K_g] are
       group g's slices of the concatenated K dimension.
       With `a_major = b_major = mn`: `a` [sum K, M], `b` [sum K, N].
-      With both `k`: `a` / `b` are 1-D concatenations of the groups' K-major
-      [M, K_g] / [N, K_g] blocks. `c` and `d` are [G, M, N] f32 and `c` is
-      required. Scales are packed UE8M0: [rows, align(M, 4)] where rows
-      covers every group's ceil(K_g / (4 * k)) packed K-blocks.
+      With both `k`: `a` [M, sum K] and `b` [N, sum K] (group g's K columns
+      follow group g - 1's), or `a` / `b` 1-D concatenations of the groups'
+      K-major [M, K_g] / [N, K_g] blocks. `c` and `d` are [G, M, N] f32 and
+      `c` is required. Scales are packed UE8M0 with one K granularity `k`
+      for both operands: [rows, align(MN, 4)] where group g takes the next
+      ceil(K_g / (4 * k)) rows. Each K_g must be a multiple of the
+      schedule's block K (recorded as `k_alignment` in the kernel's
+      problem summary) and the K sizes must fit in sum K; only the device
+      sees them, and a kernel given others traps.
 
     Scale tensors follow `#sm120.block_scale` with a leading [G] dimension
     on the per-group operands (`b` for contiguous, both for masked).

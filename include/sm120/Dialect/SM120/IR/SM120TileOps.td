@@ -220,6 +220,33 @@ def SM120_TileGroupOp : SM120_TileOp<"group", [
   }];
 }
 
+def SM120_TileKRangeOp : SM120_TileOp<"k_range", [
+    MemoryEffects<[MemRead]>]> {
+  let summary = "The K columns of one group of a K-grouped GEMM";
+  let description = [{
+    `sizes` [G] holds the K size of each group of a `k_grouped` GEMM, whose
+    groups lie one after another along a K dimension of `total` elements.
+    For `group`: `begin` is the sum of the sizes before it, `size` its own,
+    and `scale_begin` the same sum with each size rounded up to
+    `scale_span` (the K of one packed scale word: each group's scales start
+    on a word), or `begin` without a `scale_span`. A size that is negative
+    or not a multiple of `alignment` (the schedule's block K: a K block
+    never spans two groups), or a group that ends past `total`, traps the
+    kernel: only the device sees the sizes.
+    ```mlir
+    %k0, %kg, %s0 = sm120.tile.k_range %ks[%g] within %sum_k {alignment = 64 : i64, scale_span = 512 : i64} : memref<8xi32>
+    ```
+  }];
+  let arguments = (ins MemRefRankOf<[I32], [1]>:$sizes, Index:$group,
+                       Index:$total, I64Attr:$alignment,
+                       OptionalAttr<I64Attr>:$scale_span);
+  let results = (outs Index:$begin, Index:$size, Index:$scale_begin);
+  let assemblyFormat = [{
+    $sizes `[` $group `]` `within` $total attr-dict `:` type($sizes)
+  }];
+  let hasVerifier = 1;
+}
+
 def SM120_AccZeroOp : SM120_TileOp<"zero", [Pure]> {
   let summary = "A zero accumulator tile";
   let results = (outs SM120_AccTileType:$result);
