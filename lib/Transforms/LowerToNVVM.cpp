@@ -1882,6 +1882,14 @@ LogicalResult KernelLowering::lowerKRange(TileKRangeOp op) {
   Value past = cmp(arith::CmpIPredicate::ugt, add(begin, size), total);
   Value bad = arith::OrIOp::create(
       b, loc, arith::OrIOp::create(b, loc, negative, ragged), past);
+  // Scale words past the scale tensors would read as zero scales.
+  if (Value rows = op.getScaleRows()) {
+    Value words = arith::DivUIOp::create(b, loc, add(scaleBegin, roundUp(size)),
+                                         c32(span));
+    bad = arith::OrIOp::create(b, loc, bad,
+                               cmp(arith::CmpIPredicate::ugt, words,
+                                   toI32(map.lookupOrDefault(rows))));
+  }
   ifThen(bad, [&] { LLVM::Trap::create(b, loc); });
   map.map(op.getBegin(), toIndex(begin));
   map.map(op.getSize(), toIndex(size));

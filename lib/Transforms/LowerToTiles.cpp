@@ -249,11 +249,16 @@ LogicalResult buildTileProgram(const TileProblem &p) {
   Value kEnd = k, kBegin, scaleBegin;
   if (p.kSizes) {
     IntegerAttr span;
-    if (p.sfaRecipe)
+    Value scaleRows; // the packed scale tensors' rows, both operands'
+    if (p.sfaRecipe) {
       span = b.getI64IntegerAttr(4 * p.sfaRecipe.getK());
+      Value rowsA = dimValue(b, loc, p.sfa, 0);
+      Value rowsB = dimValue(b, loc, p.sfb, 0);
+      scaleRows = arith::MinUIOp::create(b, loc, rowsA, rowsB);
+    }
     auto range = TileKRangeOp::create(
         b, loc, TypeRange{b.getIndexType(), b.getIndexType(), b.getIndexType()},
-        p.kSizes, group, k, b.getI64IntegerAttr(bk), span);
+        p.kSizes, group, k, scaleRows, b.getI64IntegerAttr(bk), span);
     kBegin = range.getBegin();
     kEnd = range.getSize();
     scaleBegin = range.getScaleBegin();

@@ -20,7 +20,11 @@
 // TILES-SAME: names = ["a", "b", "sfa", "sfb", "layout", "c", "d"]
 // TILES: %[[SUMK:.*]] = memref.dim %arg0, %c1 : memref<4096x?xf8E4M3FN>
 // TILES: sm120.tile.loop (%[[M0:.*]], %[[N0:.*]], %[[G:.*]]) in (%c4096, %c7168) batches %c4
-// TILES: %[[K0:.*]], %[[KG:.*]], %[[S0:.*]] = sm120.tile.k_range %arg4[%[[G]]] within %[[SUMK]] {alignment = 64 : i64, scale_span = 512 : i64} : memref<4xi32>
+// The scale tensors' rows bound the groups' scale words.
+// TILES: %[[SFA:.*]] = memref.dim %arg2, %c0{{.*}} : memref<?x4096xi32>
+// TILES: %[[SFB:.*]] = memref.dim %arg3, %c0{{.*}} : memref<?x7168xi32>
+// TILES: %[[ROWS:.*]] = arith.minui %[[SFA]], %[[SFB]] : index
+// TILES: %[[K0:.*]], %[[KG:.*]], %[[S0:.*]] = sm120.tile.k_range %arg4[%[[G]]] within %[[SUMK]] scales %[[ROWS]] {alignment = 64 : i64, scale_span = 512 : i64} : memref<4xi32>
 // TILES: scf.for %[[K:.*]] = %c0{{.*}} to %[[KG]] step %c64
 // TILES: %[[KD:.*]] = arith.addi %[[K0]], %[[K]] : index
 // TILES: %[[SK:.*]] = arith.addi %[[S0]], %[[K]] : index
@@ -67,6 +71,8 @@
 // NVVM: %[[PSIZE:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr -> i32
 // NVVM: arith.cmpi slt, %[[PSIZE]], %c0_i32
 // NVVM: arith.remui %[[PSIZE]], %c64_i32
+// NVVM: arith.cmpi ugt
+// NVVM: arith.divui %{{.*}}, %c512_i32
 // NVVM: arith.cmpi ugt
 // NVVM: llvm.intr.trap
 func.func @fp8(%a: memref<4096x?xf8E4M3FN>, %b: memref<7168x?xf8E4M3FN>,

@@ -290,3 +290,11 @@ func.func @f(%ks: memref<8xi32>, %i: index) {
   %a, %b, %c = sm120.tile.k_range %ks[%i] within %i {alignment = 64 : i64, scale_span = 0 : i64} : memref<8xi32>
   return
 }
+
+// -----
+
+func.func @f(%ks: memref<8xi32>, %i: index) {
+  // expected-error @+1 {{scale rows need a scale_span}}
+  %a, %b, %c = sm120.tile.k_range %ks[%i] within %i scales %i {alignment = 64 : i64} : memref<8xi32>
+  return
+}

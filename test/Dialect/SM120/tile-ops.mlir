@@ -101,10 +101,10 @@ func.func @batched_loop(%x: memref<?x8x256xbf16>, %c: memref<?x8x64xf32>,
 // A K-grouped group's K columns: where they begin in the K dimension, how
 // many there are and where its scales begin.
 // CHECK-LABEL: func.func @k_range
-// CHECK: %begin, %size, %scale_begin = sm120.tile.k_range %{{.*}}[%{{.*}}] within %{{.*}} {alignment = 64 : i64, scale_span = 512 : i64} : memref<8xi32>
+// CHECK: %begin, %size, %scale_begin = sm120.tile.k_range %{{.*}}[%{{.*}}] within %{{.*}} scales %{{.*}} {alignment = 64 : i64, scale_span = 512 : i64} : memref<8xi32>
 // CHECK: sm120.tile.k_range %{{.*}}[%{{.*}}] within %{{.*}} {alignment = 32 : i64} : memref<8xi32>
 func.func @k_range(%ks: memref<8xi32>, %g: index, %total: index) {
-  %k0, %kg, %s0 = sm120.tile.k_range %ks[%g] within %total {alignment = 64 : i64, scale_span = 512 : i64} : memref<8xi32>
+  %k0, %kg, %s0 = sm120.tile.k_range %ks[%g] within %total scales %total {alignment = 64 : i64, scale_span = 512 : i64} : memref<8xi32>
   %k1, %kh, %s1 = sm120.tile.k_range %ks[%g] within %total {alignment = 32 : i64} : memref<8xi32>
   return
 }

@@ -258,6 +258,8 @@ LogicalResult TileKRangeOp::verify() {
                          << getAlignment();
   if (std::optional<uint64_t> span = getScaleSpan(); span && *span < 1)
     return emitOpError() << "scale_span must be positive; got " << *span;
+  if (getScaleRows() && !getScaleSpan())
+    return emitOpError("scale rows need a scale_span");
   return success();
 }
 

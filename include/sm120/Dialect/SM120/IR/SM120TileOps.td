@@ -231,18 +231,20 @@ def SM120_TileKRangeOp : SM120_TileOp<"k_range", [
     `scale_span` (the K of one packed scale word: each group's scales start
     on a word), or `begin` without a `scale_span`. A size that is negative
     or not a multiple of `alignment` (the schedule's block K: a K block
-    never spans two groups), or a group that ends past `total`, traps the
-    kernel: only the device sees the sizes.
+    never spans two groups), a group that ends past `total`, or one whose
+    scale words end past `scale_rows` (the rows of the packed scale
+    tensors), traps the kernel: only the device sees the sizes.
     ```mlir
-    %k0, %kg, %s0 = sm120.tile.k_range %ks[%g] within %sum_k {alignment = 64 : i64, scale_span = 512 : i64} : memref<8xi32>
+    %k0, %kg, %s0 = sm120.tile.k_range %ks[%g] within %sum_k scales %rows {alignment = 64 : i64, scale_span = 512 : i64} : memref<8xi32>
     ```
   }];
   let arguments = (ins MemRefRankOf<[I32], [1]>:$sizes, Index:$group,
-                       Index:$total, I64Attr:$alignment,
-                       OptionalAttr<I64Attr>:$scale_span);
+                       Index:$total, Optional<Index>:$scale_rows,
+                       I64Attr:$alignment, OptionalAttr<I64Attr>:$scale_span);
   let results = (outs Index:$begin, Index:$size, Index:$scale_begin);
   let assemblyFormat = [{
-    $sizes `[` $group `]` `within` $total attr-dict `:` type($sizes)
+    $sizes `[` $group `]` `within` $total (`scales` $scale_rows^)? attr-dict
+    `:` type($sizes)
   }];
   let hasVerifier = 1;
 }
