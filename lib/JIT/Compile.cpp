@@ -118,13 +118,23 @@ sm120rt::Status checkProblem(const GemmProblem &p) {
                               p.groups, p.masked ? ", masked" : "",
                               p.prefixSum ? ", prefix sums" : "",
                               p.aKMajor ? "" : ", A MN-major"));
-  if (p.groups < 0 || (p.groups > 0 && (!p.aKMajor || p.alpha)))
+  if (p.groups < 0 || (p.groups > 0 && !p.kGrouped && (!p.aKMajor || p.alpha)))
     return fail(Code::InvalidArgument,
                 llvm::formatv("gemm: a grouped problem has groups > 0, a "
                               "K-major A and no alpha; got groups = {0}{1}{2}",
                               p.groups, p.aKMajor ? "" : ", A MN-major",
                               p.alpha ? ", alpha" : ""));
-  if (p.n <= 0 || p.k <= 0)
+  // K-grouped: C and D f32, operands of one majorness, sum K a runtime size.
+  if (p.kGrouped && (p.groups <= 0 || p.masked || p.batched || p.prefixSum ||
+                     p.alpha || p.batchReduced || !p.accumulate ||
+                     p.d != DType::F32 || p.k != 0 || p.aKMajor != p.bKMajor))
+    return fail(Code::InvalidArgument,
+                llvm::formatv("gemm: a K-grouped problem has groups > 0, an "
+                              "f32 C and D, operands of one majorness, K = 0 "
+                              "(sum K is a runtime size) and nothing else; "
+                              "got groups = {0}, K = {1}",
+                              p.groups, p.k));
+  if (p.n <= 0 || (p.k <= 0 && !p.kGrouped))
     return fail(
         Code::InvalidArgument,
         llvm::formatv("gemm: N = {0} and K = {1} must be positive", p.n, p.k));
@@ -160,9 +170,11 @@ mlir::FailureOr<mlir::ModuleOp> buildModule(mlir::MLIRContext &ctx,
   mlir::Type ea = *elementType(ctx, p.a), eb = *elementType(ctx, p.b);
   mlir::Type ed = *elementType(ctx, p.d);
 
+  // K-grouped: K is sum K, a runtime size.
+  int64_t k = p.kGrouped ? dyn : p.k;
   auto operandShape = [&](int64_t mn, bool kMajor) {
-    return kMajor ? llvm::SmallVector<int64_t>{mn, p.k}
-                  : llvm::SmallVector<int64_t>{p.k, mn};
+    return kMajor ? llvm::SmallVector<int64_t>{mn, k}
+                  : llvm::SmallVector<int64_t>{k, mn};
   };
   auto emitError = [&]() { return mlir::emitError(loc); };
   auto recipe = [&](const std::optional<ScaleRecipe> &r)
@@ -187,7 +199,13 @@ mlir::FailureOr<mlir::ModuleOp> buildModule(mlir::MLIRContext &ctx,
   // A grouped problem stacks B and its scales per group; a masked one
   // every operand (M is then max_m).
   auto perGroup = [&](llvm::SmallVector<int64_t> shape) {
-    if (p.groups > 0)
+    if (p.groups > 0 && !p.kGrouped)
+      shape.insert(shape.begin(), p.groups);
+    return shape;
+  };
+  // K-grouped: C and D stack one [M, N] per group.
+  auto perOutputGroup = [&](llvm::SmallVector<int64_t> shape) {
+    if (p.kGrouped)
       shape.insert(shape.begin(), p.groups);
     return shape;
   };
@@ -212,7 +230,12 @@ mlir::FailureOr<mlir::ModuleOp> buildModule(mlir::MLIRContext &ctx,
   llvm::SmallVector<mlir::Type> args = {
       memref(perBatch(perRowGroup(operandShape(dyn, p.aKMajor))), ea),
       memref(perBatch(perGroup(operandShape(p.n, p.bKMajor))), eb)};
-  if (*ra && *rb) {
+  if (*ra && *rb && p.kGrouped) {
+    // Packed [rows, align(MN, 4)]: the rows hold every group's words.
+    args.push_back(memref({dyn, dyn}, ra->getScaleElementType(&ctx)));
+    args.push_back(memref({dyn, rb->getScaleShape(p.n, 1)[1]},
+                          rb->getScaleElementType(&ctx)));
+  } else if (*ra && *rb) {
     args.push_back(
         memref(perScaleGroup(llvm::to_vector(ra->getScaleShape(dyn, p.k))),
                ra->getScaleElementType(&ctx)));
@@ -225,12 +248,14 @@ mlir::FailureOr<mlir::ModuleOp> buildModule(mlir::MLIRContext &ctx,
   }
   if (p.groups > 0 && !p.batched)
     args.push_back(
-        memref({p.prefixSum || p.masked ? p.groups : dyn}, b.getI32Type()));
+        memref({p.prefixSum || p.masked || p.kGrouped ? p.groups : dyn},
+               b.getI32Type()));
   if (p.accumulate)
-    args.push_back(memref(perRowGroup({dyn, p.n}), b.getF32Type()));
+    args.push_back(
+        memref(perOutputGroup(perRowGroup({dyn, p.n})), b.getF32Type()));
   if (p.alpha)
     args.push_back(memref({1}, b.getF32Type()));
-  args.push_back(memref(perRowGroup({dyn, p.n}), ed));
+  args.push_back(memref(perOutputGroup(perRowGroup({dyn, p.n})), ed));
 
   b.setInsertionPointToEnd(module.getBody());
   auto fn =
@@ -273,12 +298,14 @@ mlir::FailureOr<mlir::ModuleOp> buildModule(mlir::MLIRContext &ctx,
                               a, bv, sfa, sfb, c, d, *ra ? *ra : nullptr,
                               *rb ? *rb : nullptr, schedule);
   else if (p.groups > 0)
-    sm::GroupedGemmOp::create(
-        b, loc,
-        p.masked ? sm::GroupedKind::Masked : sm::GroupedKind::Contiguous, a, bv,
-        sfa, sfb, layout, c, d, major(p.aKMajor), major(p.bKMajor),
-        *ra ? *ra : nullptr, *rb ? *rb : nullptr, p.prefixSum,
-        /*expected_m=*/nullptr, schedule);
+    sm::GroupedGemmOp::create(b, loc,
+                              p.kGrouped ? sm::GroupedKind::KGrouped
+                              : p.masked ? sm::GroupedKind::Masked
+                                         : sm::GroupedKind::Contiguous,
+                              a, bv, sfa, sfb, layout, c, d, major(p.aKMajor),
+                              major(p.bKMajor), *ra ? *ra : nullptr,
+                              *rb ? *rb : nullptr, p.prefixSum,
+                              /*expected_m=*/nullptr, schedule);
   else
     sm::GemmOp::create(b, loc, a, bv, sfa, sfb, c, alpha, d, major(p.aKMajor),
                        major(p.bKMajor), *ra ? *ra : nullptr,
@@ -318,9 +345,10 @@ Expected<CompiledKernel> sm120jit::compileGemm(const GemmProblem &p,
                     sm120rt::dtypeName(p.d), p.accumulate ? "_acc" : "",
                     p.alpha ? "_alpha" : "",
                     p.groups > 0 ? llvm::formatv("{0}{1}_",
-                                                 p.batched  ? "batched"
-                                                 : p.masked ? "masked"
-                                                            : "grouped",
+                                                 p.batched    ? "batched"
+                                                 : p.masked   ? "masked"
+                                                 : p.kGrouped ? "kgrouped"
+                                                              : "grouped",
                                                  p.groups)
                                        .str()
                     : p.batchReduced ? std::string("bmk_")

@@ -47,6 +47,8 @@ __all__ = [
     "m_grouped_fp8_gemm_nt_contiguous", "m_grouped_fp8_fp4_gemm_nt_contiguous",
     "m_grouped_bf16_gemm_nt_contiguous", "m_grouped_fp8_gemm_nt_masked",
     "m_grouped_fp8_fp4_gemm_nt_masked", "m_grouped_bf16_gemm_nt_masked",
+    "k_grouped_fp8_gemm_nt_contiguous", "k_grouped_fp8_gemm_tn_contiguous",
+    "k_grouped_bf16_gemm_nt_contiguous", "k_grouped_bf16_gemm_tn_contiguous",
     "fp8_einsum", "bf16_einsum", "fp4", "typed",
     "pack_ue8m0", "quantize_fp8", "quantize_fp4", "transpose_to_k_major",
     "jit_available", "library_path",
@@ -86,7 +88,8 @@ class _Options(ctypes.Structure):
                 ("stream", ctypes.c_void_p), ("sfa_gran_k", ctypes.c_int),
                 ("sfb_gran_k", ctypes.c_int), ("chip", ctypes.c_char_p),
                 ("machine", ctypes.c_char_p), ("expected_m", ctypes.c_int64),
-                ("alpha", ctypes.POINTER(_Tensor)), ("prefix_sum", ctypes.c_int)]
+                ("alpha", ctypes.POINTER(_Tensor)), ("prefix_sum", ctypes.c_int),
+                ("k_sizes", ctypes.POINTER(ctypes.c_int32))]
 
 
 def _candidates(env, name, build_dirs):
@@ -145,7 +148,11 @@ for _name, _count in (("sm120rt_fp8_gemm_nt", 5), ("sm120rt_fp8_fp4_gemm_nt", 5)
                       ("sm120rt_m_grouped_bf16_gemm_nn_contiguous", 4),
                       ("sm120rt_m_grouped_fp8_gemm_nt_contiguous", 6),
                       ("sm120rt_m_grouped_fp8_fp4_gemm_nt_contiguous", 6),
-                      ("sm120rt_m_grouped_bf16_gemm_nt_contiguous", 4)):
+                      ("sm120rt_m_grouped_bf16_gemm_nt_contiguous", 4),
+                      ("sm120rt_k_grouped_fp8_gemm_nt_contiguous", 6),
+                      ("sm120rt_k_grouped_fp8_gemm_tn_contiguous", 6),
+                      ("sm120rt_k_grouped_bf16_gemm_nt_contiguous", 4),
+                      ("sm120rt_k_grouped_bf16_gemm_tn_contiguous", 4)):
     _fn = getattr(_rt, _name)
     _fn.restype = ctypes.c_int
     _fn.argtypes = [ctypes.POINTER(_Tensor)] * _count + [ctypes.POINTER(_Options)]
@@ -289,11 +296,15 @@ def _stream(stream, device):
 
 
 def _call(fn, names, tensors, c, stream, target, gran, alpha=None,
-          prefix_sum=False, extra=()):
+          prefix_sum=False, extra=(), k_sizes=None):
     args = _Args()
     refs = [args.tensor(t, n) for n, t in zip(names, tensors)]
     o = _Options()
     o.prefix_sum = 1 if prefix_sum else 0
+    if k_sizes is not None:
+        sizes = (ctypes.c_int32 * len(k_sizes))(*[int(k) for k in k_sizes])
+        args.keep.append(sizes)
+        o.k_sizes = sizes
     if c is not None:
         o.c = args.tensor(c, "c")
     if alpha is not None:
@@ -447,6 +458,50 @@ def m_grouped_bf16_gemm_nt_masked(a, b, d, masked_m, expected_m=0, c=None,
     _call(_rt.sm120rt_m_grouped_bf16_gemm_nt_masked,
           ["a", "b", "d", "masked_m"], [a, b, d, masked_m], c, stream,
           (chip, machine), (0, 0), extra=(expected_m,))
+
+
+def k_grouped_fp8_gemm_nt_contiguous(a, sfa, b, sfb, d, ks, c, ks_host=None,
+                                     stream=None, chip=None, machine=None,
+                                     gran_k=128):
+    """Mixture-of-experts weight gradient: for each group g, d[g] = c[g] +
+    A_g B_g^T, where A_g and B_g are the g-th run of ks[g] columns of a
+    [M, sum K] and b [N, sum K] (FP8 e4m3). ks: an int32 CUDA tensor [G];
+    c (required, may be d) and d float32 [G, M, N]; sfa / sfb packed UE8M0
+    [rows, align(MN, 4)] of granularity ``gran_k`` (32 or 128), each group
+    taking the next ceil(K_g / (4 gran_k)) rows. Each K_g must be a
+    multiple of 64. ``ks_host`` (the sizes as a list) makes the runtime
+    check them before the launch; otherwise a bad size traps the kernel."""
+    _call(_rt.sm120rt_k_grouped_fp8_gemm_nt_contiguous,
+          ["a", "sfa", "b", "sfb", "d", "ks"], [a, sfa, b, sfb, d, ks], c,
+          stream, (chip, machine), (gran_k, gran_k), k_sizes=ks_host)
+
+
+def k_grouped_fp8_gemm_tn_contiguous(a, sfa, b, sfb, d, ks, c, ks_host=None,
+                                     stream=None, chip=None, machine=None,
+                                     gran_k=128):
+    """k_grouped_fp8_gemm_nt_contiguous with a [sum K, M] and b [sum K, N]
+    (the groups' tokens as rows). FP8 kernels read K-major operands only:
+    both are copied to [MN, sum K] with torch first."""
+    k_grouped_fp8_gemm_nt_contiguous(
+        a.t().contiguous(), sfa, b.t().contiguous(), sfb, d, ks, c, ks_host,
+        stream, chip, machine, gran_k)
+
+
+def k_grouped_bf16_gemm_nt_contiguous(a, b, d, ks, c, ks_host=None,
+                                      stream=None, chip=None, machine=None):
+    """k_grouped_fp8_gemm_nt_contiguous in BF16 (no scales)."""
+    _call(_rt.sm120rt_k_grouped_bf16_gemm_nt_contiguous,
+          ["a", "b", "d", "ks"], [a, b, d, ks], c, stream, (chip, machine),
+          (0, 0), k_sizes=ks_host)
+
+
+def k_grouped_bf16_gemm_tn_contiguous(a, b, d, ks, c, ks_host=None,
+                                      stream=None, chip=None, machine=None):
+    """k_grouped_bf16_gemm_nt_contiguous with a [sum K, M] and b [sum K, N],
+    read MN-major in the kernel (no copy)."""
+    _call(_rt.sm120rt_k_grouped_bf16_gemm_tn_contiguous,
+          ["a", "b", "d", "ks"], [a, b, d, ks], c, stream, (chip, machine),
+          (0, 0), k_sizes=ks_host)
 
 
 def _with_equation(fn, equation):

@@ -170,6 +170,28 @@ class CpuTest(unittest.TestCase):
                          d, Fake((4,), "<i4"), expected_m=-2, chip="sm_90a",
                          machine="h100")
 
+    def test_k_grouped_errors(self):
+        a, b = f8((64, 1024)), f8((576, 1024))
+        sfa, sfb = Fake((2, 64), "<i4"), Fake((2, 576), "<i4")
+        d = c = Fake((4, 64, 576), "<f4")
+        ks = Fake((4,), "<i4")
+        self.assertError("InvalidArgument", "c is f32 with 3 dimension(s); "
+                         "expected f32 [G, M, N] = [4, 64, 576]",
+                         sm120.k_grouped_fp8_gemm_nt_contiguous, a, sfa, b,
+                         sfb, d, ks, Fake((3, 64, 576), "<f4"),
+                         chip="sm_90a", machine="h100")
+        self.assertError("InvalidArgument", "scale granularities 64 and 64",
+                         sm120.k_grouped_fp8_gemm_nt_contiguous, a, sfa, b,
+                         sfb, d, ks, c, gran_k=64, chip="sm_90a",
+                         machine="h100")
+        # The C entry for FP8 [sum K, MN] names the route the Python
+        # wrapper takes itself.
+        self.assertError("NotSupported", "transpose_to_k_major", sm120._call,
+                         sm120._rt.sm120rt_k_grouped_fp8_gemm_tn_contiguous,
+                         ["a", "sfa", "b", "sfb", "d", "ks"],
+                         [f8((1024, 64)), sfa, f8((1024, 576)), sfb, d, ks], c,
+                         None, ("sm_90a", "h100"), (128, 128))
+
     def test_utility_errors(self):
         x = Fake((8, 256), "<f4")
         self.assertError("InvalidArgument", "sf has shape [8, 3]; expected [8, 2]",
@@ -407,6 +429,80 @@ class GpuTest(unittest.TestCase):
             rows = slice(128 * i, 128 * (i + 1))
             ref = a[rows].double() @ b[i].double()
             self.assertLess(diff(d[rows], ref), 1e-3)
+
+    def k_grouped_bf16_case(self):
+        torch.manual_seed(10)
+        g, m, n = 4, 256, 576
+        ks_host = [128, 0, 384, 256]
+        sum_k = sum(ks_host) + 64  # rows past the groups are never read
+        a = torch.randn(sum_k, m, device="cuda").bfloat16()   # [sum K, M]
+        b = torch.randn(sum_k, n, device="cuda").bfloat16()   # [sum K, N]
+        c = torch.randn(g, m, n, device="cuda")
+        ks = torch.tensor(ks_host, dtype=torch.int32, device="cuda")
+        refs, k0 = [], 0
+        for i, k in enumerate(ks_host):
+            refs.append(c[i].double() + a[k0:k0 + k].double().T
+                        @ b[k0:k0 + k].double())
+            k0 += k
+        return a, b, c, ks, ks_host, refs
+
+    def test_k_grouped_bf16(self):
+        a, b, c, ks, ks_host, refs = self.k_grouped_bf16_case()
+        for fn, x, y in ((sm120.k_grouped_bf16_gemm_tn_contiguous, a, b),
+                         (sm120.k_grouped_bf16_gemm_nt_contiguous,
+                          a.T.contiguous(), b.T.contiguous())):
+            d = torch.empty_like(c)
+            fn(x, y, d, ks, c, ks_host=ks_host)
+            for i, ref in enumerate(refs):
+                self.assertLess(diff(d[i], ref), 1e-5, f"{fn.__name__} {i}")
+            # The empty group's D is its C.
+            self.assertTrue(torch.equal(d[1], c[1]))
+        # Accumulating in place: c is d.
+        d = c.clone()
+        sm120.k_grouped_bf16_gemm_tn_contiguous(a, b, d, ks, d)
+        self.assertLess(diff(d[2], refs[2]), 1e-5)
+        # Host sizes are checked against the kernel's K alignment.
+        with self.assertRaises(sm120.Error) as cm:
+            sm120.k_grouped_bf16_gemm_tn_contiguous(
+                a, b, torch.empty_like(c), ks, c, ks_host=[100, 0, 384, 256])
+        self.assertEqual(cm.exception.code, "InvalidArgument")
+        self.assertIn("group 0 has K = 100", cm.exception.message)
+
+    def test_k_grouped_fp8(self):
+        torch.manual_seed(11)
+        g, m, n = 3, 256, 320
+        ks_host = [512, 256, 0]
+        for gran in (128, 32):
+            xa, xb, qa, qb, sa, sb = [], [], [], [], [], []
+            for k in ks_host:
+                if k == 0:
+                    continue
+                xa.append(torch.randn(m, k, device="cuda"))
+                xb.append(torch.randn(n, k, device="cuda") * 0.05)
+                for x, q, s in ((xa[-1], qa, sa), (xb[-1], qb, sb)):
+                    qx, sx = sm120.quantize_fp8(x, block_k=gran)
+                    q.append(qx)
+                    s.append(sx)
+            # Each group's scale words follow the previous group's.
+            a, b = torch.cat(qa, dim=1), torch.cat(qb, dim=1)
+            sfa, sfb = torch.cat(sa), torch.cat(sb)
+            c = torch.randn(g, m, n, device="cuda")
+            ks = torch.tensor(ks_host, dtype=torch.int32, device="cuda")
+            refs = [c[0].double() + xa[0].double() @ xb[0].double().T,
+                    c[1].double() + xa[1].double() @ xb[1].double().T,
+                    c[2].double()]
+            d = torch.empty_like(c)
+            sm120.k_grouped_fp8_gemm_nt_contiguous(a, sfa, b, sfb, d, ks, c,
+                                                   ks_host=ks_host,
+                                                   gran_k=gran)
+            for i, ref in enumerate(refs):
+                self.assertLess(diff(d[i], ref), 2e-3, f"gran {gran} {i}")
+            # [sum K, MN] operands: copied to K-major first.
+            d2 = torch.empty_like(c)
+            sm120.k_grouped_fp8_gemm_tn_contiguous(
+                a.T.contiguous(), sfa, b.T.contiguous(), sfb, d2, ks, c,
+                gran_k=gran)
+            self.assertTrue(torch.equal(d, d2))
 
     def test_errors_carry_the_runtime_message(self):
         a = torch.zeros(8, 512, device="cuda").bfloat16()

@@ -158,6 +158,7 @@ sm120rt_status gemmEntry(const char *entry, NamedTensors tensors,
       if (options->expected_m)
         o.compile.expectedM = options->expected_m;
       o.prefixSum = options->prefix_sum != 0;
+      o.kSizes = options->k_sizes;
     }
     Status s = call(*views, o);
     return s ? SM120RT_OK : fail(s.error());
@@ -459,6 +460,56 @@ sm120rt_status sm120rt_m_grouped_bf16_gemm_nn_contiguous(
                      return m_grouped_bf16_gemm_nn_contiguous(v[0], v[1], v[2],
                                                               v[3], o);
                    });
+}
+
+namespace {
+/// A K-grouped BF16 entry point: a, b, d and the K sizes.
+sm120rt_status kGroupedBf16Entry(
+    const char *entry,
+    Status (*fn)(const TensorView &, const TensorView &, const TensorView &,
+                 const TensorView &, const GemmOptions &),
+    const sm120rt_tensor *a, const sm120rt_tensor *b, const sm120rt_tensor *d,
+    const sm120rt_tensor *ks, const sm120rt_gemm_options *options) {
+  return gemmEntry(
+      entry, {{"a", a}, {"b", b}, {"d", d}, {"ks", ks}}, options,
+      [fn](const std::vector<TensorView> &v, const GemmOptions &o) {
+        return fn(v[0], v[1], v[2], v[3], o);
+      });
+}
+} // namespace
+
+sm120rt_status sm120rt_k_grouped_fp8_gemm_nt_contiguous(
+    const sm120rt_tensor *a, const sm120rt_tensor *sfa, const sm120rt_tensor *b,
+    const sm120rt_tensor *sfb, const sm120rt_tensor *d,
+    const sm120rt_tensor *ks, const sm120rt_gemm_options *options) {
+  return groupedScaledEntry("sm120rt_k_grouped_fp8_gemm_nt_contiguous",
+                            k_grouped_fp8_gemm_nt_contiguous, a, sfa, b, sfb, d,
+                            ks, options);
+}
+
+sm120rt_status sm120rt_k_grouped_fp8_gemm_tn_contiguous(
+    const sm120rt_tensor *a, const sm120rt_tensor *sfa, const sm120rt_tensor *b,
+    const sm120rt_tensor *sfb, const sm120rt_tensor *d,
+    const sm120rt_tensor *ks, const sm120rt_gemm_options *options) {
+  return groupedScaledEntry("sm120rt_k_grouped_fp8_gemm_tn_contiguous",
+                            k_grouped_fp8_gemm_tn_contiguous, a, sfa, b, sfb, d,
+                            ks, options);
+}
+
+sm120rt_status sm120rt_k_grouped_bf16_gemm_nt_contiguous(
+    const sm120rt_tensor *a, const sm120rt_tensor *b, const sm120rt_tensor *d,
+    const sm120rt_tensor *ks, const sm120rt_gemm_options *options) {
+  return kGroupedBf16Entry("sm120rt_k_grouped_bf16_gemm_nt_contiguous",
+                           k_grouped_bf16_gemm_nt_contiguous, a, b, d, ks,
+                           options);
+}
+
+sm120rt_status sm120rt_k_grouped_bf16_gemm_tn_contiguous(
+    const sm120rt_tensor *a, const sm120rt_tensor *b, const sm120rt_tensor *d,
+    const sm120rt_tensor *ks, const sm120rt_gemm_options *options) {
+  return kGroupedBf16Entry("sm120rt_k_grouped_bf16_gemm_tn_contiguous",
+                           k_grouped_bf16_gemm_tn_contiguous, a, b, d, ks,
+                           options);
 }
 
 sm120rt_status sm120rt_m_grouped_fp8_gemm_nt_contiguous(

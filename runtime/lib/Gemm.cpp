@@ -174,7 +174,40 @@ struct Groups {
   /// MN-major operands: a given [K, M], b [K, N] (per group or head: the
   /// einsum bhd,hdr->bhr's b [h, d, r] has K = d, N = r). BF16 only.
   bool aMnMajor = false, bMnMajor = false;
+  /// K-grouped (weight gradients): `layout` holds each group's K; a and b
+  /// are [M, sum K] and [N, sum K] (MN-major: [sum K, M], [sum K, N]), c
+  /// (required) and d f32 [G, M, N].
+  bool kGrouped = false;
 };
+
+Expected<std::pair<GemmProblem, CompileOptions>>
+planKGrouped(const char *entry, const TensorView &a, const TensorView *sfa,
+             const TensorView &b, const TensorView *sfb, const TensorView &d,
+             const Groups &groups, const GemmOptions &options);
+
+Status checkHostKSizes(const char *entry, const Bundle &bundle,
+                       const TensorView &a, const TensorView *sfa,
+                       const TensorView *sfb, const Groups &groups,
+                       const GemmOptions &options);
+
+/// The chip and machine of the options, or of the device when unset, and
+/// the rows the schedule is costed for (when unset).
+Expected<CompileOptions> compileOptionsFor(const GemmOptions &options,
+                                           int64_t expectedM) {
+  CompileOptions o = options.compile;
+  if (o.expectedM <= 0)
+    o.expectedM = expectedMBucket(expectedM);
+  if (o.chip.empty() || o.machine.empty()) {
+    Expected<DeviceTarget> t = deviceTarget(options.device);
+    if (!t)
+      return t.error();
+    if (o.chip.empty())
+      o.chip = t->chip;
+    if (o.machine.empty())
+      o.machine = t->machine;
+  }
+  return o;
+}
 
 Expected<std::pair<GemmProblem, CompileOptions>>
 plan(const char *entry, const TensorView &a, const TensorView *sfa,
@@ -201,7 +234,8 @@ Status run(const char *entry, const TensorView &a, const TensorView *sfa,
   if (groups.masked         ? a.rank == 3 && a.sizes[1] == 0
       : groups.batched      ? a.rank == 3 && a.sizes[0] == 0
       : groups.batchReduced ? a.rank == 3 && a.sizes[1] == 0
-                            : a.rank == 2 && a.sizes[0] == 0) {
+      : groups.kGrouped ? a.rank == 2 && a.sizes[groups.aMnMajor ? 1 : 0] == 0
+                        : a.rank == 2 && a.sizes[0] == 0) {
     Expected<std::pair<GemmProblem, CompileOptions>> plan =
         ::plan(entry, a, sfa, b, sfb, d, groups, options);
     if (!plan)
@@ -213,6 +247,11 @@ Status run(const char *entry, const TensorView &a, const TensorView *sfa,
       bundleFor(entry, a, sfa, b, sfb, d, groups, options);
   if (!bundle)
     return bundle.error();
+  if (groups.kGrouped)
+    if (Status s =
+            checkHostKSizes(entry, *bundle, a, sfa, sfb, groups, options);
+        !s)
+      return s;
   // Manifest order: a, b, [sfa, sfb], [layout], [c], [alpha], d.
   std::array<TensorArg, 8> args;
   size_t n = 0;
@@ -290,6 +329,9 @@ plan(const char *entry, const TensorView &aGiven, const TensorView *sfaGiven,
      const TensorView &bGiven, const TensorView *sfbGiven,
      const TensorView &dGiven, const Groups &grouping,
      const GemmOptions &optionsGiven) {
+  if (grouping.kGrouped)
+    return planKGrouped(entry, aGiven, sfaGiven, bGiven, sfbGiven, dGiven,
+                        grouping, optionsGiven);
   // Grouped: B and its scales stack one matrix per group (masked: every
   // operand does); the checks below see one group's.
   const TensorView *layout = grouping.layout;
@@ -505,21 +547,141 @@ plan(const char *entry, const TensorView &aGiven, const TensorView *sfaGiven,
     p.sfb = *rb;
   }
 
-  CompileOptions o = options.compile;
   // Masked: the schedule is costed for one group's rows.
-  if (o.expectedM <= 0)
-    o.expectedM = expectedMBucket(
-        grouping.masked && grouping.expectedM > 0 ? grouping.expectedM : m);
-  if (o.chip.empty() || o.machine.empty()) {
-    Expected<DeviceTarget> t = deviceTarget(options.device);
-    if (!t)
-      return t.error();
-    if (o.chip.empty())
-      o.chip = t->chip;
-    if (o.machine.empty())
-      o.machine = t->machine;
+  Expected<CompileOptions> o = compileOptionsFor(
+      options,
+      grouping.masked && grouping.expectedM > 0 ? grouping.expectedM : m);
+  if (!o)
+    return o.error();
+  return std::make_pair(p, *o);
+}
+
+/// A K-grouped call: operands of one majorness sharing sum K, the K sizes
+/// i32 [G], c and d f32 [G, M, N], FP8 scales packed UE8M0 of one
+/// granularity (options.sfaGranK / sfbGranK, 128 when unset) with rows for
+/// at least sum K.
+Expected<std::pair<GemmProblem, CompileOptions>>
+planKGrouped(const char *entry, const TensorView &a, const TensorView *sfa,
+             const TensorView &b, const TensorView *sfb, const TensorView &d,
+             const Groups &groups, const GemmOptions &options) {
+  bool kMajor = !groups.aMnMajor;
+  const TensorView &ks = *groups.layout;
+  auto given = [&](const char *mn) {
+    return kMajor ? cat("[", mn, ", sum K]") : cat("[sum K, ", mn, "]");
+  };
+  for (auto [name, t, mn] :
+       {std::tuple{"a", &a, "M"}, std::tuple{"b", &b, "N"}})
+    if (t->rank != 2)
+      return invalid(entry, cat(name, " has rank ", t->rank, "; expected 2 (",
+                                given(mn), ")"));
+  int64_t m = a.sizes[kMajor ? 0 : 1], sumK = a.sizes[kMajor ? 1 : 0];
+  int64_t n = b.sizes[kMajor ? 0 : 1];
+  if (b.sizes[kMajor ? 1 : 0] != sumK)
+    return invalid(entry, cat("a has sum K = ", sumK, " and b ",
+                              b.sizes[kMajor ? 1 : 0], ": they differ"));
+  if (ks.rank != 1 || ks.dtype != DType::I32 || ks.sizes[0] <= 0)
+    return invalid(entry,
+                   cat("ks is ", dtypeName(ks.dtype), " with ", ks.rank,
+                       " dimension(s)",
+                       ks.rank == 1 ? cat(" of ", ks.sizes[0]) : std::string(),
+                       "; expected i32 [G] (each group's K), G >= 1"));
+  int64_t g = ks.sizes[0];
+  if (!options.c)
+    return invalid(entry, "K-grouped GEMMs accumulate: give c, f32 [G, M, N] "
+                          "(it may be d itself)");
+  if (options.alpha)
+    return invalid(entry, "K-grouped GEMMs take no alpha");
+  for (auto [name, t] : {std::pair{"c", options.c}, std::pair{"d", &d}})
+    if (t->rank != 3 || t->dtype != DType::F32 || t->sizes[0] != g ||
+        t->sizes[1] != m || t->sizes[2] != n)
+      return invalid(entry,
+                     cat(name, " is ", dtypeName(t->dtype), " with ", t->rank,
+                         " dimension(s); expected f32 [G, M, "
+                         "N] = [",
+                         g, ", ", m, ", ", n, "]"));
+  if (n <= 0 || m < 0 || sumK < 0)
+    return invalid(entry, cat("sizes M = ", m, ", N = ", n, ", sum K = ", sumK,
+                              " must be positive (M and sum K may be 0)"));
+  GemmProblem p;
+  p.a = a.dtype;
+  p.b = b.dtype;
+  p.n = n;
+  p.k = 0;
+  p.d = DType::F32;
+  p.accumulate = true;
+  p.aKMajor = p.bKMajor = kMajor;
+  p.groups = g;
+  p.kGrouped = true;
+  if (a.dtype == DType::F8E4M3) {
+    if (!sfa || !sfb)
+      return invalid(entry, "FP8 operands need scales for both operands");
+    int gran = options.sfaGranK ? options.sfaGranK : options.sfbGranK;
+    if (!gran)
+      gran = 128;
+    if ((gran != 32 && gran != 128) || (options.sfaGranK && options.sfbGranK &&
+                                        options.sfaGranK != options.sfbGranK))
+      return invalid(entry, cat("scale granularities ", options.sfaGranK,
+                                " and ", options.sfbGranK,
+                                ": K-grouped scales take one, 32 or 128"));
+    for (auto [name, s, mn] :
+         {std::tuple{"sfa", sfa, m}, std::tuple{"sfb", sfb, n}}) {
+      int64_t rows = sumK == 0 ? 0 : ceilDiv(sumK, 4 * gran);
+      if (s->rank != 2 || s->dtype != DType::I32 || s->sizes[1] != align4(mn) ||
+          s->sizes[0] < rows)
+        return invalid(
+            entry, cat(name, " is ", dtypeName(s->dtype), " with ", s->rank,
+                       " dimension(s); expected packed UE8M0 i32 [rows, align(",
+                       mn, ", 4) = ", align4(mn),
+                       "] with rows >= ceil(sum K / ", 4 * gran, ") = ", rows,
+                       " (each group's ceil(K_g / ", 4 * gran, ") words)"));
+    }
+    p.sfa = p.sfb = ScaleRecipe{ScaleRecipe::Format::UE8M0, 1, gran, true};
+  } else if (sfa || sfb) {
+    return invalid(entry, "bf16 operands take no scales");
   }
-  return std::make_pair(p, o);
+  Expected<CompileOptions> o = compileOptionsFor(options, m);
+  if (!o)
+    return o.error();
+  return std::make_pair(p, *o);
+}
+
+/// With options.kSizes (a host copy of the K sizes), the checks the kernel
+/// would otherwise make by trapping: each size a non-negative multiple of
+/// the kernel's k_alignment, all within sum K and the scale rows.
+Status checkHostKSizes(const char *entry, const Bundle &bundle,
+                       const TensorView &a, const TensorView *sfa,
+                       const TensorView *sfb, const Groups &groups,
+                       const GemmOptions &options) {
+  if (!options.kSizes)
+    return Status::success();
+  nlohmann::json problem = nlohmann::json::parse(
+      bundle.manifest().problemJson, nullptr, /*allow_exceptions=*/false);
+  int64_t align = problem.is_discarded() ? 0 : problem.value("k_alignment", 0);
+  if (align <= 0)
+    return makeError(Code::InvalidManifest,
+                     cat(entry, ": the kernel's manifest has no k_alignment"));
+  int64_t sumK = a.sizes[groups.aMnMajor ? 0 : 1];
+  int64_t span = sfa ? 4 * problem["sfa"].value("k", 128) : 0;
+  int64_t used = 0, words = 0;
+  for (int64_t g = 0; g < groups.layout->sizes[0]; ++g) {
+    int64_t k = options.kSizes[g];
+    if (k < 0 || k % align != 0)
+      return invalid(entry, cat("group ", g, " has K = ", k,
+                                "; each K must be a non-negative multiple of ",
+                                align, " (the kernel's k_alignment)"));
+    used += k;
+    if (span)
+      words += ceilDiv(k, span);
+  }
+  if (used > sumK)
+    return invalid(entry,
+                   cat("the groups' K sum to ", used, ", past sum K = ", sumK));
+  if (sfa)
+    for (const TensorView *s : {sfa, sfb})
+      if (s->sizes[0] < words)
+        return invalid(entry, cat("the scales have ", s->sizes[0],
+                                  " rows; the groups' K need ", words));
+  return Status::success();
 }
 
 } // namespace
@@ -706,6 +868,70 @@ Status sm120rt::m_grouped_bf16_gemm_nt_masked(
     return s;
   return run(entry, a, nullptr, b, nullptr, d,
              Groups{&maskedM, true, expectedM}, options);
+}
+
+namespace {
+/// K-grouped FP8 takes f8e4m3 only (like the reference system, no FP4).
+Status checkKGroupedFp8(const char *entry, const TensorView &a,
+                        const TensorView &b) {
+  for (auto [name, t] : {std::pair{"a", &a}, std::pair{"b", &b}})
+    if (t->dtype != DType::F8E4M3)
+      return invalid(entry, cat(name, " has dtype ", dtypeName(t->dtype),
+                                "; expected f8e4m3 (k_grouped_bf16_gemm_* "
+                                "takes bf16; K-grouped FP4 is not supported)"));
+  return Status::success();
+}
+
+Groups kGroupedBy(const TensorView &ks, bool mnMajor) {
+  Groups g;
+  g.layout = &ks;
+  g.kGrouped = true;
+  g.aMnMajor = g.bMnMajor = mnMajor;
+  return g;
+}
+} // namespace
+
+Status sm120rt::k_grouped_fp8_gemm_nt_contiguous(
+    const TensorView &a, const TensorView &sfa, const TensorView &b,
+    const TensorView &sfb, const TensorView &d, const TensorView &ks,
+    const GemmOptions &options) {
+  const char *entry = "k_grouped_fp8_gemm_nt_contiguous";
+  if (Status s = checkKGroupedFp8(entry, a, b); !s)
+    return s;
+  return run(entry, a, &sfa, b, &sfb, d, kGroupedBy(ks, false), options);
+}
+
+Status sm120rt::k_grouped_fp8_gemm_tn_contiguous(
+    const TensorView &a, const TensorView &sfa, const TensorView &b,
+    const TensorView &sfb, const TensorView &d, const TensorView &ks,
+    const GemmOptions &options) {
+  const char *entry = "k_grouped_fp8_gemm_tn_contiguous";
+  if (Status s = checkKGroupedFp8(entry, a, b); !s)
+    return s;
+  // ldmatrix.trans moves 16-bit elements: FP8's [sum K, MN] needs a copy.
+  return makeError(Code::NotSupported,
+                   cat(entry, ": FP8 kernels read K-major operands only; copy "
+                              "a [sum K, M] and b [sum K, N] to [M, sum K] "
+                              "and [N, sum K] (transpose_to_k_major) and call "
+                              "k_grouped_fp8_gemm_nt_contiguous"));
+}
+
+Status sm120rt::k_grouped_bf16_gemm_nt_contiguous(const TensorView &a,
+                                                  const TensorView &b,
+                                                  const TensorView &d,
+                                                  const TensorView &ks,
+                                                  const GemmOptions &options) {
+  return bf16Majors("k_grouped_bf16_gemm_nt_contiguous", a, b, d,
+                    kGroupedBy(ks, false), false, false, options);
+}
+
+Status sm120rt::k_grouped_bf16_gemm_tn_contiguous(const TensorView &a,
+                                                  const TensorView &b,
+                                                  const TensorView &d,
+                                                  const TensorView &ks,
+                                                  const GemmOptions &options) {
+  return bf16Majors("k_grouped_bf16_gemm_tn_contiguous", a, b, d,
+                    kGroupedBy(ks, true), true, true, options);
 }
 
 namespace {

@@ -583,6 +583,89 @@ TEST(Bf16Gemm, MnMajorEntriesPlan) {
 }
 
 // bhd,hdr->bhr: B [h, d, r] is MN-major, N = r and K = d; D is [b, h, r].
+// K-grouped: sum K and M are runtime sizes (K = 0 in the key), G the
+// layout's size; both operand layouts, FP8 granularity from the options.
+TEST(KGroupedGemm, EntriesPlan) {
+  auto t3 = [](DType t, int64_t g, int64_t m, int64_t n) {
+    return TensorView::contiguous(fake(), t, {g, m, n});
+  };
+  TensorView ks = TensorView::contiguous(fake(), DType::I32, {4});
+  TensorView c = t3(DType::F32, 4, 256, 576), d = c;
+  TensorView a = mat(DType::F8E4M3, 256, 4096),
+             b = mat(DType::F8E4M3, 576, 4096);
+  TensorView sfa = mat(DType::I32, 36, 256), sfb = mat(DType::I32, 36, 576);
+  planned(
+      [&](GemmOptions opts) {
+        opts.c = &c;
+        opts.sfaGranK = 32;
+        return k_grouped_fp8_gemm_nt_contiguous(a, sfa, b, sfb, d, ks, opts);
+      },
+      [&](const GemmProblem &p, const CompileOptions &o) {
+        EXPECT_TRUE(p.kGrouped);
+        EXPECT_EQ(p.groups, 4);
+        EXPECT_EQ(p.n, 576);
+        EXPECT_EQ(p.k, 0);
+        EXPECT_TRUE(p.aKMajor && p.bKMajor && p.accumulate);
+        EXPECT_EQ(p.d, DType::F32);
+        ASSERT_TRUE(p.sfa && p.sfb);
+        EXPECT_EQ(p.sfa->k, 32);
+        EXPECT_EQ(p.sfb->k, 32);
+        EXPECT_EQ(o.expectedM, 256);
+      });
+  TensorView am = mat(DType::BF16, 4096, 256), bm = mat(DType::BF16, 4096, 576);
+  planned(
+      [&](GemmOptions opts) {
+        opts.c = &c;
+        return k_grouped_bf16_gemm_tn_contiguous(am, bm, d, ks, opts);
+      },
+      [&](const GemmProblem &p, const CompileOptions &) {
+        EXPECT_TRUE(p.kGrouped);
+        EXPECT_FALSE(p.aKMajor || p.bKMajor);
+        EXPECT_FALSE(p.sfa.has_value());
+      });
+
+  auto message = [](const Status &s) {
+    return s ? std::string("ok") : s.error().message;
+  };
+  GemmOptions o = twin();
+  EXPECT_EQ(message(k_grouped_fp8_gemm_nt_contiguous(a, sfa, b, sfb, d, ks, o)),
+            "k_grouped_fp8_gemm_nt_contiguous: K-grouped GEMMs accumulate: "
+            "give c, f32 [G, M, N] (it may be d itself)");
+  o.c = &c;
+  EXPECT_EQ(message(k_grouped_fp8_gemm_nt_contiguous(
+                a, sfa, mat(DType::F8E4M3, 576, 2048), sfb, d, ks, o)),
+            "k_grouped_fp8_gemm_nt_contiguous: a has sum K = 4096 and b "
+            "2048: they differ");
+  EXPECT_EQ(message(k_grouped_fp8_gemm_nt_contiguous(a, mat(DType::I32, 7, 256),
+                                                     b, sfb, d, ks, o)),
+            "k_grouped_fp8_gemm_nt_contiguous: sfa is i32 with 2 "
+            "dimension(s); expected packed UE8M0 i32 [rows, align(256, 4) = "
+            "256] with rows >= ceil(sum K / 512) = 8 (each group's "
+            "ceil(K_g / 512) words)");
+  TensorView dBad = t3(DType::F32, 3, 256, 576);
+  EXPECT_EQ(
+      message(k_grouped_fp8_gemm_nt_contiguous(a, sfa, b, sfb, dBad, ks, o)),
+      "k_grouped_fp8_gemm_nt_contiguous: d is f32 with 3 "
+      "dimension(s); expected f32 [G, M, N] = [4, 256, 576]");
+  EXPECT_EQ(message(k_grouped_fp8_gemm_nt_contiguous(a, sfa, b, sfb, d,
+                                                     mat(DType::I32, 4, 1), o)),
+            "k_grouped_fp8_gemm_nt_contiguous: ks is i32 with 2 "
+            "dimension(s); expected i32 [G] (each group's K), G >= 1");
+  EXPECT_EQ(message(k_grouped_fp8_gemm_nt_contiguous(
+                mat(DType::F4E2M1, 256, 4096), sfa, b, sfb, d, ks, o)),
+            "k_grouped_fp8_gemm_nt_contiguous: a has dtype f4e2m1; expected "
+            "f8e4m3 (k_grouped_bf16_gemm_* takes bf16; K-grouped FP4 is not "
+            "supported)");
+  Status s = k_grouped_fp8_gemm_tn_contiguous(a, sfa, b, sfb, d, ks, o);
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().code, Code::NotSupported);
+  EXPECT_NE(s.error().message.find("transpose_to_k_major"), std::string::npos);
+  EXPECT_EQ(message(k_grouped_bf16_gemm_tn_contiguous(
+                am, mat(DType::BF16, 2048, 576), d, ks, o)),
+            "k_grouped_bf16_gemm_tn_contiguous: a has sum K = 4096 and b "
+            "2048: they differ");
+}
+
 TEST(BatchedGemm, MnMajorBPlan) {
   auto t3 = [](DType t, int64_t x, int64_t y, int64_t z) {
     return TensorView::contiguous(fake(), t, {x, y, z});

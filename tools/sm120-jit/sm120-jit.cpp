@@ -48,8 +48,9 @@ static cl::opt<std::string>
                 cl::desc("Grouped layout: rows (each row's group), "
                          "prefix_sum (each group's end row), masked, "
                          "batched (the einsum bhr,hdr->bhd, or "
-                         "bhd,hdr->bhr with --b-major mn) or bmk (the "
-                         "einsum bmk,bnk->mn, no groups)"),
+                         "bhd,hdr->bhr with --b-major mn), bmk (the "
+                         "einsum bmk,bnk->mn, no groups) or k_grouped "
+                         "(weight gradients: --groups sizes of K, -k 0)"),
                 cl::init("rows"));
 static cl::opt<std::string>
     aMajor("a-major", cl::desc("A's majorness: k ([M, K]) or mn ([K, M])"),
@@ -145,14 +146,15 @@ int main(int argc, char **argv) {
   p.groups = groups;
   if (groupLayout != "rows" && groupLayout != "prefix_sum" &&
       groupLayout != "masked" && groupLayout != "batched" &&
-      groupLayout != "bmk")
+      groupLayout != "bmk" && groupLayout != "k_grouped")
     return fail(llvm::formatv("--layout: unknown layout '{0}'; expected rows, "
-                              "prefix_sum, masked, batched or bmk",
+                              "prefix_sum, masked, batched, bmk or k_grouped",
                               groupLayout.getValue()));
   p.prefixSum = groupLayout == "prefix_sum";
   p.masked = groupLayout == "masked";
   p.batched = groupLayout == "batched";
   p.batchReduced = groupLayout == "bmk";
+  p.kGrouped = groupLayout == "k_grouped";
   for (auto [name, text, kMajor] :
        {std::tuple{"a-major", &aMajor, &p.aKMajor},
         std::tuple{"b-major", &bMajor, &p.bKMajor}}) {

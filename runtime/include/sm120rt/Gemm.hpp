@@ -72,6 +72,10 @@ struct GemmOptions {
   /// Grouped entry points: the layout holds each group's exclusive end row
   /// ([G], prefix sums) instead of each row's group ([M]).
   bool prefixSum = false;
+  /// K-grouped entry points: an optional host copy of the G K sizes (the
+  /// device tensor's values), checked before the launch (alignment, sum K,
+  /// scale rows); without it only the kernel sees them, and traps.
+  const int32_t *kSizes = nullptr;
 };
 
 /// The rows a schedule is costed for when a call has M rows: 16, 32, 64,
@@ -161,6 +165,41 @@ SM120RT_API Status m_grouped_bf16_gemm_nt_masked(
     const TensorView &a, const TensorView &b, const TensorView &d,
     const TensorView &maskedM, int64_t expectedM = 0,
     const GemmOptions &options = GemmOptions());
+
+/// K-grouped GEMMs (mixture-of-experts weight gradients): for each group g,
+/// D[g] = C[g] + A_g B_g^T, where A_g and B_g are the g-th run of ks[g]
+/// columns along K (the groups one after another). ks is i32 [G] on the
+/// device; c (required; it may be d) and d are f32 [G, M, N].
+///   nt: a [M, sum K] and b [N, sum K] (K-contiguous). DeepGEMM's nt
+///       takes 1-D concatenations of per-group [M, K_g] blocks instead,
+///       which is not supported yet.
+///   tn: a [sum K, M] and b [sum K, N] (MN-contiguous: the activations and
+///       output gradients of the groups' tokens as they are). BF16 reads
+///       them in the kernel (ldmatrix.trans); FP8 returns NotSupported and
+///       names the route (transpose_to_k_major each, then nt).
+/// FP8 scales are packed UE8M0 of one K granularity (options.sfaGranK or
+/// sfbGranK: 32 or 128, default 128), i32 [rows, align(MN, 4)], each
+/// group taking the next ceil(K_g / (4 granularity)) rows. Each K_g must
+/// be a multiple of the kernel's K alignment (its block K; 64 always
+/// works); with options.kSizes (a host copy of ks) every size is checked
+/// before the launch, else a size that is negative, misaligned, or runs
+/// past sum K or the scale rows traps the kernel (a CUDA error at the next
+/// synchronization). A group with K_g = 0 gets D[g] = C[g]. M (and sum K)
+/// may vary from call to call: one kernel per (G, N, dtype, majorness).
+SM120RT_API Status k_grouped_fp8_gemm_nt_contiguous(
+    const TensorView &a, const TensorView &sfa, const TensorView &b,
+    const TensorView &sfb, const TensorView &d, const TensorView &ks,
+    const GemmOptions &options);
+SM120RT_API Status k_grouped_fp8_gemm_tn_contiguous(
+    const TensorView &a, const TensorView &sfa, const TensorView &b,
+    const TensorView &sfb, const TensorView &d, const TensorView &ks,
+    const GemmOptions &options);
+SM120RT_API Status k_grouped_bf16_gemm_nt_contiguous(
+    const TensorView &a, const TensorView &b, const TensorView &d,
+    const TensorView &ks, const GemmOptions &options);
+SM120RT_API Status k_grouped_bf16_gemm_tn_contiguous(
+    const TensorView &a, const TensorView &b, const TensorView &d,
+    const TensorView &ks, const GemmOptions &options);
 
 /// Batched GEMMs in einsum form (attention projections): equation
 /// "bhr,hdr->bhd", D[:, h, :] = A[:, h, :] B[h]^T per head h, with a

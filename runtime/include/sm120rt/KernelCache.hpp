@@ -65,6 +65,12 @@ struct GemmProblem {
   /// B [batch, N, K], C and D [M, N]; the batch count is a runtime size and
   /// K is each batch's.
   bool batchReduced = false;
+  /// K-grouped (weight gradients, with groups > 0): A [M, sum K] and B
+  /// [N, sum K] (or [sum K, M] and [sum K, N] when MN-major), the layout
+  /// [groups] holds each group's K, C (required) and D f32 [groups, M, N],
+  /// packed UE8M0 scales [rows, align(MN, 4)] (each group's words start a
+  /// row); sum K and M are runtime sizes and k is 0.
+  bool kGrouped = false;
 };
 
 /// How a problem is compiled: the chip and what the schedule is chosen for.

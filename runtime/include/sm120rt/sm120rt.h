@@ -109,6 +109,8 @@ typedef struct sm120rt_gemm_options {
   int64_t expected_m;  /* 0: M's bucket (16, 32, 64, 256, 1024 or 4096) */
   const sm120rt_tensor *alpha; /* optional f32 [1]: D = alpha A B^T (+ C) */
   int prefix_sum; /* grouped: layout holds group ends [G], not rows' groups */
+  /* K-grouped: optional host copy of the G K sizes, checked before launch */
+  const int32_t *k_sizes;
 } sm120rt_gemm_options;
 
 SM120RT_C_API sm120rt_status sm120rt_fp8_gemm_nt(
@@ -152,6 +154,27 @@ SM120RT_C_API sm120rt_status sm120rt_m_grouped_bf16_gemm_nt_contiguous(
 SM120RT_C_API sm120rt_status sm120rt_m_grouped_bf16_gemm_nn_contiguous(
     const sm120rt_tensor *a, const sm120rt_tensor *b, const sm120rt_tensor *d,
     const sm120rt_tensor *layout, const sm120rt_gemm_options *options);
+
+/* K-grouped GEMMs (sm120rt/Gemm.hpp): D[g] = C[g] + A_g B_g^T over each
+ * group's run of ks[g] K columns; ks i32 [G] on the device, options->c
+ * (required) and d f32 [G, M, N]. nt: a [M, sum K], b [N, sum K]; tn:
+ * a [sum K, M], b [sum K, N] (FP8: NotSupported, transpose first). FP8
+ * scales packed UE8M0 [rows, align(MN, 4)], granularity
+ * options->sfa_gran_k (32 or 128; 0: 128). */
+SM120RT_C_API sm120rt_status sm120rt_k_grouped_fp8_gemm_nt_contiguous(
+    const sm120rt_tensor *a, const sm120rt_tensor *sfa, const sm120rt_tensor *b,
+    const sm120rt_tensor *sfb, const sm120rt_tensor *d,
+    const sm120rt_tensor *ks, const sm120rt_gemm_options *options);
+SM120RT_C_API sm120rt_status sm120rt_k_grouped_fp8_gemm_tn_contiguous(
+    const sm120rt_tensor *a, const sm120rt_tensor *sfa, const sm120rt_tensor *b,
+    const sm120rt_tensor *sfb, const sm120rt_tensor *d,
+    const sm120rt_tensor *ks, const sm120rt_gemm_options *options);
+SM120RT_C_API sm120rt_status sm120rt_k_grouped_bf16_gemm_nt_contiguous(
+    const sm120rt_tensor *a, const sm120rt_tensor *b, const sm120rt_tensor *d,
+    const sm120rt_tensor *ks, const sm120rt_gemm_options *options);
+SM120RT_C_API sm120rt_status sm120rt_k_grouped_bf16_gemm_tn_contiguous(
+    const sm120rt_tensor *a, const sm120rt_tensor *b, const sm120rt_tensor *d,
+    const sm120rt_tensor *ks, const sm120rt_gemm_options *options);
 
 /* Masked M-grouped GEMMs (sm120rt/Gemm.hpp): a [G, max_m, K], b [G, N, K],
  * d [G, max_m, N] (options->c [G, max_m, N]), scales with a leading G,
