@@ -16,14 +16,7 @@ build="${SM120_BUILD_DIR:-$root/build}"
 out="${1:-$build/grouped-bench}"
 rm -rf "$out"
 mkdir -p "$out/specs"
-compile() { # name: the twin's bundle, and sm_120a's with the ptxas report
-  "$build/bin/sm120-opt" "$out/specs/$1.mlir" \
-    --sm120-compile="chip=sm_90a machine=h100 output=$out/$1/sm_90a" \
-    -o /dev/null
-  "$build/bin/sm120-opt" "$out/specs/$1.mlir" \
-    --sm120-compile="chip=sm_120a output=$out/$1/sm_120a report=true" \
-    -o /dev/null
-}
+source "$root/scripts/bench-compile.sh"
 for g in 4 8; do
   for nk in 6144x7168 7168x3072 4096x4096 4096x2048; do
     n=${nk%x*} k=${nk#*x} words=$(( (k + 511) / 512 ))

@@ -10,6 +10,9 @@
 //                                   start on tiles: the kernel must trap
 //   sm120rt-gpu-gemm-api --masked-overflow  a masked call with a count above
 //                                   max_m: the kernel must trap
+//   sm120rt-gpu-gemm-api --k-grouped-ragged  a K-grouped call with a K size
+//                                   that is not a multiple of the kernel's
+//                                   k_alignment: the kernel must trap
 //
 // Exits 77 (skip) without a GPU.
 
@@ -481,6 +484,104 @@ const MaskedCase kMaskedCases[] = {
 /// Runs (or with `prepare` compiles) one masked case through its entry point
 /// against referenceMaskedGemm. With `overflow`, group 0's count is above
 /// max_m and the kernel must trap.
+using EntryCall = std::function<Status(const std::vector<TensorView> &)>;
+
+/// Runs `entry` on the hosts' tensors. With `prepare` it only compiles the
+/// twin's kernel: the call on fake device pointers, whose launch then
+/// fails without a device. Otherwise it uploads the tensors (their views
+/// into `views`, kept alive by `dev`), launches, synchronizes and
+/// downloads hosts[dIndex] into `d`, expecting a trap when `trap` names
+/// one. Returns the outcome when it is final, nullopt when the caller
+/// compares `d`.
+std::optional<bool>
+launch(const std::string &label, bool prepare, GemmOptions &o,
+       const std::vector<const HostTensor *> &hosts, const EntryCall &entry,
+       std::vector<DeviceTensor> &dev, std::vector<TensorView> &views,
+       const char *trap, size_t dIndex, HostTensor &d) {
+  auto failed = [&](const Error &e) {
+    std::printf("FAIL %s: %s: %s\n", label.c_str(), codeName(e.code),
+                e.message.c_str());
+    return false;
+  };
+  if (prepare) {
+    o.compile.chip = "sm_90a";
+    o.compile.machine = "h100";
+    std::vector<TensorView> fake;
+    for (const HostTensor *t : hosts)
+      fake.push_back(
+          TensorView::of(t->arg(reinterpret_cast<void *>(0x100000))));
+    Status s = entry(fake);
+    if (!s && s.error().code != Code::NoDevice &&
+        s.error().code != Code::DriverError)
+      return failed(s.error());
+    std::printf("prepared %s\n", label.c_str());
+    return true;
+  }
+  for (const HostTensor *t : hosts) {
+    Expected<DeviceTensor> u = upload(*t);
+    if (!u)
+      return failed(u.error());
+    dev.push_back(u.take());
+    views.push_back(dev.back().view);
+  }
+  if (Status s = entry(views); !s)
+    return failed(s.error());
+  return finish(label, trap, dev[dIndex], d);
+}
+
+/// K-grouped BF16 with [sum K, MN] operands (tn) through the entry point:
+/// four groups of K 128, 0, 320 and 64 (sum K 576, 64 rows spare), C
+/// added, against the CPU reference. `ragged` makes group 2's K 300:
+/// the kernel must trap.
+bool runKGroupedCase(bool prepare, bool ragged = false) {
+  const int64_t groups = 4, m = 200, n = 136, sumK = 576;
+  const int32_t sizes[groups] = {128, 0, ragged ? 300 : 320, 64};
+  std::string label = "k_grouped_bf16_tn G=4 M=200 N=136";
+  auto failed = [&](const Error &e) {
+    std::printf("FAIL %s: %s: %s\n", label.c_str(), codeName(e.code),
+                e.message.c_str());
+    return false;
+  };
+  HostTensor a = hostTensor("a", DType::BF16, {sumK, m});
+  HostTensor b = hostTensor("b", DType::BF16, {sumK, n});
+  HostTensor ks = hostTensor("ks", DType::I32, {groups});
+  HostTensor cT = hostTensor("c", DType::F32, {groups, m, n});
+  HostTensor d = hostTensor("d", DType::F32, {groups, m, n});
+  fillRandom(a, FillOptions(), 31);
+  fillRandom(b, FillOptions(), 37);
+  fillRandom(cT, FillOptions(), 41);
+  for (int64_t g = 0; g < groups; ++g)
+    ks.setBits(g, static_cast<uint32_t>(sizes[g]));
+  HostTensor ref = d;
+  std::vector<const HostTensor *> hosts = {&a, &b, &d, &ks, &cT};
+  GemmOptions o;
+  auto entry = [&](const std::vector<TensorView> &v) {
+    o.c = &v[4];
+    return k_grouped_bf16_gemm_tn_contiguous(v[0], v[1], v[2], v[3], o);
+  };
+  std::vector<DeviceTensor> dev;
+  std::vector<TensorView> views;
+  if (std::optional<bool> done =
+          launch(label, prepare, o, hosts, entry, dev, views,
+                 ragged ? "a K size of 300" : nullptr, 2, d))
+    return *done;
+  GemmOperand ga{&a, false, nullptr, std::nullopt};
+  GemmOperand gb{&b, false, nullptr, std::nullopt};
+  if (Status r = referenceKGroupedGemm(ga, gb, ks, cT, ref); !r)
+    return failed(r.error());
+  // The host sizes are checked before the launch.
+  int32_t bad[groups] = {128, 0, 300, 64};
+  o.kSizes = bad;
+  Status s = entry(views);
+  if (s || s.error().code != Code::InvalidArgument ||
+      s.error().message.find("group 2 has K = 300") == std::string::npos) {
+    std::printf("FAIL %s: host K sizes not refused: %s\n", label.c_str(),
+                s ? "ok" : s.error().message.c_str());
+    return false;
+  }
+  return checkOutput(label, DType::BF16, DType::BF16, d, ref);
+}
+
 bool runMaskedCase(const MaskedCase &c, bool prepare, bool overflow = false) {
   std::string label = std::string(c.name) + " G=" + std::to_string(c.groups) +
                       " max_m=" + std::to_string(c.maxM) +
@@ -532,36 +633,11 @@ bool runMaskedCase(const MaskedCase &c, bool prepare, bool overflow = false) {
     }
     return Status::success();
   };
-  if (prepare) {
-    // Compiled by the call; its launch then fails without a device.
-    o.compile.chip = "sm_90a";
-    o.compile.machine = "h100";
-    std::vector<TensorView> fake;
-    for (const HostTensor *t : hosts)
-      fake.push_back(
-          TensorView::of(t->arg(reinterpret_cast<void *>(0x100000))));
-    Status s = entry(fake);
-    bool compiled = s || s.error().code == Code::NoDevice ||
-                    s.error().code == Code::DriverError;
-    if (!compiled)
-      return failed(s.error());
-    std::printf("prepared %s\n", label.c_str());
-    return true;
-  }
-
-  std::vector<Expected<DeviceTensor>> dev;
-  for (const HostTensor *t : hosts)
-    dev.push_back(upload(*t));
+  std::vector<DeviceTensor> dev;
   std::vector<TensorView> views;
-  for (auto &t : dev) {
-    if (!t)
-      return failed(t.error());
-    views.push_back(t->view);
-  }
-  if (Status s = entry(views); !s)
-    return failed(s.error());
   if (std::optional<bool> done =
-          finish(label, overflow ? "a count above max_m" : nullptr, *dev[4], d))
+          launch(label, prepare, o, hosts, entry, dev, views,
+                 overflow ? "a count above max_m" : nullptr, 4, d))
     return *done;
   GemmOperand ga{&as->data, true, scaled ? &as->scale : nullptr, as->recipe};
   GemmOperand gb{&bs->data, true, scaled ? &bs->scale : nullptr, bs->recipe};
@@ -601,6 +677,11 @@ int main(int argc, char **argv) {
       return test::kSkip;
     return runGroupedCase(kGroupedCases[0], false, true) ? 0 : 1;
   }
+  if (argc > 1 && std::strcmp(argv[1], "--k-grouped-ragged") == 0) {
+    if (!test::haveGpu())
+      return test::kSkip;
+    return runKGroupedCase(false, true) ? 0 : 1;
+  }
   if (argc > 1 && std::strcmp(argv[1], "--masked-overflow") == 0) {
     if (!test::haveGpu())
       return test::kSkip;
@@ -619,6 +700,7 @@ int main(int argc, char **argv) {
     failures += !runGroupedCase(c, prepare);
   for (const MaskedCase &c : kMaskedCases)
     failures += !runMaskedCase(c, prepare);
+  failures += !runKGroupedCase(prepare);
   if (prepare) {
     // The wrong-architecture case needs its sm_120f kernel in the cache.
     GemmProblem p;
