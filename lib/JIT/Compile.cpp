@@ -109,16 +109,22 @@ sm120rt::Status checkProblem(const GemmProblem &p) {
     return fail(Code::InvalidArgument,
                 "gemm: a batch-reduced problem (bmk,bnk->mn) has BF16 K-major "
                 "operands, no groups and no alpha");
-  // Batched: B K-major is bhr,hdr->bhd, B MN-major bhd,hdr->bhr.
-  if (p.batched && (p.groups <= 0 || p.masked || p.prefixSum || !p.aKMajor))
+  // Batched: B K-major is bhr,hdr->bhd, B MN-major bhd,hdr->bhr, both
+  // MN-major bhd,bhr->hdr (K, the batch rows, a runtime size).
+  bool hdr = p.batched && !p.aKMajor;
+  if (p.batched && (p.groups <= 0 || p.masked || p.prefixSum ||
+                    (hdr && (p.bKMajor || p.k != 0))))
     return fail(Code::InvalidArgument,
                 llvm::formatv("gemm: a batched problem has groups > 0 heads, "
-                              "a K-major A, no prefix sums and is not "
-                              "masked; got groups = {0}{1}{2}{3}",
+                              "no prefix sums and is not masked, and with an "
+                              "MN-major A (bhd,bhr->hdr) an MN-major B and "
+                              "K = 0; got groups = {0}{1}{2}{3}",
                               p.groups, p.masked ? ", masked" : "",
                               p.prefixSum ? ", prefix sums" : "",
-                              p.aKMajor ? "" : ", A MN-major"));
-  if (p.groups < 0 || (p.groups > 0 && !p.kGrouped && (!p.aKMajor || p.alpha)))
+                              hdr ? llvm::formatv(", K = {0}", p.k).str()
+                                  : std::string()));
+  if (p.groups < 0 ||
+      (p.groups > 0 && !p.kGrouped && !hdr && (!p.aKMajor || p.alpha)))
     return fail(Code::InvalidArgument,
                 llvm::formatv("gemm: a grouped problem has groups > 0, a "
                               "K-major A and no alpha; got groups = {0}{1}{2}",
@@ -134,7 +140,7 @@ sm120rt::Status checkProblem(const GemmProblem &p) {
                               "(sum K is a runtime size) and nothing else; "
                               "got groups = {0}, K = {1}",
                               p.groups, p.k));
-  if (p.n <= 0 || (p.k <= 0 && !p.kGrouped))
+  if (p.n <= 0 || (p.k <= 0 && !p.kGrouped && !hdr))
     return fail(
         Code::InvalidArgument,
         llvm::formatv("gemm: N = {0} and K = {1} must be positive", p.n, p.k));
@@ -170,8 +176,9 @@ mlir::FailureOr<mlir::ModuleOp> buildModule(mlir::MLIRContext &ctx,
   mlir::Type ea = *elementType(ctx, p.a), eb = *elementType(ctx, p.b);
   mlir::Type ed = *elementType(ctx, p.d);
 
-  // K-grouped: K is sum K, a runtime size.
-  int64_t k = p.kGrouped ? dyn : p.k;
+  // K-grouped: K is sum K, a runtime size; so is bhd,bhr->hdr's b.
+  bool hdr = p.batched && !p.aKMajor;
+  int64_t k = p.kGrouped || hdr ? dyn : p.k;
   auto operandShape = [&](int64_t mn, bool kMajor) {
     return kMajor ? llvm::SmallVector<int64_t>{mn, k}
                   : llvm::SmallVector<int64_t>{k, mn};
@@ -230,6 +237,10 @@ mlir::FailureOr<mlir::ModuleOp> buildModule(mlir::MLIRContext &ctx,
   llvm::SmallVector<mlir::Type> args = {
       memref(perBatch(perRowGroup(operandShape(dyn, p.aKMajor))), ea),
       memref(perBatch(perGroup(operandShape(p.n, p.bKMajor))), eb)};
+  // bhd,bhr->hdr: b [b, h, r] holds the heads in its middle, c and d
+  // [h, d, r] in their first.
+  if (hdr)
+    args[1] = memref({dyn, p.groups, p.n}, eb);
   if (*ra && *rb && p.kGrouped) {
     // Packed [rows, align(MN, 4)]: the rows hold every group's words.
     args.push_back(memref({dyn, dyn}, ra->getScaleElementType(&ctx)));
@@ -250,12 +261,14 @@ mlir::FailureOr<mlir::ModuleOp> buildModule(mlir::MLIRContext &ctx,
     args.push_back(
         memref({p.prefixSum || p.masked || p.kGrouped ? p.groups : dyn},
                b.getI32Type()));
+  llvm::SmallVector<int64_t> out = perOutputGroup(perRowGroup({dyn, p.n}));
+  if (hdr)
+    out = {p.groups, dyn, p.n};
   if (p.accumulate)
-    args.push_back(
-        memref(perOutputGroup(perRowGroup({dyn, p.n})), b.getF32Type()));
+    args.push_back(memref(out, b.getF32Type()));
   if (p.alpha)
     args.push_back(memref({1}, b.getF32Type()));
-  args.push_back(memref(perOutputGroup(perRowGroup({dyn, p.n})), ed));
+  args.push_back(memref(out, ed));
 
   b.setInsertionPointToEnd(module.getBody());
   auto fn =
@@ -293,6 +306,7 @@ mlir::FailureOr<mlir::ModuleOp> buildModule(mlir::MLIRContext &ctx,
   if (p.batched || p.batchReduced)
     sm::BatchedGemmOp::create(b, loc,
                               !p.batched  ? "bmk,bnk->mn"
+                              : hdr       ? "bhd,bhr->hdr"
                               : p.bKMajor ? "bhr,hdr->bhd"
                                           : "bhd,hdr->bhr",
                               a, bv, sfa, sfb, c, d, *ra ? *ra : nullptr,

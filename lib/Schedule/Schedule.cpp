@@ -134,6 +134,16 @@ GemmProblem GemmProblem::fromOp(BatchedGemmOp op) {
     setTypesAndScales(p, op);
     return p;
   }
+  if (op.getEinsum() == Einsum::BHD_BHR_HDR) {
+    // Per head, (M, N, K) = (d, r, b), both operands MN-major; h heads.
+    p.m = at.getDimSize(2);
+    p.n = bt.getDimSize(2);
+    p.k = at.getDimSize(0);
+    p.aKMajor = p.bKMajor = false;
+    p.batches = ShapedType::isDynamic(at.getDimSize(1)) ? 1 : at.getDimSize(1);
+    setTypesAndScales(p, op);
+    return p;
+  }
   // bhr,hdr->bhd: per head, (M, N, K) = (b, d, r) and B [h, d, r].
   // bhd,hdr->bhr: (M, N, K) = (b, r, d), B [h, d, r] MN-major.
   bool bhr = op.getEinsum() == Einsum::BHD_HDR_BHR;

@@ -382,33 +382,39 @@ LogicalResult lowerGrouped(GroupedGemmOp op) {
 /// `bhr,hdr->bhd`: per head h, D[:, h, :] = A[:, h, :] * B[h]^T, so A and
 /// D are stacks over their middle dimension and B over its first; the batch
 /// rows b are the GEMM's M. `bhd,hdr->bhr` is the same with B[h] = [d, r]
-/// MN-major (K = d). `bmk,bnk->mn`: D = sum_b A[b] * B[b]^T, one GEMM
-/// whose K loop runs over every batch (FP32 accumulation in one CTA per
-/// tile: deterministic, no partial sums).
+/// MN-major (K = d). `bhd,bhr->hdr`: D[h] = A[:, h, :]^T B[:, h, :], both
+/// operands MN-major stacks over their middle dimension (K = b, the batch
+/// rows) and D over its first. `bmk,bnk->mn`: D = sum_b A[b] * B[b]^T, one
+/// GEMM whose K loop runs over every batch (FP32 accumulation in one CTA
+/// per tile: deterministic, no partial sums).
 LogicalResult lowerBatched(BatchedGemmOp op) {
   std::optional<Einsum> e = op.getEinsum();
-  if (e == Einsum::BHD_BHR_HDR)
-    return op.emitOpError() << "equation '" << op.getEquation()
-                            << "' is not lowered yet; sm120-lower-to-tiles "
-                               "lowers 'bhr,hdr->bhd', 'bhd,hdr->bhr' and "
-                               "'bmk,bnk->mn'";
   TileProblem p = operandsOf(op);
-  if (e == Einsum::BHD_HDR_BHR)
-    p.bMajor = Major::MN;
-  if (e == Einsum::BMK_BNK_MN) {
-    p.reduceBatch = true;
-    p.family = "batched_gemm";
-    Builder b(op.getContext());
-    p.extraFields = {
-        b.getNamedAttr("equation", b.getStringAttr(op.getEquation()))};
-    return buildTileProgram(p);
-  }
-  p.aGroupDim = p.dGroupDim = 1;
   OpBuilder b(op);
-  p.batches = dimValue(b, op.getLoc(), p.b, 0);
   p.family = "batched_gemm";
   p.extraFields = {
       b.getNamedAttr("equation", b.getStringAttr(op.getEquation()))};
+  switch (*e) {
+  case Einsum::BMK_BNK_MN:
+    p.reduceBatch = true;
+    break;
+  case Einsum::BHD_BHR_HDR:
+    if (p.sfa)
+      return op.emitOpError("equation 'bhd,bhr->hdr' is lowered for BF16 "
+                            "only (its operands are MN-major): transpose "
+                            "FP8 operands to [h, d, b] and [h, r, b] first");
+    p.aMajor = p.bMajor = Major::MN;
+    p.aGroupDim = p.bGroupDim = 1;
+    p.batches = dimValue(b, op.getLoc(), p.a, 1);
+    break;
+  case Einsum::BHD_HDR_BHR:
+  case Einsum::BHR_HDR_BHD:
+    if (e == Einsum::BHD_HDR_BHR)
+      p.bMajor = Major::MN;
+    p.aGroupDim = p.dGroupDim = 1;
+    p.batches = dimValue(b, op.getLoc(), p.b, 0);
+    break;
+  }
   return buildTileProgram(p);
 }
 

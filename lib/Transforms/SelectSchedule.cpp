@@ -125,10 +125,7 @@ struct SelectSchedule : sm120::impl::SelectScheduleBase<SelectSchedule> {
           return WalkResult::interrupt();
         grouped.setScheduleAttr(*s);
       } else if (auto batched = dyn_cast<BatchedGemmOp>(op)) {
-        // bhd,bhr->hdr is not lowered: it keeps no schedule.
         std::optional<Einsum> e = batched.getEinsum();
-        if (e == Einsum::BHD_BHR_HDR)
-          return WalkResult::advance();
         GemmProblem problem = GemmProblem::fromOp(batched);
         int64_t m = ShapedType::isDynamic(problem.m) ? expectedM : problem.m;
         // Each head's rows are strided in D: the direct epilogue. The

@@ -527,8 +527,10 @@ def fp8_einsum(equation, a, sfa, b, sfb, d, c=None, stream=None, chip=None,
 def bf16_einsum(equation, a, b, d, c=None, stream=None, chip=None,
                 machine=None):
     """fp8_einsum in BF16, ``"bhd,hdr->bhr"`` reading b MN-major in the
-    kernel (no copy); also ``"bmk,bnk->mn"``: d [m, n] = sum over b of
-    a[b] b[b]^T (+ c), deterministic (one FP32 accumulator per tile)."""
+    kernel (no copy); ``"bhd,bhr->hdr"``: d [h, d, r] = per head the batch
+    rows of a [b, h, d] and b [b, h, r] contracted (both read MN-major);
+    also ``"bmk,bnk->mn"``: d [m, n] = sum over b of a[b] b[b]^T (+ c),
+    deterministic (one FP32 accumulator per tile)."""
     _call(_with_equation(_rt.sm120rt_bf16_einsum, equation), ["a", "b", "d"],
           [a, b, d], c, stream, (chip, machine), (0, 0))
 

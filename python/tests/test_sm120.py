@@ -326,7 +326,7 @@ class GpuTest(unittest.TestCase):
         self.assertLess(diff(d, ref), 1e-5)
         with self.assertRaises(sm120.Error) as cm:
             sm120.bf16_einsum("bhd,bhr->hdr", x, y, d)
-        self.assertEqual(cm.exception.code, "NotSupported")
+        self.assertEqual(cm.exception.code, "InvalidArgument")
         # d is written as packed [b, h, d]: a strided view is refused.
         wide = torch.empty(bsz, h, dd + 8, device="cuda")
         with self.assertRaises(sm120.Error) as cm:
@@ -357,6 +357,20 @@ class GpuTest(unittest.TestCase):
         sm120.fp8_einsum("bhd,hdr->bhr", a, sfa, b, sfb, d)
         ref = torch.einsum("bhd,hdr->bhr", x.double(), y.double())
         self.assertLess(diff(d, ref), 2e-3)
+
+    def test_einsum_bf16_head_contraction(self):
+        # bhd,bhr->hdr: per head, the batch rows contracted (both operands
+        # read MN-major), into an FP32 d with C; a strided view of a.
+        torch.manual_seed(12)
+        bsz, h, dd, r = 300, 8, 192, 136
+        wide = torch.randn(bsz, h, dd + 64, device="cuda").bfloat16()
+        x = wide[:, :, :dd]
+        y = torch.randn(bsz, h, r, device="cuda").bfloat16()
+        c = torch.randn(h, dd, r, device="cuda")
+        d = torch.empty(h, dd, r, device="cuda")
+        sm120.bf16_einsum("bhd,bhr->hdr", x, y, d, c=c)
+        ref = torch.einsum("bhd,bhr->hdr", x.double(), y.double()) + c.double()
+        self.assertLess(diff(d, ref), 1e-5)
 
     def test_einsum_bmk_reduces_the_batch(self):
         s, m, n, k = 6, 64, 384, 512

@@ -231,8 +231,8 @@ Status run(const char *entry, const TensorView &a, const TensorView *sfa,
            const TensorView &b, const TensorView *sfb, const TensorView &d,
            const Groups &groups, const GemmOptions &options) {
   // M = 0 (max_m = 0 for masked groups): validate, compute nothing.
-  if (groups.masked         ? a.rank == 3 && a.sizes[1] == 0
-      : groups.batched      ? a.rank == 3 && a.sizes[0] == 0
+  if (groups.masked    ? a.rank == 3 && a.sizes[1] == 0
+      : groups.batched ? a.rank == 3 && a.sizes[groups.aMnMajor ? 2 : 0] == 0
       : groups.batchReduced ? a.rank == 3 && a.sizes[1] == 0
       : groups.kGrouped ? a.rank == 2 && a.sizes[groups.aMnMajor ? 1 : 0] == 0
                         : a.rank == 2 && a.sizes[0] == 0) {
@@ -379,6 +379,32 @@ plan(const char *entry, const TensorView &aGiven, const TensorView *sfaGiven,
     }
     if (options.alpha)
       return invalid(entry, "grouped GEMMs take no alpha");
+  } else if (grouping.batched && grouping.aMnMajor) {
+    // bhd,bhr->hdr: a [b, h, d] and b [b, h, r] hold the heads in their
+    // middle, c and d [h, d, r] in their first; K is the batch rows b.
+    if (aGiven.rank != 3)
+      return invalid(entry, cat("a has rank ", aGiven.rank,
+                                "; expected 3 ([b, h, d], the heads in the "
+                                "middle)"));
+    groups = aGiven.sizes[1];
+    if (groups <= 0 || aGiven.sizes[0] <= 0)
+      return invalid(entry, cat("a is [", aGiven.sizes[0], ", ", groups, ", ",
+                                aGiven.sizes[2],
+                                "]; 'bhd,bhr->hdr' needs at least one head "
+                                "and one batch row"));
+    if (Status s = unstackMiddle(entry, "a", a, aMatrix, groups, "[b, h, d]");
+        !s)
+      return s.error();
+    if (Status s = unstackMiddle(entry, "b", b, bMatrix, groups, "[b, h, r]");
+        !s)
+      return s.error();
+    if (Status s = unstack(entry, "d", d, dMatrix, groups, "[h, d, r]"); !s)
+      return s.error();
+    if (Status s = unstack(entry, "c", options.c, cMatrix, groups, "[h, d, r]");
+        !s)
+      return s.error();
+    if (sfa || sfb || options.alpha)
+      return invalid(entry, "'bhd,bhr->hdr' takes no scales and no alpha");
   } else if (grouping.batched) {
     if (aGiven.rank != 3)
       return invalid(entry, cat("a has rank ", aGiven.rank,
@@ -511,6 +537,9 @@ plan(const char *entry, const TensorView &aGiven, const TensorView *sfaGiven,
   } else if (grouping.batched) {
     p.groups = groups;
     p.batched = true;
+    // bhd,bhr->hdr: K (the batch rows) is a runtime size.
+    if (grouping.aMnMajor)
+      p.k = 0;
   }
   p.aKMajor = !grouping.aMnMajor;
   p.bKMajor = !grouping.bMnMajor;
@@ -941,7 +970,8 @@ namespace {
 Status checkEquation(const char *entry, const char *equation, bool bf16) {
   std::string e = equation ? equation : "";
   if (e == "bhr,hdr->bhd" ||
-      ((e == "bmk,bnk->mn" || e == "bhd,hdr->bhr") && bf16))
+      ((e == "bmk,bnk->mn" || e == "bhd,hdr->bhr" || e == "bhd,bhr->hdr") &&
+       bf16))
     return Status::success();
   // ldmatrix.trans moves 16-bit elements: FP8's MN-major B needs a copy.
   if (e == "bhd,hdr->bhr")
@@ -953,9 +983,9 @@ Status checkEquation(const char *entry, const char *equation, bool bf16) {
   if (e == "bhd,bhr->hdr" || e == "bmk,bnk->mn")
     return makeError(Code::NotSupported,
                      cat(entry, ": equation '", e,
-                         "' is not compiled yet; the compiled equations are "
-                         "'bhr,hdr->bhd' and, in BF16, 'bhd,hdr->bhr' and "
-                         "'bmk,bnk->mn'"));
+                         "' is compiled in BF16 only (bf16_einsum); the FP8 "
+                         "equations are 'bhr,hdr->bhd' and, after "
+                         "transpose_to_k_major, 'bhd,hdr->bhr'"));
   return invalid(entry, cat("equation '", e,
                             "' is not an einsum this library knows; expected "
                             "'bhr,hdr->bhd', 'bhd,hdr->bhr' or "
@@ -988,9 +1018,10 @@ Status sm120rt::bf16_einsum(const char *equation, const TensorView &a,
   if (Status s = checkBf16(entry, a, b); !s)
     return s;
   Groups batched;
-  batched.bMnMajor = std::string_view(equation) == "bhd,hdr->bhr";
-  batched.batched =
-      batched.bMnMajor || std::string_view(equation) == "bhr,hdr->bhd";
+  std::string_view e = equation;
+  batched.aMnMajor = e == "bhd,bhr->hdr";
+  batched.bMnMajor = e == "bhd,hdr->bhr" || batched.aMnMajor;
+  batched.batched = batched.bMnMajor || e == "bhr,hdr->bhd";
   batched.batchReduced = !batched.batched;
   return run(entry, a, nullptr, b, nullptr, d, batched, options);
 }

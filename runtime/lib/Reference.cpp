@@ -1095,6 +1095,8 @@ Status sm120rt::referenceMaskedGemm(const GemmOperand &a, const GemmOperand &b,
 
 Status sm120rt::referenceBatchedGemm(const GemmOperand &a, const GemmOperand &b,
                                      const HostTensor *c, HostTensor &d) {
+  if (!a.kMajor)
+    return referenceHeadContraction(a, b, c, d);
   // B [h, d, r] is K-major for bhr,hdr->bhd (K = r) and MN-major for
   // bhd,hdr->bhr (K = d).
   const char *family =
@@ -1126,6 +1128,43 @@ Status sm120rt::referenceBatchedGemm(const GemmOperand &a, const GemmOperand &b,
       return s;
     scatterMatrix(dh, d, [h](int64_t i, int64_t j) {
       return std::array<int64_t, 3>{i, h, j};
+    });
+  }
+  return Status::success();
+}
+
+Status sm120rt::referenceHeadContraction(const GemmOperand &a,
+                                         const GemmOperand &b,
+                                         const HostTensor *c, HostTensor &d) {
+  const char *family = "batched_gemm bhd,bhr->hdr";
+  if (!a.data || !b.data || a.data->rank() != 3 || b.data->rank() != 3 ||
+      d.rank() != 3 || (c && c->sizes != d.sizes) || a.scale || b.scale ||
+      a.kMajor || b.kMajor)
+    return makeError(Code::InvalidArgument,
+                     cat(family, " reference: MN-major a [b, h, d] and b "
+                                 "[b, h, r] without scales, d (and c) "
+                                 "[h, d, r]"));
+  int64_t batch = a.data->sizes[0], heads = a.data->sizes[1];
+  if (b.data->sizes[0] != batch || b.data->sizes[1] != heads ||
+      d.sizes !=
+          std::vector<int64_t>{heads, a.data->sizes[2], b.data->sizes[2]})
+    return makeError(Code::InvalidArgument,
+                     cat(family, " reference: a [b, h, d], b [b, h, r] and d "
+                                 "[h, d, r] disagree"));
+  // Per head: A[:, h, :] [b, d] and B[:, h, :] [b, r] are [K, MN].
+  for (int64_t h = 0; h < heads; ++h) {
+    HostTensor ah = groupSlice(*a.data, h, 1), bh = groupSlice(*b.data, h, 1);
+    std::optional<HostTensor> ch;
+    if (c)
+      ch = groupSlice(*c, h);
+    HostTensor dh = groupSlice(d, h);
+    if (Status s = referenceGemm({&ah, false, nullptr, std::nullopt},
+                                 {&bh, false, nullptr, std::nullopt},
+                                 ch ? &*ch : nullptr, dh);
+        !s)
+      return s;
+    scatterMatrix(dh, d, [h](int64_t i, int64_t j) {
+      return std::array<int64_t, 3>{h, i, j};
     });
   }
   return Status::success();
@@ -1259,10 +1298,11 @@ Status computeBatched(const Manifest &m, std::vector<HostTensor> &tensors) {
   std::string equation =
       problem.is_discarded() ? "" : problem.value("equation", std::string());
   if (equation != "bhr,hdr->bhd" && equation != "bhd,hdr->bhr" &&
-      equation != "bmk,bnk->mn")
+      equation != "bhd,bhr->hdr" && equation != "bmk,bnk->mn")
     return makeError(Code::NotSupported,
                      cat("batched_gemm reference: equations 'bhr,hdr->bhd', "
-                         "'bhd,hdr->bhr' and 'bmk,bnk->mn'; got '",
+                         "'bhd,hdr->bhr', 'bhd,bhr->hdr' and 'bmk,bnk->mn'; "
+                         "got '",
                          equation, "'"));
   GemmOperand opA, opB;
   HostTensor *d = nullptr;
@@ -1284,9 +1324,14 @@ double flopsBatched(const Manifest &m, const std::vector<HostTensor> &tensors) {
            tensors[id].sizes[1] * tensors[ia].sizes[2];
   if (tensors[id].rank() != 3)
     return 0;
-  // 2 b h d r.
+  // 2 b h d r: d is [b, h, d] or [b, h, r], and for bhd,bhr->hdr [h, d, r]
+  // with b the rows of a.
+  nlohmann::json problem =
+      nlohmann::json::parse(m.problemJson, nullptr, /*allow_exceptions=*/false);
+  bool hdr = !problem.is_discarded() &&
+             problem.value("equation", std::string()) == "bhd,bhr->hdr";
   return 2.0 * tensors[id].sizes[0] * tensors[id].sizes[1] *
-         tensors[id].sizes[2] * tensors[ia].sizes[2];
+         tensors[id].sizes[2] * tensors[ia].sizes[hdr ? 0 : 2];
 }
 
 Status computeGrouped(const Manifest &m, std::vector<HostTensor> &tensors) {

@@ -454,9 +454,9 @@ TEST(BatchedGemm, ArgumentErrors) {
                     "which FP8 kernels cannot; copy b to [h, r, d] "
                     "(transpose_to_k_major) and call 'bhr,hdr->bhd' with it");
   EXPECT_EQ(error("bmk,bnk->mn", a, b, d, o),
-            entry + "equation 'bmk,bnk->mn' is not compiled yet; the "
-                    "compiled equations are 'bhr,hdr->bhd' and, in BF16, "
-                    "'bhd,hdr->bhr' and 'bmk,bnk->mn'");
+            entry + "equation 'bmk,bnk->mn' is compiled in BF16 only "
+                    "(bf16_einsum); the FP8 equations are 'bhr,hdr->bhd' "
+                    "and, after transpose_to_k_major, 'bhd,hdr->bhr'");
   EXPECT_EQ(error("ij,jk->ik", a, b, d, o),
             entry + "equation 'ij,jk->ik' is not an einsum this library "
                     "knows; expected 'bhr,hdr->bhd', 'bhd,hdr->bhr' or "
@@ -666,6 +666,43 @@ TEST(KGroupedGemm, EntriesPlan) {
             "2048: they differ");
 }
 
+// bhd,bhr->hdr: both operands MN-major stacks over their middle
+// dimension, K = b a runtime size (0 in the key), D [h, d, r].
+TEST(BatchedGemm, HeadContractionPlan) {
+  auto t3 = [](DType t, int64_t x, int64_t y, int64_t z) {
+    return TensorView::contiguous(fake(), t, {x, y, z});
+  };
+  TensorView a = t3(DType::BF16, 300, 8, 192), b = t3(DType::BF16, 300, 8, 136);
+  TensorView d = t3(DType::F32, 8, 192, 136);
+  planned(
+      [&](const GemmOptions &opts) {
+        return bf16_einsum("bhd,bhr->hdr", a, b, d, opts);
+      },
+      [&](const GemmProblem &p, const CompileOptions &o) {
+        EXPECT_TRUE(p.batched);
+        EXPECT_FALSE(p.aKMajor || p.bKMajor);
+        EXPECT_EQ(p.groups, 8);
+        EXPECT_EQ(p.n, 136);
+        EXPECT_EQ(p.k, 0);
+        EXPECT_EQ(o.expectedM, 256); // d = 192 rows
+      });
+  GemmOptions o = twin();
+  auto message = [](const Status &s) {
+    return s ? std::string("ok") : s.error().message;
+  };
+  EXPECT_EQ(message(bf16_einsum("bhd,bhr->hdr", a, b,
+                                t3(DType::F32, 300, 8, 136), o)),
+            "bf16_einsum: d has rank 3 and 300 groups; expected rank 3 "
+            "[h, d, r] with 8 groups");
+  EXPECT_EQ(message(bf16_einsum("bhd,bhr->hdr", a, t3(DType::BF16, 256, 8, 136),
+                                d, o)),
+            "bf16_einsum: a is [300, 192] and b is [256, 136]: their K "
+            "differ");
+  Status fp8 = fp8_einsum("bhd,bhr->hdr", a, a, b, b, d, o);
+  ASSERT_FALSE(fp8);
+  EXPECT_EQ(fp8.error().code, Code::NotSupported);
+}
+
 TEST(BatchedGemm, MnMajorBPlan) {
   auto t3 = [](DType t, int64_t x, int64_t y, int64_t z) {
     return TensorView::contiguous(fake(), t, {x, y, z});
@@ -708,12 +745,12 @@ TEST(BatchedGemm, CApiPassesTheEquation) {
   sm120rt_gemm_options o = {};
   o.chip = "sm_90a";
   o.machine = "h100";
+  // bhd,bhr->hdr: b is [b, h, r], with the batch rows of a.
   EXPECT_EQ(sm120rt_bf16_einsum("bhd,bhr->hdr", &a, &b, &d, &o),
-            SM120RT_NOT_SUPPORTED);
+            SM120RT_INVALID_ARGUMENT);
   EXPECT_STREQ(sm120rt_last_error(),
-               "bf16_einsum: equation 'bhd,bhr->hdr' is not compiled yet; the "
-               "compiled equations are 'bhr,hdr->bhd' and, in BF16, "
-               "'bhd,hdr->bhr' and 'bmk,bnk->mn'");
+               "bf16_einsum: b has rank 3 and 576 heads; expected rank 3 "
+               "[b, h, r] with 8 heads");
   // bmk,bnk->mn: d is [m, n].
   EXPECT_EQ(sm120rt_bf16_einsum("bmk,bnk->mn", &a, &b, &d, &o),
             SM120RT_INVALID_ARGUMENT);

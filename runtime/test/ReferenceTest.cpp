@@ -1028,12 +1028,12 @@ TEST(BatchedReference, FamilyReadsTheEquation) {
   m.problemJson = R"({"family": "batched_gemm", "equation": "bhr,hdr->bhd",
       "a_major": "k", "b_major": "k"})";
   std::vector<HostTensor> t = checkBatchedFamily(m, 2);
-  m.problemJson = R"({"family": "batched_gemm", "equation": "bhd,bhr->hdr"})";
+  m.problemJson = R"({"family": "batched_gemm", "equation": "bhd,bdr->bhr"})";
   EXPECT_TRUE(failsWith(findReference("batched_gemm")->compute(m, t),
                         Code::NotSupported,
                         "batched_gemm reference: equations 'bhr,hdr->bhd', "
-                        "'bhd,hdr->bhr' and 'bmk,bnk->mn'; got "
-                        "'bhd,bhr->hdr'"));
+                        "'bhd,hdr->bhr', 'bhd,bhr->hdr' and 'bmk,bnk->mn'; "
+                        "got 'bhd,bdr->bhr'"));
 }
 
 // bhd,hdr->bhr: B [h, d, r] is MN-major, K = d.
@@ -1048,6 +1048,33 @@ TEST(BatchedReference, MnMajorBContractsItsMiddleDim) {
                         Code::InvalidArgument,
                         "batched_gemm bhd,hdr->bhr reference: a [b, h, d], b "
                         "[h, d, r] and d [b, h, r] disagree"));
+}
+
+// bhd,bhr->hdr contracts the batch rows per head: D[h][i][j] = sum_b
+// A[b][h][i] B[b][h][j] (+ C[h][i][j]).
+TEST(BatchedReference, HeadContractionSumsTheBatchRows) {
+  using namespace gemm;
+  HostTensor a = tensor("a", DType::BF16, {2, 2, 1}); // [b, h, d]
+  setBits(a, {1, 2, 3, 4}, encodeBF16);
+  HostTensor b = tensor("b", DType::BF16, {2, 2, 1}); // [b, h, r]
+  setBits(b, {10, 100, 1000, 2048}, encodeBF16);
+  HostTensor c = tensor("c", DType::F32, {2, 1, 1});
+  setBits(c, {0.5f, 0.25f}, f32Bits);
+  HostTensor d = tensor("d", DType::F32, {2, 1, 1});
+  ASSERT_TRUE(referenceBatchedGemm({&a, false, nullptr, std::nullopt},
+                                   {&b, false, nullptr, std::nullopt}, &c, d)
+                  .ok());
+  std::vector<float> got;
+  d.forEachElement([&](int64_t o) { got.push_back(d.get(o)); });
+  // Head 0: 1 * 10 + 3 * 1000 + 0.5; head 1: 2 * 100 + 4 * 2048 + 0.25.
+  EXPECT_EQ(got, (std::vector<float>{3010.5f, 8392.25f}));
+  HostTensor wrong = tensor("d", DType::F32, {2, 1, 2});
+  EXPECT_TRUE(failsWith(
+      referenceBatchedGemm({&a, false, nullptr, std::nullopt},
+                           {&b, false, nullptr, std::nullopt}, nullptr, wrong),
+      Code::InvalidArgument,
+      "batched_gemm bhd,bhr->hdr reference: a [b, h, d], b [b, h, r] and d "
+      "[h, d, r] disagree"));
 }
 
 // bmk,bnk->mn sums every batch's product into one [m, n].

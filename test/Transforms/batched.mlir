@@ -1,4 +1,4 @@
-// Batched GEMMs (bhr,hdr->bhd and bmk,bnk->mn) through every pass: the schedule (each
+// Batched GEMMs (bhr,hdr->bhd, bhd,hdr->bhr, bhd,bhr->hdr and bmk,bnk->mn) through every pass: the schedule (each
 // head's GEMM, tiles counted over every head, the direct epilogue), the
 // tile program (a tile loop over the heads, A and D read along their
 // middle dimension, B and the scales per head), the warp roles, and the
@@ -139,6 +139,41 @@ func.func @bhd(%x: memref<?x4x256xbf16>, %y: memref<4x256x512xbf16>,
                %z: memref<?x4x512xbf16>) {
   sm120.batched_gemm "bhd,hdr->bhr" a(%x : memref<?x4x256xbf16>)
       b(%y : memref<4x256x512xbf16>) d(%z : memref<?x4x512xbf16>)
+      schedule <block = [128, 128, 64], stages = 3, warp_layout = [2, 4], epilogue = direct>
+  return
+}
+
+// -----
+
+// bhd,bhr->hdr: per head, D[h] = A[:, h, :]^T B[:, h, :] contracts the
+// batch rows, K = b (a runtime size). Both operands are MN-major stacks
+// over their middle dimension, loaded [BK, 1, panel] (A's 128 columns of
+// d: two 128-byte panels), read with the transposing ldmatrix; D and C
+// [h, d, r] are stacked over their first.
+// SCHED: remark: kept #sm120.schedule<{{.*}}epilogue = direct> for M = 128 on h100
+
+// TILES-LABEL: func.func @hdr
+// TILES-SAME: a_major = "mn", b_major = "mn", equation = "bhd,bhr->hdr"
+// TILES: %[[B:.*]] = memref.dim %arg0, %c0 : memref<?x4x128xbf16>
+// TILES: sm120.tile.loop (%[[M0:.*]], %[[N0:.*]], %[[G:.*]]) in (%c128, %c512) batches %c4
+// TILES: scf.for %[[K0:[^ ]*]] = %{{.*}} to %[[B]]
+// TILES: sm120.tile.load %arg0[%[[K0]], %[[M0]]] group %[[G]] {group_dim = 1 : i64} : memref<?x4x128xbf16> -> <64x128xbf16>
+// TILES: sm120.tile.load %arg1[%[[K0]], %[[N0]]] group %[[G]] {group_dim = 1 : i64} : memref<?x4x512xbf16> -> <64x128xbf16>
+// TILES: sm120.tile.mma {{.*}} {a_major = #sm120.major<mn>, b_major = #sm120.major<mn>}
+// TILES: sm120.tile.store %{{.*}} add %arg2 : memref<4x128x512xf32> into %arg3[%[[M0]], %[[N0]]] group %[[G]] : <128x128>, memref<4x128x512xf32>
+
+// NVVM-LABEL: llvm.func @hdr
+// NVVM-SAME: #sm120.tma<tensor = 0, box = [64, 1, 64], swizzle = 128
+// NVVM-SAME: #sm120.tma<tensor = 1, box = [64, 1, 64], swizzle = 128
+// NVVM: nvvm.ldmatrix {{.*}} layout = #nvvm.mma_layout<col>, num = 4 : i32
+// NVVM: nvvm.cp.async.bulk.tensor.shared.cluster.global %{{.*}}, %arg0, %{{.*}}, box[%[[C0:.*]], %[[G:.*]], %[[R:.*]]]
+// NVVM: %[[C1:.*]] = arith.addi %[[C0]], %{{.*}} : i32
+// NVVM: nvvm.cp.async.bulk.tensor.shared.cluster.global %{{.*}}, %arg0, %{{.*}}, box[%[[C1]], %[[G]], %[[R]]]
+func.func @hdr(%x: memref<?x4x128xbf16>, %y: memref<?x4x512xbf16>,
+               %c: memref<4x128x512xf32>, %z: memref<4x128x512xf32>) {
+  sm120.batched_gemm "bhd,bhr->hdr" a(%x : memref<?x4x128xbf16>)
+      b(%y : memref<?x4x512xbf16>) c(%c : memref<4x128x512xf32>)
+      d(%z : memref<4x128x512xf32>)
       schedule <block = [128, 128, 64], stages = 3, warp_layout = [2, 4], epilogue = direct>
   return
 }

@@ -21,13 +21,18 @@ func.func @k_grouped(%a: memref<?xbf16>, %b: memref<?xbf16>, %ks: memref<4xi32>,
 
 // -----
 
-// bhd,bhr->hdr (a GEMM over the batch, both operands MN-major) is not
-// lowered yet.
-func.func @reduce_b(%x: memref<?x8x128xbf16>, %y: memref<?x8x512xbf16>,
+// bhd,bhr->hdr reads both operands MN-major: BF16 only.
+func.func @reduce_b(%x: memref<?x8x128xf8E4M3FN>, %y: memref<?x8x512xf8E4M3FN>,
+                    %sx: memref<8x?x128xi32>, %sy: memref<8x?x512xi32>,
                     %z: memref<8x128x512xf32>) {
-  // expected-error @+1 {{'sm120.batched_gemm' op equation 'bhd,bhr->hdr' is not lowered yet; sm120-lower-to-tiles lowers 'bhr,hdr->bhd', 'bhd,hdr->bhr' and 'bmk,bnk->mn'}}
-  sm120.batched_gemm "bhd,bhr->hdr" a(%x : memref<?x8x128xbf16>)
-      b(%y : memref<?x8x512xbf16>) d(%z : memref<8x128x512xf32>)
+  // expected-error @+1 {{'sm120.batched_gemm' op equation 'bhd,bhr->hdr' is lowered for BF16 only (its operands are MN-major): transpose FP8 operands to [h, d, b] and [h, r, b] first}}
+  sm120.batched_gemm "bhd,bhr->hdr" a(%x : memref<?x8x128xf8E4M3FN>)
+      b(%y : memref<?x8x512xf8E4M3FN>)
+      scales(%sx, %sy : memref<8x?x128xi32>, memref<8x?x512xi32>)
+      d(%z : memref<8x128x512xf32>)
+      schedule <block = [128, 128, 64], stages = 2, warp_layout = [4, 2], epilogue = direct>
+      {sfa_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 128, packed>,
+       sfb_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 128, packed>}
   return
 }
 

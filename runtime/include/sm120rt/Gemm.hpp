@@ -212,8 +212,11 @@ SM120RT_API Status k_grouped_bf16_gemm_tn_contiguous(
 /// bf16_einsum also takes "bhd,hdr->bhr": D[:, h, :] = A[:, h, :] B[h] with
 /// a [b, h, d], b [h, d, r] read MN-major (ldmatrix.trans), d [b, h, r];
 /// FP8 returns NotSupported for it (copy b to [h, r, d] with
-/// transpose_to_k_major and use "bhr,hdr->bhd"). And
-/// "bmk,bnk->mn": D [m, n] = sum_b A[b] B[b]^T
+/// transpose_to_k_major and use "bhr,hdr->bhd"). "bhd,bhr->hdr" (BF16):
+/// D[h] = A[:, h, :]^T B[:, h, :] per head, contracting the batch rows, with
+/// a [b, h, d] and b [b, h, r] read MN-major (any strides TMA accepts), c
+/// and d [h, d, r]; b is a runtime size (at least 1) and d picks the
+/// schedule's bucket. And "bmk,bnk->mn": D [m, n] = sum_b A[b] B[b]^T
 /// (+ C) with a [b, m, k] and b [b, n, k], the batch count a runtime size;
 /// every batch is summed in one FP32 accumulator per output tile, so the
 /// result is deterministic. The other equations return NotSupported.

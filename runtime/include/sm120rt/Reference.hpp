@@ -225,6 +225,14 @@ SM120RT_API Status referenceKGroupedGemm(const GemmOperand &a,
                                          const HostTensor &ks,
                                          const HostTensor &c, HostTensor &d);
 
+/// The einsum bhd,bhr->hdr (BF16, no scales): per head h, D[h] =
+/// A[:, h, :]^T B[:, h, :] (+ C[h]), contracting the batch rows; a
+/// [b, h, d] and b [b, h, r] MN-major (kMajor false), c and d [h, d, r].
+/// referenceBatchedGemm forwards here when a is MN-major.
+SM120RT_API Status referenceHeadContraction(const GemmOperand &a,
+                                            const GemmOperand &b,
+                                            const HostTensor *c, HostTensor &d);
+
 /// Batch-reduced GEMM of equation bmk,bnk->mn: D = sum_b A[b] * B[b]^T
 /// (+ C), BF16 a [b, m, k] and b [b, n, k], c and d [m, n]; summed in
 /// double in the kernel's K order (batch after batch).

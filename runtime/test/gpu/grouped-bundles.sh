@@ -5,7 +5,8 @@
 # contiguous the harness splits M into groups aligned to the kernel's
 # m_alignment; for kind masked it draws each group's valid rows around the
 # expected M. One group is empty, and rows of no group must stay untouched.
-# Batched bundles run with their batch rows (bhr,hdr->bhd, bhd,hdr->bhr)
+# Batched bundles run with their batch rows (bhr,hdr->bhd, bhd,hdr->bhr;
+# bhd,bhr->hdr, which contracts them)
 # or their batch count (bmk,bnk->mn) as the runtime size; the dense
 # MN-major bundles with their M; the K-grouped ones with their sum K,
 # which the harness splits into groups aligned to the kernel's
@@ -32,7 +33,7 @@ sizes() { # name M -> --sizes for that bundle's dynamic dims
   batched_bhd_bf16_swap) echo "a=0:$2,c=0:$2,d=0:$2" ;;
   mn_bf16_tt) echo "a=1:$2,d=0:$2" ;;
   mn_bf16_nn_tma) echo "a=0:$2,c=0:$2,d=0:$2" ;;
-  batched_bmk_bf16) echo "a=0:$2,b=0:$2" ;;
+  batched_bmk_bf16 | batched_hdr_bf16) echo "a=0:$2,b=0:$2" ;;
   # Scale rows: every group's words, padded up per group.
   kgrouped_fp8_g128) echo "a=1:$2,b=1:$2,sfa=0:$(( $2 / 512 + 4 )),sfb=0:$(( $2 / 512 + 4 ))" ;;
   kgrouped_fp8_g32) echo "a=1:$2,b=1:$2,sfa=0:$(( $2 / 128 + 5 )),sfb=0:$(( $2 / 128 + 5 ))" ;;
@@ -47,6 +48,7 @@ for name in moe_grouped_contiguous fp8_f32_c nvfp4_rows bf16_prefix bf16_nn \
   masked_fp8 masked_nvfp4_c masked_bf16_small masked_fp8_fp4 masked_fp8_swap \
   masked_bf16_swap_c batched_fp8 batched_bf16_c batched_bf16_swap \
   batched_fp8_swap batched_bmk_bf16 batched_bhd_bf16 batched_bhd_bf16_swap \
+  batched_hdr_bf16 \
   mn_bf16_tt mn_bf16_nn_tma kgrouped_fp8_g128 kgrouped_fp8_g32 \
   kgrouped_bf16_mn kgrouped_bf16_k; do
   modes="random small-int"
@@ -60,6 +62,8 @@ for name in moe_grouped_contiguous fp8_f32_c nvfp4_rows bf16_prefix bf16_nn \
   batched_fp8) m=129 ;;
   batched_bmk_bf16) m=6 ;;
   batched_bf16_c | batched_bhd_bf16) m=131 ;;
+  # bhd,bhr->hdr: the batch rows are K.
+  batched_hdr_bf16) m=333 ;;
   batched_*) m=13 ;;
   # A [K, M]: TMA needs M * 2 bytes to be a multiple of 16.
   mn_bf16_tt) m=520 ;;

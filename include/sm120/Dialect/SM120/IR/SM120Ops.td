@@ -211,7 +211,10 @@ def SM120_BatchedGemmOp : SM120_ProblemOp<"batched_gemm", [AttrSizedOperandSegme
 
     `schedule` (optional, as for `sm120.gemm`) applies to each head's GEMM;
     the direct epilogue writes the strided output. The compiler lowers
-    `bhr,hdr->bhd` today: one persistent kernel over every head's tiles.
+    every equation, one persistent kernel over every head's tiles:
+    `bhr,hdr->bhd` (FP8 or BF16), `bhd,hdr->bhr` and `bhd,bhr->hdr` (BF16:
+    their MN-major operands are read with ldmatrix.trans) and `bmk,bnk->mn`
+    (one output, the batches summed in its K loop).
 
     ```mlir
     sm120.batched_gemm "bhr,hdr->bhd" a(%x : memref<?x8x4096xbf16>)
