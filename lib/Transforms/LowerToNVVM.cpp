@@ -437,8 +437,11 @@ LogicalResult KernelLowering::buildKernel() {
   tig = arith::RemUIOp::create(b, loc, lane, c32(4));
   smem = LLVM::AddressOfOp::create(b, loc, LLVM::LLVMPointerType::get(ctx, 3),
                                    kSmemSymbol);
-  // Each K range's walk state: the group it last reached and its sums.
+  // Each summing K range's walk state: the group it last reached and its
+  // sums (the math role's ranges only load sizes).
   func.walk([&](TileKRangeOp op) {
+    if (op.getBegin().use_empty() && op.getScaleBegin().use_empty())
+      return;
     std::array<Value, 3> state;
     for (Value &slot : state) {
       slot = LLVM::AllocaOp::create(b, loc, ptrType, i32(), c32(1));
