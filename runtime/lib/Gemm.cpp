@@ -628,9 +628,11 @@ planKGrouped(const char *entry, const TensorView &a, const TensorView *sfa,
                          " dimension(s); expected f32 [G, M, "
                          "N] = [",
                          g, ", ", m, ", ", n, "]"));
-  if (n <= 0 || m < 0 || sumK < 0)
+  // TMA takes no empty dimension: with no K at all, D is C (copy it).
+  if (n <= 0 || m < 0 || sumK <= 0)
     return invalid(entry, cat("sizes M = ", m, ", N = ", n, ", sum K = ", sumK,
-                              " must be positive (M and sum K may be 0)"));
+                              " must be positive (M may be 0; with sum K = 0, "
+                              "D is C)"));
   GemmProblem p;
   p.a = a.dtype;
   p.b = b.dtype;
@@ -654,7 +656,7 @@ planKGrouped(const char *entry, const TensorView &a, const TensorView *sfa,
                                 ": K-grouped scales take one, 32 or 128"));
     for (auto [name, s, mn] :
          {std::tuple{"sfa", sfa, m}, std::tuple{"sfb", sfb, n}}) {
-      int64_t rows = sumK == 0 ? 0 : ceilDiv(sumK, 4 * gran);
+      int64_t rows = ceilDiv(sumK, 4 * gran);
       if (s->rank != 2 || s->dtype != DType::I32 || s->sizes[1] != align4(mn) ||
           s->sizes[0] < rows)
         return invalid(

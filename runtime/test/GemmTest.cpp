@@ -661,6 +661,10 @@ TEST(KGroupedGemm, EntriesPlan) {
   EXPECT_EQ(s.error().code, Code::NotSupported);
   EXPECT_NE(s.error().message.find("transpose_to_k_major"), std::string::npos);
   EXPECT_EQ(message(k_grouped_bf16_gemm_tn_contiguous(
+                mat(DType::BF16, 0, 256), mat(DType::BF16, 0, 576), d, ks, o)),
+            "k_grouped_bf16_gemm_tn_contiguous: sizes M = 256, N = 576, sum "
+            "K = 0 must be positive (M may be 0; with sum K = 0, D is C)");
+  EXPECT_EQ(message(k_grouped_bf16_gemm_tn_contiguous(
                 am, mat(DType::BF16, 2048, 576), d, ks, o)),
             "k_grouped_bf16_gemm_tn_contiguous: a has sum K = 4096 and b "
             "2048: they differ");

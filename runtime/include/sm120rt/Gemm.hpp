@@ -184,8 +184,9 @@ SM120RT_API Status m_grouped_bf16_gemm_nt_masked(
 /// works); with options.kSizes (a host copy of ks) every size is checked
 /// before the launch, else a size that is negative, misaligned, or runs
 /// past sum K or the scale rows traps the kernel (a CUDA error at the next
-/// synchronization). A group with K_g = 0 gets D[g] = C[g]. M (and sum K)
-/// may vary from call to call: one kernel per (G, N, dtype, majorness).
+/// synchronization). A group with K_g = 0 gets D[g] = C[g]. M and sum K
+/// (at least 1: TMA takes no empty dimension) may vary from call to call:
+/// one kernel per (G, N, dtype, majorness).
 SM120RT_API Status k_grouped_fp8_gemm_nt_contiguous(
     const TensorView &a, const TensorView &sfa, const TensorView &b,
     const TensorView &sfb, const TensorView &d, const TensorView &ks,
