@@ -275,8 +275,8 @@ LogicalResult buildTileProgram(const TileProblem &p) {
       xGroup = yGroup = arith::DivUIOp::create(b, loc, k0, kPerBatch);
       k0 = arith::RemUIOp::create(b, loc, k0, kPerBatch);
     }
-    // K of the data and of the scales; the MMA's own.
-    Value kData = k0, kScale = k0, kMma = k0;
+    // K of the data and of the scales (the MMA's is k0).
+    Value kData = k0, kScale = k0;
     if (kBegin) {
       kData = arith::AddIOp::create(b, loc, kBegin, k0);
       if (p.sfa)
@@ -299,7 +299,7 @@ LogicalResult buildTileProgram(const TileProblem &p) {
       sfb = loadScales(b, loc, sy, ry, n0, kScale, bn, bk, yGroup);
     }
     auto mma = TileMmaOp::create(b, loc, accType, acc, a, bt, sfa, sfb, m0, n0,
-                                 kMma, MajorAttr::get(b.getContext(), mx),
+                                 k0, MajorAttr::get(b.getContext(), mx),
                                  MajorAttr::get(b.getContext(), my), rx, ry);
     scf::YieldOp::create(b, loc, mma.getResult());
   }
@@ -344,16 +344,17 @@ LogicalResult lowerGemm(GemmOp op) {
 
 LogicalResult lowerGrouped(GroupedGemmOp op) {
   TileProblem p = operandsOf(op);
-  Builder b(op.getContext());
+  OpBuilder b(op);
+  p.family = "grouped_gemm";
+  p.extraFields = {
+      b.getNamedAttr("kind",
+                     b.getStringAttr(stringifyGroupedKind(op.getKind()))),
+      b.getNamedAttr("prefix_sum", b.getBoolAttr(op.getPrefixSum()))};
   if (op.getKind() == GroupedKind::KGrouped) {
     // D[g] = C[g] + A_g B_g^T: every tile of each group's [M, N], the K
     // loop over the group's columns.
     p.kSizes = op.getLayout();
-    OpBuilder ob(op);
-    p.batches = dimValue(ob, op.getLoc(), p.kSizes, 0);
-    p.family = "grouped_gemm";
-    p.extraFields = {b.getNamedAttr("kind", b.getStringAttr("k_grouped")),
-                     b.getNamedAttr("prefix_sum", b.getBoolAttr(false))};
+    p.batches = dimValue(b, op.getLoc(), p.kSizes, 0);
     // Each group's K must be a multiple of this: the alignment callers
     // keep.
     if (p.schedule)
@@ -364,11 +365,6 @@ LogicalResult lowerGrouped(GroupedGemmOp op) {
   p.layout = op.getLayout();
   p.prefixSum = op.getPrefixSum();
   p.masked = op.getKind() == GroupedKind::Masked;
-  p.family = "grouped_gemm";
-  p.extraFields = {
-      b.getNamedAttr("kind",
-                     b.getStringAttr(stringifyGroupedKind(op.getKind()))),
-      b.getNamedAttr("prefix_sum", b.getBoolAttr(op.getPrefixSum()))};
   // The typical valid rows per group, for harnesses that make up layouts.
   if (IntegerAttr hint = op.getExpectedMAttr())
     p.extraFields.push_back(b.getNamedAttr("expected_m", hint));
