@@ -140,6 +140,10 @@ sm120rt::Status checkProblem(const GemmProblem &p) {
                               "(sum K is a runtime size) and nothing else; "
                               "got groups = {0}, K = {1}",
                               p.groups, p.k));
+  if (p.kBlocks && (!p.kGrouped || !p.aKMajor))
+    return fail(Code::InvalidArgument,
+                "gemm: 1-D concatenated K blocks are a K-grouped problem's "
+                "K-major operands");
   if (p.n <= 0 || (p.k <= 0 && !p.kGrouped && !hdr))
     return fail(
         Code::InvalidArgument,
@@ -241,6 +245,9 @@ mlir::FailureOr<mlir::ModuleOp> buildModule(mlir::MLIRContext &ctx,
   // [h, d, r] in their first.
   if (hdr)
     args[1] = memref({dyn, p.groups, p.n}, eb);
+  // K-grouped blocks: each operand's groups' [MN, K_g] blocks in a row.
+  if (p.kBlocks)
+    args = {memref({dyn}, ea), memref({dyn}, eb)};
   if (*ra && *rb && p.kGrouped) {
     // Packed [rows, align(MN, 4)]: the rows hold every group's words.
     args.push_back(memref({dyn, dyn}, ra->getScaleElementType(&ctx)));
@@ -361,6 +368,7 @@ Expected<CompiledKernel> sm120jit::compileGemm(const GemmProblem &p,
                     p.groups > 0 ? llvm::formatv("{0}{1}_",
                                                  p.batched    ? "batched"
                                                  : p.masked   ? "masked"
+                                                 : p.kBlocks  ? "kblocks"
                                                  : p.kGrouped ? "kgrouped"
                                                               : "grouped",
                                                  p.groups)

@@ -94,11 +94,16 @@ GemmProblem GemmProblem::fromOp(GroupedGemmOp op) {
     p.n = dt.getDimSize(2);
     p.aKMajor = op.getAMajor() == Major::K;
     p.bKMajor = op.getBMajor() == Major::K;
-    int64_t sumK = at.getRank() == 2 ? at.getDimSize(p.aKMajor ? 1 : 0)
-                                     : ShapedType::kDynamic;
+    // 1-D a: the groups' [M, K_g] blocks, M * sum K elements.
+    int64_t sumK =
+        at.getRank() == 2 ? at.getDimSize(p.aKMajor ? 1 : 0)
+        : ShapedType::isDynamic(at.getDimSize(0)) || ShapedType::isDynamic(p.m)
+            ? ShapedType::kDynamic
+            : at.getDimSize(0) / p.m;
     p.k = ShapedType::isDynamic(sumK) ? ShapedType::kDynamic
                                       : std::max<int64_t>(sumK / p.batches, 1);
     p.kGroupAlign = kKGroupedAlignment;
+    p.viewedOperands = at.getRank() == 1 ? 2 : 0;
     setTypesAndScales(p, op);
     return p;
   }
@@ -219,8 +224,8 @@ SmemUse mlir::sm120::smemUse(const GemmProblem &p, int64_t bm, int64_t bn,
   if (epilogue == EpilogueKind::TmaStore)
     use.epilogue = alignUp(bm * bn * p.outBytes, 1024);
   // The lowering lays rings, staging and barriers back to back from the
-  // 1024-byte-aligned base: nothing else.
-  use.fixed = 0;
+  // 1024-byte-aligned base, then the views' state.
+  use.fixed = 16 * p.viewedOperands;
   return use;
 }
 

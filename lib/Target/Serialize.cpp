@@ -150,25 +150,33 @@ FailureOr<json::Object> buildManifest(LLVM::LLVMFuncOp kernel,
                        {"tensor", dim.getTensor()},
                        {"dim", dim.getDim()},
                        {"dtype", dim.getType().isInteger(32) ? "i32" : "i64"}});
+    } else if (auto scratch = dyn_cast<ScratchParamAttr>(p)) {
+      params.push_back(
+          json::Object{{"kind", "scratch"},
+                       {"bytes_per_block", scratch.getBytesPerBlock()}});
     } else {
       auto tma = cast<TmaParamAttr>(p);
       MemRefType type = abi.getTensorArgs()[tma.getTensor()].getType();
       Type elem = type.getElementType();
-      // u8 over packed FP4 counts bytes along the contiguous dim.
+      // u8 over packed FP4 counts bytes along the contiguous dim (a
+      // rewritten descriptor's views are contiguous in their last).
       SmallVector<int64_t> box(tma.getBox());
       if (isa<Float4E2M1FNType>(elem) && !tma.getFp4Unpack())
-        box[contiguousDim(type)] /= 2;
-      params.push_back(json::Object{
-          {"kind", "tma"},
-          {"tensor", tma.getTensor()},
-          {"dtype", tmaDtype(elem, tma.getFp4Unpack()).str()},
-          {"box", toJsonArray(box)},
-          {"element_strides",
-           toJsonArray(SmallVector<int64_t>(tma.getBox().size(), 1))},
-          {"swizzle", tma.getSwizzle()},
-          {"interleave", "none"},
-          {"l2_promotion", tma.getL2Promotion()},
-          {"oob_fill", tma.getOobNan() ? "nan" : "zero"}});
+        box[tma.getDeviceRewritten() ? box.size() - 1 : contiguousDim(type)] /=
+            2;
+      json::Object param{{"kind", "tma"},
+                         {"tensor", tma.getTensor()},
+                         {"dtype", tmaDtype(elem, tma.getFp4Unpack()).str()},
+                         {"box", toJsonArray(box)},
+                         {"element_strides", toJsonArray(SmallVector<int64_t>(
+                                                 tma.getBox().size(), 1))},
+                         {"swizzle", tma.getSwizzle()},
+                         {"interleave", "none"},
+                         {"l2_promotion", tma.getL2Promotion()},
+                         {"oob_fill", tma.getOobNan() ? "nan" : "zero"}};
+      if (tma.getDeviceRewritten())
+        param["device_rewritten"] = true;
+      params.push_back(std::move(param));
     }
   }
 

@@ -3,8 +3,10 @@
 // Turns each function holding an sm120.warp_specialize into an NVVM kernel
 // (llvm.func with sm120.abi): roles become warp-index branches with
 // setmaxnreg, pipelines become mbarrier rings in dynamic shared memory, tile
-// loads become TMA copies, tile.mma becomes ldmatrix + mma.sync per
-// fragment, and tile.store becomes bounds-checked register stores.
+// loads become TMA copies (views of a memref.reinterpret_cast through a
+// descriptor the producer rewrites per view), tile.mma becomes ldmatrix +
+// mma.sync per fragment, and tile.store becomes bounds-checked register
+// stores.
 //
 // Both chips see the same fragments and scale registers. On sm_120a a scaled
 // MMA is one block-scaled mma.sync; on the sm_90a twin FP8 and FP4 are
@@ -79,6 +81,13 @@ struct KernelLowering {
   DenseMap<Value, Value> tileOffsets;
   DenseMap<Value, PipeInfo> pipes;
   DenseMap<Value, Value> tmaParams, ptrParams;
+  /// Tensors read through views: each one's 128-byte descriptor slot in
+  /// the block's scratch, and the scratch parameter.
+  DenseMap<Value, unsigned> viewSlots;
+  Value scratch;
+  /// Per view op: the shared-memory offset of the last view's address
+  /// (i64), rows and cols (i32) (not registers: the producer has few).
+  DenseMap<Operation *, int64_t> viewState;
   DenseMap<std::pair<unsigned, unsigned>, Value> dimParams;
   Value tid, warp, lane, group, tig, smem;
   int64_t smemBytes = 0;
@@ -165,6 +174,7 @@ struct KernelLowering {
   LogicalResult lowerStore(EpilogueOp op);
   LogicalResult lowerGroup(TileGroupOp op);
   LogicalResult lowerKRange(TileKRangeOp op);
+  LogicalResult lowerView(memref::ReinterpretCastOp op);
   /// Per sm120.tile.k_range: allocas of (last group, its begin, its scale
   /// begin).
   llvm::DenseMap<Operation *, std::array<Value, 3>> kRanges;
@@ -187,26 +197,40 @@ struct KernelLowering {
   std::array<Value, 2> loadCPair(Value cPtr, Value row, Value col, int64_t n);
   Value rowMajor(Value row, Value col, int64_t n);
   Value waitSlot(PipeInfo &pipe, Value counter, bool empty);
+  /// Blocks until fill (or release) `it` (i32) of the ring is done.
+  Value waitIndex(PipeInfo &pipe, Value it, bool empty);
   Value barrierOffset(PipeInfo &pipe, Value slot, bool empty);
   Value slotOffset(PipeInfo &pipe, unsigned tile, Value slot);
 };
 
-/// The tile type every load from `arg` uses (null if there is none) and
-/// the dimension its group indexes.
-FailureOr<std::pair<SmemTileType, unsigned>> loadedTile(func::FuncOp func,
-                                                        BlockArgument arg) {
+/// The tile type every load from `arg` uses (null if there is none), the
+/// dimension its group indexes, and whether the loads read views of it
+/// (memref.reinterpret_cast).
+struct LoadedTile {
   SmemTileType tile;
   unsigned groupDim = 0;
+  bool viewed = false;
+};
+FailureOr<LoadedTile> loadedTile(BlockArgument arg) {
+  LoadedTile t;
+  SmallVector<std::pair<Value, bool>> sources = {{arg, false}};
   for (Operation *user : arg.getUsers())
-    if (auto load = dyn_cast<TileLoadOp>(user)) {
-      unsigned dim = load.getGroupDim().value_or(0);
-      if (tile && (tile != load.getType() || dim != groupDim))
-        return load.emitOpError("loads a different tile shape from the same "
-                                "tensor; one TMA descriptor serves all loads");
-      tile = load.getType();
-      groupDim = dim;
-    }
-  return std::make_pair(tile, groupDim);
+    if (auto view = dyn_cast<memref::ReinterpretCastOp>(user))
+      sources.push_back({view.getResult(), true});
+  for (auto [source, viewed] : sources)
+    for (Operation *user : source.getUsers())
+      if (auto load = dyn_cast<TileLoadOp>(user)) {
+        unsigned dim = load.getGroupDim().value_or(0);
+        if (t.tile && (t.tile != load.getType() || dim != t.groupDim ||
+                       viewed != t.viewed))
+          return load.emitOpError(
+              "loads a different tile shape from the same tensor; one TMA "
+              "descriptor serves all loads");
+        t.tile = load.getType();
+        t.groupDim = dim;
+        t.viewed = viewed;
+      }
+  return t;
 }
 
 /// The 128-byte panels a tile's rows are stored in (1 unless its rows are
@@ -268,10 +292,10 @@ LogicalResult KernelLowering::buildKernel() {
              << arg.getType();
     tensors.push_back(TensorArgAttr::get(
         ctx, cast<StringAttr>(names[arg.getArgNumber()]).getValue(), type));
-    FailureOr<std::pair<SmemTileType, unsigned>> loaded = loadedTile(func, arg);
+    FailureOr<LoadedTile> loaded = loadedTile(arg);
     if (failed(loaded))
       return failure();
-    auto [tile, groupDim] = *loaded;
+    auto [tile, groupDim, viewed] = *loaded;
     unsigned i = arg.getArgNumber();
     if (tile) {
       // sm_120a unpacks FP4 for mxf8f6f4 in the TMA; the twin loads it
@@ -283,18 +307,33 @@ LogicalResult KernelLowering::buildKernel() {
       // group dimension has extent 1).
       SmallVector<int64_t> box = {tile.getRows(),
                                   tile.getCols() / tilePanels(tile)};
-      if (type.getRank() == 3)
+      if (type.getRank() == 3 && !viewed)
         box.insert(box.begin() + groupDim, 1);
+      // A viewed tensor's descriptor is a template the producer rewrites
+      // per view (row-major [rows, cols]); the views need its address too.
+      if (viewed && (type.getRank() != 1 || !type.getLayout().isIdentity() ||
+                     isa<Float4E2M1FNType>(type.getElementType())))
+        return func.emitOpError("views of argument #")
+               << i << " (" << type
+               << ") are lowered for contiguous 1-D tensors of whole-byte "
+                  "elements only";
       params.push_back(TmaParamAttr::get(ctx, i, box, swizzle,
                                          /*l2_promotion=*/256,
-                                         /*oob_nan=*/false, unpack));
+                                         /*oob_nan=*/false, unpack, viewed));
       paramTypes.push_back(ptrType);
       bind.push_back([this, arg](Value v) { tmaParams[arg] = v; });
+      if (viewed) {
+        unsigned slot = viewSlots.size();
+        viewSlots[arg] = slot;
+        params.push_back(PointerParamAttr::get(ctx, i));
+        paramTypes.push_back(ptrType);
+        bind.push_back([this, arg](Value v) { ptrParams[arg] = v; });
+      }
     } else if (arg == tmaStored) {
-      params.push_back(
-          TmaParamAttr::get(ctx, i, {tmaStore->rows, tmaStore->boxCols},
-                            unsigned(tmaStore->boxBytes), /*l2_promotion=*/256,
-                            /*oob_nan=*/false, /*fp4_unpack=*/false));
+      params.push_back(TmaParamAttr::get(
+          ctx, i, {tmaStore->rows, tmaStore->boxCols},
+          unsigned(tmaStore->boxBytes), /*l2_promotion=*/256,
+          /*oob_nan=*/false, /*fp4_unpack=*/false, /*device_rewritten=*/false));
       paramTypes.push_back(ptrType);
       bind.push_back([this, arg](Value v) { tmaParams[arg] = v; });
     } else {
@@ -302,6 +341,12 @@ LogicalResult KernelLowering::buildKernel() {
       paramTypes.push_back(ptrType);
       bind.push_back([this, arg](Value v) { ptrParams[arg] = v; });
     }
+  }
+  // One descriptor slot per viewed tensor in each block's scratch.
+  if (!viewSlots.empty()) {
+    params.push_back(ScratchParamAttr::get(ctx, 128 * viewSlots.size()));
+    paramTypes.push_back(ptrType);
+    bind.push_back([this](Value v) { scratch = v; });
   }
   SmallVector<memref::DimOp> dimOps;
   func.walk([&](memref::DimOp op) { dimOps.push_back(op); });
@@ -381,6 +426,10 @@ LogicalResult KernelLowering::buildKernel() {
     info.barriers = smemBytes;
     smemBytes += 16 * info.type.getStages();
   }
+  func.walk([&](memref::ReinterpretCastOp op) {
+    viewState[op] = smemBytes;
+    smemBytes += 16;
+  });
   int64_t threads = 32 * (ws.getProducerWarps() + ws.getMathWarps());
   auto launch = LaunchAttr::get(ctx, {threads, 1, 1}, smemBytes,
                                 /*grid=*/{}, b.getArrayAttr(factors),
@@ -421,8 +470,10 @@ LogicalResult KernelLowering::buildKernel() {
           TypeAttr::get(LLVM::LLVMArrayType::get(b.getI8Type(), 128)));
       kernel.setArgAttr(i, "llvm.align", b.getI64IntegerAttr(64));
       kernel.setArgAttr(i, "nvvm.grid_constant", b.getUnitAttr());
-    } else if (isa<PointerParamAttr>(p)) {
-      kernel.setArgAttr(i, "llvm.noalias", b.getUnitAttr());
+    } else if (auto ptr = dyn_cast<PointerParamAttr>(p)) {
+      // A viewed tensor is also read through its descriptor.
+      if (!viewSlots.count(func.getArgument(ptr.getTensor())))
+        kernel.setArgAttr(i, "llvm.noalias", b.getUnitAttr());
     }
   }
   Block *entry = kernel.addEntryBlock(b);
@@ -449,6 +500,15 @@ LogicalResult KernelLowering::buildKernel() {
     }
     kRanges[op] = state;
   });
+  // No view yet (the barrier before the roles publishes the zeros).
+  if (!viewState.empty())
+    ifThen(cmp(arith::CmpIPredicate::eq, tid, c32(0)), [&] {
+      for (auto &[op, offset] : viewState)
+        for (int64_t word = 0; word < 2; ++word)
+          LLVM::StoreOp::create(b, loc,
+                                arith::ConstantIntOp::create(b, loc, 0, 64),
+                                smemPtr(c32(offset + 8 * word)));
+    });
   for (auto &[value, info] : pipes) {
     auto one = c32(1);
     info.produced = LLVM::AllocaOp::create(b, loc, ptrType, i32(), one);
@@ -481,7 +541,10 @@ Value KernelLowering::barrierOffset(PipeInfo &pipe, Value slot, bool empty) {
 
 /// Blocks until the counter's slot is full (consumer) or empty (producer).
 Value KernelLowering::waitSlot(PipeInfo &pipe, Value counter, bool empty) {
-  Value it = load(counter);
+  return waitIndex(pipe, load(counter), empty);
+}
+
+Value KernelLowering::waitIndex(PipeInfo &pipe, Value it, bool empty) {
   Value stages = c32(pipe.type.getStages());
   Value slot = arith::RemUIOp::create(b, loc, it, stages);
   Value phase = arith::AndIOp::create(
@@ -581,6 +644,8 @@ LogicalResult KernelLowering::lowerOp(Operation &op) {
     return lowerGroup(group);
   if (auto range = dyn_cast<TileKRangeOp>(op))
     return lowerKRange(range);
+  if (auto view = dyn_cast<memref::ReinterpretCastOp>(op))
+    return lowerView(view);
   if (auto zero = dyn_cast<AccZeroOp>(op)) {
     AccTileType type = zero.getType();
     int64_t n = type.getRows() * type.getCols() / (32 * ws.getMathWarps());
@@ -1897,6 +1962,117 @@ LogicalResult KernelLowering::lowerKRange(TileKRangeOp op) {
   map.map(op.getBegin(), toIndex(begin));
   map.map(op.getSize(), toIndex(size));
   map.map(op.getScaleBegin(), toIndex(op.getScaleSpan() ? scaleBegin : begin));
+  return success();
+}
+
+/// A view of a tensor read through a rewritten descriptor. When the view
+/// differs from the last one, the producer waits for the loads in flight
+/// (they may not have read the descriptor yet), copies the template into
+/// the block's slot, points the copy at the view with tensormap.replace and
+/// fences the tensormap proxy; the view's loads then use the slot. An empty
+/// view (no columns) has no loads and keeps the slot as it is.
+LogicalResult KernelLowering::lowerView(memref::ReinterpretCastOp op) {
+  auto arg = dyn_cast<BlockArgument>(op.getSource());
+  Value tmpl = arg ? tmaParams.lookup(arg) : Value();
+  Value base = arg ? ptrParams.lookup(arg) : Value();
+  if (!tmpl || !base || !viewSlots.count(arg))
+    return op.emitOpError("views a tensor that is not a kernel argument "
+                          "read through TMA");
+  SmallVector<OpFoldResult> sizes = op.getMixedSizes();
+  SmallVector<OpFoldResult> strides = op.getMixedStrides();
+  if (sizes.size() != 2 || !isConstantIntValue(strides[1], 1) ||
+      !isEqualConstantIntOrValue(strides[0], sizes[1]))
+    return op.emitOpError("must view a row-major [rows, cols] matrix "
+                          "(strides [cols, 1]) to be read through TMA");
+  PipelineProduceOp produce;
+  for (Operation *user : op->getUsers())
+    if (auto p = user->getParentOfType<PipelineProduceOp>())
+      produce = p;
+  if (!produce)
+    return op.emitOpError("is not read by a pipelined load");
+  PipeInfo &pipe = pipes[produce.getPipeline()];
+
+  Type i64 = b.getI64Type();
+  auto value = [&](OpFoldResult f) -> Value {
+    if (auto v = dyn_cast<Value>(f))
+      return map.lookupOrDefault(v);
+    return arith::ConstantIndexOp::create(
+        b, loc, cast<IntegerAttr>(cast<Attribute>(f)).getInt());
+  };
+  int64_t elemBytes = op.getType().getElementTypeBitWidth() / 8;
+  Value offset = arith::IndexCastOp::create(
+      b, loc, i64, value(op.getMixedOffsets().front()));
+  Value address = arith::AddIOp::create(
+      b, loc, LLVM::PtrToIntOp::create(b, loc, i64, base),
+      arith::MulIOp::create(
+          b, loc, offset, arith::ConstantIntOp::create(b, loc, elemBytes, 64)));
+  Value rows = toI32(value(sizes[0])), cols = toI32(value(sizes[1]));
+  int64_t state = viewState.lookup(op);
+  Value lastAddress = smemPtr(c32(state)), lastRows = smemPtr(c32(state + 8)),
+        lastCols = smemPtr(c32(state + 12));
+  auto differs = [&](Value x, Value last) {
+    return cmp(arith::CmpIPredicate::ne, x,
+               LLVM::LoadOp::create(b, loc, x.getType(), last));
+  };
+  Value changed = arith::OrIOp::create(
+      b, loc,
+      arith::OrIOp::create(b, loc, differs(address, lastAddress),
+                           differs(rows, lastRows)),
+      differs(cols, lastCols));
+  Value rewrite = arith::AndIOp::create(
+      b, loc, changed, cmp(arith::CmpIPredicate::sgt, cols, c32(0)));
+
+  // The block's slot for this tensor.
+  Value blockIdx = NVVM::BlockIdXOp::create(b, loc, i32());
+  auto ptrType = LLVM::LLVMPointerType::get(b.getContext());
+  Value slot = LLVM::GEPOp::create(
+      b, loc, ptrType, b.getI8Type(), scratch,
+      ValueRange{addc(mul(blockIdx, c32(128 * viewSlots.size())),
+                      128 * viewSlots.lookup(arg))});
+  tmaParams[op.getResult()] = slot;
+  ifThen(rewrite, [&] {
+    // Every fill still in flight: the last `stages` ones.
+    Value produced = load(pipe.produced);
+    Value stages = c32(pipe.type.getStages());
+    Value first = arith::SelectOp::create(
+        b, loc, cmp(arith::CmpIPredicate::ugt, produced, stages),
+        sub(produced, stages), c32(0));
+    auto drain = scf::ForOp::create(b, loc, toIndex(first), toIndex(produced),
+                                    arith::ConstantIndexOp::create(b, loc, 1));
+    {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPoint(drain.getBody()->getTerminator());
+      waitIndex(pipe, toI32(drain.getInductionVar()), /*empty=*/false);
+    }
+    for (int64_t word = 0; word < 16; ++word) {
+      auto at = [&](Value p) {
+        return LLVM::GEPOp::create(b, loc, ptrType, i64, p,
+                                   ValueRange{c32(word)});
+      };
+      LLVM::StoreOp::create(b, loc, LLVM::LoadOp::create(b, loc, i64, at(tmpl)),
+                            at(slot));
+    }
+    // tensormap.replace of `field` (with the dimension it is about, 0 the
+    // innermost) to `v`.
+    Value slotAddress = LLVM::PtrToIntOp::create(b, loc, i64, slot);
+    auto replace = [&](StringRef field, StringRef dim, Value v) {
+      NVVM::InlinePtxOp::create(
+          b, loc, TypeRange{}, ValueRange{slotAddress, v}, ValueRange{},
+          ("tensormap.replace.tile." + field + " [$0], " + dim + "$1;").str(),
+          Value());
+    };
+    replace("global_address.b1024.b64", "", address);
+    replace("global_dim.b1024.b32", "0, ", cols);
+    replace("global_dim.b1024.b32", "1, ", rows);
+    replace("global_stride.b1024.b64", "0, ",
+            arith::ExtUIOp::create(b, loc, i64, mul(cols, c32(elemBytes))));
+    NVVM::FenceProxyReleaseOp::create(b, loc, NVVM::MemScopeKind::GPU);
+    NVVM::FenceProxyAcquireOp::create(b, loc, NVVM::MemScopeKind::GPU, slot,
+                                      c32(128));
+    LLVM::StoreOp::create(b, loc, address, lastAddress);
+    LLVM::StoreOp::create(b, loc, rows, lastRows);
+    LLVM::StoreOp::create(b, loc, cols, lastCols);
+  });
   return success();
 }
 

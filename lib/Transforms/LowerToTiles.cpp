@@ -113,7 +113,8 @@ struct TileProblem {
   bool masked = false;
   Value batches; // batched and K-grouped GEMMs
   /// K-grouped: the [G] K sizes; each group's K loop covers its columns of
-  /// the 2-D a and b, and writes its matrix of the [G, M, N] d.
+  /// the 2-D a and b (or its blocks of 1-D ones), and writes its matrix of
+  /// the [G, M, N] d.
   Value kSizes;
   /// bmk,bnk->mn: K runs over the batches of a [b, m, k] and b [b, n, k];
   /// each K block reads batch k0 / k of both.
@@ -201,14 +202,23 @@ LogicalResult buildTileProgram(const TileProblem &p) {
       return i;
     return i < groupDim ? i : i + 1;
   };
-  Value m = dimValue(b, loc, p.a, matrixDim(p.a, p.aGroupDim, aK ? 0 : 1));
-  Value n = dimValue(b, loc, p.b, matrixDim(p.b, p.bGroupDim, bK ? 0 : 1));
-  Value k = dimValue(b, loc, p.a, matrixDim(p.a, p.aGroupDim, aK ? 1 : 0));
+  // K-grouped with 1-D a and b: group g's [M, K_g] and [N, K_g] blocks
+  // follow one another, so M and N come from d [G, M, N] and sum K is what
+  // both concatenations hold.
+  bool blocks = p.kSizes && cast<MemRefType>(p.a.getType()).getRank() == 1;
+  Value m, n, k;
+  if (blocks) {
+    m = dimValue(b, loc, p.d, 1);
+    n = dimValue(b, loc, p.d, 2);
+    k = arith::MinUIOp::create(
+        b, loc, arith::DivUIOp::create(b, loc, dimValue(b, loc, p.a, 0), m),
+        arith::DivUIOp::create(b, loc, dimValue(b, loc, p.b, 0), n));
+  } else {
+    m = dimValue(b, loc, p.a, matrixDim(p.a, p.aGroupDim, aK ? 0 : 1));
+    n = dimValue(b, loc, p.b, matrixDim(p.b, p.bGroupDim, bK ? 0 : 1));
+    k = dimValue(b, loc, p.a, matrixDim(p.a, p.aGroupDim, aK ? 1 : 0));
+  }
   Value kPerBatch = k;
-  if (p.kSizes && cast<MemRefType>(p.a.getType()).getRank() != 2)
-    return p.op->emitOpError(
-        "with 1-D concatenated K-major blocks is not lowered yet; give a "
-        "[M, sum_K] and b [N, sum_K] (or both MN-major)");
   if (p.reduceBatch) {
     if (!getConstantIntValue(k) || *getConstantIntValue(k) % bk != 0)
       return p.op->emitOpError()
@@ -263,6 +273,28 @@ LogicalResult buildTileProgram(const TileProblem &p) {
     kEnd = range.getSize();
     scaleBegin = range.getScaleBegin();
   }
+  // The group's blocks as [MN, K_g] matrices: the loads read them from
+  // column 0 (the kernel points a descriptor at each group's view).
+  Value aData = p.a, bData = p.b;
+  if (blocks) {
+    auto view = [&](Value operand, Value rows) {
+      auto type = cast<MemRefType>(operand.getType());
+      std::optional<int64_t> staticRows = getConstantIntValue(rows);
+      auto viewType = MemRefType::get(
+          {staticRows.value_or(ShapedType::kDynamic), ShapedType::kDynamic},
+          type.getElementType(),
+          StridedLayoutAttr::get(b.getContext(), ShapedType::kDynamic,
+                                 {ShapedType::kDynamic, 1}));
+      Value offset = arith::MulIOp::create(b, loc, kBegin, rows);
+      return memref::ReinterpretCastOp::create(
+          b, loc, viewType, operand, OpFoldResult(offset),
+          ArrayRef<OpFoldResult>{getAsOpFoldResult(rows), kEnd},
+          ArrayRef<OpFoldResult>{kEnd, b.getIndexAttr(1)});
+    };
+    aData = view(p.a, m);
+    bData = view(p.b, n);
+    kBegin = Value();
+  }
   auto kLoop = scf::ForOp::create(b, loc, c0, kEnd, bkValue, ValueRange{zero});
   {
     OpBuilder::InsertionGuard guard(b);
@@ -277,14 +309,13 @@ LogicalResult buildTileProgram(const TileProblem &p) {
     }
     // K of the data and of the scales (the MMA's is k0).
     Value kData = k0, kScale = k0;
-    if (kBegin) {
+    if (kBegin)
       kData = arith::AddIOp::create(b, loc, kBegin, k0);
-      if (p.sfa)
-        kScale = arith::AddIOp::create(b, loc, scaleBegin, k0);
-    }
+    if (scaleBegin && p.sfa)
+      kScale = arith::AddIOp::create(b, loc, scaleBegin, k0);
     // The MMA's operands: A and B, or B and A with swap_ab (m0 then
     // indexes N and n0 M).
-    Value x = swap ? p.b : p.a, y = swap ? p.a : p.b;
+    Value x = swap ? bData : aData, y = swap ? aData : bData;
     Value sx = swap ? p.sfb : p.sfa, sy = swap ? p.sfa : p.sfb;
     BlockScaleAttr rx = swap ? p.sfbRecipe : p.sfaRecipe;
     BlockScaleAttr ry = swap ? p.sfaRecipe : p.sfbRecipe;

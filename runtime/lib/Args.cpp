@@ -232,8 +232,24 @@ Expected<TmaEncodeParams> sm120rt::computeTmaParams(const Manifest &m,
   e.rank = static_cast<uint32_t>(rank);
   e.globalAddress = arg.data;
   bool bytesOverFp4 = tma.dtype == TmaDType::U8 && spec.dtype == DType::F4E2M1;
+  if (tma.deviceRewritten) {
+    // A template the kernel points at its views: sizes equal to the box,
+    // rows packed at the inner box's bytes rounded up to TMA's 16.
+    e.rank = static_cast<uint32_t>(tma.box.size());
+    uint64_t stride =
+        (uint64_t(tma.box.back()) * tmaDTypeBits(tma.dtype) / 8 + 15) / 16 * 16;
+    for (uint32_t j = 0; j < e.rank; ++j) {
+      uint32_t d = e.rank - 1 - j;
+      e.globalDim[j] = tma.box[d];
+      e.boxDim[j] = tma.box[d];
+      e.elementStrides[j] = tma.elementStrides[d];
+      if (j > 0)
+        e.globalStrides[j - 1] =
+            j == 1 ? stride : e.globalStrides[j - 2] * e.globalDim[j - 1];
+    }
+  }
   // TMA lists dimensions innermost first; the manifest outermost first.
-  for (int j = 0; j < rank; ++j) {
+  for (int j = 0; j < rank && !tma.deviceRewritten; ++j) {
     int d = rank - 1 - j;
     uint64_t size = static_cast<uint64_t>(arg.sizes[d]);
     if (d == spec.contiguousDim && bytesOverFp4)
@@ -359,29 +375,34 @@ Expected<LaunchPlan> sm120rt::planLaunch(const Manifest &m,
   for (size_t k = 0; k < m.params.size(); ++k) {
     const ParamSpec &p = m.params[k];
     uint8_t *slot = plan.paramBytes.data() + plan.layout.slots[k].offset;
-    const TensorArg &arg = args[p.tensor];
+    // Scratch refers to no tensor.
+    const TensorArg *arg = p.tensor >= 0 ? &args[p.tensor] : nullptr;
     switch (p.kind) {
     case ParamKind::Pointer: {
-      uint64_t address = reinterpret_cast<uintptr_t>(arg.data);
+      uint64_t address = reinterpret_cast<uintptr_t>(arg->data);
       std::memcpy(slot, &address, sizeof(address));
       break;
     }
     case ParamKind::Dim:
       if (p.dimType == IntType::I32) {
-        int32_t value = static_cast<int32_t>(arg.sizes[p.dim]);
+        int32_t value = static_cast<int32_t>(arg->sizes[p.dim]);
         std::memcpy(slot, &value, sizeof(value));
       } else {
-        int64_t value = arg.sizes[p.dim];
+        int64_t value = arg->sizes[p.dim];
         std::memcpy(slot, &value, sizeof(value));
       }
       break;
     case ParamKind::Tma: {
-      Expected<TmaEncodeParams> tma = computeTmaParams(m, k, arg);
+      Expected<TmaEncodeParams> tma = computeTmaParams(m, k, *arg);
       if (!tma)
         return tma.error();
       plan.tma.emplace_back(k, *tma);
       break;
     }
+    case ParamKind::Scratch:
+      plan.scratch.emplace_back(k, uint64_t(plan.grid[0]) * plan.grid[1] *
+                                       plan.grid[2] * p.scratchBytesPerBlock);
+      break;
     }
   }
   return plan;

@@ -87,6 +87,8 @@ namespace {
   X(getErrorName, cuGetErrorName, 6000, "cuGetErrorName")                      \
   X(memAlloc, cuMemAlloc, 3020, "cuMemAlloc_v2")                               \
   X(memFree, cuMemFree, 3020, "cuMemFree_v2")                                  \
+  X(memAllocAsync, cuMemAllocAsync, 11020, "cuMemAllocAsync")                  \
+  X(memFreeAsync, cuMemFreeAsync, 11020, "cuMemFreeAsync")                     \
   X(memcpyHtoD, cuMemcpyHtoD, 3020, "cuMemcpyHtoD_v2")                         \
   X(memcpyDtoH, cuMemcpyDtoH, 3020, "cuMemcpyDtoH_v2")                         \
   X(memsetD8, cuMemsetD8, 3020, "cuMemsetD8_v2")                               \
@@ -462,7 +464,13 @@ struct EncodedLaunch {
   LaunchPlan plan;
   std::vector<void *> params; // into plan.paramBytes
   CUlaunchConfig config = {};
+  /// The scratch of a launch that may be enqueued again, freed with it
+  /// (a single launch takes stream-ordered scratch instead).
+  std::vector<DeviceBuffer> scratch;
 };
+
+/// How a launch gets its scratch parameters' memory.
+enum class ScratchUse { Owned, StreamOrdered };
 
 Status checkStream(const DeviceContext &device, CUstream stream) {
   if (!stream || stream == CU_STREAM_LEGACY || stream == CU_STREAM_PER_THREAD)
@@ -495,12 +503,26 @@ CUlaunchConfig launchConfig(const std::array<uint32_t, 3> &grid,
   return config;
 }
 
+/// Frees a single launch's stream-ordered scratch (after its enqueue: the
+/// stream orders the free after the kernel).
+void freeScratch(const LoadedModule &module, const EncodedLaunch &launch) {
+  const LaunchPlan &p = launch.plan;
+  for (const auto &[index, bytes] : p.scratch) {
+    uint64_t address = 0;
+    std::memcpy(&address, p.paramBytes.data() + p.layout.slots[index].offset,
+                sizeof(address));
+    if (address)
+      module.device->api->memFreeAsync(static_cast<CUdeviceptr>(address),
+                                       launch.config.hStream);
+  }
+}
+
 /// Validates the arguments, lays out the parameters and encodes the TMA
 /// descriptors. The module's context must be current.
 Expected<EncodedLaunch> prepareLaunch(const Manifest &m,
                                       const LoadedModule &module,
                                       const TensorArg *args, size_t numArgs,
-                                      CUstream stream) {
+                                      CUstream stream, ScratchUse scratch) {
   const DriverApi &api = *module.device->api;
   Expected<LaunchPlan> plan =
       planLaunch(m, args, numArgs, module.device->info.smCount);
@@ -542,10 +564,32 @@ Expected<EncodedLaunch> prepareLaunch(const Manifest &m,
     }
     std::memcpy(base + p.layout.slots[index].offset, &map, sizeof(map));
   }
+  launch.config = launchConfig(p.grid, p.block, p.dynamicSmemBytes, stream);
+  // Scratch: allocated on the launch's stream when the launch runs once
+  // (the caller frees it after enqueueing), else owned by the launch.
+  for (const auto &[index, bytes] : p.scratch) {
+    CUdeviceptr address = 0;
+    if (scratch == ScratchUse::StreamOrdered) {
+      if (CUresult r = api.memAllocAsync(&address, bytes, stream);
+          r != CUDA_SUCCESS) {
+        freeScratch(module, launch);
+        return driverError(api, r,
+                           cat("cuMemAllocAsync(", bytes, " bytes) for the ",
+                               "kernel's scratch (params[", index, "])"));
+      }
+    } else {
+      Expected<DeviceBuffer> buffer =
+          DeviceBuffer::allocate(module.device->info.ordinal, bytes);
+      if (!buffer)
+        return buffer.error();
+      address = reinterpret_cast<CUdeviceptr>(buffer->data());
+      launch.scratch.push_back(buffer.take());
+    }
+    uint64_t value = address;
+    std::memcpy(base + p.layout.slots[index].offset, &value, sizeof(value));
+  }
   for (const ParamSlot &slot : p.layout.slots)
     launch.params.push_back(base + slot.offset);
-
-  launch.config = launchConfig(p.grid, p.block, p.dynamicSmemBytes, stream);
   return launch;
 }
 
@@ -576,10 +620,13 @@ Status Kernel::launch(const TensorArg *args, size_t numArgs,
   if (Status s = scope.enter(*module.device->api, module.device->context); !s)
     return s;
   Expected<EncodedLaunch> launch =
-      prepareLaunch(m, module, args, numArgs, static_cast<CUstream>(stream));
+      prepareLaunch(m, module, args, numArgs, static_cast<CUstream>(stream),
+                    ScratchUse::StreamOrdered);
   if (!launch)
     return launch.error();
-  return enqueueLaunch(m, module, *launch);
+  Status status = enqueueLaunch(m, module, *launch);
+  freeScratch(module, *launch);
+  return status;
 }
 
 struct PreparedLaunch::Impl {
@@ -596,7 +643,7 @@ Expected<PreparedLaunch> Kernel::prepare(const TensorArg *args, size_t numArgs,
     return s.error();
   Expected<EncodedLaunch> launch =
       prepareLaunch(impl->bundle.manifest(), module, args, numArgs,
-                    static_cast<CUstream>(stream));
+                    static_cast<CUstream>(stream), ScratchUse::Owned);
   if (!launch)
     return launch.error();
   auto prepared = std::make_shared<PreparedLaunch::Impl>(
@@ -642,7 +689,7 @@ Expected<std::vector<float>> Kernel::timeLaunches(const TensorArg *args,
   CUstream hStream = static_cast<CUstream>(stream);
   const Manifest &m = impl->bundle.manifest();
   Expected<EncodedLaunch> prepared =
-      prepareLaunch(m, module, args, numArgs, hStream);
+      prepareLaunch(m, module, args, numArgs, hStream, ScratchUse::Owned);
   if (!prepared)
     return prepared.error();
   for (int i = 0; i < iterations; ++i) {

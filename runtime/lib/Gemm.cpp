@@ -175,10 +175,20 @@ struct Groups {
   /// einsum bhd,hdr->bhr's b [h, d, r] has K = d, N = r). BF16 only.
   bool aMnMajor = false, bMnMajor = false;
   /// K-grouped (weight gradients): `layout` holds each group's K; a and b
-  /// are [M, sum K] and [N, sum K] (MN-major: [sum K, M], [sum K, N]), c
+  /// are [M, sum K] and [N, sum K] (MN-major: [sum K, M], [sum K, N]), or
+  /// 1-D concatenations of each group's [M, K_g] and [N, K_g] blocks, c
   /// (required) and d f32 [G, M, N].
   bool kGrouped = false;
 };
+
+/// A K-grouped call's sum K: from a [M, sum K] or [sum K, M] a, or from a
+/// 1-D a of M * sum K elements (M from d [G, M, N]; 0 when M is).
+int64_t kGroupedSumK(const TensorView &a, const TensorView &d,
+                     const Groups &groups) {
+  if (a.rank == 1)
+    return d.rank == 3 && d.sizes[1] > 0 ? a.sizes[0] / d.sizes[1] : 0;
+  return a.sizes[groups.aMnMajor ? 0 : 1];
+}
 
 Expected<std::pair<GemmProblem, CompileOptions>>
 planKGrouped(const char *entry, const TensorView &a, const TensorView *sfa,
@@ -187,8 +197,8 @@ planKGrouped(const char *entry, const TensorView &a, const TensorView *sfa,
 
 Status checkHostKSizes(const char *entry, const Bundle &bundle,
                        const TensorView &a, const TensorView *sfa,
-                       const TensorView *sfb, const Groups &groups,
-                       const GemmOptions &options);
+                       const TensorView *sfb, const TensorView &d,
+                       const Groups &groups, const GemmOptions &options);
 
 /// The chip and machine of the options, or of the device when unset, and
 /// the rows the schedule is costed for (when unset).
@@ -234,8 +244,10 @@ Status run(const char *entry, const TensorView &a, const TensorView *sfa,
   if (groups.masked    ? a.rank == 3 && a.sizes[1] == 0
       : groups.batched ? a.rank == 3 && a.sizes[groups.aMnMajor ? 2 : 0] == 0
       : groups.batchReduced ? a.rank == 3 && a.sizes[1] == 0
-      : groups.kGrouped ? a.rank == 2 && a.sizes[groups.aMnMajor ? 1 : 0] == 0
-                        : a.rank == 2 && a.sizes[0] == 0) {
+      : groups.kGrouped
+          ? (a.rank == 2 && a.sizes[groups.aMnMajor ? 1 : 0] == 0) ||
+                (a.rank == 1 && d.rank == 3 && d.sizes[1] == 0)
+          : a.rank == 2 && a.sizes[0] == 0) {
     Expected<std::pair<GemmProblem, CompileOptions>> plan =
         ::plan(entry, a, sfa, b, sfb, d, groups, options);
     if (!plan)
@@ -249,7 +261,7 @@ Status run(const char *entry, const TensorView &a, const TensorView *sfa,
     return bundle.error();
   if (groups.kGrouped)
     if (Status s =
-            checkHostKSizes(entry, *bundle, a, sfa, sfb, groups, options);
+            checkHostKSizes(entry, *bundle, a, sfa, sfb, d, groups, options);
         !s)
       return s;
   // Manifest order: a, b, [sfa, sfb], [layout], [c], [alpha], d.
@@ -596,18 +608,35 @@ planKGrouped(const char *entry, const TensorView &a, const TensorView *sfa,
   bool kMajor = !groups.aMnMajor;
   const TensorView &ks = *groups.layout;
   auto given = [&](const char *mn) {
-    return kMajor ? cat("[", mn, ", sum K]") : cat("[sum K, ", mn, "]");
+    return kMajor ? cat("[", mn, ", sum K], or 1-D [", mn, ", K_g] blocks")
+                  : cat("[sum K, ", mn, "]");
   };
+  // K-major operands may be 1-D: each group's blocks one after another.
+  bool blocks = kMajor && a.rank == 1 && b.rank == 1;
   for (auto [name, t, mn] :
        {std::tuple{"a", &a, "M"}, std::tuple{"b", &b, "N"}})
-    if (t->rank != 2)
-      return invalid(entry, cat(name, " has rank ", t->rank, "; expected 2 (",
+    if (t->rank != 2 && !blocks)
+      return invalid(entry, cat(name, " has rank ", t->rank, "; expected ",
+                                kMajor ? "2 or (with the other) 1" : "2", " (",
                                 given(mn), ")"));
-  int64_t m = a.sizes[kMajor ? 0 : 1], sumK = a.sizes[kMajor ? 1 : 0];
-  int64_t n = b.sizes[kMajor ? 0 : 1];
-  if (b.sizes[kMajor ? 1 : 0] != sumK)
+  if (blocks && d.rank != 3)
+    return invalid(entry, cat("d has rank ", d.rank,
+                              "; expected f32 [G, M, N] (1-D a and b take M "
+                              "and N from it)"));
+  int64_t m = blocks ? d.sizes[1] : a.sizes[kMajor ? 0 : 1];
+  int64_t n = blocks ? d.sizes[2] : b.sizes[kMajor ? 0 : 1];
+  int64_t sumK = kGroupedSumK(a, d, groups);
+  if (blocks) {
+    if (m <= 0 || n <= 0 || a.sizes[0] != m * sumK || b.sizes[0] != n * sumK)
+      return invalid(entry,
+                     cat("a holds ", a.sizes[0], " and b ", b.sizes[0],
+                         " elements; with M = ", m, " and N = ", n,
+                         " (from d) they must be M * sum K and N * sum K for "
+                         "one sum K"));
+  } else if (b.sizes[kMajor ? 1 : 0] != sumK) {
     return invalid(entry, cat("a has sum K = ", sumK, " and b ",
                               b.sizes[kMajor ? 1 : 0], ": they differ"));
+  }
   if (ks.rank != 1 || ks.dtype != DType::I32 || ks.sizes[0] <= 0)
     return invalid(entry,
                    cat("ks is ", dtypeName(ks.dtype), " with ", ks.rank,
@@ -643,6 +672,7 @@ planKGrouped(const char *entry, const TensorView &a, const TensorView *sfa,
   p.aKMajor = p.bKMajor = kMajor;
   p.groups = g;
   p.kGrouped = true;
+  p.kBlocks = blocks;
   if (a.dtype == DType::F8E4M3) {
     if (!sfa || !sfb)
       return invalid(entry, "FP8 operands need scales for both operands");
@@ -681,8 +711,8 @@ planKGrouped(const char *entry, const TensorView &a, const TensorView *sfa,
 /// the kernel's k_alignment, all within sum K and the scale rows.
 Status checkHostKSizes(const char *entry, const Bundle &bundle,
                        const TensorView &a, const TensorView *sfa,
-                       const TensorView *sfb, const Groups &groups,
-                       const GemmOptions &options) {
+                       const TensorView *sfb, const TensorView &d,
+                       const Groups &groups, const GemmOptions &options) {
   if (!options.kSizes)
     return Status::success();
   nlohmann::json problem = nlohmann::json::parse(
@@ -691,7 +721,7 @@ Status checkHostKSizes(const char *entry, const Bundle &bundle,
   if (align <= 0)
     return makeError(Code::InvalidManifest,
                      cat(entry, ": the kernel's manifest has no k_alignment"));
-  int64_t sumK = a.sizes[groups.aMnMajor ? 0 : 1];
+  int64_t sumK = kGroupedSumK(a, d, groups);
   int64_t span = sfa ? 4 * problem["sfa"].value("k", 128) : 0;
   int64_t used = 0, words = 0;
   for (int64_t g = 0; g < groups.layout->sizes[0]; ++g) {

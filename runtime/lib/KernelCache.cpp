@@ -175,6 +175,7 @@ std::string sm120rt::describe(const GemmProblem &p, const CompileOptions &o) {
              p.groups ? cat(" groups=", p.groups,
                             p.masked      ? "/masked"
                             : p.batched   ? "/batched"
+                            : p.kBlocks   ? "/k_grouped_blocks"
                             : p.kGrouped  ? "/k_grouped"
                             : p.prefixSum ? "/prefix_sum"
                                           : "/rows")

@@ -372,8 +372,14 @@ bool parseTensor(Reader &r, const Json &j, const std::string &path,
 bool parseParam(Reader &r, const Json &j, const std::string &path,
                 ParamSpec &p) {
   std::string kind;
-  if (!r.object(j, path) || !r.stringField(j, path, "kind", kind) ||
-      !r.intField(j, path, "tensor", p.tensor))
+  if (!r.object(j, path) || !r.stringField(j, path, "kind", kind))
+    return false;
+  if (kind == "scratch") {
+    p.kind = ParamKind::Scratch;
+    p.tensor = -1;
+    return r.intField(j, path, "bytes_per_block", p.scratchBytesPerBlock);
+  }
+  if (!r.intField(j, path, "tensor", p.tensor))
     return false;
   if (kind == "pointer") {
     p.kind = ParamKind::Pointer;
@@ -396,7 +402,7 @@ bool parseParam(Reader &r, const Json &j, const std::string &path,
   }
   if (kind != "tma")
     return r.fail(cat("'", join(path, "kind"), "' is '", kind,
-                      "'; expected pointer, dim or tma"));
+                      "'; expected pointer, dim, tma or scratch"));
   p.kind = ParamKind::Tma;
   TmaSpec &t = p.tma;
   std::string dtype, oob;
@@ -421,6 +427,12 @@ bool parseParam(Reader &r, const Json &j, const std::string &path,
   else
     return r.fail(cat("'", join(path, "oob_fill"), "' is '", oob,
                       "'; expected zero or nan"));
+  if (const Json *rewritten = r.find(j, "device_rewritten")) {
+    if (!r.expectType(*rewritten, join(path, "device_rewritten"),
+                      rewritten->is_boolean(), "a boolean"))
+      return false;
+    t.deviceRewritten = rewritten->get<bool>();
+  }
   return true;
 }
 
@@ -674,19 +686,26 @@ Status validateTma(const Manifest &m, const ParamSpec &p,
                    const std::string &path) {
   const TensorSpec &t = m.tensors[p.tensor];
   const TmaSpec &tma = p.tma;
-  int rank = t.rank();
+  // A rewritten descriptor has its views' rank, and they are rows of the
+  // contiguous tensor.
+  int rank = tma.deviceRewritten ? static_cast<int>(tma.box.size()) : t.rank();
+  if (tma.deviceRewritten && (rank < 2 || t.rank() != 1))
+    return manifestError(
+        cat("'", path, "' is device_rewritten with a ", rank,
+            "-entry box over tensor '", t.name, "' of rank ", t.rank(),
+            "; expected a 1-D tensor viewed with rank 2 to ", kMaxTmaRank));
   if (rank > kMaxTmaRank)
     return manifestError(cat("'", path, "' reads tensor '", t.name,
                              "' of rank ", rank, "; TMA supports at most ",
                              kMaxTmaRank, " dimensions"));
   // TMA's innermost dimension has an implicit unit stride, and the box is
   // given outermost-first and reversed, so the contiguous dim must be last.
-  if (t.contiguousDim != rank - 1)
+  if (t.contiguousDim != t.rank() - 1)
     return manifestError(cat("'", path, "' reads tensor '", t.name,
                              "' whose contiguous_dim is ", t.contiguousDim,
                              "; TMA needs the contiguous dimension innermost "
                              "(dim ",
-                             rank - 1, ")"));
+                             t.rank() - 1, ")"));
   if (!tmaReads(tma.dtype, t.dtype))
     return manifestError(
         cat("'", path, ".dtype' is ", tmaDTypeName(tma.dtype), " (",
@@ -834,9 +853,19 @@ Status sm120rt::validateManifest(const Manifest &m) {
                                "', which an earlier tensor already uses"));
   }
 
+  bool rewritten = false, scratch = false;
   for (size_t i = 0; i < m.params.size(); ++i) {
     const ParamSpec &p = m.params[i];
     std::string path = indexPath("params", i);
+    if (p.kind == ParamKind::Scratch) {
+      if (p.scratchBytesPerBlock == 0 || p.scratchBytesPerBlock % 128 != 0)
+        return manifestError(cat("'", path, ".bytes_per_block' is ",
+                                 p.scratchBytesPerBlock,
+                                 "; expected a positive multiple of 128"));
+      scratch = true;
+      continue;
+    }
+    rewritten |= p.kind == ParamKind::Tma && p.tma.deviceRewritten;
     if (Status s =
             checkTensorRef(m, path, p.tensor, p.dim, p.kind == ParamKind::Dim);
         !s)
@@ -846,6 +875,9 @@ Status sm120rt::validateManifest(const Manifest &m) {
         return s;
   }
 
+  if (rewritten && !scratch)
+    return manifestError("a tma parameter is device_rewritten but no "
+                         "scratch parameter holds the rewritten descriptors");
   if (Status s = validateLaunch(m); !s)
     return s;
 
@@ -935,6 +967,11 @@ std::string sm120rt::serializeManifest(const Manifest &m) {
            {"interleave", p.tma.interleave},
            {"l2_promotion", p.tma.l2PromotionBytes},
            {"oob_fill", p.tma.oobFill == OobFill::Zero ? "zero" : "nan"}};
+      if (p.tma.deviceRewritten)
+        j["device_rewritten"] = true;
+      break;
+    case ParamKind::Scratch:
+      j = {{"kind", "scratch"}, {"bytes_per_block", p.scratchBytesPerBlock}};
       break;
     }
     params.push_back(std::move(j));

@@ -1208,33 +1208,46 @@ Status sm120rt::referenceKGroupedGemm(const GemmOperand &a,
                                       const HostTensor &ks, const HostTensor &c,
                                       HostTensor &d) {
   const char *family = "grouped_gemm k_grouped";
-  if (!a.data || !b.data || a.data->rank() != 2 || b.data->rank() != 2 ||
+  // 1-D K-major operands: each group's [MN, K_g] blocks one after another.
+  bool blocks = a.data && b.data && a.data->rank() == 1 &&
+                b.data->rank() == 1 && a.kMajor && b.kMajor;
+  if (!a.data || !b.data ||
+      (!blocks && (a.data->rank() != 2 || b.data->rank() != 2)) ||
       d.rank() != 3 || c.sizes != d.sizes || c.dtype != DType::F32 ||
       d.dtype != DType::F32 || ks.rank() != 1 || ks.dtype != DType::I32 ||
       a.kMajor != b.kMajor)
     return makeError(Code::InvalidArgument,
                      cat(family, " reference: a and b of one majorness with "
-                                 "rank 2, f32 c and d [G, M, N], ks i32 [G]"));
+                                 "rank 2 (or K-major 1-D blocks), f32 c and "
+                                 "d [G, M, N], ks i32 [G]"));
   for (const GemmOperand *op : {&a, &b})
     if (op->recipe && !op->recipe->packed)
       return makeError(Code::InvalidArgument,
                        cat(family, " reference: scales must be packed UE8M0"));
   int64_t groups = d.sizes[0], m = d.sizes[1], n = d.sizes[2];
   bool kMajor = a.kMajor;
-  int64_t sumK = a.data->sizes[kMajor ? 1 : 0];
-  if (ks.sizes[0] != groups || b.data->sizes[kMajor ? 1 : 0] != sumK ||
-      a.data->sizes[kMajor ? 0 : 1] != m || b.data->sizes[kMajor ? 0 : 1] != n)
+  int64_t sumK = blocks ? (m > 0 ? a.data->sizes[0] / m : 0)
+                        : a.data->sizes[kMajor ? 1 : 0];
+  bool agree =
+      blocks ? a.data->sizes[0] == m * sumK && b.data->sizes[0] == n * sumK
+             : b.data->sizes[kMajor ? 1 : 0] == sumK &&
+                   a.data->sizes[kMajor ? 0 : 1] == m &&
+                   b.data->sizes[kMajor ? 0 : 1] == n;
+  if (ks.sizes[0] != groups || !agree)
     return makeError(Code::InvalidArgument,
                      cat(family, " reference: a, b, ks and d [G, M, N] "
                                  "disagree"));
-  // Columns [k0, k0 + kg) of an operand as a K-major [MN, kg] matrix.
+  // Columns [k0, k0 + kg) of an operand as a K-major [MN, kg] matrix (of
+  // 1-D blocks: the group's block, which starts at element MN * k0).
   auto columns = [&](const HostTensor &t, int64_t mn, int64_t k0, int64_t kg) {
     HostTensor out = hostMatrix(t.name, t.dtype, {mn, kg});
     for (int64_t i = 0; i < mn; ++i)
       for (int64_t k = 0; k < kg; ++k) {
-        int64_t from[] = {kMajor ? i : k0 + k, kMajor ? k0 + k : i};
+        int64_t from2[] = {kMajor ? i : k0 + k, kMajor ? k0 + k : i};
+        int64_t from1[] = {mn * k0 + i * kg + k};
         int64_t to[] = {i, k};
-        out.setBits(out.offsetOf(to), t.getBits(t.offsetOf(from)));
+        out.setBits(out.offsetOf(to),
+                    t.getBits(t.offsetOf(blocks ? from1 : from2)));
       }
     return out;
   };
@@ -1410,10 +1423,14 @@ void prepareMasked(const nlohmann::json &problem, HostTensor &counts,
 /// sum K (what sum K holds at 1.3x), a multiple of problem.k_alignment,
 /// one group empty.
 void prepareKGrouped(const nlohmann::json &problem, const HostTensor &a,
-                     HostTensor &ks, const FillOptions &options) {
+                     const HostTensor &d, HostTensor &ks,
+                     const FillOptions &options) {
   int64_t groups = ks.sizes[0];
   int64_t align = std::max<int64_t>(1, problem.value("k_alignment", 64));
-  int64_t sumK = a.sizes[problem.value("a_major", "k") == "k" ? 1 : 0];
+  // 1-D a: M * sum K elements (M from d [G, M, N]).
+  int64_t sumK = a.rank() == 1
+                     ? a.sizes[0] / std::max<int64_t>(1, d.sizes[1])
+                     : a.sizes[problem.value("a_major", "k") == "k" ? 1 : 0];
   int64_t expected = std::max<int64_t>(
       align, static_cast<int64_t>(static_cast<double>(sumK) /
                                   (1.3 * static_cast<double>(groups))));
@@ -1438,8 +1455,9 @@ void prepareGrouped(const Manifest &m, std::vector<HostTensor> &tensors,
   if (problem.is_discarded() || ia < 0 || ib < 0 || il < 0 || id < 0)
     return;
   if (problem.value("kind", "") == "k_grouped") {
-    if (tensors[il].rank() == 1 && tensors[ia].rank() == 2)
-      prepareKGrouped(problem, tensors[ia], tensors[il], options);
+    if (tensors[il].rank() == 1 && tensors[id].rank() == 3 &&
+        (tensors[ia].rank() == 2 || tensors[ia].rank() == 1))
+      prepareKGrouped(problem, tensors[ia], tensors[id], tensors[il], options);
     return;
   }
   if (tensors[ib].rank() != 3)

@@ -405,6 +405,105 @@ TEST(ParamLayout, AlignsEachKind) {
   EXPECT_EQ(plan->dynamicSmemBytes, 34816u);
 }
 
+/// A kernel reading 1-D a through a descriptor it rewrites per view, with
+/// a descriptor slot per block in its scratch.
+constexpr const char *kRewrittenManifest = R"json({
+  "schema": "sm120.bundle", "schema_version": 1,
+  "compiler": {"name": "sm120", "version": "0.1.0"}, "chip": "sm_90a",
+  "kernel": {"symbol": "views", "cubin": "views.sm_90a.cubin"},
+  "tensors": [
+    {"name": "a", "dtype": "bf16", "shape": [-1], "contiguous_dim": 0},
+    {"name": "d", "dtype": "f32", "shape": [128, 128], "contiguous_dim": 1}
+  ],
+  "params": [
+    {"kind": "tma", "tensor": 0, "dtype": "bf16", "box": [128, 40],
+     "element_strides": [1, 1], "swizzle": 0, "interleave": "none",
+     "l2_promotion": 256, "oob_fill": "zero", "device_rewritten": true},
+    {"kind": "pointer", "tensor": 0},
+    {"kind": "scratch", "bytes_per_block": 256},
+    {"kind": "pointer", "tensor": 1}
+  ],
+  "launch": {"block": [128, 1, 1], "dynamic_smem_bytes": 0,
+             "grid": {"kind": "fixed", "size": [3, 1, 1]}},
+  "problem": {"family": "t", "outputs": ["d"]},
+  "assembler": {"tool": "ptxas 13.0", "registers": 40,
+                "spill_store_bytes": 0, "spill_load_bytes": 0,
+                "stack_bytes": 0, "shared_bytes": 0}
+})json";
+
+TEST(ParamLayout, RewrittenDescriptorAndScratch) {
+  Manifest m = parseOrDie(kRewrittenManifest);
+  ASSERT_EQ(m.params.size(), 4u);
+  EXPECT_TRUE(m.params[0].tma.deviceRewritten);
+  EXPECT_EQ(m.params[2].kind, ParamKind::Scratch);
+  EXPECT_EQ(m.params[2].scratchBytesPerBlock, 256u);
+  // Both round-trip.
+  Expected<Manifest> again = parseManifest(serializeManifest(m));
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_TRUE(again->params[0].tma.deviceRewritten);
+  EXPECT_EQ(again->params[2].scratchBytesPerBlock, 256u);
+
+  int64_t aSizes[1] = {1000}, aStrides[1] = {1};
+  int64_t dSizes[2] = {128, 128}, dStrides[2] = {128, 1};
+  std::vector<TensorArg> args = {
+      {address(0x7f0000010000), DType::BF16, 1, aSizes, aStrides},
+      {address(0x7f0000020000), DType::F32, 2, dSizes, dStrides}};
+  Expected<LaunchPlan> plan = planLaunch(m, args.data(), args.size(), 132);
+  ASSERT_TRUE(plan.ok()) << plan.error().message;
+  // The template: the box's rank and sizes over the tensor's base, packed
+  // rows of 40 bf16 (80 bytes).
+  ASSERT_EQ(plan->tma.size(), 1u);
+  const TmaEncodeParams &e = plan->tma[0].second;
+  EXPECT_EQ(e.rank, 2u);
+  EXPECT_EQ(e.globalAddress, args[0].data);
+  EXPECT_EQ(e.globalDim[0], 40u);
+  EXPECT_EQ(e.globalDim[1], 128u);
+  EXPECT_EQ(e.boxDim[0], 40u);
+  EXPECT_EQ(e.boxDim[1], 128u);
+  EXPECT_EQ(e.globalStrides[0], 80u);
+  // Scratch: 256 bytes for each of the 3 blocks, its slot left to the
+  // driver layer.
+  ASSERT_EQ(plan->scratch.size(), 1u);
+  EXPECT_EQ(plan->scratch[0].first, 2u);
+  EXPECT_EQ(plan->scratch[0].second, 768u);
+  uint64_t slot = 1;
+  std::memcpy(&slot, &plan->paramBytes[plan->layout.slots[2].offset], 8);
+  EXPECT_EQ(slot, 0u);
+}
+
+TEST(ParamLayout, RewrittenDescriptorRules) {
+  EXPECT_TRUE(failsWith(
+      parseManifest(
+          patched(kRewrittenManifest, [](Json &j) { j["params"].erase(2); })),
+      Code::InvalidManifest,
+      "a tma parameter is device_rewritten but no scratch parameter holds "
+      "the rewritten descriptors"));
+  EXPECT_TRUE(failsWith(
+      parseManifest(
+          patched(kRewrittenManifest,
+                  [](Json &j) { j["params"][2]["bytes_per_block"] = 100; })),
+      Code::InvalidManifest,
+      "'params[2].bytes_per_block' is 100; expected a positive multiple of "
+      "128"));
+  EXPECT_TRUE(failsWith(
+      parseManifest(patched(kRewrittenManifest,
+                            [](Json &j) {
+                              j["params"][0]["tensor"] = 1;
+                              j["params"][0]["dtype"] = "f32";
+                              j["params"][0]["box"] = {128, 1, 4};
+                              j["params"][0]["element_strides"] = {1, 1, 1};
+                            })),
+      Code::InvalidManifest,
+      "'params[0]' is device_rewritten with a 3-entry box over tensor 'd' of "
+      "rank 2; expected a 1-D tensor viewed with rank 2 to 5"));
+  EXPECT_TRUE(failsWith(
+      parseManifest(
+          patched(kRewrittenManifest,
+                  [](Json &j) { j["params"][0]["device_rewritten"] = "yes"; })),
+      Code::InvalidManifest,
+      "'params[0].device_rewritten' must be a boolean; got string"));
+}
+
 TEST(ParamLayout, PlanRejectsInvalidArguments) {
   Manifest m = parseOrDie(kFixtureManifest);
   FixtureArgs f;

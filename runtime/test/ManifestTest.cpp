@@ -295,7 +295,8 @@ INSTANTIATE_TEST_SUITE_P(
               "'tensors[0].dtype' is 'fp8'; expected one of f8e4m3, f4e2m1, "
               "f8e8m0, bf16, f16, f32, i32, u8"},
         Patch{"/params/2/kind", "\"scalar\"", Code::InvalidManifest,
-              "'params[2].kind' is 'scalar'; expected pointer, dim or tma"},
+              "'params[2].kind' is 'scalar'; expected pointer, dim, tma or "
+              "scratch"},
         Patch{"/params/5/dtype", "\"u16\"", Code::InvalidManifest,
               "'params[5].dtype' is 'u16'; a dim parameter is i32 or i64"},
         Patch{"/params/0/dtype", "\"f8\"", Code::InvalidManifest,

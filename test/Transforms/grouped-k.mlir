@@ -118,3 +118,81 @@ func.func @bf16_mn(%a: memref<?x7168xbf16>, %b: memref<?x2048xbf16>,
       {a_major = #sm120.major<mn>, b_major = #sm120.major<mn>}
   return
 }
+
+// -----
+
+// The reference system's nt layout: 1-D a and b holding each group's
+// K-major [M, K_g] and [N, K_g] blocks. M and N come from d; sum K is what
+// both hold; the schedule keeps 16 bytes of shared memory per viewed
+// operand. Each tile views its group's blocks (memref.reinterpret_cast at
+// element K_begin * MN, [MN, K_g] with row stride K_g) and loads them from
+// column 0; the scales still start at the group's word.
+// SCHED: remark: chose #sm120.schedule<block = [{{64|128}}, {{[0-9]+}}, 64], {{.*}}epilogue = direct> for M = 4096 on h100
+// TILES-LABEL: func.func @fp8_blocks
+// TILES: %[[BK:.*]] = memref.dim %arg1, %{{.*}} : memref<?xf8E4M3FN>
+// TILES: %[[NK:.*]] = arith.divui %[[BK]], %c7168
+// TILES: %[[AK:.*]] = memref.dim %arg0, %{{.*}} : memref<?xf8E4M3FN>
+// TILES: %[[MK:.*]] = arith.divui %[[AK]], %c4096
+// TILES: %[[SUMK:.*]] = arith.minui %[[MK]], %[[NK]]
+// TILES: sm120.tile.loop (%[[M0:.*]], %[[N0:.*]], %[[G:.*]]) in (%c4096, %c7168) batches %c4
+// TILES: %[[K0:.*]], %[[KG:.*]], %[[S0:.*]] = sm120.tile.k_range %arg4[%[[G]]] within %[[SUMK]] scales
+// TILES: %[[AOFF:.*]] = arith.muli %[[K0]], %c4096
+// TILES: %[[VA:.*]] = memref.reinterpret_cast %arg0 to offset: [%[[AOFF]]], sizes: [4096, %[[KG]]], strides: [%[[KG]], 1] : memref<?xf8E4M3FN> to memref<4096x?xf8E4M3FN, strided<[?, 1], offset: ?>>
+// TILES: %[[BOFF:.*]] = arith.muli %[[K0]], %c7168
+// TILES: %[[VB:.*]] = memref.reinterpret_cast %arg1 to offset: [%[[BOFF]]], sizes: [7168, %[[KG]]], strides: [%[[KG]], 1]
+// TILES: scf.for %[[K:.*]] = %c0{{.*}} to %[[KG]] step %c64
+// TILES: %[[SK:.*]] = arith.addi %[[S0]], %[[K]] : index
+// TILES: sm120.tile.load %[[VA]][%[[M0]], %[[K]]]
+// TILES: sm120.tile.load %[[VB]][%[[N0]], %[[K]]]
+// TILES: arith.divui %[[SK]], %c512
+// The producer alone views: the math role's copies are dead.
+// ROLES-LABEL: func.func @fp8_blocks
+// ROLES: sm120.warp_specialize producer
+// ROLES: memref.reinterpret_cast
+// ROLES: memref.reinterpret_cast
+// ROLES: sm120.pipeline.produce
+// ROLES: } math
+// ROLES-NOT: memref.reinterpret_cast
+// ROLES: sm120.tile.store
+// The kernel takes each viewed tensor's template descriptor and pointer,
+// and 256 bytes of scratch per block: a descriptor slot each.
+// NVVM-LABEL: llvm.func @fp8_blocks
+// NVVM-SAME: params = [#sm120.tma<tensor = 0, box = [{{64|128}}, 64], swizzle = 64, device_rewritten = true>, #sm120.ptr<0>, #sm120.tma<tensor = 1, box = [{{[0-9]+}}, 64], swizzle = 64, device_rewritten = true>, #sm120.ptr<1>, {{.*}}#sm120.scratch<bytes_per_block = 256>
+// The producer's view of a: its address, then the block's slot; on a new
+// view it waits for the fills in flight, copies the template and rewrites
+// it.
+// NVVM: %[[ABASE:.*]] = llvm.ptrtoint %arg1 : !llvm.ptr to i64
+// NVVM: %[[AADDR:.*]] = arith.addi %[[ABASE]], %{{.*}} : i64
+// NVVM: %[[CTA:.*]] = nvvm.read.ptx.sreg.ctaid.x : i32
+// NVVM: %[[OFF:.*]] = arith.muli %[[CTA]], %c256_i32 : i32
+// NVVM: %[[SLOT:.*]] = llvm.getelementptr %arg9[%[[OFF]]] : (!llvm.ptr, i32) -> !llvm.ptr, i8
+// NVVM: scf.if
+// NVVM: scf.for
+// NVVM: nvvm.mbarrier.try_wait
+// NVVM: llvm.getelementptr %arg0[%c15_i32{{.*}}] : (!llvm.ptr, i32) -> !llvm.ptr, i64
+// NVVM: %[[SA:.*]] = llvm.ptrtoint %[[SLOT]] : !llvm.ptr to i64
+// NVVM-NEXT: nvvm.inline_ptx "tensormap.replace.tile.global_address.b1024.b64 [$0], $1;" ro(%[[SA]], %[[AADDR]] : i64, i64)
+// NVVM-NEXT: nvvm.inline_ptx "tensormap.replace.tile.global_dim.b1024.b32 [$0], 0, $1;"
+// NVVM-NEXT: nvvm.inline_ptx "tensormap.replace.tile.global_dim.b1024.b32 [$0], 1, $1;"
+// NVVM: nvvm.inline_ptx "tensormap.replace.tile.global_stride.b1024.b64 [$0], 0, $1;"
+// NVVM-NEXT: nvvm.fence.proxy.release <gpu>
+// NVVM: nvvm.fence.proxy.acquire <gpu> %[[SLOT]]
+// B's slot is the second.
+// NVVM: %[[BOFF:.*]] = arith.muli %{{.*}}, %c256_i32{{.*}} : i32
+// NVVM: arith.addi %[[BOFF]], %c128_i32{{.*}} : i32
+// NVVM: nvvm.fence.proxy.acquire <gpu>
+// The loads of the views read through the slots.
+// NVVM: nvvm.cp.async.bulk.tensor.shared.cluster.global %{{.*}}, %[[SLOT]],
+func.func @fp8_blocks(%a: memref<?xf8E4M3FN>, %b: memref<?xf8E4M3FN>,
+               %sfa: memref<?x4096xi32>, %sfb: memref<?x7168xi32>,
+               %ks: memref<4xi32>, %c: memref<4x4096x7168xf32>,
+               %d: memref<4x4096x7168xf32>) {
+  sm120.grouped_gemm k_grouped a(%a : memref<?xf8E4M3FN>)
+      b(%b : memref<?xf8E4M3FN>)
+      scales(%sfa, %sfb : memref<?x4096xi32>, memref<?x7168xi32>)
+      layout(%ks : memref<4xi32>) c(%c : memref<4x4096x7168xf32>)
+      d(%d : memref<4x4096x7168xf32>)
+      {sfa_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 128, packed>,
+       sfb_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 128, packed>}
+  return
+}

@@ -8,19 +8,6 @@ func.func @no_schedule(%a: memref<128x64xbf16>, %b: memref<128x64xbf16>, %d: mem
 
 // -----
 
-// K-grouped GEMMs with 1-D concatenated K-major blocks are not lowered yet.
-func.func @k_grouped(%a: memref<?xbf16>, %b: memref<?xbf16>, %ks: memref<4xi32>,
-                     %c: memref<4x128x256xf32>, %d: memref<4x128x256xf32>) {
-  // expected-error @+1 {{'sm120.grouped_gemm' op with 1-D concatenated K-major blocks is not lowered yet; give a [M, sum_K] and b [N, sum_K] (or both MN-major)}}
-  sm120.grouped_gemm k_grouped a(%a : memref<?xbf16>) b(%b : memref<?xbf16>)
-      layout(%ks : memref<4xi32>) c(%c : memref<4x128x256xf32>)
-      d(%d : memref<4x128x256xf32>)
-      schedule <block = [128, 128, 64], stages = 3, warp_layout = [4, 2], epilogue = direct>
-  return
-}
-
-// -----
-
 // bhd,bhr->hdr reads both operands MN-major: BF16 only.
 func.func @reduce_b(%x: memref<?x8x128xf8E4M3FN>, %y: memref<?x8x512xf8E4M3FN>,
                     %sx: memref<8x?x128xi32>, %sy: memref<8x?x512xi32>,

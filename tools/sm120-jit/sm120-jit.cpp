@@ -49,8 +49,10 @@ static cl::opt<std::string>
                          "prefix_sum (each group's end row), masked, "
                          "batched (the einsum bhr,hdr->bhd, or "
                          "bhd,hdr->bhr with --b-major mn), bmk (the "
-                         "einsum bmk,bnk->mn, no groups) or k_grouped "
-                         "(weight gradients: --groups sizes of K, -k 0)"),
+                         "einsum bmk,bnk->mn, no groups), k_grouped "
+                         "(weight gradients: --groups sizes of K, -k 0) or "
+                         "k_grouped_blocks (the same with 1-D operands "
+                         "holding each group's K-major blocks)"),
                 cl::init("rows"));
 static cl::opt<std::string>
     aMajor("a-major", cl::desc("A's majorness: k ([M, K]) or mn ([K, M])"),
@@ -146,15 +148,18 @@ int main(int argc, char **argv) {
   p.groups = groups;
   if (groupLayout != "rows" && groupLayout != "prefix_sum" &&
       groupLayout != "masked" && groupLayout != "batched" &&
-      groupLayout != "bmk" && groupLayout != "k_grouped")
+      groupLayout != "bmk" && groupLayout != "k_grouped" &&
+      groupLayout != "k_grouped_blocks")
     return fail(llvm::formatv("--layout: unknown layout '{0}'; expected rows, "
-                              "prefix_sum, masked, batched, bmk or k_grouped",
+                              "prefix_sum, masked, batched, bmk, k_grouped "
+                              "or k_grouped_blocks",
                               groupLayout.getValue()));
   p.prefixSum = groupLayout == "prefix_sum";
   p.masked = groupLayout == "masked";
   p.batched = groupLayout == "batched";
   p.batchReduced = groupLayout == "bmk";
-  p.kGrouped = groupLayout == "k_grouped";
+  p.kBlocks = groupLayout == "k_grouped_blocks";
+  p.kGrouped = groupLayout == "k_grouped" || p.kBlocks;
   for (auto [name, text, kMajor] :
        {std::tuple{"a-major", &aMajor, &p.aKMajor},
         std::tuple{"b-major", &bMajor, &p.bKMajor}}) {

@@ -57,6 +57,9 @@ struct GemmProblem {
   /// K-grouped: each group's K is a multiple of the block K, which must
   /// divide this (the K alignment callers are promised at most).
   int64_t kGroupAlign = 0;
+  /// Operands read through views whose TMA descriptor the kernel rewrites
+  /// (K-grouped 1-D blocks): each keeps 16 bytes of state in shared memory.
+  unsigned viewedOperands = 0;
   /// Operands stored [MN, K] (K-major) or [K, MN] (MN-major).
   bool aKMajor = true, bKMajor = true;
 

@@ -71,6 +71,11 @@ struct GemmProblem {
   /// packed UE8M0 scales [rows, align(MN, 4)] (each group's words start a
   /// row); sum K and M are runtime sizes and k is 0.
   bool kGrouped = false;
+  /// K-grouped with K-major operands given as 1-D concatenations of each
+  /// group's [M, K_g] and [N, K_g] blocks (M * sum K and N * sum K
+  /// elements): the kernel points its TMA descriptors at each group's
+  /// blocks on the device.
+  bool kBlocks = false;
 };
 
 /// How a problem is compiled: the chip and what the schedule is chosen for.

@@ -217,7 +217,8 @@ SM120RT_API Status referenceBatchedGemm(const GemmOperand &a,
 /// K-grouped GEMM: for each group g, D[g] = C[g] + A_g * B_g^T with the
 /// scales of referenceGemm, where A_g and B_g are the g-th runs of
 /// ks[g] columns along K. a [M, sum K] and b [N, sum K] (K-major), or
-/// [sum K, M] and [sum K, N] (MN-major); ks i32 [G]; c and d f32
+/// [sum K, M] and [sum K, N] (MN-major), or K-major 1-D concatenations of
+/// each group's [M, ks[g]] and [N, ks[g]] blocks; ks i32 [G]; c and d f32
 /// [G, M, N]. Packed UE8M0 scales [rows, align(MN, 4)] give each group the
 /// next ceil(ks[g] / (4 k)) rows. A group with no columns gets D[g] = C[g].
 SM120RT_API Status referenceKGroupedGemm(const GemmOperand &a,

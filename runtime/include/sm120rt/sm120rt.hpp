@@ -211,7 +211,7 @@ struct TensorSpec {
   int rank() const { return static_cast<int>(shape.size()); }
 };
 
-enum class ParamKind { Pointer, Dim, Tma };
+enum class ParamKind { Pointer, Dim, Tma, Scratch };
 enum class IntType { I32, I64 };
 enum class OobFill { Zero, Nan };
 
@@ -223,14 +223,19 @@ struct TmaSpec {
   std::string interleave = "none";      // schema version 1: "none" only
   uint32_t l2PromotionBytes = 0;        // 0, 64, 128 or 256
   OobFill oobFill = OobFill::Zero;
+  /// The kernel rewrites this descriptor on the device (tensormap.replace)
+  /// for views of the tensor: the runtime encodes a template whose rank is
+  /// the box's, over the tensor's base, with sizes equal to the box.
+  bool deviceRewritten = false;
 };
 
 struct ParamSpec {
   ParamKind kind = ParamKind::Pointer;
-  int tensor = 0;                 // index into Manifest::tensors
-  int dim = 0;                    // Dim only
-  IntType dimType = IntType::I32; // Dim only
-  TmaSpec tma;                    // Tma only
+  int tensor = 0;                    // index into Manifest::tensors
+  int dim = 0;                       // Dim only
+  IntType dimType = IntType::I32;    // Dim only
+  TmaSpec tma;                       // Tma only
+  uint32_t scratchBytesPerBlock = 0; // Scratch only (tensor is -1)
 };
 
 enum class GridKind { Fixed, Tiles, Persistent };
@@ -403,6 +408,9 @@ struct LaunchPlan {
   std::vector<uint8_t> paramBytes;
   /// (param index, encode parameters) for every tma param.
   std::vector<std::pair<size_t, TmaEncodeParams>> tma;
+  /// (param index, bytes) for every scratch param: the driver layer
+  /// allocates the bytes and writes their address into the slot.
+  std::vector<std::pair<size_t, uint64_t>> scratch;
 };
 
 /// validateTensorArgs + computeGrid + computeParamLayout + values.

@@ -8,9 +8,10 @@
 # Batched bundles run with their batch rows (bhr,hdr->bhd, bhd,hdr->bhr;
 # bhd,bhr->hdr, which contracts them)
 # or their batch count (bmk,bnk->mn) as the runtime size; the dense
-# MN-major bundles with their M; the K-grouped ones with their sum K,
-# which the harness splits into groups aligned to the kernel's
-# k_alignment (one group empty: its D must equal its C).
+# MN-major bundles with their M; the K-grouped ones with their sum K
+# (1-D blocks: M and N times it), which the harness splits into groups
+# aligned to the kernel's k_alignment (one group empty: its D must equal
+# its C).
 #   grouped-bundles.sh <sm120-run> <bundle root>
 # Exits 77 (skip) without a GPU.
 set -uo pipefail
@@ -39,6 +40,9 @@ sizes() { # name M -> --sizes for that bundle's dynamic dims
   kgrouped_fp8_g32) echo "a=1:$2,b=1:$2,sfa=0:$(( $2 / 128 + 5 )),sfb=0:$(( $2 / 128 + 5 ))" ;;
   kgrouped_bf16_mn) echo "a=0:$2,b=0:$2" ;;
   kgrouped_bf16_k) echo "a=1:$2,b=1:$2" ;;
+  # 1-D blocks: M * sum K and N * sum K elements.
+  kgrouped_fp8_blocks) echo "a=0:$(( 200 * $2 )),b=0:$(( 328 * $2 )),sfa=0:$(( $2 / 512 + 4 )),sfb=0:$(( $2 / 512 + 4 ))" ;;
+  kgrouped_bf16_blocks) echo "a=0:$(( 192 * $2 )),b=0:$(( 136 * $2 ))" ;;
   esac
 }
 failures=0
@@ -50,7 +54,7 @@ for name in moe_grouped_contiguous fp8_f32_c nvfp4_rows bf16_prefix bf16_nn \
   batched_fp8_swap batched_bmk_bf16 batched_bhd_bf16 batched_bhd_bf16_swap \
   batched_hdr_bf16 \
   mn_bf16_tt mn_bf16_nn_tma kgrouped_fp8_g128 kgrouped_fp8_g32 \
-  kgrouped_bf16_mn kgrouped_bf16_k; do
+  kgrouped_bf16_mn kgrouped_bf16_k kgrouped_fp8_blocks kgrouped_bf16_blocks; do
   modes="random small-int"
   case "$name" in moe_grouped_contiguous | fp8_f32_c | masked_fp8 | batched_fp8) modes=random ;; esac
   # Contiguous: total rows M. Masked: max_m, the rows of each group.

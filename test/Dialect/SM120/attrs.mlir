@@ -45,3 +45,17 @@ llvm.func @abi(%a: !llvm.ptr, %d: !llvm.ptr, %m: i32) attributes {
     problem = {family = "gemm", outputs = ["d"]}>} {
   llvm.return
 }
+
+// A descriptor the kernel rewrites per view has its views' rank, not the
+// tensor's; the scratch it rewrites in is a parameter of its own.
+// CHECK-LABEL: llvm.func @rewritten
+// CHECK-SAME: params = [#sm120.tma<tensor = 0, box = [128, 64], swizzle = 64, device_rewritten = true>, #sm120.ptr<0>, #sm120.scratch<bytes_per_block = 256>]
+llvm.func @rewritten(%t: !llvm.ptr, %a: !llvm.ptr, %s: !llvm.ptr) attributes {
+  sm120.abi = #sm120.abi<
+    tensors = [#sm120.tensor<"a" : memref<?xf8E4M3FN>>],
+    params = [#sm120.tma<tensor = 0, box = [128, 64], swizzle = 64, device_rewritten = true>,
+              #sm120.ptr<0>, #sm120.scratch<bytes_per_block = 256>],
+    launch = #sm120.launch<block = [384, 1, 1], grid = [1, 1, 1]>,
+    problem = {family = "t"}>} {
+  llvm.return
+}

@@ -131,7 +131,7 @@ llvm.func @k(%t: !llvm.ptr) attributes {sm120.abi = #sm120.abi<
 
 // -----
 
-// expected-error @+1 {{abi param #0 is 3 : i32; expected #sm120.ptr, #sm120.dim or #sm120.tma}}
+// expected-error @+1 {{abi param #0 is 3 : i32; expected #sm120.ptr, #sm120.dim, #sm120.tma or #sm120.scratch}}
 llvm.func @k(%t: !llvm.ptr) attributes {sm120.abi = #sm120.abi<
     tensors = [#sm120.tensor<"a" : memref<64xf32>>], params = [3 : i32],
     launch = #sm120.launch<block = [32, 1, 1], grid = [1, 1, 1]>, problem = {family = "t"}>} {
@@ -237,5 +237,14 @@ llvm.func @k() attributes {p = #sm120.launch<block = [32, 1, 1], tiles = [1 : i3
 
 // expected-error @+1 {{launch tiles must not be empty}}
 llvm.func @k() attributes {p = #sm120.launch<block = [32, 1, 1], tiles = []>} {
+  llvm.return
+}
+
+// -----
+
+// expected-error @+1 {{abi param #0 asks for 100 scratch bytes per block; expected a positive multiple of 128}}
+llvm.func @k(%s: !llvm.ptr) attributes {sm120.abi = #sm120.abi<
+    tensors = [], params = [#sm120.scratch<bytes_per_block = 100>],
+    launch = #sm120.launch<block = [32, 1, 1], grid = [1, 1, 1]>, problem = {family = "t"}>} {
   llvm.return
 }

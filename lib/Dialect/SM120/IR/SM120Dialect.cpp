@@ -153,7 +153,8 @@ SmallVector<int64_t, 2> BlockScaleAttr::getScaleShape(int64_t mnSize,
 LogicalResult TmaParamAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                    unsigned tensor, ArrayRef<int64_t> box,
                                    unsigned swizzle, unsigned l2Promotion,
-                                   bool oobNan, bool fp4Unpack) {
+                                   bool oobNan, bool fp4Unpack,
+                                   bool deviceRewritten) {
   if (box.empty() || box.size() > 5)
     return emitError() << "tma box has rank " << box.size()
                        << "; TMA supports 1 to 5";
@@ -261,7 +262,9 @@ KernelAbiAttr::verify(function_ref<InFlightDiagnostic()> emitError,
       FailureOr<MemRefType> t = tensorAt(tma.getTensor());
       if (failed(t))
         return failure();
-      if (static_cast<int64_t>(tma.getBox().size()) != t->getRank())
+      // A rewritten descriptor's rank is its views'.
+      if (static_cast<int64_t>(tma.getBox().size()) != t->getRank() &&
+          !tma.getDeviceRewritten())
         return emitError() << "abi param #" << i << " has a rank-"
                            << tma.getBox().size() << " box over a rank-"
                            << t->getRank() << " tensor";
@@ -282,9 +285,17 @@ KernelAbiAttr::verify(function_ref<InFlightDiagnostic()> emitError,
         return emitError() << "abi param #" << i << " has a " << innerBits / 8
                            << "-byte inner box; swizzle " << tma.getSwizzle()
                            << " allows at most " << tma.getSwizzle();
+    } else if (auto scratch = dyn_cast<ScratchParamAttr>(p)) {
+      if (scratch.getBytesPerBlock() == 0 ||
+          scratch.getBytesPerBlock() % 128 != 0)
+        return emitError() << "abi param #" << i << " asks for "
+                           << scratch.getBytesPerBlock()
+                           << " scratch bytes per block; expected a positive "
+                              "multiple of 128";
     } else {
       return emitError() << "abi param #" << i << " is " << p
-                         << "; expected #sm120.ptr, #sm120.dim or #sm120.tma";
+                         << "; expected #sm120.ptr, #sm120.dim, #sm120.tma or "
+                            "#sm120.scratch";
     }
   }
   for (TileFactorAttr f : launch.getTileFactors()) {

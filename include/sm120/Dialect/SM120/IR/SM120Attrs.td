@@ -191,6 +191,13 @@ def SM120_TmaParamAttr : AttrDef<SM120_Dialect, "TmaParam"> {
     NaN instead of zero; `fp4_unpack` loads packed FP4 data unpacked to one
     byte per element in shared memory.
 
+    With `device_rewritten` the kernel points the descriptor at views of
+    the tensor it picks on the device (a group's block of a concatenation)
+    with `tensormap.replace`: the runtime encodes a template whose rank is
+    the box's, over the tensor's base, with sizes equal to the box; the
+    kernel keeps the type, box, swizzle and fills and rewrites the address,
+    sizes and strides in a `#sm120.scratch` copy.
+
     ```mlir
     #sm120.tma<tensor = 0, box = [128, 128], swizzle = 128>
     ```
@@ -201,10 +208,28 @@ def SM120_TmaParamAttr : AttrDef<SM120_Dialect, "TmaParam"> {
     DefaultValuedParameter<"unsigned", "0">:$swizzle,
     DefaultValuedParameter<"unsigned", "256">:$l2_promotion,
     DefaultValuedParameter<"bool", "false">:$oob_nan,
-    DefaultValuedParameter<"bool", "false">:$fp4_unpack
+    DefaultValuedParameter<"bool", "false">:$fp4_unpack,
+    DefaultValuedParameter<"bool", "false">:$device_rewritten
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
+}
+
+def SM120_ScratchParamAttr : AttrDef<SM120_Dialect, "ScratchParam"> {
+  let mnemonic = "scratch";
+  let summary = "Kernel parameter: device scratch memory the runtime provides";
+  let description = [{
+    A pointer to `bytes_per_block` bytes of global memory per block of the
+    launch grid (block i's at byte i * bytes_per_block), 128-byte aligned and
+    uninitialized, owned by the launch until the kernel completes. Kernels
+    keep the TMA descriptors they rewrite there.
+
+    ```mlir
+    #sm120.scratch<bytes_per_block = 256>
+    ```
+  }];
+  let parameters = (ins "unsigned":$bytes_per_block);
+  let assemblyFormat = "`<` struct(params) `>`";
 }
 
 def SM120_TileFactorAttr : AttrDef<SM120_Dialect, "TileFactor"> {
@@ -249,8 +274,8 @@ def SM120_KernelAbiAttr : AttrDef<SM120_Dialect, "KernelAbi"> {
   let description = [{
     Attached to the kernel function as `sm120.abi`. `tensors` are the
     caller's arguments in order; `params` has one entry per kernel
-    parameter (`#sm120.ptr`, `#sm120.dim` or `#sm120.tma`); `launch` is the
-    launch rule; `problem` describes what the kernel computes (`family`,
+    parameter (`#sm120.ptr`, `#sm120.dim`, `#sm120.tma` or
+    `#sm120.scratch`); `launch` is the launch rule; `problem` describes what the kernel computes (`family`,
     `outputs` = names of the tensors it writes, and free-form fields). The
     serializer writes all of it into the bundle manifest.
   }];
