@@ -4,8 +4,10 @@
 # (4, 7168, 2048, 8192), (8, 4096, 7168, 4096), (8, 7168, 2048, 4096),
 # (16, 4096, 7168, 2048), (16, 7168, 2048, 2048)}) into
 # build/k-grouped-bench/: FP8 with K-major [MN, sum K] operands and packed
-# UE8M0 scales of granularity 128 (fp8_*) and 32 (fp8g32_*), and BF16 with
-# MN-major [sum K, MN] operands (bf16mn_*); f32 C and D. The twin's bundles
+# UE8M0 scales of granularity 128 (fp8_*) and 32 (fp8g32_*), FP8 with 1-D
+# operands of per-group K-major blocks and granularity 128 (fp8blk_*: the
+# kernel rewrites its descriptors per group), and BF16 with MN-major
+# [sum K, MN] operands (bf16mn_*); f32 C and D. The twin's bundles
 # with its own schedules, and every configuration for sm_120a with the
 # ptxas report (spills). Run scripts/gpu-bench-k-grouped.sh on the GPU
 # machine after it (with build/bench-bundles from scripts/bench-mma-peak.sh
@@ -39,6 +41,21 @@ func.func @k_grouped_${name}(%a: memref<${m}x?xf8E4M3FN>, %b: memref<${n}x?xf8E4
 SPEC
     compile "$name"
   done
+  name="fp8blk_${shape}"
+  cat > "$out/specs/$name.mlir" <<SPEC
+func.func @k_grouped_${name}(%a: memref<?xf8E4M3FN>, %b: memref<?xf8E4M3FN>,
+    %sfa: memref<?x${m}xi32>, %sfb: memref<?x${n}xi32>, %ks: memref<${g}xi32>,
+    %c: memref<${io}>, %d: memref<${io}>) {
+  sm120.grouped_gemm k_grouped a(%a : memref<?xf8E4M3FN>)
+      b(%b : memref<?xf8E4M3FN>)
+      scales(%sfa, %sfb : memref<?x${m}xi32>, memref<?x${n}xi32>)
+      layout(%ks : memref<${g}xi32>) c(%c : memref<${io}>) d(%d : memref<${io}>)
+      {sfa_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 128, packed>,
+       sfb_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 128, packed>}
+  return
+}
+SPEC
+  compile "$name"
   name="bf16mn_${shape}"
   cat > "$out/specs/$name.mlir" <<SPEC
 func.func @k_grouped_${name}(%a: memref<?x${m}xbf16>, %b: memref<?x${n}xbf16>,

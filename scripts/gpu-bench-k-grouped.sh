@@ -16,7 +16,7 @@ source "$root/scripts/gpu-bench-common.sh"
 log="$build.bench-k-grouped.log"
 peak="$build.peak.json"
 bench_peak "$log" "$peak"
-for dir in "$root"/build/k-grouped-bench/{fp8,fp8g32,bf16mn}_*; do
+for dir in "$root"/build/k-grouped-bench/{fp8,fp8g32,fp8blk,bf16mn}_*; do
   name="$(basename "$dir")"
   IFS=x read -r g m n ek <<<"${name#*_}"
   sumk=$(( g * ek * 13 / 10 / 64 * 64 ))
@@ -25,6 +25,8 @@ for dir in "$root"/build/k-grouped-bench/{fp8,fp8g32,bf16mn}_*; do
     sizes="a=1:$sumk,b=1:$sumk,sfa=0:$rows,sfb=0:$rows" ;;
   fp8g32_*) rows=$(( sumk / 128 + g ))
     sizes="a=1:$sumk,b=1:$sumk,sfa=0:$rows,sfb=0:$rows" ;;
+  fp8blk_*) rows=$(( sumk / 512 + g ))
+    sizes="a=0:$(( m * sumk )),b=0:$(( n * sumk )),sfa=0:$rows,sfb=0:$rows" ;;
   *) sizes="a=0:$sumk,b=0:$sumk" ;;
   esac
   echo "case $name SUMK=$sumk $dir/sm_90a" | tee -a "$log"
@@ -46,7 +48,8 @@ for block in re.split(r"^case ", log, flags=re.M)[1:]:
     t = re.search(r"median ([0-9.]+) ms.*?([0-9.]+) TFLOPS", block)
     rows.append({"dtype": "bf16" if kind == "bf16mn" else "fp8",
                  "major": "mn" if kind == "bf16mn" else "k",
-                 "gran_k": 32 if kind == "fp8g32" else 128 if kind == "fp8" else None,
+                 "operands": "1-d blocks" if kind == "fp8blk" else "matrices",
+                 "gran_k": 32 if kind == "fp8g32" else 128 if kind in ("fp8", "fp8blk") else None,
                  "groups": g, "m": m, "n": n, "expected_k": ek, "sum_k": int(sumk),
                  "schedule": problem.get("schedule"),
                  "k_alignment": problem.get("k_alignment"),

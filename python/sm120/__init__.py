@@ -469,8 +469,11 @@ def k_grouped_fp8_gemm_nt_contiguous(a, sfa, b, sfb, d, ks, c, ks_host=None,
     c (required, may be d) and d float32 [G, M, N]; sfa / sfb packed UE8M0
     [rows, align(MN, 4)] of granularity ``gran_k`` (32 or 128), each group
     taking the next ceil(K_g / (4 gran_k)) rows. Each K_g must be a
-    multiple of 64. ``ks_host`` (the sizes as a list) makes the runtime
-    check them before the launch; otherwise a bad size traps the kernel."""
+    multiple of 64. a and b may also be 1-D: each group's K-major
+    [M, K_g] and [N, K_g] blocks flattened one after another (the kernel
+    points its descriptors at each group's). ``ks_host`` (the sizes as a
+    list) makes the runtime check them before the launch; otherwise a bad
+    size traps the kernel."""
     _call(_rt.sm120rt_k_grouped_fp8_gemm_nt_contiguous,
           ["a", "sfa", "b", "sfb", "d", "ks"], [a, sfa, b, sfb, d, ks], c,
           stream, (chip, machine), (gran_k, gran_k), k_sizes=ks_host)

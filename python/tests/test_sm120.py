@@ -3,6 +3,7 @@ device pointers never reach a GPU); the GPU tests need PyTorch with CUDA
 and kernels for their shapes (compiled when libsm120jit is found, else from
 $SM120_CACHE_DIR)."""
 
+import itertools
 import os
 import sys
 import tempfile
@@ -184,6 +185,13 @@ class CpuTest(unittest.TestCase):
                          sm120.k_grouped_fp8_gemm_nt_contiguous, a, sfa, b,
                          sfb, d, ks, c, gran_k=64, chip="sm_90a",
                          machine="h100")
+        # 1-D blocks hold M * sum K and N * sum K elements.
+        self.assertError("InvalidArgument", "a holds 64000 and b 589824 "
+                         "elements; with M = 64 and N = 576 (from d) they "
+                         "must be M * sum K and N * sum K for one sum K",
+                         sm120.k_grouped_fp8_gemm_nt_contiguous,
+                         f8((64000,)), sfa, f8((576 * 1024,)), sfb, d, ks, c,
+                         chip="sm_90a", machine="h100")
         # The C entry for FP8 [sum K, MN] names the route the Python
         # wrapper takes itself.
         self.assertError("NotSupported", "transpose_to_k_major", sm120._call,
@@ -471,6 +479,16 @@ class GpuTest(unittest.TestCase):
                 self.assertLess(diff(d[i], ref), 1e-5, f"{fn.__name__} {i}")
             # The empty group's D is its C.
             self.assertTrue(torch.equal(d[1], c[1]))
+        # 1-D operands: each group's K-major [MN, K_g] block in turn.
+        bounds = [0] + list(itertools.accumulate(ks_host))
+        blocks = [torch.cat([x[k0:k1].T.contiguous().flatten()
+                             for k0, k1 in zip(bounds, bounds[1:])])
+                  for x in (a, b)]
+        d = torch.empty_like(c)
+        sm120.k_grouped_bf16_gemm_nt_contiguous(blocks[0], blocks[1], d, ks,
+                                                c, ks_host=ks_host)
+        for i, ref in enumerate(refs):
+            self.assertLess(diff(d[i], ref), 1e-5, f"blocks {i}")
         # Accumulating in place: c is d.
         d = c.clone()
         sm120.k_grouped_bf16_gemm_tn_contiguous(a, b, d, ks, d)
@@ -517,6 +535,14 @@ class GpuTest(unittest.TestCase):
                 a.T.contiguous(), sfa, b.T.contiguous(), sfb, d2, ks, c,
                 gran_k=gran)
             self.assertTrue(torch.equal(d, d2))
+            # 1-D operands of each group's [MN, K_g] blocks (the kernel
+            # points its descriptors at each group's): the same sums.
+            d3 = torch.empty_like(c)
+            sm120.k_grouped_fp8_gemm_nt_contiguous(
+                torch.cat([q.flatten() for q in qa]), sfa,
+                torch.cat([q.flatten() for q in qb]), sfb, d3, ks, c,
+                ks_host=ks_host, gran_k=gran)
+            self.assertTrue(torch.equal(d, d3))
 
     def test_errors_carry_the_runtime_message(self):
         a = torch.zeros(8, 512, device="cuda").bfloat16()

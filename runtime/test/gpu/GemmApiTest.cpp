@@ -532,18 +532,23 @@ launch(const std::string &label, bool prepare, GemmOptions &o,
 /// K-grouped BF16 with [sum K, MN] operands (tn) through the entry point:
 /// four groups of K 128, 0, 320 and 64 (sum K 576, 64 rows spare), C
 /// added, against the CPU reference. `ragged` makes group 2's K 300:
-/// the kernel must trap.
-bool runKGroupedCase(bool prepare, bool ragged = false) {
+/// the kernel must trap. `blocks`: nt with 1-D operands holding each
+/// group's K-major [MN, K_g] block in turn (the kernel rewrites its
+/// descriptors per group).
+bool runKGroupedCase(bool prepare, bool ragged = false, bool blocks = false) {
   const int64_t groups = 4, m = 200, n = 136, sumK = 576;
   const int32_t sizes[groups] = {128, 0, ragged ? 300 : 320, 64};
-  std::string label = "k_grouped_bf16_tn G=4 M=200 N=136";
+  std::string label = blocks ? "k_grouped_bf16_nt 1-D blocks G=4 M=200 N=136"
+                             : "k_grouped_bf16_tn G=4 M=200 N=136";
   auto failed = [&](const Error &e) {
     std::printf("FAIL %s: %s: %s\n", label.c_str(), codeName(e.code),
                 e.message.c_str());
     return false;
   };
-  HostTensor a = hostTensor("a", DType::BF16, {sumK, m});
-  HostTensor b = hostTensor("b", DType::BF16, {sumK, n});
+  HostTensor a = blocks ? hostTensor("a", DType::BF16, {m * sumK})
+                        : hostTensor("a", DType::BF16, {sumK, m});
+  HostTensor b = blocks ? hostTensor("b", DType::BF16, {n * sumK})
+                        : hostTensor("b", DType::BF16, {sumK, n});
   HostTensor ks = hostTensor("ks", DType::I32, {groups});
   HostTensor cT = hostTensor("c", DType::F32, {groups, m, n});
   HostTensor d = hostTensor("d", DType::F32, {groups, m, n});
@@ -557,7 +562,9 @@ bool runKGroupedCase(bool prepare, bool ragged = false) {
   GemmOptions o;
   auto entry = [&](const std::vector<TensorView> &v) {
     o.c = &v[4];
-    return k_grouped_bf16_gemm_tn_contiguous(v[0], v[1], v[2], v[3], o);
+    return blocks
+               ? k_grouped_bf16_gemm_nt_contiguous(v[0], v[1], v[2], v[3], o)
+               : k_grouped_bf16_gemm_tn_contiguous(v[0], v[1], v[2], v[3], o);
   };
   std::vector<DeviceTensor> dev;
   std::vector<TensorView> views;
@@ -565,8 +572,8 @@ bool runKGroupedCase(bool prepare, bool ragged = false) {
           launch(label, prepare, o, hosts, entry, dev, views,
                  ragged ? "a K size of 300" : nullptr, 2, d))
     return *done;
-  GemmOperand ga{&a, false, nullptr, std::nullopt};
-  GemmOperand gb{&b, false, nullptr, std::nullopt};
+  GemmOperand ga{&a, blocks, nullptr, std::nullopt};
+  GemmOperand gb{&b, blocks, nullptr, std::nullopt};
   if (Status r = referenceKGroupedGemm(ga, gb, ks, cT, ref); !r)
     return failed(r.error());
   // The host sizes are checked before the launch.
@@ -701,6 +708,7 @@ int main(int argc, char **argv) {
   for (const MaskedCase &c : kMaskedCases)
     failures += !runMaskedCase(c, prepare);
   failures += !runKGroupedCase(prepare);
+  failures += !runKGroupedCase(prepare, false, true);
   if (prepare) {
     // The wrong-architecture case needs its sm_120f kernel in the cache.
     GemmProblem p;
