@@ -731,6 +731,23 @@ static void parallelRows(int64_t rows,
     th.join();
 }
 
+/// Runs body(begin, end) over contiguous blocks of [0, count), one per
+/// core.
+static void parallelRanges(int64_t count,
+                           const std::function<void(int64_t, int64_t)> &body) {
+  int64_t threads = std::max(1u, std::thread::hardware_concurrency());
+  threads = std::min<int64_t>(threads, std::max<int64_t>(1, count));
+  int64_t per = (count + threads - 1) / threads;
+  std::vector<std::thread> pool;
+  for (int64_t t = 1; t < threads; ++t)
+    if (t * per < count)
+      pool.emplace_back(
+          [&, t] { body(t * per, std::min(count, (t + 1) * per)); });
+  body(0, std::min(count, per));
+  for (std::thread &th : pool)
+    th.join();
+}
+
 Status sm120rt::referenceGemm(const GemmOperand &a, const GemmOperand &b,
                               const HostTensor *c, HostTensor &d,
                               const HostTensor *alpha) {
@@ -777,9 +794,14 @@ Status sm120rt::referenceGemm(const GemmOperand &a, const GemmOperand &b,
     scale = alpha->get(0);
   }
 
-  // Dequantize each operand once, as [MN][K] doubles.
-  auto dequantize = [&](const GemmOperand &op, int64_t mn) {
-    std::vector<double> out(static_cast<size_t>(mn * K));
+  // Dequantize each operand once as doubles, padded with zero rows to
+  // whole register tiles: A as [M][K], B as [N / kCols][K][kCols] (a K
+  // step of a register tile reads kCols adjacent doubles).
+  constexpr int64_t kRows = 4, kCols = 4;
+  auto dequantize = [&](const GemmOperand &op, int64_t mn, int64_t tile,
+                        bool packed) {
+    std::vector<double> out(
+        static_cast<size_t>((mn + tile - 1) / tile * tile * K));
     parallelRows(mn, [&](int64_t i) {
       // A scale covers recipe.k elements of K: look it up once per granule.
       double scale = 1;
@@ -794,42 +816,60 @@ Status sm120rt::referenceGemm(const GemmOperand &a, const GemmOperand &b,
           }
           v *= scale;
         }
-        out[i * K + k] = v;
+        out[packed ? ((i / tile) * K + k) * tile + i % tile : i * K + k] = v;
       }
     });
     return out;
   };
-  std::vector<double> A = dequantize(a, M), B = dequantize(b, N);
-  // Rows are independent (each writes its own elements of d). Eight
-  // columns at a time keep eight independent sums in flight; each still
-  // adds its products in K order.
-  constexpr int64_t kCols = 8;
+  std::vector<double> A = dequantize(a, M, kRows, false),
+                      B = dequantize(b, N, kCols, true);
+  // Each element sums its products in K order from 0, as one loop would;
+  // the blocking only keeps the operands in cache: per thread's rows, a
+  // panel of B (kPanel columns x kChunk of K) serves every row tile, and
+  // the partial sums wait in `sums` between chunks.
+  constexpr int64_t kChunk = 1024, kPanel = 64;
+  const int64_t mTiles = (M + kRows - 1) / kRows;
+  const int64_t nPad = (N + kCols - 1) / kCols * kCols;
+  std::vector<double> sums(static_cast<size_t>(mTiles * kRows * nPad));
+  parallelRanges(mTiles, [&](int64_t t0, int64_t t1) {
+    for (int64_t k0 = 0; k0 < K; k0 += kChunk) {
+      int64_t k1 = std::min(K, k0 + kChunk);
+      for (int64_t p0 = 0; p0 < nPad; p0 += kPanel)
+        for (int64_t t = t0; t < t1; ++t)
+          for (int64_t j0 = p0; j0 < std::min(nPad, p0 + kPanel); j0 += kCols) {
+            double acc[kRows][kCols];
+            for (int64_t r = 0; r < kRows; ++r)
+              for (int64_t c = 0; c < kCols; ++c)
+                acc[r][c] = sums[(t * kRows + r) * nPad + j0 + c];
+            const double *a0 = &A[t * kRows * K];
+            const double *b0 = &B[j0 * K];
+            for (int64_t k = k0; k < k1; ++k)
+              for (int64_t r = 0; r < kRows; ++r)
+                for (int64_t c = 0; c < kCols; ++c)
+                  acc[r][c] += a0[r * K + k] * b0[k * kCols + c];
+            for (int64_t r = 0; r < kRows; ++r)
+              for (int64_t c = 0; c < kCols; ++c)
+                sums[(t * kRows + r) * nPad + j0 + c] = acc[r][c];
+          }
+    }
+  });
   parallelRows(M, [&](int64_t i) {
-    const double *row = &A[i * K];
-    for (int64_t j0 = 0; j0 < N; j0 += kCols) {
-      int64_t cols = std::min(kCols, N - j0);
-      double sum[kCols] = {};
-      for (int64_t k = 0; k < K; ++k)
-        for (int64_t jj = 0; jj < kCols; ++jj)
-          if (jj < cols)
-            sum[jj] += row[k] * B[(j0 + jj) * K + k];
-      for (int64_t jj = 0; jj < cols; ++jj) {
-        int64_t index[] = {i, j0 + jj};
-        // The kernel accumulates in FP32, scales by alpha and adds C in
-        // FP32.
-        float out = static_cast<float>(sum[jj]);
-        if (alpha)
-          out *= scale;
-        if (c)
-          out += c->get(c->offsetOf(index));
-        uint32_t bits;
-        if (d.dtype == DType::BF16) {
-          bits = encodeBF16(out);
-        } else {
-          std::memcpy(&bits, &out, sizeof(bits));
-        }
-        d.setBits(d.offsetOf(index), bits);
+    for (int64_t j = 0; j < N; ++j) {
+      int64_t index[] = {i, j};
+      // The kernel accumulates in FP32, scales by alpha and adds C in
+      // FP32.
+      float out = static_cast<float>(sums[i * nPad + j]);
+      if (alpha)
+        out *= scale;
+      if (c)
+        out += c->get(c->offsetOf(index));
+      uint32_t bits;
+      if (d.dtype == DType::BF16) {
+        bits = encodeBF16(out);
+      } else {
+        std::memcpy(&bits, &out, sizeof(bits));
       }
+      d.setBits(d.offsetOf(index), bits);
     }
   });
   return Status::success();
