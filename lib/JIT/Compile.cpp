@@ -140,6 +140,13 @@ sm120rt::Status checkProblem(const GemmProblem &p) {
                               "(sum K is a runtime size) and nothing else; "
                               "got groups = {0}, K = {1}",
                               p.groups, p.k));
+  if (p.kAlignment != 0 &&
+      (!p.kGrouped || p.kAlignment < 0 || p.kAlignment % 64 != 0))
+    return fail(Code::InvalidArgument,
+                llvm::formatv("gemm: a K alignment applies to K-grouped "
+                              "problems and is a positive multiple of 64; "
+                              "got {0}",
+                              p.kAlignment));
   if (p.kBlocks && (!p.kGrouped || !p.aKMajor))
     return fail(Code::InvalidArgument,
                 "gemm: 1-D concatenated K blocks are a K-grouped problem's "
@@ -319,14 +326,16 @@ mlir::FailureOr<mlir::ModuleOp> buildModule(mlir::MLIRContext &ctx,
                               a, bv, sfa, sfb, c, d, *ra ? *ra : nullptr,
                               *rb ? *rb : nullptr, schedule);
   else if (p.groups > 0)
-    sm::GroupedGemmOp::create(b, loc,
-                              p.kGrouped ? sm::GroupedKind::KGrouped
-                              : p.masked ? sm::GroupedKind::Masked
-                                         : sm::GroupedKind::Contiguous,
-                              a, bv, sfa, sfb, layout, c, d, major(p.aKMajor),
-                              major(p.bKMajor), *ra ? *ra : nullptr,
-                              *rb ? *rb : nullptr, p.prefixSum,
-                              /*expected_m=*/nullptr, schedule);
+    sm::GroupedGemmOp::create(
+        b, loc,
+        p.kGrouped ? sm::GroupedKind::KGrouped
+        : p.masked ? sm::GroupedKind::Masked
+                   : sm::GroupedKind::Contiguous,
+        a, bv, sfa, sfb, layout, c, d, major(p.aKMajor), major(p.bKMajor),
+        *ra ? *ra : nullptr, *rb ? *rb : nullptr, p.prefixSum,
+        /*expected_m=*/nullptr,
+        p.kAlignment > 0 ? b.getI64IntegerAttr(p.kAlignment) : nullptr,
+        schedule);
   else
     sm::GemmOp::create(b, loc, a, bv, sfa, sfb, c, alpha, d, major(p.aKMajor),
                        major(p.bKMajor), *ra ? *ra : nullptr,

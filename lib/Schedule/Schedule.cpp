@@ -102,7 +102,7 @@ GemmProblem GemmProblem::fromOp(GroupedGemmOp op) {
             : at.getDimSize(0) / p.m;
     p.k = ShapedType::isDynamic(sumK) ? ShapedType::kDynamic
                                       : std::max<int64_t>(sumK / p.batches, 1);
-    p.kGroupAlign = kKGroupedAlignment;
+    p.kGroupAlign = op.getKAlignment().value_or(kKGroupedAlignment);
     p.viewedOperands = at.getRank() == 1 ? 2 : 0;
     setTypesAndScales(p, op);
     return p;

@@ -89,7 +89,8 @@ class _Options(ctypes.Structure):
                 ("sfb_gran_k", ctypes.c_int), ("chip", ctypes.c_char_p),
                 ("machine", ctypes.c_char_p), ("expected_m", ctypes.c_int64),
                 ("alpha", ctypes.POINTER(_Tensor)), ("prefix_sum", ctypes.c_int),
-                ("k_sizes", ctypes.POINTER(ctypes.c_int32))]
+                ("k_sizes", ctypes.POINTER(ctypes.c_int32)),
+                ("k_alignment", ctypes.c_int)]
 
 
 def _candidates(env, name, build_dirs):
@@ -296,11 +297,12 @@ def _stream(stream, device):
 
 
 def _call(fn, names, tensors, c, stream, target, gran, alpha=None,
-          prefix_sum=False, extra=(), k_sizes=None):
+          prefix_sum=False, extra=(), k_sizes=None, k_alignment=0):
     args = _Args()
     refs = [args.tensor(t, n) for n, t in zip(names, tensors)]
     o = _Options()
     o.prefix_sum = 1 if prefix_sum else 0
+    o.k_alignment = int(k_alignment)
     if k_sizes is not None:
         sizes = (ctypes.c_int32 * len(k_sizes))(*[int(k) for k in k_sizes])
         args.keep.append(sizes)
@@ -462,7 +464,7 @@ def m_grouped_bf16_gemm_nt_masked(a, b, d, masked_m, expected_m=0, c=None,
 
 def k_grouped_fp8_gemm_nt_contiguous(a, sfa, b, sfb, d, ks, c, ks_host=None,
                                      stream=None, chip=None, machine=None,
-                                     gran_k=128):
+                                     gran_k=128, k_alignment=0):
     """Mixture-of-experts weight gradient: for each group g, d[g] = c[g] +
     A_g B_g^T, where A_g and B_g are the g-th run of ks[g] columns of a
     [M, sum K] and b [N, sum K] (FP8 e4m3). ks: an int32 CUDA tensor [G];
@@ -473,38 +475,42 @@ def k_grouped_fp8_gemm_nt_contiguous(a, sfa, b, sfb, d, ks, c, ks_host=None,
     [M, K_g] and [N, K_g] blocks flattened one after another (the kernel
     points its descriptors at each group's). ``ks_host`` (the sizes as a
     list) makes the runtime check them before the launch; otherwise a bad
-    size traps the kernel."""
+    size traps the kernel. ``k_alignment``: a multiple every K_g is (a
+    multiple of 64; 0: 64); 128 lets the kernel take K blocks of 128."""
     _call(_rt.sm120rt_k_grouped_fp8_gemm_nt_contiguous,
           ["a", "sfa", "b", "sfb", "d", "ks"], [a, sfa, b, sfb, d, ks], c,
-          stream, (chip, machine), (gran_k, gran_k), k_sizes=ks_host)
+          stream, (chip, machine), (gran_k, gran_k), k_sizes=ks_host,
+          k_alignment=k_alignment)
 
 
 def k_grouped_fp8_gemm_tn_contiguous(a, sfa, b, sfb, d, ks, c, ks_host=None,
                                      stream=None, chip=None, machine=None,
-                                     gran_k=128):
+                                     gran_k=128, k_alignment=0):
     """k_grouped_fp8_gemm_nt_contiguous with a [sum K, M] and b [sum K, N]
     (the groups' tokens as rows). FP8 kernels read K-major operands only:
     both are copied to [MN, sum K] with torch first."""
     k_grouped_fp8_gemm_nt_contiguous(
         a.t().contiguous(), sfa, b.t().contiguous(), sfb, d, ks, c, ks_host,
-        stream, chip, machine, gran_k)
+        stream, chip, machine, gran_k, k_alignment)
 
 
 def k_grouped_bf16_gemm_nt_contiguous(a, b, d, ks, c, ks_host=None,
-                                      stream=None, chip=None, machine=None):
+                                      stream=None, chip=None, machine=None,
+                                      k_alignment=0):
     """k_grouped_fp8_gemm_nt_contiguous in BF16 (no scales)."""
     _call(_rt.sm120rt_k_grouped_bf16_gemm_nt_contiguous,
           ["a", "b", "d", "ks"], [a, b, d, ks], c, stream, (chip, machine),
-          (0, 0), k_sizes=ks_host)
+          (0, 0), k_sizes=ks_host, k_alignment=k_alignment)
 
 
 def k_grouped_bf16_gemm_tn_contiguous(a, b, d, ks, c, ks_host=None,
-                                      stream=None, chip=None, machine=None):
+                                      stream=None, chip=None, machine=None,
+                                      k_alignment=0):
     """k_grouped_bf16_gemm_nt_contiguous with a [sum K, M] and b [sum K, N],
     read MN-major in the kernel (no copy)."""
     _call(_rt.sm120rt_k_grouped_bf16_gemm_tn_contiguous,
           ["a", "b", "d", "ks"], [a, b, d, ks], c, stream, (chip, machine),
-          (0, 0), k_sizes=ks_host)
+          (0, 0), k_sizes=ks_host, k_alignment=k_alignment)
 
 
 def _with_equation(fn, equation):

@@ -159,6 +159,7 @@ sm120rt_status gemmEntry(const char *entry, NamedTensors tensors,
         o.compile.expectedM = options->expected_m;
       o.prefixSum = options->prefix_sum != 0;
       o.kSizes = options->k_sizes;
+      o.kAlignment = options->k_alignment;
     }
     Status s = call(*views, o);
     return s ? SM120RT_OK : fail(s.error());

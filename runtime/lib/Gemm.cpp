@@ -673,6 +673,12 @@ planKGrouped(const char *entry, const TensorView &a, const TensorView *sfa,
   p.groups = g;
   p.kGrouped = true;
   p.kBlocks = blocks;
+  // The groups' K alignment the caller promises (0: 64).
+  int64_t align = options.kAlignment;
+  if (align != 0 && (align < 0 || align % 64 != 0))
+    return invalid(entry, cat("the K alignment is ", align,
+                              "; expected a positive multiple of 64"));
+  p.kAlignment = align == 64 ? 0 : align;
   if (a.dtype == DType::F8E4M3) {
     if (!sfa || !sfb)
       return invalid(entry, "FP8 operands need scales for both operands");

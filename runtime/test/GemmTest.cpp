@@ -668,6 +668,43 @@ TEST(KGroupedGemm, EntriesPlan) {
                 am, mat(DType::BF16, 2048, 576), d, ks, o)),
             "k_grouped_bf16_gemm_tn_contiguous: a has sum K = 4096 and b "
             "2048: they differ");
+  o.kAlignment = 100;
+  EXPECT_EQ(message(k_grouped_fp8_gemm_nt_contiguous(a, sfa, b, sfb, d, ks, o)),
+            "k_grouped_fp8_gemm_nt_contiguous: the K alignment is 100; "
+            "expected a positive multiple of 64");
+}
+
+// 1-D operands of per-group blocks: M and N from d, sum K what both hold;
+// a promised K alignment reaches the problem (64 is the default's).
+TEST(KGroupedGemm, BlocksAndAlignmentPlan) {
+  TensorView ks = TensorView::contiguous(fake(), DType::I32, {4});
+  TensorView c = TensorView::contiguous(fake(), DType::F32, {4, 256, 576}),
+             d = c;
+  TensorView a = TensorView::contiguous(fake(), DType::F8E4M3, {256 * 4096}),
+             b = TensorView::contiguous(fake(), DType::F8E4M3, {576 * 4096});
+  TensorView sfa = mat(DType::I32, 8, 256), sfb = mat(DType::I32, 8, 576);
+  for (int align : {0, 64, 128})
+    planned(
+        [&](GemmOptions opts) {
+          opts.c = &c;
+          opts.kAlignment = align;
+          return k_grouped_fp8_gemm_nt_contiguous(a, sfa, b, sfb, d, ks, opts);
+        },
+        [&](const GemmProblem &p, const CompileOptions &) {
+          EXPECT_TRUE(p.kGrouped && p.kBlocks);
+          EXPECT_EQ(p.n, 576);
+          EXPECT_EQ(p.kAlignment, align == 128 ? 128 : 0);
+        });
+  GemmOptions o = twin();
+  o.c = &c;
+  Status s = k_grouped_fp8_gemm_nt_contiguous(
+      a, sfa, TensorView::contiguous(fake(), DType::F8E4M3, {576 * 4000}), sfb,
+      d, ks, o);
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().message,
+            "k_grouped_fp8_gemm_nt_contiguous: a holds 1048576 and b 2304000 "
+            "elements; with M = 256 and N = 576 (from d) they must be M * sum "
+            "K and N * sum K for one sum K");
 }
 
 // bhd,bhr->hdr: both operands MN-major stacks over their middle

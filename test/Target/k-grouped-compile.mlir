@@ -86,3 +86,10 @@
 // RUN: sed -e 's/@GK@/32/g; s/@G@/16/g; s/@M@/7168/g; s/@N@/2048/g' %S/Inputs/k_grouped/templates/fp8_blocks.mlir.in > %t/b6.mlir
 // RUN: for i in 1 2 3 4 5 6; do for chip in sm_120a sm_90a; do sm120-opt %t/b$i.mlir --sm120-compile="chip=$chip output=%t/b$i-$chip report=true" -o /dev/null; done; done | FileCheck %s --check-prefix=BACC
 // BACC-COUNT-12: k_grouped_fp8_blocks_{{[0-9]+}}_{{[0-9]+}}_{{[0-9]+}}_{{32|128}} for sm_{{120a|90a}}: {{[0-9]+}} registers, 0 bytes spill stores, 0 bytes spill loads
+
+// Groups promised to be multiples of 128 (k_alignment): schedules may take
+// BK 128, still without spills.
+// RUN: sed -e 's/@GK@/32/g; s/@G@/8/g; s/@M@/4096/g; s/@N@/7168/g; s/{sfa_recipe/{k_alignment = 128 : i64, sfa_recipe/' %S/Inputs/k_grouped/templates/fp8.mlir.in > %t/k1.mlir
+// RUN: sed -e 's/@GK@/128/g; s/@G@/16/g; s/@M@/7168/g; s/@N@/2048/g; s/{sfa_recipe/{k_alignment = 128 : i64, sfa_recipe/' %S/Inputs/k_grouped/templates/fp8.mlir.in > %t/k2.mlir
+// RUN: for i in 1 2; do for chip in sm_120a sm_90a; do sm120-opt %t/k$i.mlir --sm120-compile="chip=$chip output=%t/k$i-$chip report=true" -o /dev/null; done; done | FileCheck %s --check-prefix=KALIGN
+// KALIGN-COUNT-4: k_grouped_fp8_{{[0-9]+}}_{{[0-9]+}}_{{[0-9]+}}_{{32|128}} for sm_{{120a|90a}}: {{[0-9]+}} registers, 0 bytes spill stores, 0 bytes spill loads

@@ -196,3 +196,30 @@ func.func @fp8_blocks(%a: memref<?xf8E4M3FN>, %b: memref<?xf8E4M3FN>,
        sfb_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 128, packed>}
   return
 }
+
+// -----
+
+// Groups promised to be multiples of 128 K (k_alignment): the FP8 schedule
+// may take BK 128, and the kernel records the multiple it needs.
+// SCHED: remark: chose #sm120.schedule<block = [{{64|128}}, {{[0-9]+}}, 128], {{.*}}epilogue = direct> for M = 4096 on h100
+// TILES-LABEL: func.func @fp8_align128
+// TILES-SAME: k_alignment = 128 : i64
+// TILES: sm120.tile.k_range %arg4[%{{.*}}] within %{{.*}} scales %{{.*}} {alignment = 128 : i64, scale_span = 512 : i64}
+// TILES: scf.for %{{.*}} = %c0{{.*}} to %{{.*}} step %c128
+// NVVM-LABEL: llvm.func @fp8_align128
+// NVVM: arith.remui %{{.*}}, %c128_i32
+// NVVM: llvm.intr.trap
+func.func @fp8_align128(%a: memref<4096x?xf8E4M3FN>, %b: memref<7168x?xf8E4M3FN>,
+                        %sfa: memref<?x4096xi32>, %sfb: memref<?x7168xi32>,
+                        %ks: memref<4xi32>, %c: memref<4x4096x7168xf32>,
+                        %d: memref<4x4096x7168xf32>) {
+  sm120.grouped_gemm k_grouped a(%a : memref<4096x?xf8E4M3FN>)
+      b(%b : memref<7168x?xf8E4M3FN>)
+      scales(%sfa, %sfb : memref<?x4096xi32>, memref<?x7168xi32>)
+      layout(%ks : memref<4xi32>) c(%c : memref<4x4096x7168xf32>)
+      d(%d : memref<4x4096x7168xf32>)
+      {k_alignment = 128 : i64,
+       sfa_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 128, packed>,
+       sfb_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 128, packed>}
+  return
+}

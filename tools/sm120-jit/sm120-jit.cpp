@@ -39,6 +39,11 @@ static cl::opt<bool> accumulate("c", cl::desc("Accumulate into C (f32)"));
 static cl::opt<bool> alpha("alpha",
                            cl::desc("Scale A * B^T by a device f32 [1]"));
 static cl::opt<int64_t>
+    kAlignment("k-alignment",
+               cl::desc("K-grouped: the multiple of K every group's size is "
+                        "(a multiple of 64; 0: 64)"),
+               cl::init(0));
+static cl::opt<int64_t>
     groups("groups",
            cl::desc("M-grouped: number of groups (B [G, N, K]); batched: "
                     "number of heads"),
@@ -159,6 +164,7 @@ int main(int argc, char **argv) {
   p.batched = groupLayout == "batched";
   p.batchReduced = groupLayout == "bmk";
   p.kBlocks = groupLayout == "k_grouped_blocks";
+  p.kAlignment = kAlignment;
   p.kGrouped = groupLayout == "k_grouped" || p.kBlocks;
   for (auto [name, text, kMajor] :
        {std::tuple{"a-major", &aMajor, &p.aKMajor},

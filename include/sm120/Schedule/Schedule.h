@@ -32,9 +32,10 @@ struct MachineModel {
   static std::string presetNames();
 };
 
-/// The K alignment a K-grouped GEMM's groups need at most: schedules for
-/// them take a block K that divides it, and record their block K as the
-/// alignment the kernel needs.
+/// The K alignment a K-grouped GEMM's groups need at most unless the op
+/// promises more (`k_alignment`): schedules for them take a block K that
+/// divides it, and record their block K as the alignment the kernel
+/// needs.
 constexpr int64_t kKGroupedAlignment = 64;
 
 /// The facts of a GEMM that the schedule depends on.

@@ -76,6 +76,11 @@ struct GemmOptions {
   /// device tensor's values), checked before the launch (alignment, sum K,
   /// scale rows); without it only the kernel sees them, and traps.
   const int32_t *kSizes = nullptr;
+  /// K-grouped entry points: a multiple of K every group's size is (a
+  /// multiple of 64; 0: 64). Larger lets the schedule take larger K
+  /// blocks (128 for FP8); the kernel records the multiple it needs as
+  /// k_alignment, and kSizes are checked against it.
+  int kAlignment = 0;
 };
 
 /// The rows a schedule is costed for when a call has M rows: 16, 32, 64,

@@ -76,6 +76,9 @@ struct GemmProblem {
   /// elements): the kernel points its TMA descriptors at each group's
   /// blocks on the device.
   bool kBlocks = false;
+  /// K-grouped: the multiple of K every group's size is promised to be (a
+  /// multiple of 64; 0 is 64), which the kernel's block K divides.
+  int64_t kAlignment = 0;
 };
 
 /// How a problem is compiled: the chip and what the schedule is chosen for.

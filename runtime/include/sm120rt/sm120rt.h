@@ -111,6 +111,9 @@ typedef struct sm120rt_gemm_options {
   int prefix_sum; /* grouped: layout holds group ends [G], not rows' groups */
   /* K-grouped: optional host copy of the G K sizes, checked before launch */
   const int32_t *k_sizes;
+  /* K-grouped: a multiple of K every group's size is (a multiple of 64;
+   * 0: 64) */
+  int k_alignment;
 } sm120rt_gemm_options;
 
 SM120RT_C_API sm120rt_status sm120rt_fp8_gemm_nt(

@@ -61,6 +61,32 @@ func.func @grouped3(%a: memref<4x64x512xbf16>, %b: memref<4x256x512xbf16>,
 
 // -----
 
+// k_alignment is the K-grouped promise of a multiple of 64.
+func.func @k_alignment_kind(%a: memref<?x512xbf16>, %b: memref<8x256x512xbf16>,
+                            %layout: memref<?xi32>, %d: memref<?x256xbf16>) {
+  // expected-error @+1 {{k_alignment applies to kind k_grouped only; got contiguous}}
+  sm120.grouped_gemm contiguous a(%a : memref<?x512xbf16>)
+      b(%b : memref<8x256x512xbf16>) layout(%layout : memref<?xi32>)
+      d(%d : memref<?x256xbf16>) {k_alignment = 128 : i64}
+  return
+}
+
+// -----
+
+func.func @k_alignment_multiple(%a: memref<?x128xbf16>, %b: memref<?x256xbf16>,
+                                %layout: memref<4xi32>,
+                                %c: memref<4x128x256xf32>,
+                                %d: memref<4x128x256xf32>) {
+  // expected-error @+1 {{k_alignment must be a positive multiple of 64; got 96}}
+  sm120.grouped_gemm k_grouped a(%a : memref<?x128xbf16>) b(%b : memref<?x256xbf16>)
+      layout(%layout : memref<4xi32>) c(%c : memref<4x128x256xf32>)
+      d(%d : memref<4x128x256xf32>)
+      {k_alignment = 96 : i64, a_major = #sm120.major<mn>, b_major = #sm120.major<mn>}
+  return
+}
+
+// -----
+
 // expected_m on k_grouped
 func.func @grouped4(%a: memref<?x128xbf16>, %b: memref<?x256xbf16>,
                     %layout: memref<4xi32>, %c: memref<4x128x256xf32>,

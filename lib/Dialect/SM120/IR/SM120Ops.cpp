@@ -545,6 +545,15 @@ LogicalResult GroupedGemmOp::verify() {
     if (*expectedM <= 0)
       return emitOpError() << "expected_m must be positive; got " << *expectedM;
   }
+  if (std::optional<uint64_t> align = getKAlignment()) {
+    if (kind != GroupedKind::KGrouped)
+      return emitOpError() << "k_alignment applies to kind k_grouped only; got "
+                           << kindStr;
+    if (static_cast<int64_t>(*align) <= 0 || *align % 64 != 0)
+      return emitOpError() << "k_alignment must be a positive multiple of 64; "
+                              "got "
+                           << static_cast<int64_t>(*align);
+  }
   if (!layout) {
     StringRef what = kind == GroupedKind::Contiguous
                          ? "the group of each row (or prefix sums)"

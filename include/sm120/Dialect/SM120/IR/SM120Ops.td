@@ -140,7 +140,10 @@ def SM120_GroupedGemmOp : SM120_ProblemOp<"grouped_gemm", [AttrSizedOperandSegme
       ceil(K_g / (4 * k)) rows. Each K_g must be a multiple of the
       schedule's block K (recorded as `k_alignment` in the kernel's
       problem summary) and the K sizes must fit in sum K; only the device
-      sees them, and a kernel given others traps.
+      sees them, and a kernel given others traps. The optional
+      `k_alignment` attribute (a multiple of 64, default 64) is the caller's
+      promise of a multiple every K_g is: the schedule's block K divides
+      it, so 128 lets FP8 schedules take BK 128.
 
     Scale tensors follow `#sm120.block_scale` with a leading [G] dimension
     on the per-group operands (`b` for contiguous, both for masked).
@@ -177,6 +180,7 @@ def SM120_GroupedGemmOp : SM120_ProblemOp<"grouped_gemm", [AttrSizedOperandSegme
     OptionalAttr<SM120_BlockScaleAttr>:$sfb_recipe,
     UnitAttr:$prefix_sum,
     OptionalAttr<I64Attr>:$expected_m,
+    OptionalAttr<I64Attr>:$k_alignment,
     OptionalAttr<SM120_ScheduleAttr>:$schedule
   );
   let assemblyFormat = [{
