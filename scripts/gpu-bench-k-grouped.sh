@@ -16,14 +16,14 @@ source "$root/scripts/gpu-bench-common.sh"
 log="$build.bench-k-grouped.log"
 peak="$build.peak.json"
 bench_peak "$log" "$peak"
-for dir in "$root"/build/k-grouped-bench/{fp8,fp8g32,fp8blk,bf16mn}_*; do
+for dir in "$root"/build/k-grouped-bench/{fp8,fp8g32,fp8blk,fp8k128,fp8g32k128,bf16mn}_*; do
   name="$(basename "$dir")"
   IFS=x read -r g m n ek <<<"${name#*_}"
   sumk=$(( g * ek * 13 / 10 / 64 * 64 ))
   case "$name" in
-  fp8_*) rows=$(( sumk / 512 + g ))
+  fp8_* | fp8k128_*) rows=$(( sumk / 512 + g ))
     sizes="a=1:$sumk,b=1:$sumk,sfa=0:$rows,sfb=0:$rows" ;;
-  fp8g32_*) rows=$(( sumk / 128 + g ))
+  fp8g32_* | fp8g32k128_*) rows=$(( sumk / 128 + g ))
     sizes="a=1:$sumk,b=1:$sumk,sfa=0:$rows,sfb=0:$rows" ;;
   fp8blk_*) rows=$(( sumk / 512 + g ))
     sizes="a=0:$(( m * sumk )),b=0:$(( n * sumk )),sfa=0:$rows,sfb=0:$rows" ;;
@@ -49,7 +49,7 @@ for block in re.split(r"^case ", log, flags=re.M)[1:]:
     rows.append({"dtype": "bf16" if kind == "bf16mn" else "fp8",
                  "major": "mn" if kind == "bf16mn" else "k",
                  "operands": "1-d blocks" if kind == "fp8blk" else "matrices",
-                 "gran_k": 32 if kind == "fp8g32" else 128 if kind in ("fp8", "fp8blk") else None,
+                 "gran_k": 32 if kind.startswith("fp8g32") else 128 if kind.startswith("fp8") else None,
                  "groups": g, "m": m, "n": n, "expected_k": ek, "sum_k": int(sumk),
                  "schedule": problem.get("schedule"),
                  "k_alignment": problem.get("k_alignment"),

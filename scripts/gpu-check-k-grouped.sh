@@ -29,9 +29,9 @@ for dir in "$root"/build/k-grouped-bench/$glob; do
   IFS=x read -r g m n ek <<<"${name#*_}"
   sumk=$(( g * ek * 13 / 10 / 64 * 64 ))
   case "$name" in
-  fp8_*) rows=$(( sumk / 512 + g ))
+  fp8_* | fp8k128_*) rows=$(( sumk / 512 + g ))
     sizes="a=1:$sumk,b=1:$sumk,sfa=0:$rows,sfb=0:$rows" ;;
-  fp8g32_*) rows=$(( sumk / 128 + g ))
+  fp8g32_* | fp8g32k128_*) rows=$(( sumk / 128 + g ))
     sizes="a=1:$sumk,b=1:$sumk,sfa=0:$rows,sfb=0:$rows" ;;
   fp8blk_*) rows=$(( sumk / 512 + g ))
     sizes="a=0:$(( m * sumk )),b=0:$(( n * sumk )),sfa=0:$rows,sfb=0:$rows" ;;
