@@ -95,11 +95,11 @@ GemmProblem GemmProblem::fromOp(GroupedGemmOp op) {
     p.aKMajor = op.getAMajor() == Major::K;
     p.bKMajor = op.getBMajor() == Major::K;
     // 1-D a: the groups' [M, K_g] blocks, M * sum K elements.
-    int64_t sumK =
-        at.getRank() == 2 ? at.getDimSize(p.aKMajor ? 1 : 0)
-        : ShapedType::isDynamic(at.getDimSize(0)) || ShapedType::isDynamic(p.m)
-            ? ShapedType::kDynamic
-            : at.getDimSize(0) / p.m;
+    int64_t sumK = at.getRank() == 2 ? at.getDimSize(p.aKMajor ? 1 : 0)
+                   : ShapedType::isDynamic(at.getDimSize(0)) ||
+                           ShapedType::isDynamic(p.m) || p.m <= 0
+                       ? ShapedType::kDynamic
+                       : at.getDimSize(0) / p.m;
     p.k = ShapedType::isDynamic(sumK) ? ShapedType::kDynamic
                                       : std::max<int64_t>(sumK / p.batches, 1);
     p.kGroupAlign = op.getKAlignment().value_or(kKGroupedAlignment);

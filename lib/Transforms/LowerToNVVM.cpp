@@ -359,8 +359,12 @@ LogicalResult KernelLowering::buildKernel() {
     if (dimParams.count(key))
       continue;
     dimParams[key] = Value();
-    params.push_back(DimParamAttr::get(ctx, key.first, key.second, i32()));
-    paramTypes.push_back(i32());
+    // A viewed 1-D tensor concatenates matrices: its size may pass 2^31.
+    Type type = viewSlots.count(func.getArgument(key.first))
+                    ? Type(b.getI64Type())
+                    : i32();
+    params.push_back(DimParamAttr::get(ctx, key.first, key.second, type));
+    paramTypes.push_back(type);
     bind.push_back([this, key](Value v) { dimParams[key] = v; });
   }
 

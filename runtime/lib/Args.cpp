@@ -26,6 +26,7 @@ struct TmaNeeds {
   uint64_t align = 16;        // base and byte strides
   bool align16Packed = false; // u4x16_align16: contiguous size % 128 == 0
   bool bytesOverFp4 = false;  // u8 over f4e2m1: TMA counts bytes
+  bool rewritten = false;     // read through views of its own sizes
 };
 
 std::vector<TmaNeeds> tmaNeeds(const Manifest &m) {
@@ -39,6 +40,7 @@ std::vector<TmaNeeds> tmaNeeds(const Manifest &m) {
       continue;
     TmaNeeds &n = needs[p.tensor];
     n.read = true;
+    n.rewritten |= p.tma.deviceRewritten;
     if (p.tma.dtype == TmaDType::U4x16Align16) {
       n.align = 32;
       n.align16Packed = true;
@@ -143,7 +145,7 @@ Status validateOne(const Manifest &m, size_t i, const TensorArg &arg,
                         tma.align, "-byte aligned (TMA)"));
   constexpr uint64_t kMaxTmaDim = uint64_t(1) << 32;
   constexpr uint64_t kMaxTmaStride = uint64_t(1) << 40;
-  for (int d = 0; d < rank; ++d) {
+  for (int d = 0; d < rank && !tma.rewritten; ++d) {
     uint64_t tmaSize = static_cast<uint64_t>(arg.sizes[d]);
     if (d == inner && tma.bytesOverFp4)
       tmaSize /= 2;

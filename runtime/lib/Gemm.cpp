@@ -181,12 +181,18 @@ struct Groups {
   bool kGrouped = false;
 };
 
-/// A K-grouped call's sum K: from a [M, sum K] or [sum K, M] a, or from a
-/// 1-D a of M * sum K elements (M from d [G, M, N]; 0 when M is).
-int64_t kGroupedSumK(const TensorView &a, const TensorView &d,
-                     const Groups &groups) {
-  if (a.rank == 1)
-    return d.rank == 3 && d.sizes[1] > 0 ? a.sizes[0] / d.sizes[1] : 0;
+/// A K-grouped call's sum K: from a [M, sum K] or [sum K, M] a, or from
+/// 1-D a and b of M * sum K and N * sum K elements (M and N from d
+/// [G, M, N]; b's when M is 0).
+int64_t kGroupedSumK(const TensorView &a, const TensorView &b,
+                     const TensorView &d, const Groups &groups) {
+  if (a.rank == 1) {
+    if (d.rank != 3)
+      return 0;
+    if (d.sizes[1] > 0)
+      return a.sizes[0] / d.sizes[1];
+    return d.sizes[2] > 0 && b.rank == 1 ? b.sizes[0] / d.sizes[2] : 0;
+  }
   return a.sizes[groups.aMnMajor ? 0 : 1];
 }
 
@@ -197,8 +203,9 @@ planKGrouped(const char *entry, const TensorView &a, const TensorView *sfa,
 
 Status checkHostKSizes(const char *entry, const Bundle &bundle,
                        const TensorView &a, const TensorView *sfa,
-                       const TensorView *sfb, const TensorView &d,
-                       const Groups &groups, const GemmOptions &options);
+                       const TensorView &b, const TensorView *sfb,
+                       const TensorView &d, const Groups &groups,
+                       const GemmOptions &options);
 
 /// The chip and machine of the options, or of the device when unset, and
 /// the rows the schedule is costed for (when unset).
@@ -261,7 +268,7 @@ Status run(const char *entry, const TensorView &a, const TensorView *sfa,
     return bundle.error();
   if (groups.kGrouped)
     if (Status s =
-            checkHostKSizes(entry, *bundle, a, sfa, sfb, d, groups, options);
+            checkHostKSizes(entry, *bundle, a, sfa, b, sfb, d, groups, options);
         !s)
       return s;
   // Manifest order: a, b, [sfa, sfb], [layout], [c], [alpha], d.
@@ -625,9 +632,9 @@ planKGrouped(const char *entry, const TensorView &a, const TensorView *sfa,
                               "and N from it)"));
   int64_t m = blocks ? d.sizes[1] : a.sizes[kMajor ? 0 : 1];
   int64_t n = blocks ? d.sizes[2] : b.sizes[kMajor ? 0 : 1];
-  int64_t sumK = kGroupedSumK(a, d, groups);
+  int64_t sumK = kGroupedSumK(a, b, d, groups);
   if (blocks) {
-    if (m <= 0 || n <= 0 || a.sizes[0] != m * sumK || b.sizes[0] != n * sumK)
+    if (m < 0 || n <= 0 || a.sizes[0] != m * sumK || b.sizes[0] != n * sumK)
       return invalid(entry,
                      cat("a holds ", a.sizes[0], " and b ", b.sizes[0],
                          " elements; with M = ", m, " and N = ", n,
@@ -717,8 +724,9 @@ planKGrouped(const char *entry, const TensorView &a, const TensorView *sfa,
 /// the kernel's k_alignment, all within sum K and the scale rows.
 Status checkHostKSizes(const char *entry, const Bundle &bundle,
                        const TensorView &a, const TensorView *sfa,
-                       const TensorView *sfb, const TensorView &d,
-                       const Groups &groups, const GemmOptions &options) {
+                       const TensorView &b, const TensorView *sfb,
+                       const TensorView &d, const Groups &groups,
+                       const GemmOptions &options) {
   if (!options.kSizes)
     return Status::success();
   nlohmann::json problem = nlohmann::json::parse(
@@ -727,7 +735,7 @@ Status checkHostKSizes(const char *entry, const Bundle &bundle,
   if (align <= 0)
     return makeError(Code::InvalidManifest,
                      cat(entry, ": the kernel's manifest has no k_alignment"));
-  int64_t sumK = kGroupedSumK(a, d, groups);
+  int64_t sumK = kGroupedSumK(a, b, d, groups);
   int64_t span = sfa ? 4 * problem["sfa"].value("k", 128) : 0;
   int64_t used = 0, words = 0;
   for (int64_t g = 0; g < groups.layout->sizes[0]; ++g) {

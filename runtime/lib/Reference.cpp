@@ -1266,8 +1266,11 @@ Status sm120rt::referenceKGroupedGemm(const GemmOperand &a,
                        cat(family, " reference: scales must be packed UE8M0"));
   int64_t groups = d.sizes[0], m = d.sizes[1], n = d.sizes[2];
   bool kMajor = a.kMajor;
-  int64_t sumK = blocks ? (m > 0 ? a.data->sizes[0] / m : 0)
-                        : a.data->sizes[kMajor ? 1 : 0];
+  // 1-D blocks: M * sum K elements of a (N * sum K of b when M is 0).
+  int64_t sumK = !blocks ? a.data->sizes[kMajor ? 1 : 0]
+                 : m > 0 ? a.data->sizes[0] / m
+                 : n > 0 ? b.data->sizes[0] / n
+                         : 0;
   bool agree =
       blocks ? a.data->sizes[0] == m * sumK && b.data->sizes[0] == n * sumK
              : b.data->sizes[kMajor ? 1 : 0] == sumK &&

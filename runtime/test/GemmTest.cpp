@@ -705,6 +705,13 @@ TEST(KGroupedGemm, BlocksAndAlignmentPlan) {
             "k_grouped_fp8_gemm_nt_contiguous: a holds 1048576 and b 2304000 "
             "elements; with M = 256 and N = 576 (from d) they must be M * sum "
             "K and N * sum K for one sum K");
+  // M = 0: sum K comes from b, and there is nothing to compute.
+  TensorView d0 = TensorView::contiguous(fake(), DType::F32, {4, 0, 576});
+  o.c = &d0;
+  s = k_grouped_fp8_gemm_nt_contiguous(
+      TensorView::contiguous(fake(), DType::F8E4M3, {0}), mat(DType::I32, 8, 0),
+      b, sfb, d0, ks, o);
+  EXPECT_TRUE(s) << (s ? "" : s.error().message);
 }
 
 // bhd,bhr->hdr: both operands MN-major stacks over their middle

@@ -461,6 +461,9 @@ public:
   /// Validates the arguments, lays out the parameters and encodes the TMA
   /// descriptors once; PreparedLaunch::enqueue then repeats this launch
   /// with a single cuLaunchKernelEx. For callers whose tensors stay put.
+  /// A kernel with scratch parameters gets its scratch allocated here and
+  /// held by the PreparedLaunch: its enqueues share it (they run in order
+  /// on its stream), and it must outlive the launches it enqueued.
   Expected<PreparedLaunch> prepare(const TensorArg *args, size_t numArgs,
                                    void *stream) const;
 

@@ -866,3 +866,21 @@ func.func @grouped_expected_m_too_big(%a: memref<2x64x128xbf16>, %b: memref<2x12
       layout(%m : memref<2xi32>) d(%d : memref<2x64x128xbf16>) {expected_m = 100 : i64}
   return
 }
+
+// -----
+
+// 1-D blocks: each operand holds MN * sum K elements for one sum K.
+func.func @blocks_sizes(%a: memref<1000xf8E4M3FN>, %b: memref<2048xf8E4M3FN>,
+                        %sfa: memref<?x16xi32>, %sfb: memref<?x32xi32>,
+                        %ks: memref<2xi32>, %c: memref<2x16x32xf32>,
+                        %d: memref<2x16x32xf32>) {
+  // expected-error @+1 {{1-D operands of 1000 and 2048 elements are not M * sum K and N * sum K for one sum K (M = 16, N = 32)}}
+  sm120.grouped_gemm k_grouped a(%a : memref<1000xf8E4M3FN>)
+      b(%b : memref<2048xf8E4M3FN>)
+      scales(%sfa, %sfb : memref<?x16xi32>, memref<?x32xi32>)
+      layout(%ks : memref<2xi32>) c(%c : memref<2x16x32xf32>)
+      d(%d : memref<2x16x32xf32>)
+      {sfa_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 128, packed>,
+       sfb_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 128, packed>}
+  return
+}

@@ -640,6 +640,18 @@ LogicalResult GroupedGemmOp::verify() {
                             /*f32Only=*/true)) ||
         failed(c.bind(layout, 0, "G")))
       return failure();
+    // 1-D blocks hold MN * sum K elements each, for one sum K.
+    if (a.type().getRank() == 1 && getAMajor() == Major::K) {
+      int64_t sizeA = a.type().getDimSize(0), sizeB = b.type().getDimSize(0);
+      int64_t m = c.get("M"), n = c.get("N");
+      if (!ShapedType::isDynamic(sizeA) && !ShapedType::isDynamic(sizeB) &&
+          !ShapedType::isDynamic(m) && !ShapedType::isDynamic(n) && m > 0 &&
+          n > 0 && (sizeA % m != 0 || sizeB % n != 0 || sizeA / m != sizeB / n))
+        return emitOpError() << "1-D operands of " << sizeA << " and " << sizeB
+                             << " elements are not M * sum K and N * sum K "
+                                "for one sum K (M = "
+                             << m << ", N = " << n << ")";
+    }
     // Each group's scales start on a packed word: both operands count the
     // words of a group alike.
     if (sa.scale && sb.scale && sa.recipe.getK() != sb.recipe.getK())
