@@ -185,6 +185,11 @@ class CpuTest(unittest.TestCase):
                          sm120.k_grouped_fp8_gemm_nt_contiguous, a, sfa, b,
                          sfb, d, ks, c, gran_k=64, chip="sm_90a",
                          machine="h100")
+        self.assertError("InvalidArgument", "the K alignment is 100; "
+                         "expected a positive multiple of 64",
+                         sm120.k_grouped_fp8_gemm_nt_contiguous, a, sfa, b,
+                         sfb, d, ks, c, k_alignment=100, chip="sm_90a",
+                         machine="h100")
         # 1-D blocks hold M * sum K and N * sum K elements.
         self.assertError("InvalidArgument", "a holds 64000 and b 589824 "
                          "elements; with M = 64 and N = 576 (from d) they "
