@@ -12,23 +12,14 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 out="${1:-$root/bench/results}"
 mkdir -p "$out"
 source "$root/scripts/gpu-bench-common.sh"
+source "$root/scripts/k-grouped-sizes.sh"
 
 log="$build.bench-k-grouped.log"
 peak="$build.peak.json"
 bench_peak "$log" "$peak"
 for dir in "$root"/build/k-grouped-bench/{fp8,fp8g32,fp8blk,fp8k128,fp8g32k128,bf16mn}_*; do
   name="$(basename "$dir")"
-  IFS=x read -r g m n ek <<<"${name#*_}"
-  sumk=$(( g * ek * 13 / 10 / 64 * 64 ))
-  case "$name" in
-  fp8_* | fp8k128_*) rows=$(( sumk / 512 + g ))
-    sizes="a=1:$sumk,b=1:$sumk,sfa=0:$rows,sfb=0:$rows" ;;
-  fp8g32_* | fp8g32k128_*) rows=$(( sumk / 128 + g ))
-    sizes="a=1:$sumk,b=1:$sumk,sfa=0:$rows,sfb=0:$rows" ;;
-  fp8blk_*) rows=$(( sumk / 512 + g ))
-    sizes="a=0:$(( m * sumk )),b=0:$(( n * sumk )),sfa=0:$rows,sfb=0:$rows" ;;
-  *) sizes="a=0:$sumk,b=0:$sumk" ;;
-  esac
+  k_grouped_sizes "$name"
   echo "case $name SUMK=$sumk $dir/sm_90a" | tee -a "$log"
   "$build/bin/sm120-run" "$dir/sm_90a" --sizes "$sizes" --no-check --iters 20 \
     | grep -E "^(bundle|device|launch|time)" | tee -a "$log"

@@ -14,6 +14,7 @@ out="${1:-$root/bench/results}"
 glob="${2:-*}"
 deadline=$(( SECONDS + ${SM120_CHECK_SECONDS:-540} ))
 mkdir -p "$out"
+source "$root/scripts/k-grouped-sizes.sh"
 build="$root/build-rt"
 cmake -S "$root/runtime" -B "$build" -G Ninja -DSM120RT_BUILD_TESTS=OFF > /dev/null
 cmake --build "$build" -j "$(nproc)" --target sm120-run > /dev/null
@@ -26,17 +27,7 @@ for dir in "$root"/build/k-grouped-bench/$glob; do
     break
   fi
   name="$(basename "$dir")"
-  IFS=x read -r g m n ek <<<"${name#*_}"
-  sumk=$(( g * ek * 13 / 10 / 64 * 64 ))
-  case "$name" in
-  fp8_* | fp8k128_*) rows=$(( sumk / 512 + g ))
-    sizes="a=1:$sumk,b=1:$sumk,sfa=0:$rows,sfb=0:$rows" ;;
-  fp8g32_* | fp8g32k128_*) rows=$(( sumk / 128 + g ))
-    sizes="a=1:$sumk,b=1:$sumk,sfa=0:$rows,sfb=0:$rows" ;;
-  fp8blk_*) rows=$(( sumk / 512 + g ))
-    sizes="a=0:$(( m * sumk )),b=0:$(( n * sumk )),sfa=0:$rows,sfb=0:$rows" ;;
-  *) sizes="a=0:$sumk,b=0:$sumk" ;;
-  esac
+  k_grouped_sizes "$name"
   start=$SECONDS
   echo "case $name SUMK=$sumk" | tee -a "$log"
   "$build/bin/sm120-run" "$dir/sm_90a" --sizes "$sizes" --iters 1 2>&1 \
