@@ -234,31 +234,32 @@ Expected<TmaEncodeParams> sm120rt::computeTmaParams(const Manifest &m,
   e.rank = static_cast<uint32_t>(rank);
   e.globalAddress = arg.data;
   bool bytesOverFp4 = tma.dtype == TmaDType::U8 && spec.dtype == DType::F4E2M1;
-  if (tma.deviceRewritten) {
-    // A template the kernel points at its views: sizes equal to the box,
-    // rows packed at the inner box's bytes rounded up to TMA's 16.
+  // A rewritten descriptor is a template the kernel points at its views:
+  // the box's rank, sizes equal to the box, rows packed at the inner box's
+  // bytes rounded up to TMA's 16.
+  if (tma.deviceRewritten)
     e.rank = static_cast<uint32_t>(tma.box.size());
-    uint64_t stride =
-        (uint64_t(tma.box.back()) * tmaDTypeBits(tma.dtype) / 8 + 15) / 16 * 16;
-    for (uint32_t j = 0; j < e.rank; ++j) {
-      uint32_t d = e.rank - 1 - j;
+  uint64_t templateRow =
+      tma.deviceRewritten
+          ? (uint64_t(tma.box.back()) * tmaDTypeBits(tma.dtype) / 8 + 15) / 16 *
+                16
+          : 0;
+  // TMA lists dimensions innermost first; the manifest outermost first.
+  for (int j = 0; j < static_cast<int>(e.rank); ++j) {
+    int d = static_cast<int>(e.rank) - 1 - j;
+    e.boxDim[j] = tma.box[d];
+    e.elementStrides[j] = tma.elementStrides[d];
+    if (tma.deviceRewritten) {
       e.globalDim[j] = tma.box[d];
-      e.boxDim[j] = tma.box[d];
-      e.elementStrides[j] = tma.elementStrides[d];
       if (j > 0)
         e.globalStrides[j - 1] =
-            j == 1 ? stride : e.globalStrides[j - 2] * e.globalDim[j - 1];
+            j == 1 ? templateRow : e.globalStrides[j - 2] * e.globalDim[j - 1];
+      continue;
     }
-  }
-  // TMA lists dimensions innermost first; the manifest outermost first.
-  for (int j = 0; j < rank && !tma.deviceRewritten; ++j) {
-    int d = rank - 1 - j;
     uint64_t size = static_cast<uint64_t>(arg.sizes[d]);
     if (d == spec.contiguousDim && bytesOverFp4)
       size /= 2;
     e.globalDim[j] = size;
-    e.boxDim[j] = tma.box[d];
-    e.elementStrides[j] = tma.elementStrides[d];
     if (j > 0)
       e.globalStrides[j - 1] =
           byteStride(arg.strides[d], spec.dtype).value_or(0);
