@@ -112,6 +112,10 @@ sm120rt::Status checkProblem(const GemmProblem &p) {
   // Batched: B K-major is bhr,hdr->bhd, B MN-major bhd,hdr->bhr, both
   // MN-major bhd,bhr->hdr (K, the batch rows, a runtime size).
   bool hdr = p.batched && !p.aKMajor;
+  if (p.batchStacked && (!p.batched || !p.aKMajor || !p.bKMajor))
+    return fail(Code::InvalidArgument,
+                "gemm: a stacked batched problem (bmk,bnk->bmn) is batched "
+                "with K-major operands");
   if (p.batched && (p.groups <= 0 || p.masked || p.prefixSum ||
                     (hdr && (p.bKMajor || p.k != 0))))
     return fail(Code::InvalidArgument,
@@ -151,7 +155,8 @@ sm120rt::Status checkProblem(const GemmProblem &p) {
     return fail(Code::InvalidArgument,
                 "gemm: 1-D concatenated K blocks are a K-grouped problem's "
                 "K-major operands");
-  if (p.n <= 0 || (p.k <= 0 && !p.kGrouped && !hdr))
+  if (p.n <= 0 || p.k < 0 ||
+      (p.k == 0 && !p.kGrouped && !hdr && !p.batchStacked))
     return fail(
         Code::InvalidArgument,
         llvm::formatv("gemm: N = {0} and K = {1} must be positive", p.n, p.k));
@@ -187,9 +192,10 @@ mlir::FailureOr<mlir::ModuleOp> buildModule(mlir::MLIRContext &ctx,
   mlir::Type ea = *elementType(ctx, p.a), eb = *elementType(ctx, p.b);
   mlir::Type ed = *elementType(ctx, p.d);
 
-  // K-grouped: K is sum K, a runtime size; so is bhd,bhr->hdr's b.
+  // K-grouped: K is sum K, a runtime size; so is bhd,bhr->hdr's b and
+  // bmk,bnk->bmn's k when 0.
   bool hdr = p.batched && !p.aKMajor;
-  int64_t k = p.kGrouped || hdr ? dyn : p.k;
+  int64_t k = p.kGrouped || hdr || p.k == 0 ? dyn : p.k;
   auto operandShape = [&](int64_t mn, bool kMajor) {
     return kMajor ? llvm::SmallVector<int64_t>{mn, k}
                   : llvm::SmallVector<int64_t>{k, mn};
@@ -230,8 +236,11 @@ mlir::FailureOr<mlir::ModuleOp> buildModule(mlir::MLIRContext &ctx,
   auto perMaskedGroup = [&](llvm::SmallVector<int64_t> shape) {
     return p.masked ? perGroup(shape) : shape;
   };
-  // Batched: A, C and D hold the heads in their middle dimension.
+  // Batched: A, C and D hold the heads in their middle dimension (stacked:
+  // in their first).
   auto perRowGroup = [&](llvm::SmallVector<int64_t> shape) {
+    if (p.batchStacked)
+      return perGroup(shape);
     if (p.batched)
       shape.insert(shape.begin() + 1, p.groups);
     return perMaskedGroup(shape);
@@ -262,11 +271,10 @@ mlir::FailureOr<mlir::ModuleOp> buildModule(mlir::MLIRContext &ctx,
                           rb->getScaleElementType(&ctx)));
   } else if (*ra && *rb) {
     args.push_back(
-        memref(perScaleGroup(llvm::to_vector(ra->getScaleShape(dyn, p.k))),
+        memref(perScaleGroup(llvm::to_vector(ra->getScaleShape(dyn, k))),
                ra->getScaleElementType(&ctx)));
-    args.push_back(
-        memref(perGroup(llvm::to_vector(rb->getScaleShape(p.n, p.k))),
-               rb->getScaleElementType(&ctx)));
+    args.push_back(memref(perGroup(llvm::to_vector(rb->getScaleShape(p.n, k))),
+                          rb->getScaleElementType(&ctx)));
   } else if (*ra || *rb) {
     emitError() << "gemm: give scale recipes for both operands or neither";
     return mlir::failure();
@@ -319,10 +327,11 @@ mlir::FailureOr<mlir::ModuleOp> buildModule(mlir::MLIRContext &ctx,
   };
   if (p.batched || p.batchReduced)
     sm::BatchedGemmOp::create(b, loc,
-                              !p.batched  ? "bmk,bnk->mn"
-                              : hdr       ? "bhd,bhr->hdr"
-                              : p.bKMajor ? "bhr,hdr->bhd"
-                                          : "bhd,hdr->bhr",
+                              !p.batched       ? "bmk,bnk->mn"
+                              : p.batchStacked ? "bmk,bnk->bmn"
+                              : hdr            ? "bhd,bhr->hdr"
+                              : p.bKMajor      ? "bhr,hdr->bhd"
+                                               : "bhd,hdr->bhr",
                               a, bv, sfa, sfb, c, d, *ra ? *ra : nullptr,
                               *rb ? *rb : nullptr, schedule);
   else if (p.groups > 0)
@@ -375,11 +384,12 @@ Expected<CompiledKernel> sm120jit::compileGemm(const GemmProblem &p,
                     sm120rt::dtypeName(p.d), p.accumulate ? "_acc" : "",
                     p.alpha ? "_alpha" : "",
                     p.groups > 0 ? llvm::formatv("{0}{1}_",
-                                                 p.batched    ? "batched"
-                                                 : p.masked   ? "masked"
-                                                 : p.kBlocks  ? "kblocks"
-                                                 : p.kGrouped ? "kgrouped"
-                                                              : "grouped",
+                                                 p.batchStacked ? "bmn"
+                                                 : p.batched    ? "batched"
+                                                 : p.masked     ? "masked"
+                                                 : p.kBlocks    ? "kblocks"
+                                                 : p.kGrouped   ? "kgrouped"
+                                                                : "grouped",
                                                  p.groups)
                                        .str()
                     : p.batchReduced ? std::string("bmk_")

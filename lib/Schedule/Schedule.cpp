@@ -139,6 +139,15 @@ GemmProblem GemmProblem::fromOp(BatchedGemmOp op) {
     setTypesAndScales(p, op);
     return p;
   }
+  if (op.getEinsum() == Einsum::BMK_BNK_BMN) {
+    // Per batch, (M, N, K) = (m, n, k), both operands K-major.
+    p.m = at.getDimSize(1);
+    p.n = bt.getDimSize(1);
+    p.k = at.getDimSize(2);
+    p.batches = ShapedType::isDynamic(bt.getDimSize(0)) ? 1 : bt.getDimSize(0);
+    setTypesAndScales(p, op);
+    return p;
+  }
   if (op.getEinsum() == Einsum::BHD_BHR_HDR) {
     // Per head, (M, N, K) = (d, r, b), both operands MN-major; h heads.
     p.m = at.getDimSize(2);

@@ -413,7 +413,8 @@ LogicalResult lowerGrouped(GroupedGemmOp op) {
 /// operands MN-major stacks over their middle dimension (K = b, the batch
 /// rows) and D over its first. `bmk,bnk->mn`: D = sum_b A[b] * B[b]^T, one
 /// GEMM whose K loop runs over every batch (FP32 accumulation in one CTA
-/// per tile: deterministic, no partial sums).
+/// per tile: deterministic, no partial sums). `bmk,bnk->bmn`: every operand
+/// a stack over its first dimension.
 LogicalResult lowerBatched(BatchedGemmOp op) {
   std::optional<Einsum> e = op.getEinsum();
   TileProblem p = operandsOf(op);
@@ -428,11 +429,15 @@ LogicalResult lowerBatched(BatchedGemmOp op) {
   case Einsum::BHD_BHR_HDR:
     if (p.sfa)
       return op.emitOpError("equation 'bhd,bhr->hdr' is lowered for BF16 "
-                            "only (its operands are MN-major): transpose "
-                            "FP8 operands to [h, d, b] and [h, r, b] first");
+                            "only (its operands are MN-major): copy FP8 "
+                            "operands to [h, d, b] and [h, r, b] and use "
+                            "'bmk,bnk->bmn'");
     p.aMajor = p.bMajor = Major::MN;
     p.aGroupDim = p.bGroupDim = 1;
     p.batches = dimValue(b, op.getLoc(), p.a, 1);
+    break;
+  case Einsum::BMK_BNK_BMN:
+    p.batches = dimValue(b, op.getLoc(), p.b, 0);
     break;
   case Einsum::BHD_HDR_BHR:
   case Einsum::BHR_HDR_BHD:

@@ -25,7 +25,9 @@ Entry points (D = A B^T, A [M, K] and B [N, K] K-contiguous):
   one [max_m, K] block per group, the valid rows of each on the device;
 * ``fp8_einsum(equation, a, sfa, b, sfb, d, c=None)`` and
   ``bf16_einsum(equation, a, b, d, c=None)``: batched GEMMs, equation
-  ``"bhr,hdr->bhd"`` (a [b, h, r], b [h, d, r], d [b, h, d]), and in BF16
+  ``"bhr,hdr->bhd"`` (a [b, h, r], b [h, d, r], d [b, h, d]),
+  ``"bhd,hdr->bhr"``, ``"bhd,bhr->hdr"`` (the batch rows contracted per
+  head), ``"bmk,bnk->bmn"`` (a plain batch of GEMMs), and in BF16
   ``"bmk,bnk->mn"`` (the batch summed into d [m, n]).
 
 Scale utilities (GPU kernels; with PyTorch, outputs are allocated when not
@@ -525,7 +527,12 @@ def fp8_einsum(equation, a, sfa, b, sfb, d, c=None, stream=None, chip=None,
     each head with a leading [h]. One kernel covers every head.
     ``"bhd,hdr->bhr"`` (a [b, h, d], b [h, d, r], d [b, h, r]; sfb the
     scales of each head's [r, d]) copies b to [h, r, d] with torch first:
-    FP8 kernels read K-major operands only."""
+    FP8 kernels read K-major operands only. ``"bhd,bhr->hdr"`` (a [b, h, d],
+    b [b, h, r], d [h, d, r]): the library copies a and b to [h, d, b] and
+    [h, r, b] on the stream itself; sfa / sfb are the scales of each head's
+    [d, b] and [r, b] (b a multiple of their granularity).
+    ``"bmk,bnk->bmn"``: d[g] = a[g] b[g]^T for a [g, m, k], b [g, n, k],
+    d [g, m, n], the scales stacked per batch."""
     if equation == "bhd,hdr->bhr":
         equation, b = "bhr,hdr->bhd", b.transpose(1, 2).contiguous()
     _call(_with_equation(_rt.sm120rt_fp8_einsum, equation),
@@ -538,8 +545,8 @@ def bf16_einsum(equation, a, b, d, c=None, stream=None, chip=None,
     """fp8_einsum in BF16, ``"bhd,hdr->bhr"`` reading b MN-major in the
     kernel (no copy); ``"bhd,bhr->hdr"``: d [h, d, r] = per head the batch
     rows of a [b, h, d] and b [b, h, r] contracted (both read MN-major);
-    also ``"bmk,bnk->mn"``: d [m, n] = sum over b of a[b] b[b]^T (+ c),
-    deterministic (one FP32 accumulator per tile)."""
+    ``"bmk,bnk->bmn"``; also ``"bmk,bnk->mn"``: d [m, n] = sum over b of
+    a[b] b[b]^T (+ c), deterministic (one FP32 accumulator per tile)."""
     _call(_with_equation(_rt.sm120rt_bf16_einsum, equation), ["a", "b", "d"],
           [a, b, d], c, stream, (chip, machine), (0, 0))
 

@@ -119,6 +119,26 @@ class CpuTest(unittest.TestCase):
             sm120.fp4(Fake((576, 256), "|u1")), Fake((2, 576), "<i4"),
             Fake((128, 576), "<f4"), chip="sm_90a", machine="h100")
 
+    def test_einsum_fp8_head_contraction_is_validated_first(self):
+        # FP8 bhd,bhr->hdr: checked as the stacked GEMM on K-major copies
+        # before the library copies anything.
+        self.assertError(
+            "InvalidArgument",
+            "fp8_einsum: a is [384, 8, 192] and b is [256, 8, 136]; "
+            "'bhd,bhr->hdr' needs the same batch rows and heads",
+            sm120.fp8_einsum, "bhd,bhr->hdr", f8((384, 8, 192)),
+            Fake((8, 1, 192), "<i4"), f8((256, 8, 136)),
+            Fake((8, 1, 136), "<i4"), Fake((8, 192, 136), "<f4"),
+            chip="sm_90a", machine="h100")
+        self.assertError(
+            "InvalidArgument",
+            "fp8_einsum: sfa (packed UE8M0): K = 300 is not a multiple of "
+            "the scale granularity (128 or 32)",
+            sm120.fp8_einsum, "bhd,bhr->hdr", f8((300, 8, 192)),
+            Fake((8, 1, 192), "<i4"), f8((300, 8, 136)),
+            Fake((8, 1, 136), "<i4"), Fake((8, 192, 136), "<f4"),
+            chip="sm_90a", machine="h100")
+
     @unittest.skipIf(HAVE_GPU_NODE, "a GPU is present: fake pointers must not "
                      "reach a launch")
     def test_valid_call_reaches_the_device_layer(self):
@@ -385,6 +405,54 @@ class GpuTest(unittest.TestCase):
         ref = torch.einsum("bhd,bhr->hdr", x.double(), y.double()) + c.double()
         self.assertLess(diff(d, ref), 1e-5)
 
+    def test_einsum_fp8_head_contraction(self):
+        # FP8 bhd,bhr->hdr: the library copies a (a strided view) and b to
+        # K-major [h, d, b] and [h, r, b] on the stream and runs the stacked
+        # kernel with K = b; the scales are per 128 batch rows of each
+        # head's [d, b] and [r, b]; FP32 C and d.
+        torch.manual_seed(13)
+        bsz, h, dd, r = 384, 8, 192, 136
+        x = torch.randn(bsz, h, dd, device="cuda")
+        y = torch.randn(bsz, h, r, device="cuda")
+        qx = [sm120.quantize_fp8(x[:, i].T.contiguous()) for i in range(h)]
+        qy = [sm120.quantize_fp8(y[:, i].T.contiguous()) for i in range(h)]
+        wide = torch.empty(bsz, h, dd + 64, dtype=torch.float8_e4m3fn,
+                           device="cuda")
+        a = wide[:, :, :dd]
+        a.copy_(torch.stack([q for q, _ in qx]).permute(2, 0, 1))
+        b = torch.stack([q for q, _ in qy]).permute(2, 0, 1).contiguous()
+        sfa = torch.stack([s for _, s in qx])
+        sfb = torch.stack([s for _, s in qy])
+        c = torch.randn(h, dd, r, device="cuda")
+        d = torch.empty(h, dd, r, device="cuda")
+        sm120.fp8_einsum("bhd,bhr->hdr", a, sfa, b, sfb, d, c=c)
+        ref = torch.einsum("bhd,bhr->hdr", x.double(), y.double()) + c.double()
+        self.assertLess(diff(d, ref), 2e-3)
+
+    def test_einsum_bmn_stacks_every_operand(self):
+        # bmk,bnk->bmn: BF16 into an FP32 d with C, and FP8 with 4 rows per
+        # batch (a decode-sized M).
+        torch.manual_seed(14)
+        s, m, n, k = 6, 100, 384, 512
+        a = torch.randn(s, m, k, device="cuda").bfloat16()
+        b = torch.randn(s, n, k, device="cuda").bfloat16()
+        c = torch.randn(s, m, n, device="cuda")
+        d = torch.empty(s, m, n, device="cuda")
+        sm120.bf16_einsum("bmk,bnk->bmn", a, b, d, c=c)
+        ref = torch.einsum("bmk,bnk->bmn", a.double(), b.double()) + c.double()
+        self.assertLess(diff(d, ref), 1e-5)
+        x = torch.randn(s, 4, k, device="cuda")
+        w = torch.randn(s, n, k, device="cuda") * 0.05
+        qx = [sm120.quantize_fp8(x[i]) for i in range(s)]
+        qw = [sm120.quantize_fp8(w[i], block_mn=128) for i in range(s)]
+        d8 = torch.empty(s, 4, n, dtype=torch.bfloat16, device="cuda")
+        sm120.fp8_einsum("bmk,bnk->bmn", torch.stack([q for q, _ in qx]),
+                         torch.stack([t for _, t in qx]),
+                         torch.stack([q for q, _ in qw]),
+                         torch.stack([t for _, t in qw]), d8)
+        ref = torch.einsum("bmk,bnk->bmn", x.double(), w.double())
+        self.assertLess(diff(d8, ref), 2e-3)
+
     def test_einsum_bmk_reduces_the_batch(self):
         s, m, n, k = 6, 64, 384, 512
         a = torch.randn(s, m, k, device="cuda").bfloat16()
@@ -529,16 +597,24 @@ class GpuTest(unittest.TestCase):
                     c[1].double() + xa[1].double() @ xb[1].double().T,
                     c[2].double()]
             d = torch.empty_like(c)
+            # The host sizes (all multiples of 128) pick the BK-128 kernel
+            # at granularity 128.
             sm120.k_grouped_fp8_gemm_nt_contiguous(a, sfa, b, sfb, d, ks, c,
                                                    ks_host=ks_host,
                                                    gran_k=gran)
             for i, ref in enumerate(refs):
                 self.assertLess(diff(d[i], ref), 2e-3, f"gran {gran} {i}")
+            # Without them, the default (BK-64) kernel.
+            d4 = torch.empty_like(c)
+            sm120.k_grouped_fp8_gemm_nt_contiguous(a, sfa, b, sfb, d4, ks, c,
+                                                   gran_k=gran)
+            for i, ref in enumerate(refs):
+                self.assertLess(diff(d4[i], ref), 2e-3, f"gran {gran} {i}")
             # [sum K, MN] operands: copied to K-major first.
             d2 = torch.empty_like(c)
             sm120.k_grouped_fp8_gemm_tn_contiguous(
                 a.T.contiguous(), sfa, b.T.contiguous(), sfb, d2, ks, c,
-                gran_k=gran)
+                ks_host=ks_host, gran_k=gran)
             self.assertTrue(torch.equal(d, d2))
             # 1-D operands of each group's [MN, K_g] blocks (the kernel
             # points its descriptors at each group's): the same sums.

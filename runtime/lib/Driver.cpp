@@ -912,6 +912,49 @@ Status sm120rt::detail::launchUtility(int device, void *stream,
   return Status::success();
 }
 
+struct StreamMemory::Impl {
+  std::shared_ptr<DeviceContext> device;
+  CUstream stream = nullptr;
+  CUdeviceptr pointer = 0;
+  ~Impl() {
+    ScopedContext scope;
+    if (pointer && scope.enter(*device->api, device->context))
+      (void)device->api->memFreeAsync(pointer, stream);
+  }
+};
+
+StreamMemory::StreamMemory(std::unique_ptr<Impl> impl)
+    : impl(std::move(impl)) {}
+StreamMemory::StreamMemory(StreamMemory &&) noexcept = default;
+StreamMemory &StreamMemory::operator=(StreamMemory &&) noexcept = default;
+StreamMemory::~StreamMemory() = default;
+void *StreamMemory::data() const {
+  return impl ? reinterpret_cast<void *>(impl->pointer) : nullptr;
+}
+
+Expected<StreamMemory> StreamMemory::allocate(int device, void *stream,
+                                              size_t bytes) {
+  Expected<std::shared_ptr<DeviceContext>> dev = acquireDevice(device);
+  if (!dev)
+    return dev.error();
+  auto impl = std::make_unique<Impl>();
+  impl->device = *dev;
+  impl->stream = static_cast<CUstream>(stream);
+  const DriverApi &api = *impl->device->api;
+  ScopedContext scope;
+  if (Status s = scope.enter(api, impl->device->context); !s)
+    return s.error();
+  if (Status s = checkStream(*impl->device, impl->stream); !s)
+    return s.error();
+  if (CUresult r = api.memAllocAsync(&impl->pointer, std::max<size_t>(bytes, 1),
+                                     impl->stream);
+      r != CUDA_SUCCESS) {
+    impl->pointer = 0;
+    return driverError(api, r, cat("cuMemAllocAsync(", bytes, " bytes)"));
+  }
+  return StreamMemory(std::move(impl));
+}
+
 #else // !SM120RT_HAVE_CUDA
 
 using namespace sm120rt;
@@ -969,6 +1012,16 @@ Status DeviceBuffer::download(void *, size_t) const { return noDriverLayer(); }
 Status DeviceBuffer::fill(uint8_t) { return noDriverLayer(); }
 Status sm120rt::synchronizeDevice(int) { return noDriverLayer(); }
 Status sm120rt::detail::launchUtility(int, void *, const UtilityLaunch &) {
+  return noDriverLayer();
+}
+struct StreamMemory::Impl {};
+StreamMemory::StreamMemory(std::unique_ptr<Impl> impl)
+    : impl(std::move(impl)) {}
+StreamMemory::StreamMemory(StreamMemory &&) noexcept = default;
+StreamMemory &StreamMemory::operator=(StreamMemory &&) noexcept = default;
+StreamMemory::~StreamMemory() = default;
+void *StreamMemory::data() const { return nullptr; }
+Expected<StreamMemory> StreamMemory::allocate(int, void *, size_t) {
   return noDriverLayer();
 }
 

@@ -2,8 +2,10 @@
 // kernel, then one launch.
 
 #include "sm120rt/Gemm.hpp"
+#include "sm120rt/Scales.hpp"
 
 #include "Support.hpp"
+#include "Utility.hpp"
 
 #include <map>
 #include <mutex>
@@ -82,10 +84,18 @@ Expected<ScaleRecipe> scaleRecipe(const char *entry, const char *name,
     for (int g : grans)
       if (k % g == 0 && s.sizes[0] == ceilDiv(k, 4 * g))
         return ScaleRecipe{ScaleRecipe::Format::UE8M0, 1, g, true};
-    std::string want;
-    for (int g : grans)
-      want += cat(want.empty() ? "" : " or ", ceilDiv(k, 4 * g),
-                  " (granularity ", g, ")");
+    std::string want, all;
+    for (int g : grans) {
+      all += cat(all.empty() ? "" : " or ", g);
+      if (k % g == 0)
+        want += cat(want.empty() ? "" : " or ", ceilDiv(k, 4 * g),
+                    " (granularity ", g, ")");
+    }
+    if (want.empty())
+      return invalid(entry, cat(name, " (packed UE8M0): K = ", k,
+                                " is not a multiple of the scale "
+                                "granularity (",
+                                all, ")"));
     return invalid(entry, cat(name, " (packed UE8M0) has ", s.sizes[0],
                               " rows; K = ", k, " needs ", want));
   }
@@ -168,6 +178,10 @@ struct Groups {
   bool masked = false;
   int64_t expectedM = 0; // masked: the typical valid rows per group, or 0
   bool batched = false;
+  /// With batched: the einsum bmk,bnk->bmn, every operand (and the scales)
+  /// stacked over its first dimension; runtimeK compiles K as a runtime
+  /// size.
+  bool batchStacked = false, runtimeK = false;
   /// The einsum bmk,bnk->mn: a and b stack a runtime count of batches that
   /// the GEMM sums over; d (and c) are [m, n].
   bool batchReduced = false;
@@ -248,7 +262,7 @@ Status run(const char *entry, const TensorView &a, const TensorView *sfa,
            const TensorView &b, const TensorView *sfb, const TensorView &d,
            const Groups &groups, const GemmOptions &options) {
   // M = 0 (max_m = 0 for masked groups): validate, compute nothing.
-  if (groups.masked    ? a.rank == 3 && a.sizes[1] == 0
+  if (groups.masked || groups.batchStacked ? a.rank == 3 && a.sizes[1] == 0
       : groups.batched ? a.rank == 3 && a.sizes[groups.aMnMajor ? 2 : 0] == 0
       : groups.batchReduced ? a.rank == 3 && a.sizes[1] == 0
       : groups.kGrouped
@@ -398,6 +412,29 @@ plan(const char *entry, const TensorView &aGiven, const TensorView *sfaGiven,
     }
     if (options.alpha)
       return invalid(entry, "grouped GEMMs take no alpha");
+  } else if (grouping.batchStacked) {
+    // bmk,bnk->bmn: every operand and scale tensor stacks one matrix per
+    // batch.
+    if (bGiven.rank != 3)
+      return invalid(entry, cat("b has rank ", bGiven.rank,
+                                "; expected 3 ([b, n, k], one matrix per "
+                                "batch)"));
+    groups = bGiven.sizes[0];
+    if (groups <= 0)
+      return invalid(entry, cat("b has ", groups,
+                                " batches; expected at "
+                                "least 1"));
+    for (auto [name, t, matrix, what] :
+         {std::tuple{"a", &a, &aMatrix, "[b, m, k]"},
+          std::tuple{"b", &b, &bMatrix, "[b, n, k]"},
+          std::tuple{"sfa", &sfa, &sfaMatrix, "(one scale matrix per batch)"},
+          std::tuple{"sfb", &sfb, &sfbMatrix, "(one scale matrix per batch)"},
+          std::tuple{"d", &d, &dMatrix, "[b, m, n]"},
+          std::tuple{"c", &options.c, &cMatrix, "[b, m, n]"}})
+      if (Status s = unstack(entry, name, *t, *matrix, groups, what); !s)
+        return s.error();
+    if (options.alpha)
+      return invalid(entry, "batched GEMMs take no alpha");
   } else if (grouping.batched && grouping.aMnMajor) {
     // bhd,bhr->hdr: a [b, h, d] and b [b, h, r] hold the heads in their
     // middle, c and d [h, d, r] in their first; K is the batch rows b.
@@ -556,8 +593,9 @@ plan(const char *entry, const TensorView &aGiven, const TensorView *sfaGiven,
   } else if (grouping.batched) {
     p.groups = groups;
     p.batched = true;
+    p.batchStacked = grouping.batchStacked;
     // bhd,bhr->hdr: K (the batch rows) is a runtime size.
-    if (grouping.aMnMajor)
+    if (grouping.aMnMajor || grouping.runtimeK)
       p.k = 0;
   }
   p.aKMajor = !grouping.aMnMajor;
@@ -710,6 +748,13 @@ planKGrouped(const char *entry, const TensorView &a, const TensorView *sfa,
                        " (each group's ceil(K_g / ", 4 * gran, ") words)"));
     }
     p.sfa = p.sfb = ScaleRecipe{ScaleRecipe::Format::UE8M0, 1, gran, true};
+    // Host K sizes that are all multiples of 128 let granularity 128 take
+    // the BK-128 schedule (1.2-1.3x the BK-64 one on the twin) unasked.
+    bool all128 = options.kSizes != nullptr;
+    for (int64_t i = 0; all128 && i < g; ++i)
+      all128 = options.kSizes[i] % 128 == 0;
+    if (align == 0 && gran == 128 && all128)
+      p.kAlignment = 128;
   } else if (sfa || sfb) {
     return invalid(entry, "bf16 operands take no scales");
   }
@@ -1010,14 +1055,12 @@ Status sm120rt::k_grouped_bf16_gemm_tn_contiguous(const TensorView &a,
 }
 
 namespace {
-/// The einsum equations the entry points accept: the compiled ones
-/// (bhd,hdr->bhr and bmk,bnk->mn in BF16 only), and those the dialect knows
-/// but the compiler does not lower yet.
+/// The einsum equations the entry points accept: every one in BF16; FP8
+/// all but bmk,bnk->mn, bhd,hdr->bhr through a copy of b the caller makes.
 Status checkEquation(const char *entry, const char *equation, bool bf16) {
   std::string e = equation ? equation : "";
-  if (e == "bhr,hdr->bhd" ||
-      ((e == "bmk,bnk->mn" || e == "bhd,hdr->bhr" || e == "bhd,bhr->hdr") &&
-       bf16))
+  if (e == "bhr,hdr->bhd" || e == "bhd,bhr->hdr" || e == "bmk,bnk->bmn" ||
+      ((e == "bmk,bnk->mn" || e == "bhd,hdr->bhr") && bf16))
     return Status::success();
   // ldmatrix.trans moves 16-bit elements: FP8's MN-major B needs a copy.
   if (e == "bhd,hdr->bhr")
@@ -1026,16 +1069,81 @@ Status checkEquation(const char *entry, const char *equation, bool bf16) {
                                 "MN-major, which FP8 kernels cannot; copy b to "
                                 "[h, r, d] (transpose_to_k_major) and call "
                                 "'bhr,hdr->bhd' with it"));
-  if (e == "bhd,bhr->hdr" || e == "bmk,bnk->mn")
+  if (e == "bmk,bnk->mn")
     return makeError(Code::NotSupported,
-                     cat(entry, ": equation '", e,
-                         "' is compiled in BF16 only (bf16_einsum); the FP8 "
-                         "equations are 'bhr,hdr->bhd' and, after "
-                         "transpose_to_k_major, 'bhd,hdr->bhr'"));
+                     cat(entry, ": equation 'bmk,bnk->mn' is compiled in BF16 "
+                                "only (bf16_einsum)"));
   return invalid(entry, cat("equation '", e,
                             "' is not an einsum this library knows; expected "
-                            "'bhr,hdr->bhd', 'bhd,hdr->bhr' or "
-                            "'bmk,bnk->mn'"));
+                            "'bhr,hdr->bhd', 'bhd,hdr->bhr', 'bhd,bhr->hdr', "
+                            "'bmk,bnk->mn' or 'bmk,bnk->bmn'"));
+}
+
+/// FP8 bhd,bhr->hdr: per head, D[h] = A[:, h, :]^T B[:, h, :] contracts the
+/// batch rows, so both operands are MN-major, which FP8 kernels cannot
+/// read. They are copied K-major to packed [h, d, b] and [h, r, b] in
+/// memory allocated on the stream, and the stacked kernel (bmk,bnk->bmn with
+/// a runtime K = b) reads the copies. The scales are those of that GEMM: per
+/// head, (M, K) = (d, b) and (N, K) = (r, b), so b is a multiple of their
+/// granularity (32 or 128) and the copies' rows suit TMA.
+Status fp8HeadContraction(const char *entry, const TensorView &a,
+                          const TensorView &sfa, const TensorView &b,
+                          const TensorView &sfb, const TensorView &d,
+                          const GemmOptions &options) {
+  for (auto [name, t, dims] :
+       {std::tuple{"a", &a, "[b, h, d]"}, std::tuple{"b", &b, "[b, h, r]"}})
+    if (t->rank != 3)
+      return invalid(
+          entry, cat(name, " has rank ", t->rank, "; expected 3 (", dims, ")"));
+  int64_t rows = a.sizes[0], heads = a.sizes[1];
+  if (b.sizes[0] != rows || b.sizes[1] != heads)
+    return invalid(entry, cat("a is ", shapeOf(a), " and b is ", shapeOf(b),
+                              "; 'bhd,bhr->hdr' needs the same batch rows "
+                              "and heads"));
+  if (rows <= 0 || heads <= 0)
+    return invalid(entry, cat("a is ", shapeOf(a),
+                              "; 'bhd,bhr->hdr' needs at least one head and "
+                              "one batch row"));
+  // The copies: packed [h, mn, b].
+  auto copyOf = [&](const TensorView &t, void *data) {
+    return TensorView::contiguous(data, t.dtype, {heads, t.sizes[2], rows});
+  };
+  Groups stacked;
+  stacked.batched = stacked.batchStacked = stacked.runtimeK = true;
+  // Validate the GEMM on the copies' shapes (and compile it) before any
+  // work is enqueued.
+  {
+    TensorView at = copyOf(a, a.data), bt = copyOf(b, b.data);
+    Expected<Bundle> bundle =
+        bundleFor(entry, at, &sfa, bt, &sfb, d, stacked, options);
+    if (!bundle)
+      return bundle.error();
+  }
+  // B's copy starts 256-byte aligned, as TMA wants its base.
+  int64_t bytesA = heads * a.sizes[2] * rows;
+  int64_t offsetB = (bytesA + 255) / 256 * 256;
+  int64_t bytesB = heads * b.sizes[2] * rows;
+  if (bytesA == 0) // d = 0: validated, nothing to compute
+    return run(entry, copyOf(a, a.data), &sfa, copyOf(b, b.data), &sfb, d,
+               stacked, options);
+  // Released on the stream after the GEMM, on every path out of here.
+  Expected<detail::StreamMemory> copies = detail::StreamMemory::allocate(
+      options.device, options.stream, static_cast<size_t>(offsetB + bytesB));
+  if (!copies)
+    return copies.error();
+  TensorView at = copyOf(a, copies->data());
+  TensorView bt = copyOf(b, static_cast<char *>(copies->data()) + offsetB);
+  // Each operand viewed [h, b, mn]: transpose_to_k_major's [B, K, MN].
+  for (auto [src, dst] : {std::pair{&a, &at}, std::pair{&b, &bt}}) {
+    TensorView perHead = *src;
+    std::swap(perHead.sizes[0], perHead.sizes[1]);
+    std::swap(perHead.strides[0], perHead.strides[1]);
+    if (Status s = transpose_to_k_major(perHead, *dst,
+                                        {options.device, options.stream});
+        !s)
+      return makeError(s.error().code, cat(entry, ": ", s.error().message));
+  }
+  return run(entry, at, &sfa, bt, &sfb, d, stacked, options);
 }
 } // namespace
 
@@ -1050,8 +1158,12 @@ Status sm120rt::fp8_einsum(const char *equation, const TensorView &a,
     if (t->dtype != DType::F8E4M3)
       return invalid(entry, cat(name, " has dtype ", dtypeName(t->dtype),
                                 "; expected f8e4m3 (bf16_einsum takes bf16)"));
+  std::string_view e = equation;
+  if (e == "bhd,bhr->hdr")
+    return fp8HeadContraction(entry, a, sfa, b, sfb, d, options);
   Groups batched;
   batched.batched = true;
+  batched.batchStacked = e == "bmk,bnk->bmn";
   return run(entry, a, &sfa, b, &sfb, d, batched, options);
 }
 
@@ -1067,7 +1179,9 @@ Status sm120rt::bf16_einsum(const char *equation, const TensorView &a,
   std::string_view e = equation;
   batched.aMnMajor = e == "bhd,bhr->hdr";
   batched.bMnMajor = e == "bhd,hdr->bhr" || batched.aMnMajor;
-  batched.batched = batched.bMnMajor || e == "bhr,hdr->bhd";
+  batched.batchStacked = e == "bmk,bnk->bmn";
+  batched.batched =
+      batched.bMnMajor || batched.batchStacked || e == "bhr,hdr->bhd";
   batched.batchReduced = !batched.batched;
   return run(entry, a, nullptr, b, nullptr, d, batched, options);
 }

@@ -174,12 +174,13 @@ std::string sm120rt::describe(const GemmProblem &p, const CompileOptions &o) {
              p.batchReduced ? std::string(" batch_reduced=1") : std::string(),
              p.kAlignment ? cat(" k_alignment=", p.kAlignment) : std::string(),
              p.groups ? cat(" groups=", p.groups,
-                            p.masked      ? "/masked"
-                            : p.batched   ? "/batched"
-                            : p.kBlocks   ? "/k_grouped_blocks"
-                            : p.kGrouped  ? "/k_grouped"
-                            : p.prefixSum ? "/prefix_sum"
-                                          : "/rows")
+                            p.masked         ? "/masked"
+                            : p.batchStacked ? "/batched_bmn"
+                            : p.batched      ? "/batched"
+                            : p.kBlocks      ? "/k_grouped_blocks"
+                            : p.kGrouped     ? "/k_grouped"
+                            : p.prefixSum    ? "/prefix_sum"
+                                             : "/rows")
                       : std::string());
 }
 

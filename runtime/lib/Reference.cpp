@@ -1173,6 +1173,39 @@ Status sm120rt::referenceBatchedGemm(const GemmOperand &a, const GemmOperand &b,
   return Status::success();
 }
 
+Status sm120rt::referenceStackedBatchedGemm(const GemmOperand &a,
+                                            const GemmOperand &b,
+                                            const HostTensor *c,
+                                            HostTensor &d) {
+  const char *family = "batched_gemm bmk,bnk->bmn";
+  if (Status s = checkStacked(family, a, b, c, d); !s)
+    return s;
+  int64_t batch = a.data->sizes[0];
+  if (b.data->sizes[0] != batch || b.data->sizes[2] != a.data->sizes[2] ||
+      d.sizes !=
+          std::vector<int64_t>{batch, a.data->sizes[1], b.data->sizes[1]})
+    return makeError(Code::InvalidArgument,
+                     cat(family, " reference: a [b, m, k], b [b, n, k] and d "
+                                 "[b, m, n] disagree"));
+  for (int64_t g = 0; g < batch; ++g) {
+    HostTensor ag = groupSlice(*a.data, g), bg = groupSlice(*b.data, g);
+    std::optional<HostTensor> sag, sbg, cg;
+    if (a.scale)
+      sag = groupSlice(*a.scale, g);
+    if (b.scale)
+      sbg = groupSlice(*b.scale, g);
+    if (c)
+      cg = groupSlice(*c, g);
+    HostTensor dg = groupSlice(d, g);
+    if (Status s = sliceGemm(a, b, ag, sag, bg, sbg, cg, dg); !s)
+      return s;
+    scatterMatrix(dg, d, [g](int64_t i, int64_t j) {
+      return std::array<int64_t, 3>{g, i, j};
+    });
+  }
+  return Status::success();
+}
+
 Status sm120rt::referenceHeadContraction(const GemmOperand &a,
                                          const GemmOperand &b,
                                          const HostTensor *c, HostTensor &d) {
@@ -1354,11 +1387,12 @@ Status computeBatched(const Manifest &m, std::vector<HostTensor> &tensors) {
   std::string equation =
       problem.is_discarded() ? "" : problem.value("equation", std::string());
   if (equation != "bhr,hdr->bhd" && equation != "bhd,hdr->bhr" &&
-      equation != "bhd,bhr->hdr" && equation != "bmk,bnk->mn")
+      equation != "bhd,bhr->hdr" && equation != "bmk,bnk->mn" &&
+      equation != "bmk,bnk->bmn")
     return makeError(Code::NotSupported,
                      cat("batched_gemm reference: equations 'bhr,hdr->bhd', "
-                         "'bhd,hdr->bhr', 'bhd,bhr->hdr' and 'bmk,bnk->mn'; "
-                         "got '",
+                         "'bhd,hdr->bhr', 'bhd,bhr->hdr', 'bmk,bnk->mn' and "
+                         "'bmk,bnk->bmn'; got '",
                          equation, "'"));
   GemmOperand opA, opB;
   HostTensor *d = nullptr;
@@ -1367,6 +1401,9 @@ Status computeBatched(const Manifest &m, std::vector<HostTensor> &tensors) {
     return s;
   if (equation == "bmk,bnk->mn")
     return referenceBatchReducedGemm(opA, opB, findTensor(m, tensors, "c"), *d);
+  if (equation == "bmk,bnk->bmn")
+    return referenceStackedBatchedGemm(opA, opB, findTensor(m, tensors, "c"),
+                                       *d);
   return referenceBatchedGemm(opA, opB, findTensor(m, tensors, "c"), *d);
 }
 
@@ -1384,8 +1421,10 @@ double flopsBatched(const Manifest &m, const std::vector<HostTensor> &tensors) {
   // with b the rows of a.
   nlohmann::json problem =
       nlohmann::json::parse(m.problemJson, nullptr, /*allow_exceptions=*/false);
-  bool hdr = !problem.is_discarded() &&
-             problem.value("equation", std::string()) == "bhd,bhr->hdr";
+  std::string equation =
+      problem.is_discarded() ? "" : problem.value("equation", std::string());
+  bool hdr = equation == "bhd,bhr->hdr";
+  // bmk,bnk->bmn: 2 b m n k, d [b, m, n] and a [b, m, k].
   return 2.0 * tensors[id].sizes[0] * tensors[id].sizes[1] *
          tensors[id].sizes[2] * tensors[ia].sizes[hdr ? 0 : 2];
 }

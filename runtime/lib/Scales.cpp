@@ -19,11 +19,6 @@ Error invalid(const char *entry, const std::string &message) {
   return makeError(Code::InvalidArgument, cat(entry, ": ", message));
 }
 
-std::string shapeOf(const TensorView &t) {
-  return joinList(std::vector<int64_t>(t.sizes.begin(),
-                                       t.sizes.begin() + std::max(0, t.rank)));
-}
-
 /// A tensor of rank `rank` and one of `dtypes`, non-null, with non-negative
 /// sizes and strides and its address aligned to its element (a byte for
 /// f4e2m1).

@@ -7,6 +7,7 @@
 
 #include "sm120rt/sm120rt.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <sstream>
 #include <string>
@@ -44,6 +45,12 @@ template <typename T> std::string joinList(const std::vector<T> &values) {
     os << (i ? ", " : "") << values[i];
   os << ']';
   return os.str();
+}
+
+/// A tensor view's sizes, "[1, 2, 3]".
+template <typename View> std::string shapeOf(const View &t) {
+  return joinList(std::vector<int64_t>(t.sizes.begin(),
+                                       t.sizes.begin() + std::max(0, t.rank)));
 }
 
 /// SplitMix64: small, fast and the same on every platform; seeds the random

@@ -9,6 +9,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 
 namespace sm120rt {
 namespace detail {
@@ -29,6 +30,25 @@ struct UtilityLaunch {
 /// Launches a utility kernel on `device` (its primary context) and
 /// `stream`; the module is loaded on first use.
 Status launchUtility(int device, void *stream, const UtilityLaunch &launch);
+
+/// Device memory for work enqueued on one stream: allocated with
+/// cuMemAllocAsync on `stream`, and released with cuMemFreeAsync when the
+/// object goes (after the work enqueued before), so neither waits for the
+/// device. It keeps the device's primary context alive meanwhile.
+class StreamMemory {
+public:
+  static Expected<StreamMemory> allocate(int device, void *stream,
+                                         std::size_t bytes);
+  StreamMemory(StreamMemory &&) noexcept;
+  StreamMemory &operator=(StreamMemory &&) noexcept;
+  ~StreamMemory();
+  void *data() const;
+
+private:
+  struct Impl;
+  explicit StreamMemory(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl;
+};
 
 } // namespace detail
 } // namespace sm120rt

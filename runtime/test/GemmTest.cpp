@@ -455,12 +455,11 @@ TEST(BatchedGemm, ArgumentErrors) {
                     "(transpose_to_k_major) and call 'bhr,hdr->bhd' with it");
   EXPECT_EQ(error("bmk,bnk->mn", a, b, d, o),
             entry + "equation 'bmk,bnk->mn' is compiled in BF16 only "
-                    "(bf16_einsum); the FP8 equations are 'bhr,hdr->bhd' "
-                    "and, after transpose_to_k_major, 'bhd,hdr->bhr'");
+                    "(bf16_einsum)");
   EXPECT_EQ(error("ij,jk->ik", a, b, d, o),
             entry + "equation 'ij,jk->ik' is not an einsum this library "
-                    "knows; expected 'bhr,hdr->bhd', 'bhd,hdr->bhr' or "
-                    "'bmk,bnk->mn'");
+                    "knows; expected 'bhr,hdr->bhd', 'bhd,hdr->bhr', "
+                    "'bhd,bhr->hdr', 'bmk,bnk->mn' or 'bmk,bnk->bmn'");
   EXPECT_EQ(error("bhr,hdr->bhd", mat(DType::F8E4M3, rows, k), b, d, o),
             entry + "a has rank 2; expected 3 ([b, h, r], the heads in the "
                     "middle)");
@@ -695,6 +694,24 @@ TEST(KGroupedGemm, BlocksAndAlignmentPlan) {
           EXPECT_EQ(p.n, 576);
           EXPECT_EQ(p.kAlignment, align == 128 ? 128 : 0);
         });
+  // Host sizes all multiples of 128 take the BK-128 kernel at granularity
+  // 128 unasked; one of 64 (or granularity 32) keeps the default.
+  const int32_t by128[] = {1024, 0, 2048, 1024}, by64[] = {1024, 64, 2048, 960};
+  for (auto [sizes, gran, want] :
+       {std::tuple{by128, 128, 128}, std::tuple{by64, 128, 0},
+        std::tuple{by128, 32, 0}})
+    planned(
+        [&](GemmOptions opts) {
+          opts.c = &c;
+          opts.kSizes = sizes;
+          opts.sfaGranK = opts.sfbGranK = gran;
+          return k_grouped_fp8_gemm_nt_contiguous(
+              a, gran == 32 ? mat(DType::I32, 32, 256) : sfa, b,
+              gran == 32 ? mat(DType::I32, 32, 576) : sfb, d, ks, opts);
+        },
+        [&](const GemmProblem &p, const CompileOptions &) {
+          EXPECT_EQ(p.kAlignment, want);
+        });
   GemmOptions o = twin();
   o.c = &c;
   Status s = k_grouped_fp8_gemm_nt_contiguous(
@@ -746,9 +763,85 @@ TEST(BatchedGemm, HeadContractionPlan) {
                                 d, o)),
             "bf16_einsum: a is [300, 192] and b is [256, 136]: their K "
             "differ");
-  Status fp8 = fp8_einsum("bhd,bhr->hdr", a, a, b, b, d, o);
-  ASSERT_FALSE(fp8);
-  EXPECT_EQ(fp8.error().code, Code::NotSupported);
+  // FP8: the stacked kernel on [h, d, b] and [h, r, b] copies (validated
+  // and compiled before the copies are made), K = b at run time; the
+  // scales are that GEMM's.
+  TensorView a8 = t3(DType::F8E4M3, 384, 8, 192);
+  TensorView b8 = t3(DType::F8E4M3, 384, 8, 136);
+  TensorView sfa = t3(DType::I32, 8, 1, 192), sfb = t3(DType::I32, 8, 1, 136);
+  planned(
+      [&](const GemmOptions &opts) {
+        return fp8_einsum("bhd,bhr->hdr", a8, sfa, b8, sfb, d, opts);
+      },
+      [&](const GemmProblem &p, const CompileOptions &) {
+        EXPECT_TRUE(p.batched && p.batchStacked);
+        EXPECT_TRUE(p.aKMajor && p.bKMajor);
+        EXPECT_EQ(p.groups, 8);
+        EXPECT_EQ(p.n, 136);
+        EXPECT_EQ(p.k, 0);
+      });
+  EXPECT_EQ(message(fp8_einsum("bhd,bhr->hdr", a8, sfa,
+                               t3(DType::F8E4M3, 256, 8, 136), sfb, d, o)),
+            "fp8_einsum: a is [384, 8, 192] and b is [256, 8, 136]; "
+            "'bhd,bhr->hdr' needs the same batch rows and heads");
+  EXPECT_EQ(message(fp8_einsum("bhd,bhr->hdr", t3(DType::F8E4M3, 300, 8, 192),
+                               sfa, t3(DType::F8E4M3, 300, 8, 136), sfb, d, o)),
+            "fp8_einsum: sfa (packed UE8M0): K = 300 is not a multiple of "
+            "the scale granularity (128 or 32)");
+  EXPECT_EQ(message(fp8_einsum("bhd,bhr->hdr", a8, t3(DType::I32, 8, 1, 136),
+                               b8, sfb, d, o)),
+            "fp8_einsum: sfa (packed UE8M0) has 136 columns; expected "
+            "align(192, 4) = 192");
+  EXPECT_EQ(message(fp8_einsum("bhd,bhr->hdr", a8, sfa, b8, sfb,
+                               t3(DType::F32, 8, 136, 192), o)),
+            "fp8_einsum: d is [136, 192]; expected [M, N] = [192, 136]");
+}
+
+// bmk,bnk->bmn: every operand and scale tensor stacks one matrix per batch;
+// K is static, M (each batch's rows) the runtime size.
+TEST(BatchedGemm, StackedPlan) {
+  auto t3 = [](DType t, int64_t x, int64_t y, int64_t z) {
+    return TensorView::contiguous(fake(), t, {x, y, z});
+  };
+  TensorView a = t3(DType::F8E4M3, 4, 64, 512);
+  TensorView b = t3(DType::F8E4M3, 4, 384, 512);
+  TensorView sfa = t3(DType::I32, 4, 1, 64), sfb = t3(DType::I32, 4, 1, 384);
+  TensorView d = t3(DType::BF16, 4, 64, 384);
+  planned(
+      [&](const GemmOptions &opts) {
+        return fp8_einsum("bmk,bnk->bmn", a, sfa, b, sfb, d, opts);
+      },
+      [&](const GemmProblem &p, const CompileOptions &c) {
+        EXPECT_TRUE(p.batched && p.batchStacked);
+        EXPECT_EQ(p.groups, 4);
+        EXPECT_EQ(p.n, 384);
+        EXPECT_EQ(p.k, 512);
+        EXPECT_EQ(c.expectedM, 64);
+        EXPECT_NE(describe(p, c).find("groups=4/batched_bmn"),
+                  std::string::npos);
+      });
+  GemmOptions o = twin();
+  auto message = [](const Status &s) {
+    return s ? std::string("ok") : s.error().message;
+  };
+  EXPECT_EQ(message(fp8_einsum("bmk,bnk->bmn", a, sfa, b, sfb,
+                               t3(DType::BF16, 2, 64, 384), o)),
+            "fp8_einsum: d has rank 3 and 2 groups; expected rank 3 "
+            "[b, m, n] with 4 groups");
+  EXPECT_EQ(message(fp8_einsum("bmk,bnk->bmn", a, mat(DType::I32, 1, 64), b,
+                               sfb, d, o)),
+            "fp8_einsum: sfa has rank 2; expected rank 3 (one scale matrix "
+            "per batch) with 4 groups");
+  TensorView bf = t3(DType::BF16, 4, 64, 512);
+  EXPECT_EQ(message(bf16_einsum("bmk,bnk->bmn", bf,
+                                t3(DType::BF16, 4, 384, 256), d, o)),
+            "bf16_einsum: a is [64, 512] and b is [384, 256]: their K "
+            "differ");
+  // No rows: nothing to compute.
+  EXPECT_EQ(message(bf16_einsum("bmk,bnk->bmn", t3(DType::BF16, 4, 0, 512),
+                                t3(DType::BF16, 4, 384, 512),
+                                t3(DType::BF16, 4, 0, 384), o)),
+            "ok");
 }
 
 TEST(BatchedGemm, MnMajorBPlan) {

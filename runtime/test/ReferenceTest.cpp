@@ -989,6 +989,18 @@ TEST(BatchedReference, HeadsAreInterleavedInAAndD) {
 }
 
 namespace {
+/// The manifest's tensors, a and b (the first two) small integers.
+std::vector<HostTensor> smallIntOperands(const Manifest &m) {
+  std::vector<HostTensor> t;
+  for (const TensorSpec &s : m.tensors)
+    t.push_back(*makeHostTensor(s, s.shape));
+  FillOptions fill;
+  fill.smallInt = true;
+  for (size_t i = 0; i < 2; ++i)
+    fillRandom(t[i], fill, i);
+  return t;
+}
+
 /// Runs the batched_gemm family's reference on small-integer a [5, 3, 32]
 /// and b (B's K along `kDim`: 2 for bhr,hdr->bhd, 1 for bhd,hdr->bhr) with
 /// d [5, 3, 16], and checks the flops and d[4, 2, 7] = a[4, 2, :] . b's
@@ -1001,13 +1013,7 @@ std::vector<HostTensor> checkBatchedFamily(Manifest &m, int kDim) {
   m.tensors = {spec("a", DType::BF16, {5, 3, 32}, 2),
                spec("b", DType::BF16, bShape, 2),
                spec("d", DType::F32, {5, 3, 16}, 2)};
-  std::vector<HostTensor> t;
-  for (const TensorSpec &s : m.tensors)
-    t.push_back(*makeHostTensor(s, s.shape));
-  FillOptions fill;
-  fill.smallInt = true;
-  for (size_t i = 0; i < 2; ++i)
-    fillRandom(t[i], fill, i);
+  std::vector<HostTensor> t = smallIntOperands(m);
   EXPECT_EQ(ref->flops(m, t), 2.0 * 5 * 3 * 16 * 32);
   EXPECT_TRUE(ref->compute(m, t).ok());
   double want = 0;
@@ -1032,8 +1038,8 @@ TEST(BatchedReference, FamilyReadsTheEquation) {
   EXPECT_TRUE(failsWith(findReference("batched_gemm")->compute(m, t),
                         Code::NotSupported,
                         "batched_gemm reference: equations 'bhr,hdr->bhd', "
-                        "'bhd,hdr->bhr', 'bhd,bhr->hdr' and 'bmk,bnk->mn'; "
-                        "got 'bhd,bdr->bhr'"));
+                        "'bhd,hdr->bhr', 'bhd,bhr->hdr', 'bmk,bnk->mn' and "
+                        "'bmk,bnk->bmn'; got 'bhd,bdr->bhr'"));
 }
 
 // bhd,hdr->bhr: B [h, d, r] is MN-major, K = d.
@@ -1102,4 +1108,60 @@ TEST(BatchedReference, BatchReducedSumsEveryBatch) {
       Code::InvalidArgument,
       "batched_gemm bmk,bnk->mn reference: a [b, m, k], b [b, n, k] and d "
       "[m, n] disagree"));
+}
+
+// bmk,bnk->bmn: each batch multiplies its own matrices, with its own scales.
+TEST(BatchedReference, StackedBatchesUseTheirOwnMatricesAndScales) {
+  using namespace gemm;
+  // 2 batches of (m, n, k) = (2, 1, 2).
+  HostTensor a = tensor("a", DType::F8E4M3, {2, 2, 2});
+  setBits(a, {1, 2, 3, 4, 5, 6, 0.5f, 1}, encodeF8E4M3);
+  HostTensor b = tensor("b", DType::F8E4M3, {2, 1, 2});
+  setBits(b, {1, 1, 2, -1}, encodeF8E4M3);
+  HostTensor sfa = tensor("sfa", DType::I32, {2, 1, 4});
+  sfa.forEachElement([&](int64_t o) { sfa.setBits(o, 0x7f7f7f7fu); });
+  HostTensor sfb = tensor("sfb", DType::I32, {2, 1, 4});
+  for (int64_t i = 0; i < 8; ++i) // batch 1's B scaled by 4
+    sfb.setBits(i, i >= 4 ? 0x81818181u : 0x7f7f7f7fu);
+  HostTensor c = tensor("c", DType::F32, {2, 2, 1});
+  setBits(c, {10, 20, 30, 40}, f32Bits);
+  HostTensor d = tensor("d", DType::F32, {2, 2, 1});
+  ScaleRecipe packed{ScaleRecipe::Format::UE8M0, 1, 2, true};
+  ASSERT_TRUE(referenceStackedBatchedGemm({&a, true, &sfa, packed},
+                                          {&b, true, &sfb, packed}, &c, d)
+                  .ok());
+  std::vector<float> got;
+  d.forEachElement([&](int64_t o) { got.push_back(d.get(o)); });
+  // Batch 0: (1 + 2) + 10, (3 + 4) + 20; batch 1: 4 (2 * 5 - 6) + 30,
+  // 4 (2 * 0.5 - 1) + 40.
+  EXPECT_EQ(got, (std::vector<float>{13, 27, 46, 40}));
+  HostTensor wrong = tensor("d", DType::F32, {1, 2, 1});
+  EXPECT_TRUE(failsWith(
+      referenceStackedBatchedGemm({&a, true, &sfa, packed},
+                                  {&b, true, &sfb, packed}, nullptr, wrong),
+      Code::InvalidArgument,
+      "batched_gemm bmk,bnk->bmn reference: a [b, m, k], b [b, n, k] and d "
+      "[b, m, n] disagree"));
+}
+
+// The family's entry runs bmk,bnk->bmn from the equation; flops 2 b m n k.
+TEST(BatchedReference, FamilyRunsTheStackedForm) {
+  Manifest m;
+  m.problemJson = R"({"family": "batched_gemm", "equation": "bmk,bnk->bmn",
+      "a_major": "k", "b_major": "k"})";
+  m.tensors = {spec("a", DType::BF16, {3, 5, 32}, 2),
+               spec("b", DType::BF16, {3, 16, 32}, 2),
+               spec("d", DType::F32, {3, 5, 16}, 2)};
+  std::vector<HostTensor> t = smallIntOperands(m);
+  const ReferenceKernel *ref = findReference("batched_gemm");
+  ASSERT_NE(ref, nullptr);
+  EXPECT_EQ(ref->flops(m, t), 2.0 * 3 * 5 * 16 * 32);
+  ASSERT_TRUE(ref->compute(m, t).ok());
+  double want = 0;
+  for (int64_t k = 0; k < 32; ++k) {
+    int64_t ia[] = {2, 4, k}, ib[] = {2, 7, k};
+    want += t[0].get(t[0].offsetOf(ia)) * t[1].get(t[1].offsetOf(ib));
+  }
+  int64_t id[] = {2, 4, 7};
+  EXPECT_EQ(t[2].get(t[2].offsetOf(id)), static_cast<float>(want));
 }

@@ -2,8 +2,9 @@
 // Batched GEMMs (bhr,hdr->bhd: FP8 with per-row scales, BF16 accumulating
 // into an FP32 C with a partial N tile, and BF16 and FP8 decode with
 // swap_ab; BF16 bhd,hdr->bhr with its MN-major B, plain and swapped; BF16
-// bhd,bhr->hdr with both operands MN-major and K the batch rows; and
-// BF16 bmk,bnk->mn over a runtime batch count) assemble for
+// bhd,bhr->hdr with both operands MN-major and K the batch rows; BF16
+// bmk,bnk->mn over a runtime batch count; and bmk,bnk->bmn, FP8 with a
+// runtime K and BF16 decode with swap_ab) assemble for
 // sm_120a and for the twin without spills; the
 // manifest bounds the persistent grid by the heads times one head's tiles
 // and A's TMA box spans one head.
@@ -24,6 +25,11 @@
 // RUN: sm120-opt %S/Inputs/batched/bhd_bf16_swap.mlir --sm120-compile="chip=sm_90a output=%t/bhds_90 report=true" -o /dev/null | FileCheck %s --check-prefix=BHDS-90
 // RUN: sm120-opt %S/Inputs/batched/hdr_bf16.mlir --sm120-compile="chip=sm_120a output=%t/hdr_120 report=true" -o /dev/null | FileCheck %s --check-prefix=HDR
 // RUN: sm120-opt %S/Inputs/batched/hdr_bf16.mlir --sm120-compile="chip=sm_90a output=%t/hdr_90 report=true" -o /dev/null | FileCheck %s --check-prefix=HDR-90
+// RUN: sm120-opt %S/Inputs/batched/bmn_fp8.mlir --sm120-compile="chip=sm_120a output=%t/bmn_120 report=true" -o /dev/null | FileCheck %s --check-prefix=BMN
+// RUN: sm120-opt %S/Inputs/batched/bmn_fp8.mlir --sm120-compile="chip=sm_90a output=%t/bmn_90 report=true" -o /dev/null | FileCheck %s --check-prefix=BMN-90
+// RUN: sm120-opt %S/Inputs/batched/bmn_bf16_swap.mlir --sm120-compile="chip=sm_120a output=%t/bmns_120 report=true" -o /dev/null | FileCheck %s --check-prefix=BMNS
+// RUN: sm120-opt %S/Inputs/batched/bmn_bf16_swap.mlir --sm120-compile="chip=sm_90a output=%t/bmns_90 report=true" -o /dev/null | FileCheck %s --check-prefix=BMNS-90
+// RUN: FileCheck %s --check-prefix=BMN-MANIFEST < %t/bmn_120/manifest.json
 // RUN: FileCheck %s --check-prefix=BHD-PTX < %t/bhd_120/batched_bhd_bf16.sm_120a.ptx
 // RUN: FileCheck %s --check-prefix=BHD-MANIFEST < %t/bhd_120/manifest.json
 // RUN: FileCheck %s --check-prefix=MANIFEST < %t/fp8_120/manifest.json
@@ -43,6 +49,11 @@
 // BHDS-90: batched_bhd_bf16_swap for sm_90a: {{[0-9]+}} registers, 0 bytes spill stores, 0 bytes spill loads
 // HDR: batched_hdr_bf16 for sm_120a: {{[0-9]+}} registers, 0 bytes spill stores, 0 bytes spill loads
 // HDR-90: batched_hdr_bf16 for sm_90a: {{[0-9]+}} registers, 0 bytes spill stores, 0 bytes spill loads
+// BMN: batched_bmn_fp8 for sm_120a: {{[0-9]+}} registers, 0 bytes spill stores, 0 bytes spill loads
+// BMN-90: batched_bmn_fp8 for sm_90a: {{[0-9]+}} registers, 0 bytes spill stores, 0 bytes spill loads
+// BMNS: batched_bmn_bf16_swap for sm_120a: {{[0-9]+}} registers, 0 bytes spill stores, 0 bytes spill loads
+// BMNS-90: batched_bmn_bf16_swap for sm_90a: {{[0-9]+}} registers, 0 bytes spill stores, 0 bytes spill loads
+// BMN-MANIFEST: "equation": "bmk,bnk->bmn"
 // BHD-PTX: ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16
 // BHD-MANIFEST: "b_major": "mn"
 // BHD-MANIFEST: "equation": "bhd,hdr->bhr"

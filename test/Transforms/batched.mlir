@@ -1,4 +1,4 @@
-// Batched GEMMs (bhr,hdr->bhd, bhd,hdr->bhr, bhd,bhr->hdr and bmk,bnk->mn) through every pass: the schedule (each
+// Batched GEMMs (bhr,hdr->bhd, bhd,hdr->bhr, bhd,bhr->hdr, bmk,bnk->mn and bmk,bnk->bmn) through every pass: the schedule (each
 // head's GEMM, tiles counted over every head, the direct epilogue), the
 // tile program (a tile loop over the heads, A and D read along their
 // middle dimension, B and the scales per head), the warp roles, and the
@@ -175,5 +175,39 @@ func.func @hdr(%x: memref<?x4x128xbf16>, %y: memref<?x4x512xbf16>,
       b(%y : memref<?x4x512xbf16>) c(%c : memref<4x128x512xf32>)
       d(%z : memref<4x128x512xf32>)
       schedule <block = [128, 128, 64], stages = 3, warp_layout = [2, 4], epilogue = direct>
+  return
+}
+
+// -----
+
+// bmk,bnk->bmn: every operand is a stack over its first dimension and K
+// (FP8 bhd,bhr->hdr's batch rows once its operands are copied K-major) is
+// a runtime size; the loads and the store take the batch as their group.
+// SCHED: remark: chose #sm120.schedule<{{.*}}epilogue = direct> for M = 128 on h100
+
+// TILES-LABEL: func.func @bmn
+// TILES-SAME: equation = "bmk,bnk->bmn"
+// TILES: %[[K:.*]] = memref.dim %arg0, %c2 : memref<8x128x?xf8E4M3FN>
+// TILES: sm120.tile.loop (%[[M0:.*]], %[[N0:.*]], %[[G:.*]]) in (%c128, %c512) batches %c8
+// TILES: scf.for %[[K0:[^ ]*]] = %{{.*}} to %[[K]]
+// TILES: sm120.tile.load %arg0[%[[M0]], %[[K0]]] group %[[G]] : memref<8x128x?xf8E4M3FN>
+// TILES: sm120.tile.load %arg1[%[[N0]], %[[K0]]] group %[[G]] : memref<8x512x?xf8E4M3FN>
+// TILES: sm120.tile.load %arg2[%{{.*}}, %[[M0]]] group %[[G]] : memref<8x?x128xi32>
+// TILES: sm120.tile.load %arg3[%{{.*}}, %[[N0]]] group %[[G]] : memref<8x?x512xi32>
+// TILES: sm120.tile.store %{{.*}} add %arg4 : memref<8x128x512xf32> into %arg5[%[[M0]], %[[N0]]] group %[[G]] : <{{[0-9x]+}}>, memref<8x128x512xf32>
+
+// NVVM-LABEL: llvm.func @bmn
+// NVVM-SAME: #sm120.tma<tensor = 0, box = [1, {{[0-9]+}}, 128], swizzle = 128>
+// NVVM-SAME: #sm120.tma<tensor = 1, box = [1, {{[0-9]+}}, 128], swizzle = 128>
+// NVVM-SAME: #sm120.tiles<tensor = 0, dim = 0, tile = 1>
+func.func @bmn(%x: memref<8x128x?xf8E4M3FN>, %y: memref<8x512x?xf8E4M3FN>,
+               %sfx: memref<8x?x128xi32>, %sfy: memref<8x?x512xi32>,
+               %c: memref<8x128x512xf32>, %z: memref<8x128x512xf32>) {
+  sm120.batched_gemm "bmk,bnk->bmn" a(%x : memref<8x128x?xf8E4M3FN>)
+      b(%y : memref<8x512x?xf8E4M3FN>)
+      scales(%sfx, %sfy : memref<8x?x128xi32>, memref<8x?x512xi32>)
+      c(%c : memref<8x128x512xf32>) d(%z : memref<8x128x512xf32>)
+      {sfa_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 128, packed>,
+       sfb_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 128, packed>}
   return
 }

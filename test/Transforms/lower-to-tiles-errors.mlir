@@ -12,7 +12,7 @@ func.func @no_schedule(%a: memref<128x64xbf16>, %b: memref<128x64xbf16>, %d: mem
 func.func @reduce_b(%x: memref<?x8x128xf8E4M3FN>, %y: memref<?x8x512xf8E4M3FN>,
                     %sx: memref<8x?x128xi32>, %sy: memref<8x?x512xi32>,
                     %z: memref<8x128x512xf32>) {
-  // expected-error @+1 {{'sm120.batched_gemm' op equation 'bhd,bhr->hdr' is lowered for BF16 only (its operands are MN-major): transpose FP8 operands to [h, d, b] and [h, r, b] first}}
+  // expected-error @+1 {{'sm120.batched_gemm' op equation 'bhd,bhr->hdr' is lowered for BF16 only (its operands are MN-major): copy FP8 operands to [h, d, b] and [h, r, b] and use 'bmk,bnk->bmn'}}
   sm120.batched_gemm "bhd,bhr->hdr" a(%x : memref<?x8x128xf8E4M3FN>)
       b(%y : memref<?x8x512xf8E4M3FN>)
       scales(%sx, %sy : memref<8x?x128xi32>, memref<8x?x512xi32>)

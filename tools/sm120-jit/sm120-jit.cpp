@@ -53,7 +53,9 @@ static cl::opt<std::string>
                 cl::desc("Grouped layout: rows (each row's group), "
                          "prefix_sum (each group's end row), masked, "
                          "batched (the einsum bhr,hdr->bhd, or "
-                         "bhd,hdr->bhr with --b-major mn), bmk (the "
+                         "bhd,hdr->bhr with --b-major mn), bmn (the "
+                         "einsum bmk,bnk->bmn over --groups batches, -k 0 "
+                         "for a runtime K), bmk (the "
                          "einsum bmk,bnk->mn, no groups), k_grouped "
                          "(weight gradients: --groups sizes of K, -k 0) or "
                          "k_grouped_blocks (the same with 1-D operands "
@@ -153,15 +155,17 @@ int main(int argc, char **argv) {
   p.groups = groups;
   if (groupLayout != "rows" && groupLayout != "prefix_sum" &&
       groupLayout != "masked" && groupLayout != "batched" &&
-      groupLayout != "bmk" && groupLayout != "k_grouped" &&
-      groupLayout != "k_grouped_blocks")
+      groupLayout != "bmn" && groupLayout != "bmk" &&
+      groupLayout != "k_grouped" && groupLayout != "k_grouped_blocks")
     return fail(llvm::formatv("--layout: unknown layout '{0}'; expected rows, "
-                              "prefix_sum, masked, batched, bmk, k_grouped "
+                              "prefix_sum, masked, batched, bmn, bmk, "
+                              "k_grouped "
                               "or k_grouped_blocks",
                               groupLayout.getValue()));
   p.prefixSum = groupLayout == "prefix_sum";
   p.masked = groupLayout == "masked";
-  p.batched = groupLayout == "batched";
+  p.batchStacked = groupLayout == "bmn";
+  p.batched = groupLayout == "batched" || p.batchStacked;
   p.batchReduced = groupLayout == "bmk";
   p.kBlocks = groupLayout == "k_grouped_blocks";
   p.kAlignment = kAlignment;

@@ -69,9 +69,9 @@ struct GemmProblem {
   /// one group's max_m, `batches` its G) or a K-grouped one (`batches` G
   /// outputs of M x N, K one group's share of sum K).
   static GemmProblem fromOp(GroupedGemmOp op);
-  /// A batched GEMM: bhr,hdr->bhd and bhd,hdr->bhr (B MN-major) are one
-  /// head's GEMM, `batches` of them; bmk,bnk->mn one GEMM whose K runs over
-  /// every batch.
+  /// A batched GEMM: bhr,hdr->bhd, bhd,hdr->bhr (B MN-major), bhd,bhr->hdr
+  /// and bmk,bnk->bmn are one head's (batch's) GEMM, `batches` of them;
+  /// bmk,bnk->mn one GEMM whose K runs over every batch.
   static GemmProblem fromOp(BatchedGemmOp op);
   bool mixed() const { return a != b; }
   /// The problem a swap_ab schedule's MMA sees: D^T = B A^T, its rows N

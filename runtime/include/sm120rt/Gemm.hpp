@@ -77,7 +77,8 @@ struct GemmOptions {
   /// scale rows); without it only the kernel sees them, and traps.
   const int32_t *kSizes = nullptr;
   /// K-grouped entry points: a multiple of K every group's size is (a
-  /// multiple of 64; 0: 64). Larger lets the schedule take larger K
+  /// multiple of 64; 0: 64, or 128 for FP8 at granularity 128 when kSizes
+  /// are all multiples of 128). Larger lets the schedule take larger K
   /// blocks (128 for FP8); the kernel records the multiple it needs as
   /// k_alignment, and kSizes are checked against it.
   int kAlignment = 0;
@@ -218,14 +219,21 @@ SM120RT_API Status k_grouped_bf16_gemm_tn_contiguous(
 /// bf16_einsum also takes "bhd,hdr->bhr": D[:, h, :] = A[:, h, :] B[h] with
 /// a [b, h, d], b [h, d, r] read MN-major (ldmatrix.trans), d [b, h, r];
 /// FP8 returns NotSupported for it (copy b to [h, r, d] with
-/// transpose_to_k_major and use "bhr,hdr->bhd"). "bhd,bhr->hdr" (BF16):
+/// transpose_to_k_major and use "bhr,hdr->bhd"). "bhd,bhr->hdr":
 /// D[h] = A[:, h, :]^T B[:, h, :] per head, contracting the batch rows, with
-/// a [b, h, d] and b [b, h, r] read MN-major (any strides TMA accepts), c
-/// and d [h, d, r]; b is a runtime size (at least 1) and d picks the
-/// schedule's bucket. And "bmk,bnk->mn": D [m, n] = sum_b A[b] B[b]^T
+/// a [b, h, d] and b [b, h, r] (any strides), c and d [h, d, r]; b is a
+/// runtime size (at least 1) and d picks the schedule's bucket. BF16 reads
+/// a and b MN-major in place (strides TMA accepts); FP8 copies them to
+/// K-major [h, d, b] and [h, r, b] in memory allocated on the stream (two
+/// transposes, then the bmk,bnk->bmn kernel with a runtime K; the memory
+/// is freed on the stream after it), and its scales are that GEMM's: a
+/// leading [h], then each head's for its [d, b] and [r, b] operands.
+/// "bmk,bnk->bmn": D[g] = A[g] B[g]^T (+ C[g]) per batch g, a [b, m, k],
+/// b [b, n, k], c and d [b, m, n], the scales with a leading [b]; m is the
+/// runtime M. "bmk,bnk->mn" (BF16): D [m, n] = sum_b A[b] B[b]^T
 /// (+ C) with a [b, m, k] and b [b, n, k], the batch count a runtime size;
 /// every batch is summed in one FP32 accumulator per output tile, so the
-/// result is deterministic. The other equations return NotSupported.
+/// result is deterministic. Unknown equations are InvalidArgument.
 SM120RT_API Status fp8_einsum(const char *equation, const TensorView &a,
                               const TensorView &sfa, const TensorView &b,
                               const TensorView &sfb, const TensorView &d,

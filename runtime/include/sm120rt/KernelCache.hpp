@@ -61,6 +61,10 @@ struct GemmProblem {
   /// B [groups, N, K], C and D [M, groups, N] (packed), scales with a
   /// leading groups dimension, M the runtime batch rows.
   bool batched = false;
+  /// With batched: the einsum bmk,bnk->bmn instead, every operand stacked
+  /// over its first dimension (A [groups, M, K], B [groups, N, K], C and D
+  /// [groups, M, N], the scales too); k may be 0, a runtime size.
+  bool batchStacked = false;
   /// Batch-reduced einsum bmk,bnk->mn (BF16, groups = 0): A [batch, M, K],
   /// B [batch, N, K], C and D [M, N]; the batch count is a runtime size and
   /// K is each batch's.

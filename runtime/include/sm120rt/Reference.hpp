@@ -241,6 +241,14 @@ SM120RT_API Status referenceBatchReducedGemm(const GemmOperand &a,
                                              const GemmOperand &b,
                                              const HostTensor *c,
                                              HostTensor &d);
+/// Batched GEMM of equation bmk,bnk->bmn: for each batch g, D[g] = A[g] *
+/// B[g]^T (+ C[g]) with the scales of referenceGemm; K-major a [b, m, k]
+/// and b [b, n, k], c and d [b, m, n], sfa and sfb stacked per batch too.
+SM120RT_API Status referenceStackedBatchedGemm(const GemmOperand &a,
+                                               const GemmOperand &b,
+                                               const HostTensor *c,
+                                               HostTensor &d);
+
 /// A CPU reference for one problem.family. `compute` receives every tensor
 /// of the manifest (in manifest order, inputs filled) and writes the
 /// outputs it names.

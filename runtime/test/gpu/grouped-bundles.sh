@@ -7,7 +7,8 @@
 # expected M. One group is empty, and rows of no group must stay untouched.
 # Batched bundles run with their batch rows (bhr,hdr->bhd, bhd,hdr->bhr;
 # bhd,bhr->hdr, which contracts them)
-# or their batch count (bmk,bnk->mn) as the runtime size; the dense
+# or their batch count (bmk,bnk->mn) as the runtime size, bmk,bnk->bmn
+# with its runtime K (or none: its decode bundle is static); the dense
 # MN-major bundles with their M; the K-grouped ones with their sum K
 # (1-D blocks: M and N times it), which the harness splits into groups
 # aligned to the kernel's k_alignment (one group empty: its D must equal
@@ -35,6 +36,8 @@ sizes() { # name M -> --sizes for that bundle's dynamic dims
   mn_bf16_tt) echo "a=1:$2,d=0:$2" ;;
   mn_bf16_nn_tma) echo "a=0:$2,c=0:$2,d=0:$2" ;;
   batched_bmk_bf16 | batched_hdr_bf16) echo "a=0:$2,b=0:$2" ;;
+  # bmk,bnk->bmn with a runtime K: A and B [b, mn, K], the scales' words.
+  batched_bmn_fp8) echo "a=2:$2,b=2:$2,sfa=1:$(( ($2 + 511) / 512 )),sfb=1:$(( ($2 + 511) / 512 ))" ;;
   # Scale rows: every group's words, padded up per group.
   kgrouped_fp8_g128) echo "a=1:$2,b=1:$2,sfa=0:$(( $2 / 512 + 4 )),sfb=0:$(( $2 / 512 + 4 ))" ;;
   kgrouped_fp8_g32) echo "a=1:$2,b=1:$2,sfa=0:$(( $2 / 128 + 5 )),sfb=0:$(( $2 / 128 + 5 ))" ;;
@@ -52,7 +55,7 @@ for name in moe_grouped_contiguous fp8_f32_c nvfp4_rows bf16_prefix bf16_nn \
   masked_fp8 masked_nvfp4_c masked_bf16_small masked_fp8_fp4 masked_fp8_swap \
   masked_bf16_swap_c batched_fp8 batched_bf16_c batched_bf16_swap \
   batched_fp8_swap batched_bmk_bf16 batched_bhd_bf16 batched_bhd_bf16_swap \
-  batched_hdr_bf16 \
+  batched_hdr_bf16 batched_bmn_fp8 batched_bmn_bf16_swap \
   mn_bf16_tt mn_bf16_nn_tma kgrouped_fp8_g128 kgrouped_fp8_g32 \
   kgrouped_bf16_mn kgrouped_bf16_k kgrouped_fp8_blocks kgrouped_bf16_blocks; do
   modes="random small-int"
@@ -68,6 +71,8 @@ for name in moe_grouped_contiguous fp8_f32_c nvfp4_rows bf16_prefix bf16_nn \
   batched_bf16_c | batched_bhd_bf16) m=131 ;;
   # bhd,bhr->hdr: the batch rows are K.
   batched_hdr_bf16) m=333 ;;
+  # bmk,bnk->bmn: K, whose FP8 rows TMA needs 16-byte aligned.
+  batched_bmn_fp8) m=336 ;;
   batched_*) m=13 ;;
   # A [K, M]: TMA needs M * 2 bytes to be a multiple of 16.
   mn_bf16_tt) m=520 ;;
@@ -75,7 +80,9 @@ for name in moe_grouped_contiguous fp8_f32_c nvfp4_rows bf16_prefix bf16_nn \
   kgrouped_*) m=2048 ;;
   esac
   for mode in $modes; do
-    args=(--sizes "$(sizes "$name" $m)" --iters 1)
+    args=(--iters 1)
+    given="$(sizes "$name" $m)"
+    [ -n "$given" ] && args+=(--sizes "$given")
     [ "$mode" = small-int ] && args+=(--small-int)
     out="$("$run" "$root/$name/sm_90a" "${args[@]}" 2>&1)"
     status=$?

@@ -2,10 +2,10 @@
 
 // Verifier errors of sm120.batched_gemm, per einsum equation.
 
-// an equation that is not one of the four supported
+// an equation that is not one of the five supported
 func.func @batched0(%a: memref<16x8x512xbf16>, %b: memref<8x256x512xbf16>,
                     %d: memref<16x8x256xf32>) {
-  // expected-error @+1 {{equation 'bhr,hdr->bhr' is not supported; expected one of 'bhr,hdr->bhd', 'bhd,hdr->bhr', 'bhd,bhr->hdr', 'bmk,bnk->mn'}}
+  // expected-error @+1 {{equation 'bhr,hdr->bhr' is not supported; expected one of 'bhr,hdr->bhd', 'bhd,hdr->bhr', 'bhd,bhr->hdr', 'bmk,bnk->mn', 'bmk,bnk->bmn'}}
   sm120.batched_gemm "bhr,hdr->bhr" a(%a : memref<16x8x512xbf16>) b(%b : memref<8x256x512xbf16>)
       d(%d : memref<16x8x256xf32>)
   return
@@ -329,6 +329,32 @@ func.func @batched26(%a: memref<512x8x128xf8E4M3FN>,
   sm120.batched_gemm "bhd,bhr->hdr" a(%a : memref<512x8x128xf8E4M3FN>) b(%b : memref<512x8x256xf8E4M3FN>)
       scales(%sfa, %sfb : memref<8x1x256xi32>, memref<8x1x256xi32>)
       d(%d : memref<8x128x256xbf16>)
+      {sfa_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 128, packed>,
+       sfb_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 128, packed>}
+  return
+}
+
+// -----
+
+// bmk,bnk->bmn: d stacks one [m, n] per batch
+func.func @batched_bmn_d(%a: memref<4x64x256xbf16>, %b: memref<4x128x256xbf16>,
+                         %d: memref<2x64x128xbf16>) {
+  // expected-error @+1 {{operand #2 (d) has 'b' = 2 (dim 0); operand #0 (a) has 'b' = 4 (dim 0)}}
+  sm120.batched_gemm "bmk,bnk->bmn" a(%a : memref<4x64x256xbf16>) b(%b : memref<4x128x256xbf16>)
+      d(%d : memref<2x64x128xbf16>)
+  return
+}
+
+// -----
+
+// bmk,bnk->bmn: the scales stack per batch too
+func.func @batched_bmn_sfb(%a: memref<4x64x?xf8E4M3FN>, %b: memref<4x128x?xf8E4M3FN>,
+                           %sfa: memref<4x?x64xi32>, %sfb: memref<?x128xi32>,
+                           %d: memref<4x64x128xbf16>) {
+  // expected-error @+1 {{operand #3 (sfb) must have rank 3 ([batch..., K blocks / 4, align(MN, 4)]); got rank 2}}
+  sm120.batched_gemm "bmk,bnk->bmn" a(%a : memref<4x64x?xf8E4M3FN>) b(%b : memref<4x128x?xf8E4M3FN>)
+      scales(%sfa, %sfb : memref<4x?x64xi32>, memref<?x128xi32>)
+      d(%d : memref<4x64x128xbf16>)
       {sfa_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 128, packed>,
        sfb_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 128, packed>}
   return

@@ -768,6 +768,9 @@ EinsumForm einsumForm(Einsum e) {
         {"b", "h", "d"}, {"b", "h", "r"}, {"h", "d", "r"}, "d", "r", "b", "h"};
   case Einsum::BMK_BNK_MN:
     return {{"b", "m", "k"}, {"b", "n", "k"}, {"m", "n"}, "m", "n", "k", "b"};
+  case Einsum::BMK_BNK_BMN:
+    return {
+        {"b", "m", "k"}, {"b", "n", "k"}, {"b", "m", "n"}, "m", "n", "k", "b"};
   }
   llvm_unreachable("unknown einsum");
 }
@@ -784,7 +787,7 @@ LogicalResult BatchedGemmOp::verify() {
     return emitOpError() << "equation '" << getEquation()
                          << "' is not supported; expected one of "
                             "'bhr,hdr->bhd', 'bhd,hdr->bhr', 'bhd,bhr->hdr', "
-                            "'bmk,bnk->mn'";
+                            "'bmk,bnk->mn', 'bmk,bnk->bmn'";
   if (failed(checkDataPair(c, a, b, /*allowFP4=*/false)))
     return failure();
   DataKind ka = classify(a.elem()), kb = classify(b.elem());

@@ -59,7 +59,8 @@ def SM120_Einsum : I32EnumAttr<"Einsum", "batched GEMM equation", [
     I32EnumAttrCase<"BHR_HDR_BHD", 0, "bhr,hdr->bhd">,
     I32EnumAttrCase<"BHD_HDR_BHR", 1, "bhd,hdr->bhr">,
     I32EnumAttrCase<"BHD_BHR_HDR", 2, "bhd,bhr->hdr">,
-    I32EnumAttrCase<"BMK_BNK_MN", 3, "bmk,bnk->mn">
+    I32EnumAttrCase<"BMK_BNK_MN", 3, "bmk,bnk->mn">,
+    I32EnumAttrCase<"BMK_BNK_BMN", 4, "bmk,bnk->bmn">
   ]> {
   let genSpecializedAttr = 0;
   let cppNamespace = "::mlir::sm120";

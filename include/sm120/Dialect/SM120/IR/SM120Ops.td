@@ -199,7 +199,8 @@ def SM120_GroupedGemmOp : SM120_ProblemOp<"grouped_gemm", [AttrSizedOperandSegme
 def SM120_BatchedGemmOp : SM120_ProblemOp<"batched_gemm", [AttrSizedOperandSegments]> {
   let summary = "Batched GEMM in einsum form";
   let description = [{
-    One of four einsum equations, each a batch of GEMMs (per head h):
+    One of five einsum equations, each a batch of GEMMs (per head h or
+    batch b):
 
     | equation | a | b | d | per-batch GEMM (M, N, K) |
     |----------|---|---|---|--------------------------|
@@ -207,18 +208,23 @@ def SM120_BatchedGemmOp : SM120_ProblemOp<"batched_gemm", [AttrSizedOperandSegme
     | `bhd,hdr->bhr` | [b, h, d] | [h, d, r] | [b, h, r] | (b, r, d), B MN-major |
     | `bhd,bhr->hdr` | [b, h, d] | [b, h, r] | [h, d, r] | (d, r, b), both MN-major |
     | `bmk,bnk->mn`  | [b, m, k] | [b, n, k] | [m, n]    | (m, n, b*k): the batch is reduced too |
+    | `bmk,bnk->bmn` | [b, m, k] | [b, n, k] | [b, m, n] | (m, n, k), both K-major |
 
-    Data is FP8 with scales (first three equations) or BF16. Scale tensors
-    have a leading [h] dimension, then the `#sm120.block_scale` shape for the
-    per-batch GEMM's (M, K) / (N, K) extents. Optional `c` (f32, shaped like
-    `d`) is added to the result. `bmk,bnk->mn` is BF16 only.
+    Data is FP8 with scales (all but `bmk,bnk->mn`) or BF16. Scale tensors
+    have a leading [h] (or [b]) dimension, then the `#sm120.block_scale`
+    shape for the per-batch GEMM's (M, K) / (N, K) extents. Optional `c`
+    (f32, shaped like `d`) is added to the result. `bmk,bnk->mn` is BF16
+    only. `bmk,bnk->bmn` is the plain batched GEMM; K may be a runtime
+    size (FP8 `bhd,bhr->hdr` is this form once its operands are copied to
+    [h, d, b] and [h, r, b]).
 
     `schedule` (optional, as for `sm120.gemm`) applies to each head's GEMM;
     the direct epilogue writes the strided output. The compiler lowers
     every equation, one persistent kernel over every head's tiles:
-    `bhr,hdr->bhd` (FP8 or BF16), `bhd,hdr->bhr` and `bhd,bhr->hdr` (BF16:
-    their MN-major operands are read with ldmatrix.trans) and `bmk,bnk->mn`
-    (one output, the batches summed in its K loop).
+    `bhr,hdr->bhd` and `bmk,bnk->bmn` (FP8 or BF16), `bhd,hdr->bhr` and
+    `bhd,bhr->hdr` (BF16: their MN-major operands are read with
+    ldmatrix.trans) and `bmk,bnk->mn` (one output, the batches summed in
+    its K loop).
 
     ```mlir
     sm120.batched_gemm "bhr,hdr->bhd" a(%x : memref<?x8x4096xbf16>)
