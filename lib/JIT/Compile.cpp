@@ -112,6 +112,9 @@ sm120rt::Status checkProblem(const GemmProblem &p) {
   // Batched: B K-major is bhr,hdr->bhd, B MN-major bhd,hdr->bhr, both
   // MN-major bhd,bhr->hdr (K, the batch rows, a runtime size).
   bool hdr = p.batched && !p.aKMajor;
+  if (p.dStrided && !p.batched)
+    return fail(Code::InvalidArgument,
+                "gemm: strided C and D are lowered for batched problems");
   if (p.batchStacked && (!p.batched || !p.aKMajor || !p.bKMajor))
     return fail(Code::InvalidArgument,
                 "gemm: a stacked batched problem (bmk,bnk->bmn) is batched "
@@ -286,11 +289,20 @@ mlir::FailureOr<mlir::ModuleOp> buildModule(mlir::MLIRContext &ctx,
   llvm::SmallVector<int64_t> out = perOutputGroup(perRowGroup({dyn, p.n}));
   if (hdr)
     out = {p.groups, dyn, p.n};
+  // Strided C and D: every stride but the last a launch-time value.
+  auto output = [&](mlir::Type elem) {
+    if (!p.dStrided)
+      return memref(out, elem);
+    llvm::SmallVector<int64_t> strides(out.size(), dyn);
+    strides.back() = 1;
+    return mlir::MemRefType::get(
+        out, elem, mlir::StridedLayoutAttr::get(&ctx, 0, strides));
+  };
   if (p.accumulate)
-    args.push_back(memref(out, b.getF32Type()));
+    args.push_back(output(b.getF32Type()));
   if (p.alpha)
     args.push_back(memref({1}, b.getF32Type()));
-  args.push_back(memref(out, ed));
+  args.push_back(output(ed));
 
   b.setInsertionPointToEnd(module.getBody());
   auto fn =

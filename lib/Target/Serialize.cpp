@@ -150,6 +150,10 @@ FailureOr<json::Object> buildManifest(LLVM::LLVMFuncOp kernel,
                        {"tensor", dim.getTensor()},
                        {"dim", dim.getDim()},
                        {"dtype", dim.getType().isInteger(32) ? "i32" : "i64"}});
+    } else if (auto stride = dyn_cast<StrideParamAttr>(p)) {
+      params.push_back(json::Object{{"kind", "stride"},
+                                    {"tensor", stride.getTensor()},
+                                    {"dim", stride.getDim()}});
     } else if (auto scratch = dyn_cast<ScratchParamAttr>(p)) {
       params.push_back(
           json::Object{{"kind", "scratch"},

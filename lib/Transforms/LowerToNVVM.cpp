@@ -89,6 +89,8 @@ struct KernelLowering {
   /// (i64), rows and cols (i32) (not registers: the producer has few).
   DenseMap<Operation *, int64_t> viewState;
   DenseMap<std::pair<unsigned, unsigned>, Value> dimParams;
+  /// Arguments with a strided layout: each row stride (i64) by dim.
+  DenseMap<std::pair<Value, unsigned>, Value> strideParams;
   Value tid, warp, lane, group, tig, smem;
   int64_t smemBytes = 0;
   WarpSpecializeOp ws;
@@ -96,7 +98,8 @@ struct KernelLowering {
   Value loopM;    // the M of the tile loop being lowered
   Value loopRows; // masked groups: the valid rows of the tile's group (i32)
   Value loopN;    // the N of the tile loop (D's rows with swap_ab)
-  int64_t storeLd = 0; // elements between rows of the output being stored
+  /// Elements between rows (i64) of the output being stored and of its C.
+  Value storeLd, cLd;
   std::optional<TmaStorePlan> tmaStore;
 
   // --- small builders ------------------------------------------------------
@@ -195,7 +198,14 @@ struct KernelLowering {
   /// The accumulator values a store writes: times alpha when it has one.
   SmallVector<Value> epilogueValues(EpilogueOp op);
   std::array<Value, 2> loadCPair(Value cPtr, Value row, Value col, int64_t n);
-  Value rowMajor(Value row, Value col, int64_t n);
+  Value rowMajor(Value row, Value col, Value ld);
+  /// The i64 stride of dim `dim` of a pointer-addressed argument: its
+  /// launch-time param for a strided layout, else `packed`.
+  Value strideOf(Value arg, unsigned dim, Value packed) {
+    Value s = strideParams.lookup({arg, dim});
+    return s ? s : packed;
+  }
+  Value c64(int64_t v) { return arith::ConstantIntOp::create(b, loc, v, 64); }
   Value waitSlot(PipeInfo &pipe, Value counter, bool empty);
   /// Blocks until fill (or release) `it` (i32) of the ring is done.
   Value waitIndex(PipeInfo &pipe, Value it, bool empty);
@@ -340,6 +350,27 @@ LogicalResult KernelLowering::buildKernel() {
       params.push_back(PointerParamAttr::get(ctx, i));
       paramTypes.push_back(ptrType);
       bind.push_back([this, arg](Value v) { ptrParams[arg] = v; });
+      // A strided view (an output written into a wider buffer): the kernel
+      // takes its row strides at launch.
+      if (!type.getLayout().isIdentity()) {
+        SmallVector<int64_t> strides;
+        int64_t offset = 0;
+        if (failed(type.getStridesAndOffset(strides, offset)) || offset != 0 ||
+            strides.empty() || strides.back() != 1 ||
+            llvm::any_of(ArrayRef(strides).drop_back(),
+                         [](int64_t s) { return !ShapedType::isDynamic(s); }))
+          return func.emitOpError("argument #")
+                 << i << " (" << type
+                 << ") is addressed through a pointer: its layout must be "
+                    "the identity or strided<[?, ..., ?, 1]>";
+        for (unsigned dim = 0; dim + 1 < strides.size(); ++dim) {
+          params.push_back(StrideParamAttr::get(ctx, i, dim));
+          paramTypes.push_back(b.getI64Type());
+          bind.push_back([this, arg, dim](Value v) {
+            strideParams[{arg, dim}] = v;
+          });
+        }
+      }
     }
   }
   // One descriptor slot per viewed tensor in each block's scratch.
@@ -1813,7 +1844,7 @@ std::array<Value, 2> KernelLowering::loadCPair(Value cPtr, Value row, Value col,
   b.setInsertionPointToStart(ifOp.thenBlock());
   Value p =
       LLVM::GEPOp::create(b, loc, LLVM::LLVMPointerType::get(b.getContext()),
-                          f32(), cPtr, ValueRange{rowMajor(row, col, storeLd)});
+                          f32(), cPtr, ValueRange{rowMajor(row, col, cLd)});
   Value v = LLVM::LoadOp::create(b, loc, VectorType::get({2}, f32()), p,
                                  /*alignment=*/8);
   scf::YieldOp::create(
@@ -2134,13 +2165,13 @@ Value KernelLowering::groupRow(const GroupRows &g, Value row, Value rows) {
   return mine;
 }
 
-/// The i64 element index of (row, col) in a row-major [M, n] tensor.
-Value KernelLowering::rowMajor(Value row, Value col, int64_t n) {
+/// The i64 element index of (row, col) in a tensor with rows `ld` (i64)
+/// elements apart and unit column stride.
+Value KernelLowering::rowMajor(Value row, Value col, Value ld) {
   return arith::AddIOp::create(
       b, loc,
-      arith::MulIOp::create(b, loc,
-                            arith::ExtUIOp::create(b, loc, b.getI64Type(), row),
-                            arith::ConstantIntOp::create(b, loc, n, 64)),
+      arith::MulIOp::create(
+          b, loc, arith::ExtUIOp::create(b, loc, b.getI64Type(), row), ld),
       arith::ExtUIOp::create(b, loc, b.getI64Type(), col));
 }
 
@@ -2168,8 +2199,21 @@ LogicalResult KernelLowering::lowerStore(EpilogueOp op) {
   int64_t n = dType.getDimSize(dType.getRank() - 1);
   if (ShapedType::isDynamic(n))
     return op.emitOpError("needs a static N");
-  // Elements between consecutive rows of D (and C).
-  storeLd = n;
+  // Elements between consecutive rows of D and of C: n, h * n for batches
+  // interleaved in the middle dimension, or a strided view's row stride.
+  // D's rows run along dim 0 of [rows, N] and [rows, G, N], dim 1 of
+  // [G, rows, N].
+  bool interleaved = stacked && op.getGroupDim().value_or(0) == 1;
+  unsigned rowDim = stacked && !interleaved ? 1 : 0;
+  int64_t packedLd = n;
+  if (interleaved) {
+    int64_t groups = dType.getDimSize(1);
+    if (ShapedType::isDynamic(groups))
+      return op.emitOpError("needs a static group count in dim 1");
+    packedLd = groups * n;
+  }
+  storeLd = strideOf(op.getD(), rowDim, c64(packedLd));
+  cLd = op.getC() ? strideOf(op.getC(), rowDim, c64(packedLd)) : Value();
   if (viaTma)
     return lowerTmaStore(op, d, cPtr);
   if (stacked) {
@@ -2183,28 +2227,26 @@ LogicalResult KernelLowering::lowerStore(EpilogueOp op) {
     auto ptrType = LLVM::LLVMPointerType::get(b.getContext());
     Value g = arith::ExtUIOp::create(b, loc, b.getI64Type(),
                                      toI32(map.lookupOrDefault(op.getGroup())));
-    Value matrix;
-    if (op.getGroupDim().value_or(0) == 1) {
-      int64_t groups = dType.getDimSize(1);
-      if (ShapedType::isDynamic(groups))
-        return op.emitOpError("needs a static group count in dim 1");
-      storeLd = groups * n;
-      matrix = arith::MulIOp::create(
-          b, loc, g, arith::ConstantIntOp::create(b, loc, n, 64));
-    } else {
-      matrix = arith::MulIOp::create(
-          b, loc, g,
-          arith::MulIOp::create(
-              b, loc,
-              arith::ExtUIOp::create(b, loc, b.getI64Type(),
-                                     toI32(op.getTransposed() ? loopN : loopM)),
-              arith::ConstantIntOp::create(b, loc, n, 64)));
-    }
+    unsigned groupDim = op.getGroupDim().value_or(0);
+    Value packed = c64(n);
+    if (groupDim == 0)
+      packed = arith::MulIOp::create(
+          b, loc,
+          arith::ExtUIOp::create(b, loc, b.getI64Type(),
+                                 toI32(op.getTransposed() ? loopN : loopM)),
+          packed);
+    Value dStride = strideOf(op.getD(), groupDim, packed);
+    Value dMatrix = arith::MulIOp::create(b, loc, g, dStride);
     d = LLVM::GEPOp::create(b, loc, ptrType, dType.getElementType(), d,
-                            ValueRange{matrix});
-    if (cPtr)
-      cPtr =
-          LLVM::GEPOp::create(b, loc, ptrType, f32(), cPtr, ValueRange{matrix});
+                            ValueRange{dMatrix});
+    if (cPtr) {
+      Value cStride = strideOf(op.getC(), groupDim, packed);
+      Value cMatrix = cStride == dStride
+                          ? dMatrix
+                          : arith::MulIOp::create(b, loc, g, cStride);
+      cPtr = LLVM::GEPOp::create(b, loc, ptrType, f32(), cPtr,
+                                 ValueRange{cMatrix});
+    }
   }
   if (op.getTransposed())
     return lowerTransposedStore(op, d, cPtr);
@@ -2296,11 +2338,12 @@ LogicalResult KernelLowering::lowerStore(EpilogueOp op) {
         Value v1 = acc[(i * nTiles + j) * 4 + 2 * half + 1];
         Value inRows = rowOk(row, 16 * i + 8 * half);
         Value index = rowMajor(row, col, storeLd);
-        auto storeOne = [&](Value idx, ArrayRef<Value> vals) {
+        Value cIndex = cPtr ? rowMajor(row, col, cLd) : Value();
+        auto storeOne = [&](Value idx, Value cIdx, ArrayRef<Value> vals) {
           SmallVector<Value> out(vals);
           if (cPtr) {
             Value p = LLVM::GEPOp::create(b, loc, ptrType, f32(), cPtr,
-                                          ValueRange{idx});
+                                          ValueRange{cIdx});
             for (auto [e, v] : llvm::enumerate(out)) {
               Value pe = e ? LLVM::GEPOp::create(b, loc, ptrType, f32(), p,
                                                  ArrayRef<LLVM::GEPArg>{1})
@@ -2331,16 +2374,17 @@ LogicalResult KernelLowering::lowerStore(EpilogueOp op) {
           // Columns come in even pairs and N is even: both or neither fit.
           Value ok = arith::AndIOp::create(
               b, loc, inRows, cmp(arith::CmpIPredicate::ult, col, c32(n)));
-          ifThen(ok, [&] { storeOne(index, {v0, v1}); });
+          ifThen(ok, [&] { storeOne(index, cIndex, {v0, v1}); });
         } else {
           for (int e = 0; e < 2; ++e) {
             Value ce = addc(col, e);
             Value ok = arith::AndIOp::create(
                 b, loc, inRows, cmp(arith::CmpIPredicate::ult, ce, c32(n)));
             ifThen(ok, [&] {
-              Value idx = arith::AddIOp::create(
-                  b, loc, index, arith::ConstantIntOp::create(b, loc, e, 64));
-              storeOne(idx, {e ? v1 : v0});
+              Value idx = arith::AddIOp::create(b, loc, index, c64(e));
+              Value cIdx = cPtr ? arith::AddIOp::create(b, loc, cIndex, c64(e))
+                                : Value();
+              storeOne(idx, cIdx, {e ? v1 : v0});
             });
           }
         }
@@ -2384,8 +2428,9 @@ LogicalResult KernelLowering::lowerTransposedStore(EpilogueOp op, Value d,
             Value index = rowMajor(row, col, storeLd);
             Value out = v;
             if (cPtr) {
-              Value pc = LLVM::GEPOp::create(b, loc, ptrType, f32(), cPtr,
-                                             ValueRange{index});
+              Value pc =
+                  LLVM::GEPOp::create(b, loc, ptrType, f32(), cPtr,
+                                      ValueRange{rowMajor(row, col, cLd)});
               out = arith::AddFOp::create(
                   b, loc, out, LLVM::LoadOp::create(b, loc, f32(), pc));
             }

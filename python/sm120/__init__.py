@@ -523,7 +523,8 @@ def fp8_einsum(equation, a, sfa, b, sfb, d, c=None, stream=None, chip=None,
                machine=None, sfa_gran_k=0, sfb_gran_k=0):
     """Batched FP8 GEMM ``"bhr,hdr->bhd"``: per head h, D[:, h, :] =
     A[:, h, :] B[h]^T (+ C). a [b, h, r] (may be a strided view), b
-    [h, d, r], d [b, h, d] packed; sfa / sfb the packed UE8M0 scales of
+    [h, d, r], d [b, h, d] (d and c may be strided views, e.g. head-major
+    storage transposed); sfa / sfb the packed UE8M0 scales of
     each head with a leading [h]. One kernel covers every head.
     ``"bhd,hdr->bhr"`` (a [b, h, d], b [h, d, r], d [b, h, r]; sfb the
     scales of each head's [r, d]) copies b to [h, r, d] with torch first:

@@ -27,6 +27,7 @@ struct TmaNeeds {
   bool align16Packed = false; // u4x16_align16: contiguous size % 128 == 0
   bool bytesOverFp4 = false;  // u8 over f4e2m1: TMA counts bytes
   bool rewritten = false;     // read through views of its own sizes
+  bool strided = false;       // its strides are params: any row strides
 };
 
 std::vector<TmaNeeds> tmaNeeds(const Manifest &m) {
@@ -36,6 +37,8 @@ std::vector<TmaNeeds> tmaNeeds(const Manifest &m) {
       continue;
     if (p.kind == ParamKind::Pointer)
       needs[p.tensor].pointer = true;
+    if (p.kind == ParamKind::Stride)
+      needs[p.tensor].strided = true;
     if (p.kind != ParamKind::Tma)
       continue;
     TmaNeeds &n = needs[p.tensor];
@@ -115,7 +118,7 @@ Status validateOne(const Manifest &m, size_t i, const TensorArg &arg,
                             " f4e2m1 elements; it must be even so that rows "
                             "start on a byte"));
   }
-  if (tma.pointer && spec.contiguousDim == rank - 1) {
+  if (tma.pointer && !tma.strided && spec.contiguousDim == rank - 1) {
     // A kernel computes this tensor's addresses from its sizes alone: it
     // must be packed row-major (a dimension of size 1 has no stride).
     int64_t packed = 1;
@@ -395,6 +398,11 @@ Expected<LaunchPlan> sm120rt::planLaunch(const Manifest &m,
         std::memcpy(slot, &value, sizeof(value));
       }
       break;
+    case ParamKind::Stride: {
+      int64_t value = arg->strides[p.dim];
+      std::memcpy(slot, &value, sizeof(value));
+      break;
+    }
     case ParamKind::Tma: {
       Expected<TmaEncodeParams> tma = computeTmaParams(m, k, *arg);
       if (!tma)

@@ -7,6 +7,7 @@
 #include "Support.hpp"
 #include "Utility.hpp"
 
+#include <algorithm>
 #include <map>
 #include <mutex>
 
@@ -310,6 +311,36 @@ Status run(const char *entry, const TensorView &a, const TensorView *sfa,
   return kernel->launch(args.data(), n, options.stream);
 }
 
+/// Whether a view is packed row-major (dims of size 1 have no stride that
+/// matters).
+bool packedRowMajor(const TensorView &t) {
+  int64_t want = 1;
+  for (int d = t.rank - 1; d >= 0; --d) {
+    if (t.sizes[d] != 1 && t.strides[d] != want)
+      return false;
+    want *= t.sizes[d];
+  }
+  return true;
+}
+
+/// Whether no two elements of a view share an address (an output must not
+/// overlap itself): ordered by stride, each dim steps past the span of the
+/// dims below it.
+bool overlapFree(const TensorView &t) {
+  std::vector<std::pair<int64_t, int64_t>> dims; // (stride, size)
+  for (int d = 0; d < t.rank; ++d)
+    if (t.sizes[d] > 1)
+      dims.push_back({t.strides[d], t.sizes[d]});
+  std::sort(dims.begin(), dims.end());
+  int64_t span = 1;
+  for (auto [stride, size] : dims) {
+    if (stride < span)
+      return false;
+    span += stride * (size - 1);
+  }
+  return true;
+}
+
 /// One matrix of a rank-3 view (its last two dims), for the checks that
 /// each group's operand shares.
 TensorView matrixOf(const TensorView &t) {
@@ -597,6 +628,20 @@ plan(const char *entry, const TensorView &aGiven, const TensorView *sfaGiven,
     // bhd,bhr->hdr: K (the batch rows) is a runtime size.
     if (grouping.aMnMajor || grouping.runtimeK)
       p.k = 0;
+    // C or D a strided view (e.g. a slice of a wider buffer): the kernel
+    // takes their strides at launch.
+    for (auto [name, t] :
+         {std::pair{"d", &dGiven}, std::pair{"c", optionsGiven.c}}) {
+      if (!t || packedRowMajor(*t))
+        continue;
+      if (t == &dGiven && !overlapFree(*t))
+        return invalid(
+            entry, cat(name, " has sizes ", shapeOf(*t), " and strides ",
+                       joinList(std::vector<int64_t>(
+                           t->strides.begin(), t->strides.begin() + t->rank)),
+                       ", whose elements overlap"));
+      p.dStrided = true;
+    }
   }
   p.aKMajor = !grouping.aMnMajor;
   p.bKMajor = !grouping.bMnMajor;

@@ -172,6 +172,7 @@ std::string sm120rt::describe(const GemmProblem &p, const CompileOptions &o) {
              " sms=", o.sms, " expected_m=", o.expectedM,
              " schedule=", o.schedule.empty() ? "auto" : o.schedule,
              p.batchReduced ? std::string(" batch_reduced=1") : std::string(),
+             p.dStrided ? std::string(" d_strided=1") : std::string(),
              p.kAlignment ? cat(" k_alignment=", p.kAlignment) : std::string(),
              p.groups ? cat(" groups=", p.groups,
                             p.masked         ? "/masked"

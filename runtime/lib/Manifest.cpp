@@ -385,6 +385,10 @@ bool parseParam(Reader &r, const Json &j, const std::string &path,
     p.kind = ParamKind::Pointer;
     return true;
   }
+  if (kind == "stride") {
+    p.kind = ParamKind::Stride;
+    return r.intField(j, path, "dim", p.dim);
+  }
   if (kind == "dim") {
     p.kind = ParamKind::Dim;
     std::string dtype;
@@ -402,7 +406,7 @@ bool parseParam(Reader &r, const Json &j, const std::string &path,
   }
   if (kind != "tma")
     return r.fail(cat("'", join(path, "kind"), "' is '", kind,
-                      "'; expected pointer, dim, tma or scratch"));
+                      "'; expected pointer, dim, stride, tma or scratch"));
   p.kind = ParamKind::Tma;
   TmaSpec &t = p.tma;
   std::string dtype, oob;
@@ -866,8 +870,9 @@ Status sm120rt::validateManifest(const Manifest &m) {
       continue;
     }
     rewritten |= p.kind == ParamKind::Tma && p.tma.deviceRewritten;
-    if (Status s =
-            checkTensorRef(m, path, p.tensor, p.dim, p.kind == ParamKind::Dim);
+    if (Status s = checkTensorRef(m, path, p.tensor, p.dim,
+                                  p.kind == ParamKind::Dim ||
+                                      p.kind == ParamKind::Stride);
         !s)
       return s;
     if (p.kind == ParamKind::Tma)
@@ -956,6 +961,9 @@ std::string sm120rt::serializeManifest(const Manifest &m) {
            {"tensor", p.tensor},
            {"dim", p.dim},
            {"dtype", p.dimType == IntType::I32 ? "i32" : "i64"}};
+      break;
+    case ParamKind::Stride:
+      j = {{"kind", "stride"}, {"tensor", p.tensor}, {"dim", p.dim}};
       break;
     case ParamKind::Tma:
       j = {{"kind", "tma"},

@@ -154,6 +154,29 @@ TEST_F(Args, PointerTensorsArePackedRowMajor) {
   EXPECT_TRUE(validate().ok());
 }
 
+TEST_F(Args, StrideParamsFreeTheRowStride) {
+  // With its row stride a launch-time param, d may be a view of a wider
+  // buffer; the launch passes the stride as an i64.
+  ParamSpec stride;
+  stride.kind = ParamKind::Stride;
+  stride.tensor = 4;
+  stride.dim = 0;
+  fixture.params.push_back(stride);
+  f.dStrides[0] = 136;
+  EXPECT_TRUE(validate().ok());
+  Expected<LaunchPlan> plan =
+      planLaunch(fixture, f.args.data(), f.args.size(), 132);
+  ASSERT_TRUE(plan.ok()) << plan.error().message;
+  const ParamSlot &slot = plan->layout.slots.back();
+  EXPECT_EQ(slot.size, 8u);
+  int64_t value = 0;
+  std::memcpy(&value, plan->paramBytes.data() + slot.offset, sizeof(value));
+  EXPECT_EQ(value, 136);
+  // The contiguous dim keeps its unit stride.
+  f.dStrides[1] = 2;
+  EXPECT_FALSE(validate().ok());
+}
+
 TEST(ArgsDynamic, I32DimMustFit) {
   Manifest m = parseOrDie(kMixedManifest);
   int64_t xSizes[] = {int64_t(1) << 31, 64, 256};

@@ -797,6 +797,39 @@ TEST(BatchedGemm, HeadContractionPlan) {
             "fp8_einsum: d is [136, 192]; expected [M, N] = [192, 136]");
 }
 
+// Batched outputs may be strided views (a slice of a wider buffer, or D
+// laid out [h, b, d] and read as [b, h, d]): the kernel then takes C's and
+// D's strides at launch. Packed ones keep the plain kernel.
+TEST(BatchedGemm, StridedOutputsPlan) {
+  auto t3 = [](DType t, int64_t x, int64_t y, int64_t z) {
+    return TensorView::contiguous(fake(), t, {x, y, z});
+  };
+  TensorView a = t3(DType::BF16, 16, 8, 512), b = t3(DType::BF16, 8, 128, 512);
+  TensorView packed = t3(DType::BF16, 16, 8, 128);
+  TensorView wide = packed; // rows of 192 elements
+  wide.strides = {8 * 192, 192, 1, 0};
+  TensorView headMajor = packed; // [h, b, d] memory read as [b, h, d]
+  headMajor.strides = {128, 16 * 128, 1, 0};
+  for (auto [d, strided] : {std::pair{&packed, false}, std::pair{&wide, true},
+                            std::pair{&headMajor, true}})
+    planned(
+        [&](const GemmOptions &opts) {
+          return bf16_einsum("bhr,hdr->bhd", a, b, *d, opts);
+        },
+        [&](const GemmProblem &p, const CompileOptions &c) {
+          EXPECT_EQ(p.dStrided, strided);
+          EXPECT_EQ(describe(p, c).find("d_strided=1") != std::string::npos,
+                    strided);
+        });
+  TensorView overlapping = packed;
+  overlapping.strides = {8 * 64, 64, 1, 0};
+  Status s = bf16_einsum("bhr,hdr->bhd", a, b, overlapping, twin());
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().message,
+            "bf16_einsum: d has sizes [16, 8, 128] and strides [512, 64, 1], "
+            "whose elements overlap");
+}
+
 // bmk,bnk->bmn: every operand and scale tensor stacks one matrix per batch;
 // K is static, M (each batch's rows) the runtime size.
 TEST(BatchedGemm, StackedPlan) {

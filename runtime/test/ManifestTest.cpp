@@ -73,6 +73,22 @@ void expectRoundTrip(const char *text) {
 TEST(Manifest, RoundTripsFixture) { expectRoundTrip(kFixtureManifest); }
 TEST(Manifest, RoundTripsMixed) { expectRoundTrip(kMixedManifest); }
 
+// A stride param names a tensor and a dim, like a dim param without a type.
+TEST(Manifest, ReadsAndChecksStrideParams) {
+  std::string text = patched(kFixtureManifest, [](Json &j) {
+    j["params"].push_back({{"kind", "stride"}, {"tensor", 4}, {"dim", 0}});
+  });
+  Manifest m = parseOrDie(text.c_str());
+  EXPECT_EQ(m.params.back().kind, ParamKind::Stride);
+  EXPECT_EQ(m.params.back().tensor, 4);
+  EXPECT_EQ(m.params.back().dim, 0);
+  expectRoundTrip(text.c_str());
+  std::string bad = patched(kFixtureManifest, [](Json &j) {
+    j["params"].push_back({{"kind", "stride"}, {"tensor", 4}, {"dim", 2}});
+  });
+  EXPECT_FALSE(parseManifest(bad).ok());
+}
+
 TEST(Manifest, SerializesProblemVerbatimAndInSpecOrder) {
   std::string text = serializeManifest(parseOrDie(kFixtureManifest));
   EXPECT_NE(text.find(R"("layout": {)"), std::string::npos) << text;
@@ -295,8 +311,8 @@ INSTANTIATE_TEST_SUITE_P(
               "'tensors[0].dtype' is 'fp8'; expected one of f8e4m3, f4e2m1, "
               "f8e8m0, bf16, f16, f32, i32, u8"},
         Patch{"/params/2/kind", "\"scalar\"", Code::InvalidManifest,
-              "'params[2].kind' is 'scalar'; expected pointer, dim, tma or "
-              "scratch"},
+              "'params[2].kind' is 'scalar'; expected pointer, dim, stride, "
+              "tma or scratch"},
         Patch{"/params/5/dtype", "\"u16\"", Code::InvalidManifest,
               "'params[5].dtype' is 'u16'; a dim parameter is i32 or i64"},
         Patch{"/params/0/dtype", "\"f8\"", Code::InvalidManifest,

@@ -4,7 +4,8 @@
 // swap_ab; BF16 bhd,hdr->bhr with its MN-major B, plain and swapped; BF16
 // bhd,bhr->hdr with both operands MN-major and K the batch rows; BF16
 // bmk,bnk->mn over a runtime batch count; and bmk,bnk->bmn, FP8 with a
-// runtime K and BF16 decode with swap_ab) assemble for
+// runtime K and BF16 decode with swap_ab; BF16 into strided C and D)
+// assemble for
 // sm_120a and for the twin without spills; the
 // manifest bounds the persistent grid by the heads times one head's tiles
 // and A's TMA box spans one head.
@@ -30,6 +31,9 @@
 // RUN: sm120-opt %S/Inputs/batched/bmn_bf16_swap.mlir --sm120-compile="chip=sm_120a output=%t/bmns_120 report=true" -o /dev/null | FileCheck %s --check-prefix=BMNS
 // RUN: sm120-opt %S/Inputs/batched/bmn_bf16_swap.mlir --sm120-compile="chip=sm_90a output=%t/bmns_90 report=true" -o /dev/null | FileCheck %s --check-prefix=BMNS-90
 // RUN: FileCheck %s --check-prefix=BMN-MANIFEST < %t/bmn_120/manifest.json
+// RUN: sm120-opt %S/Inputs/batched/bf16_strided.mlir --sm120-compile="chip=sm_120a output=%t/str_120 report=true" -o /dev/null | FileCheck %s --check-prefix=STR
+// RUN: sm120-opt %S/Inputs/batched/bf16_strided.mlir --sm120-compile="chip=sm_90a output=%t/str_90 report=true" -o /dev/null | FileCheck %s --check-prefix=STR-90
+// RUN: FileCheck %s --check-prefix=STR-MANIFEST < %t/str_120/manifest.json
 // RUN: FileCheck %s --check-prefix=BHD-PTX < %t/bhd_120/batched_bhd_bf16.sm_120a.ptx
 // RUN: FileCheck %s --check-prefix=BHD-MANIFEST < %t/bhd_120/manifest.json
 // RUN: FileCheck %s --check-prefix=MANIFEST < %t/fp8_120/manifest.json
@@ -54,6 +58,11 @@
 // BMNS: batched_bmn_bf16_swap for sm_120a: {{[0-9]+}} registers, 0 bytes spill stores, 0 bytes spill loads
 // BMNS-90: batched_bmn_bf16_swap for sm_90a: {{[0-9]+}} registers, 0 bytes spill stores, 0 bytes spill loads
 // BMN-MANIFEST: "equation": "bmk,bnk->bmn"
+// STR: batched_bf16_strided for sm_120a: {{[0-9]+}} registers, 0 bytes spill stores, 0 bytes spill loads
+// STR-90: batched_bf16_strided for sm_90a: {{[0-9]+}} registers, 0 bytes spill stores, 0 bytes spill loads
+// Two strides (dims 0 and 1) each for c and d.
+// STR-MANIFEST-COUNT-4: "kind": "stride",
+// STR-MANIFEST-NOT: "kind": "stride",
 // BHD-PTX: ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16
 // BHD-MANIFEST: "b_major": "mn"
 // BHD-MANIFEST: "equation": "bhd,hdr->bhr"

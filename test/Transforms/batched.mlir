@@ -211,3 +211,25 @@ func.func @bmn(%x: memref<8x128x?xf8E4M3FN>, %y: memref<8x512x?xf8E4M3FN>,
        sfb_recipe = #sm120.block_scale<ue8m0, mn = 1, k = 128, packed>}
   return
 }
+
+// -----
+
+// D a strided view ([b, h, d] with launch-time row and head strides): the
+// kernel takes both as i64 params and offsets the head's matrix by the
+// head stride.
+// SCHED: remark: {{.*}} for M = 4096 on h100
+
+// NVVM-LABEL: llvm.func @strided
+// NVVM-SAME: %[[RS:[^:]*]]: i64, %[[HS:[^:]*]]: i64
+// NVVM-SAME: #sm120.ptr<2>, #sm120.stride<2, 0>, #sm120.stride<2, 1>
+// NVVM: %[[MAT:.*]] = arith.muli %{{.*}}, %[[HS]] : i64
+// NVVM-NEXT: llvm.getelementptr %arg2[%[[MAT]]] : (!llvm.ptr, i64) -> !llvm.ptr, bf16
+// NVVM: %[[ROW:.*]] = arith.muli %{{.*}}, %[[RS]] : i64
+// NVVM-NEXT: arith.addi %[[ROW]], %{{.*}} : i64
+func.func @strided(%x: memref<?x8x512xbf16>, %y: memref<8x256x512xbf16>,
+                   %z: memref<?x8x256xbf16, strided<[?, ?, 1]>>) {
+  sm120.batched_gemm "bhr,hdr->bhd" a(%x : memref<?x8x512xbf16>)
+      b(%y : memref<8x256x512xbf16>) d(%z : memref<?x8x256xbf16, strided<[?, ?, 1]>>)
+      schedule <block = [128, 128, 64], stages = 3, warp_layout = [2, 4], epilogue = direct>
+  return
+}

@@ -74,8 +74,8 @@ func.func @fp8(%a: memref<6x?x7168xf8E4M3FN>, %b: memref<6x4096x7168xf8E4M3FN>,
 // TILES: sm120.tile.store %{{.*}} add %{{.*}} : memref<32x?x1024xf32> into %{{.*}}[%[[M0]], %[[N0]]] rows %{{.*}} : memref<32xi32> group %[[G]] {transposed}
 // NVVM-LABEL: llvm.func @bf16_c
 // NVVM: nvvm.mma.sync
-// NVVM: arith.muli %{{.*}}, %c1024_i64 : i64
-// NVVM: %[[MATRIX:.*]] = arith.muli %{{.*}}, %{{.*}} : i64
+// NVVM: arith.muli %{{.*}}, %c1024_i64{{.*}} : i64
+// NVVM-NEXT: %[[MATRIX:.*]] = arith.muli %{{.*}}, %{{.*}} : i64
 // NVVM-NEXT: llvm.getelementptr %arg4[%[[MATRIX]]] : (!llvm.ptr, i64) -> !llvm.ptr, f32
 // NVVM-NEXT: llvm.getelementptr %arg3[%[[MATRIX]]] : (!llvm.ptr, i64) -> !llvm.ptr, f32
 func.func @bf16_c(%a: memref<32x?x512xbf16>, %b: memref<32x1024x512xbf16>,

@@ -99,6 +99,30 @@ func.func @nvfp4_mixed_recipes(%a: memref<?x512xf4E2M1FN>, %b: memref<256x512xf4
 
 // -----
 
+// A pointer-addressed output takes its strides at launch: a static one in
+// its layout is not read.
+// expected-error @+1 {{argument #2 ('memref<?x256xbf16, strided<[384, 1]>>') is addressed through a pointer: its layout must be the identity or strided<[?, ..., ?, 1]>}}
+func.func @static_stride(%a: memref<?x512xbf16>, %b: memref<256x512xbf16>, %d: memref<?x256xbf16, strided<[384, 1]>>) attributes {sm120.problem = {family = "gemm", names = ["a", "b", "d"], outputs = ["d"]}} {
+  %c0 = arith.constant 0 : index
+  %m = memref.dim %a, %c0 : memref<?x512xbf16>
+  %n = arith.constant 256 : index
+  %k = arith.constant 512 : index
+  sm120.tile.loop (%m0, %n0) in (%m, %n) schedule <block = [128, 64, 64], stages = 3, warp_layout = [4, 2], raster_group = 8, epilogue = direct> {
+    %z = sm120.tile.zero : <128x64>
+    %c64 = arith.constant 64 : index
+    %r = scf.for %k0 = %c0 to %k step %c64 iter_args(%acc = %z) -> (!sm120.acc<128x64>) {
+      %ta = sm120.tile.load %a[%m0, %k0] : memref<?x512xbf16> -> <128x64xbf16, swizzle = 128>
+      %tb = sm120.tile.load %b[%n0, %k0] : memref<256x512xbf16> -> <64x64xbf16, swizzle = 128>
+      %p = sm120.tile.mma %acc, %ta, %tb at [%m0, %n0] k_offset %k0 : <128x64xbf16, swizzle = 128>, <64x64xbf16, swizzle = 128> -> <128x64>
+      scf.yield %p : !sm120.acc<128x64>
+    }
+    sm120.tile.store %r into %d[%m0, %n0] : <128x64>, memref<?x256xbf16, strided<[384, 1]>>
+  }
+  return
+}
+
+// -----
+
 // expected-error @+1 {{has no sm120.problem; lower it with sm120-lower-to-tiles}}
 func.func @no_problem(%a: memref<?x512xbf16>, %b: memref<256x512xbf16>, %d: memref<?x256xbf16>) {
   %c0 = arith.constant 0 : index

@@ -36,6 +36,9 @@ static cl::opt<int64_t> kSize("k", cl::desc("K"), cl::Required);
 static cl::opt<std::string> dType("d", cl::desc("Output dtype: bf16 or f32"),
                                   cl::init("bf16"));
 static cl::opt<bool> accumulate("c", cl::desc("Accumulate into C (f32)"));
+static cl::opt<bool> stridedD("strided-d",
+                              cl::desc("Batched: C and D are strided views "
+                                       "(row and batch strides at launch)"));
 static cl::opt<bool> alpha("alpha",
                            cl::desc("Scale A * B^T by a device f32 [1]"));
 static cl::opt<int64_t>
@@ -165,6 +168,7 @@ int main(int argc, char **argv) {
   p.prefixSum = groupLayout == "prefix_sum";
   p.masked = groupLayout == "masked";
   p.batchStacked = groupLayout == "bmn";
+  p.dStrided = stridedD;
   p.batched = groupLayout == "batched" || p.batchStacked;
   p.batchReduced = groupLayout == "bmk";
   p.kBlocks = groupLayout == "k_grouped_blocks";

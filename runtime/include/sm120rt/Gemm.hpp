@@ -211,8 +211,8 @@ SM120RT_API Status k_grouped_bf16_gemm_tn_contiguous(
 /// Batched GEMMs in einsum form (attention projections): equation
 /// "bhr,hdr->bhd", D[:, h, :] = A[:, h, :] B[h]^T per head h, with a
 /// [b, h, r] (any strides TMA accepts, e.g. a slice of a wider buffer),
-/// b [h, d, r], d [b, h, d] packed (optional c [b, h, d] f32, packed; no
-/// alpha), and the scales with a leading [h] (each head's scales as the
+/// b [h, d, r], d [b, h, d] (optional c [b, h, d] f32; no alpha), and the
+/// scales with a leading [h] (each head's scales as the
 /// dense entry points take them for its [b, r] and [d, r] operands). One
 /// kernel covers every head; b (the batch rows) is the runtime M and picks
 /// the schedule's bucket, so decode batches get swap_ab kernels.
@@ -233,7 +233,9 @@ SM120RT_API Status k_grouped_bf16_gemm_tn_contiguous(
 /// runtime M. "bmk,bnk->mn" (BF16): D [m, n] = sum_b A[b] B[b]^T
 /// (+ C) with a [b, m, k] and b [b, n, k], the batch count a runtime size;
 /// every batch is summed in one FP32 accumulator per output tile, so the
-/// result is deterministic. Unknown equations are InvalidArgument.
+/// result is deterministic. Unknown equations are InvalidArgument. Every
+/// form's c and d may be strided views (unit column stride; d's elements
+/// must not overlap): the kernel then takes their strides at launch.
 SM120RT_API Status fp8_einsum(const char *equation, const TensorView &a,
                               const TensorView &sfa, const TensorView &b,
                               const TensorView &sfb, const TensorView &d,

@@ -65,6 +65,9 @@ struct GemmProblem {
   /// over its first dimension (A [groups, M, K], B [groups, N, K], C and D
   /// [groups, M, N], the scales too); k may be 0, a runtime size.
   bool batchStacked = false;
+  /// With batched: C and D are strided views (any row and batch strides,
+  /// unit column stride), which the kernel takes at launch.
+  bool dStrided = false;
   /// Batch-reduced einsum bmk,bnk->mn (BF16, groups = 0): A [batch, M, K],
   /// B [batch, N, K], C and D [M, N]; the batch count is a runtime size and
   /// K is each batch's.

@@ -200,7 +200,8 @@ SM120RT_C_API sm120rt_status sm120rt_m_grouped_bf16_gemm_nt_masked(
     const sm120rt_gemm_options *options);
 
 /* Batched GEMMs in einsum form (sm120rt/Gemm.hpp): equation "bhr,hdr->bhd"
- * with a [b, h, r], b [h, d, r], d [b, h, d] packed (options->c [b, h, d]),
+ * with a [b, h, r], b [h, d, r], d [b, h, d] (options->c [b, h, d]; both
+ * may be strided views),
  * scales with a leading h; "bhd,bhr->hdr" (a [b, h, d], b [b, h, r],
  * d [h, d, r]; FP8 copies a and b K-major on the stream first);
  * "bmk,bnk->bmn" (a [b, m, k], b [b, n, k], d [b, m, n]); in BF16 also

@@ -211,7 +211,8 @@ struct TensorSpec {
   int rank() const { return static_cast<int>(shape.size()); }
 };
 
-enum class ParamKind { Pointer, Dim, Tma, Scratch };
+/// Stride: the element stride of one dimension of a tensor, as an i64.
+enum class ParamKind { Pointer, Dim, Stride, Tma, Scratch };
 enum class IntType { I32, I64 };
 enum class OobFill { Zero, Nan };
 
@@ -232,7 +233,7 @@ struct TmaSpec {
 struct ParamSpec {
   ParamKind kind = ParamKind::Pointer;
   int tensor = 0;                    // index into Manifest::tensors
-  int dim = 0;                       // Dim only
+  int dim = 0;                       // Dim and Stride only
   IntType dimType = IntType::I32;    // Dim only
   TmaSpec tma;                       // Tma only
   uint32_t scratchBytesPerBlock = 0; // Scratch only (tensor is -1)

@@ -30,7 +30,7 @@ sizes() { # name M -> --sizes for that bundle's dynamic dims
   masked_nvfp4_c) echo "a=1:$2,sfa=1:$2,c=1:$2,d=1:$2" ;;
   masked_bf16_small) echo "a=1:$2,d=1:$2" ;;
   batched_fp8 | batched_fp8_swap) echo "a=0:$2,sfa=2:$(( ($2 + 3) / 4 * 4 )),d=0:$2" ;;
-  batched_bf16_c) echo "a=0:$2,c=0:$2,d=0:$2" ;;
+  batched_bf16_c | batched_bf16_strided) echo "a=0:$2,c=0:$2,d=0:$2" ;;
   batched_bf16_swap | batched_bhd_bf16) echo "a=0:$2,d=0:$2" ;;
   batched_bhd_bf16_swap) echo "a=0:$2,c=0:$2,d=0:$2" ;;
   mn_bf16_tt) echo "a=1:$2,d=0:$2" ;;
@@ -55,7 +55,7 @@ for name in moe_grouped_contiguous fp8_f32_c nvfp4_rows bf16_prefix bf16_nn \
   masked_fp8 masked_nvfp4_c masked_bf16_small masked_fp8_fp4 masked_fp8_swap \
   masked_bf16_swap_c batched_fp8 batched_bf16_c batched_bf16_swap \
   batched_fp8_swap batched_bmk_bf16 batched_bhd_bf16 batched_bhd_bf16_swap \
-  batched_hdr_bf16 batched_bmn_fp8 batched_bmn_bf16_swap \
+  batched_hdr_bf16 batched_bmn_fp8 batched_bmn_bf16_swap batched_bf16_strided \
   mn_bf16_tt mn_bf16_nn_tma kgrouped_fp8_g128 kgrouped_fp8_g32 \
   kgrouped_bf16_mn kgrouped_bf16_k kgrouped_fp8_blocks kgrouped_bf16_blocks; do
   modes="random small-int"
@@ -68,7 +68,7 @@ for name in moe_grouped_contiguous fp8_f32_c nvfp4_rows bf16_prefix bf16_nn \
   masked_*) m=300 ;;
   batched_fp8) m=129 ;;
   batched_bmk_bf16) m=6 ;;
-  batched_bf16_c | batched_bhd_bf16) m=131 ;;
+  batched_bf16_c | batched_bhd_bf16 | batched_bf16_strided) m=131 ;;
   # bhd,bhr->hdr: the batch rows are K.
   batched_hdr_bf16) m=333 ;;
   # bmk,bnk->bmn: K, whose FP8 rows TMA needs 16-byte aligned.

@@ -131,7 +131,7 @@ llvm.func @k(%t: !llvm.ptr) attributes {sm120.abi = #sm120.abi<
 
 // -----
 
-// expected-error @+1 {{abi param #0 is 3 : i32; expected #sm120.ptr, #sm120.dim, #sm120.tma or #sm120.scratch}}
+// expected-error @+1 {{abi param #0 is 3 : i32; expected #sm120.ptr, #sm120.dim, #sm120.stride, #sm120.tma or #sm120.scratch}}
 llvm.func @k(%t: !llvm.ptr) attributes {sm120.abi = #sm120.abi<
     tensors = [#sm120.tensor<"a" : memref<64xf32>>], params = [3 : i32],
     launch = #sm120.launch<block = [32, 1, 1], grid = [1, 1, 1]>, problem = {family = "t"}>} {

@@ -258,6 +258,14 @@ KernelAbiAttr::verify(function_ref<InFlightDiagnostic()> emitError,
       if (!dim.getType().isInteger(32) && !dim.getType().isInteger(64))
         return emitError() << "abi param #" << i << " has type "
                            << dim.getType() << "; expected i32 or i64";
+    } else if (auto stride = dyn_cast<StrideParamAttr>(p)) {
+      FailureOr<MemRefType> t = tensorAt(stride.getTensor());
+      if (failed(t))
+        return failure();
+      if (stride.getDim() >= t->getRank())
+        return emitError() << "abi param #" << i << " reads the stride of dim "
+                           << stride.getDim() << " of a rank-" << t->getRank()
+                           << " tensor";
     } else if (auto tma = dyn_cast<TmaParamAttr>(p)) {
       FailureOr<MemRefType> t = tensorAt(tma.getTensor());
       if (failed(t))
@@ -294,8 +302,8 @@ KernelAbiAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                               "multiple of 128";
     } else {
       return emitError() << "abi param #" << i << " is " << p
-                         << "; expected #sm120.ptr, #sm120.dim, #sm120.tma or "
-                            "#sm120.scratch";
+                         << "; expected #sm120.ptr, #sm120.dim, #sm120.stride, "
+                            "#sm120.tma or #sm120.scratch";
     }
   }
   for (TileFactorAttr f : launch.getTileFactors()) {
@@ -351,6 +359,10 @@ LogicalResult SM120Dialect::verifyOperationAttribute(Operation *op,
       if (t != dim.getType())
         return op->emitError() << "kernel parameter #" << i << " has type " << t
                                << "; its abi entry passes a " << dim.getType();
+    } else if (isa<StrideParamAttr>(p)) {
+      if (!t.isInteger(64))
+        return op->emitError() << "kernel parameter #" << i << " has type " << t
+                               << "; a stride parameter is an i64";
     } else if (!isa<LLVM::LLVMPointerType>(t)) {
       return op->emitError() << "kernel parameter #" << i << " has type " << t
                              << "; a pointer or TMA parameter needs !llvm.ptr";

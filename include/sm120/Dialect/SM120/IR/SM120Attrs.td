@@ -181,6 +181,18 @@ def SM120_DimParamAttr : AttrDef<SM120_Dialect, "DimParam"> {
   let assemblyFormat = "`<` $tensor `,` $dim `:` $type `>`";
 }
 
+def SM120_StrideParamAttr : AttrDef<SM120_Dialect, "StrideParam"> {
+  let mnemonic = "stride";
+  let summary = "Kernel parameter: a launch-time stride of a tensor argument";
+  let description = [{
+    `#sm120.stride<0, 1>` passes the stride of dimension 1 of tensor 0, in
+    elements, as an i64: the kernel addresses a tensor whose memref layout
+    has dynamic strides (an output written through a strided view).
+  }];
+  let parameters = (ins "unsigned":$tensor, "unsigned":$dim);
+  let assemblyFormat = "`<` $tensor `,` $dim `>`";
+}
+
 def SM120_TmaParamAttr : AttrDef<SM120_Dialect, "TmaParam"> {
   let mnemonic = "tma";
   let summary = "Kernel parameter: a TMA descriptor over a tensor argument";
