@@ -527,15 +527,13 @@ def fp8_einsum(equation, a, sfa, b, sfb, d, c=None, stream=None, chip=None,
     storage transposed); sfa / sfb the packed UE8M0 scales of
     each head with a leading [h]. One kernel covers every head.
     ``"bhd,hdr->bhr"`` (a [b, h, d], b [h, d, r], d [b, h, r]; sfb the
-    scales of each head's [r, d]) copies b to [h, r, d] with torch first:
-    FP8 kernels read K-major operands only. ``"bhd,bhr->hdr"`` (a [b, h, d],
+    scales of each head's [r, d]): FP8 kernels read K-major operands only,
+    so the library copies b to [h, r, d] on the stream first. ``"bhd,bhr->hdr"`` (a [b, h, d],
     b [b, h, r], d [h, d, r]): the library copies a and b to [h, d, b] and
     [h, r, b] on the stream itself; sfa / sfb are the scales of each head's
     [d, b] and [r, b] (b a multiple of their granularity).
     ``"bmk,bnk->bmn"``: d[g] = a[g] b[g]^T for a [g, m, k], b [g, n, k],
     d [g, m, n], the scales stacked per batch."""
-    if equation == "bhd,hdr->bhr":
-        equation, b = "bhr,hdr->bhd", b.transpose(1, 2).contiguous()
     _call(_with_equation(_rt.sm120rt_fp8_einsum, equation),
           ["a", "sfa", "b", "sfb", "d"], [a, sfa, b, sfb, d], c, stream,
           (chip, machine), (sfa_gran_k, sfb_gran_k))

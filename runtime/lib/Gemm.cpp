@@ -259,6 +259,27 @@ Expected<Bundle> bundleFor(const char *entry, const TensorView &a,
   return cache.gemm(plan->first, plan->second);
 }
 
+/// A call's tensors in manifest order: a, b, [sfa, sfb], [layout], [c],
+/// [alpha], d.
+struct CallArgs {
+  std::array<TensorArg, 8> args;
+  size_t count = 0;
+  CallArgs(const TensorView &a, const TensorView *sfa, const TensorView &b,
+           const TensorView *sfb, const TensorView &d, const TensorView *layout,
+           const GemmOptions &options) {
+    for (const TensorView *t :
+         {&a, &b, sfa, sfb, layout, options.c, options.alpha, &d})
+      if (t)
+        args[count++] = t->arg();
+  }
+  Status validate(const char *entry, const Bundle &bundle) const {
+    if (Status s = validateTensorArgs(bundle.manifest(), args.data(), count);
+        !s)
+      return makeError(s.error().code, cat(entry, ": ", s.error().message));
+    return Status::success();
+  }
+};
+
 Status run(const char *entry, const TensorView &a, const TensorView *sfa,
            const TensorView &b, const TensorView *sfb, const TensorView &d,
            const Groups &groups, const GemmOptions &options) {
@@ -286,29 +307,14 @@ Status run(const char *entry, const TensorView &a, const TensorView *sfa,
             checkHostKSizes(entry, *bundle, a, sfa, b, sfb, d, groups, options);
         !s)
       return s;
-  // Manifest order: a, b, [sfa, sfb], [layout], [c], [alpha], d.
-  std::array<TensorArg, 8> args;
-  size_t n = 0;
-  args[n++] = a.arg();
-  args[n++] = b.arg();
-  if (sfa) {
-    args[n++] = sfa->arg();
-    args[n++] = sfb->arg();
-  }
-  if (layout)
-    args[n++] = layout->arg();
-  if (options.c)
-    args[n++] = options.c->arg();
-  if (options.alpha)
-    args[n++] = options.alpha->arg();
-  args[n++] = d.arg();
   // Strides, alignment and TMA rules, before anything touches the device.
-  if (Status s = validateTensorArgs(bundle->manifest(), args.data(), n); !s)
-    return makeError(s.error().code, cat(entry, ": ", s.error().message));
+  CallArgs args(a, sfa, b, sfb, d, layout, options);
+  if (Status s = args.validate(entry, *bundle); !s)
+    return s;
   Expected<Kernel> kernel = kernelFor(*bundle, options.device);
   if (!kernel)
     return kernel.error();
-  return kernel->launch(args.data(), n, options.stream);
+  return kernel->launch(args.args.data(), args.count, options.stream);
 }
 
 /// Whether a view is packed row-major (dims of size 1 have no stride that
@@ -1100,20 +1106,13 @@ Status sm120rt::k_grouped_bf16_gemm_tn_contiguous(const TensorView &a,
 }
 
 namespace {
-/// The einsum equations the entry points accept: every one in BF16; FP8
-/// all but bmk,bnk->mn, bhd,hdr->bhr through a copy of b the caller makes.
+/// The einsum equations the entry points accept: every one in BF16, FP8
+/// all but bmk,bnk->mn (MN-major FP8 operands through K-major copies).
 Status checkEquation(const char *entry, const char *equation, bool bf16) {
   std::string e = equation ? equation : "";
   if (e == "bhr,hdr->bhd" || e == "bhd,bhr->hdr" || e == "bmk,bnk->bmn" ||
-      ((e == "bmk,bnk->mn" || e == "bhd,hdr->bhr") && bf16))
+      e == "bhd,hdr->bhr" || (e == "bmk,bnk->mn" && bf16))
     return Status::success();
-  // ldmatrix.trans moves 16-bit elements: FP8's MN-major B needs a copy.
-  if (e == "bhd,hdr->bhr")
-    return makeError(Code::NotSupported,
-                     cat(entry, ": equation 'bhd,hdr->bhr' reads b [h, d, r] "
-                                "MN-major, which FP8 kernels cannot; copy b to "
-                                "[h, r, d] (transpose_to_k_major) and call "
-                                "'bhr,hdr->bhd' with it"));
   if (e == "bmk,bnk->mn")
     return makeError(Code::NotSupported,
                      cat(entry, ": equation 'bmk,bnk->mn' is compiled in BF16 "
@@ -1122,6 +1121,48 @@ Status checkEquation(const char *entry, const char *equation, bool bf16) {
                             "' is not an einsum this library knows; expected "
                             "'bhr,hdr->bhd', 'bhd,hdr->bhr', 'bhd,bhr->hdr', "
                             "'bmk,bnk->mn' or 'bmk,bnk->bmn'"));
+}
+
+/// FP8 bhd,hdr->bhr: b [h, d, r] is MN-major per head (K = d), which FP8
+/// kernels cannot read (ldmatrix.trans moves 16-bit elements): it is
+/// copied to K-major [h, r, d] in memory allocated on the stream and the
+/// bhr,hdr->bhd kernel reads the copy. sfb holds each head's scales of that
+/// [r, d] operand.
+Status fp8HeadProjection(const char *entry, const TensorView &a,
+                         const TensorView &sfa, const TensorView &b,
+                         const TensorView &sfb, const TensorView &d,
+                         const GemmOptions &options) {
+  if (b.rank != 3)
+    return invalid(entry,
+                   cat("b has rank ", b.rank, "; expected 3 ([h, d, r])"));
+  TensorView copy = TensorView::contiguous(
+      b.data, b.dtype, {b.sizes[0], b.sizes[2], b.sizes[1]});
+  Groups batched;
+  batched.batched = true;
+  // Validate the GEMM on the copy's shape (and compile it) first.
+  Expected<Bundle> bundle =
+      bundleFor(entry, a, &sfa, copy, &sfb, d, batched, options);
+  if (!bundle)
+    return bundle.error();
+  int64_t bytes = b.sizes[0] * b.sizes[1] * b.sizes[2];
+  if (a.rank == 3 && a.sizes[0] == 0) // no batch rows: nothing to compute
+    return run(entry, a, &sfa, copy, &sfb, d, batched, options);
+  // Released on the stream after the GEMM, on every path out of here.
+  Expected<detail::StreamMemory> memory = detail::StreamMemory::allocate(
+      options.device, options.stream, static_cast<size_t>(bytes));
+  if (!memory)
+    return memory.error();
+  copy.data = memory->data();
+  // Every tensor's rules before any work is enqueued.
+  if (Status s = CallArgs(a, &sfa, copy, &sfb, d, nullptr, options)
+                     .validate(entry, *bundle);
+      !s)
+    return s;
+  if (Status s =
+          transpose_to_k_major(b, copy, {options.device, options.stream});
+      !s)
+    return makeError(s.error().code, cat(entry, ": ", s.error().message));
+  return run(entry, a, &sfa, copy, &sfb, d, batched, options);
 }
 
 /// FP8 bhd,bhr->hdr: per head, D[h] = A[:, h, :]^T B[:, h, :] contracts the
@@ -1157,13 +1198,11 @@ Status fp8HeadContraction(const char *entry, const TensorView &a,
   stacked.batched = stacked.batchStacked = stacked.runtimeK = true;
   // Validate the GEMM on the copies' shapes (and compile it) before any
   // work is enqueued.
-  {
-    TensorView at = copyOf(a, a.data), bt = copyOf(b, b.data);
-    Expected<Bundle> bundle =
-        bundleFor(entry, at, &sfa, bt, &sfb, d, stacked, options);
-    if (!bundle)
-      return bundle.error();
-  }
+  Expected<Bundle> bundle =
+      bundleFor(entry, copyOf(a, a.data), &sfa, copyOf(b, b.data), &sfb, d,
+                stacked, options);
+  if (!bundle)
+    return bundle.error();
   // B's copy starts 256-byte aligned, as TMA wants its base.
   int64_t bytesA = heads * a.sizes[2] * rows;
   int64_t offsetB = (bytesA + 255) / 256 * 256;
@@ -1178,6 +1217,10 @@ Status fp8HeadContraction(const char *entry, const TensorView &a,
     return copies.error();
   TensorView at = copyOf(a, copies->data());
   TensorView bt = copyOf(b, static_cast<char *>(copies->data()) + offsetB);
+  if (Status s = CallArgs(at, &sfa, bt, &sfb, d, nullptr, options)
+                     .validate(entry, *bundle);
+      !s)
+    return s;
   // Each operand viewed [h, b, mn]: transpose_to_k_major's [B, K, MN].
   for (auto [src, dst] : {std::pair{&a, &at}, std::pair{&b, &bt}}) {
     TensorView perHead = *src;
@@ -1206,6 +1249,8 @@ Status sm120rt::fp8_einsum(const char *equation, const TensorView &a,
   std::string_view e = equation;
   if (e == "bhd,bhr->hdr")
     return fp8HeadContraction(entry, a, sfa, b, sfb, d, options);
+  if (e == "bhd,hdr->bhr")
+    return fp8HeadProjection(entry, a, sfa, b, sfb, d, options);
   Groups batched;
   batched.batched = true;
   batched.batchStacked = e == "bmk,bnk->bmn";

@@ -172,6 +172,20 @@ TEST_F(Args, StrideParamsFreeTheRowStride) {
   int64_t value = 0;
   std::memcpy(&value, plan->paramBytes.data() + slot.offset, sizeof(value));
   EXPECT_EQ(value, 136);
+  // Its pieces of up to 8 bytes stay aligned: an odd f32 row stride or a
+  // base 4 bytes off is refused.
+  f.dStrides[0] = 137;
+  EXPECT_TRUE(failsWith(validate(), Code::InvalidArgument,
+                        "tensor 'd' (argument #4): stride of dim 0 is 137 "
+                        "elements; a strided output's strides must be "
+                        "multiples of 8 bytes"));
+  f.dStrides[0] = 136;
+  f.args[4].data = address(0x7f0000040004);
+  EXPECT_TRUE(failsWith(validate(), Code::InvalidArgument,
+                        "tensor 'd' (argument #4): base pointer 0x7f0000040004 "
+                        "is not 8-byte aligned (a strided output is accessed "
+                        "in 8-byte pieces)"));
+  f.args[4].data = address(0x7f0000040000);
   // The contiguous dim keeps its unit stride.
   f.dStrides[1] = 2;
   EXPECT_FALSE(validate().ok());

@@ -449,10 +449,23 @@ TEST(BatchedGemm, ArgumentErrors) {
     return s ? std::string("ok") : s.error().message;
   };
   const std::string entry = "fp8_einsum: ";
-  EXPECT_EQ(error("bhd,hdr->bhr", a, b, d, o),
-            entry + "equation 'bhd,hdr->bhr' reads b [h, d, r] MN-major, "
-                    "which FP8 kernels cannot; copy b to [h, r, d] "
-                    "(transpose_to_k_major) and call 'bhr,hdr->bhd' with it");
+  // bhd,hdr->bhr: validated on b's K-major copy [h, r, d] before the copy.
+  EXPECT_EQ(error("bhd,hdr->bhr", a, mat(DType::F8E4M3, n, k), d, o),
+            entry + "b has rank 2; expected 3 ([h, d, r])");
+  EXPECT_EQ(error("bhd,hdr->bhr", a, t3(DType::F8E4M3, h, k, n),
+                  t3(DType::BF16, rows, h, k), o),
+            entry + "d is [64, 1024]; expected [M, N] = [64, 512]");
+  planned(
+      [&](const GemmOptions &opts) {
+        // a [b, h, d = k], b [h, d, r = n]; sfb of each head's [r, d].
+        return fp8_einsum("bhd,hdr->bhr", a, sfa, t3(DType::F8E4M3, h, k, n),
+                          sfb, d, opts);
+      },
+      [&](const GemmProblem &p, const CompileOptions &) {
+        EXPECT_TRUE(p.batched && p.bKMajor);
+        EXPECT_EQ(p.n, n);
+        EXPECT_EQ(p.k, k);
+      });
   EXPECT_EQ(error("bmk,bnk->mn", a, b, d, o),
             entry + "equation 'bmk,bnk->mn' is compiled in BF16 only "
                     "(bf16_einsum)");

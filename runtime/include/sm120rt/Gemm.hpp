@@ -216,10 +216,10 @@ SM120RT_API Status k_grouped_bf16_gemm_tn_contiguous(
 /// dense entry points take them for its [b, r] and [d, r] operands). One
 /// kernel covers every head; b (the batch rows) is the runtime M and picks
 /// the schedule's bucket, so decode batches get swap_ab kernels.
-/// bf16_einsum also takes "bhd,hdr->bhr": D[:, h, :] = A[:, h, :] B[h] with
-/// a [b, h, d], b [h, d, r] read MN-major (ldmatrix.trans), d [b, h, r];
-/// FP8 returns NotSupported for it (copy b to [h, r, d] with
-/// transpose_to_k_major and use "bhr,hdr->bhd"). "bhd,bhr->hdr":
+/// "bhd,hdr->bhr": D[:, h, :] = A[:, h, :] B[h] with a [b, h, d], b
+/// [h, d, r], d [b, h, r]; BF16 reads b MN-major (ldmatrix.trans), FP8
+/// copies it to K-major [h, r, d] on the stream first and runs
+/// "bhr,hdr->bhd" (sfb: each head's scales of [r, d]). "bhd,bhr->hdr":
 /// D[h] = A[:, h, :]^T B[:, h, :] per head, contracting the batch rows, with
 /// a [b, h, d] and b [b, h, r] (any strides), c and d [h, d, r]; b is a
 /// runtime size (at least 1) and d picks the schedule's bucket. BF16 reads
@@ -233,9 +233,10 @@ SM120RT_API Status k_grouped_bf16_gemm_tn_contiguous(
 /// runtime M. "bmk,bnk->mn" (BF16): D [m, n] = sum_b A[b] B[b]^T
 /// (+ C) with a [b, m, k] and b [b, n, k], the batch count a runtime size;
 /// every batch is summed in one FP32 accumulator per output tile, so the
-/// result is deterministic. Unknown equations are InvalidArgument. Every
-/// form's c and d may be strided views (unit column stride; d's elements
-/// must not overlap): the kernel then takes their strides at launch.
+/// result is deterministic. Unknown equations are InvalidArgument. The c
+/// and d of every form but bmk,bnk->mn may be strided views (unit column
+/// stride, outer strides and base 8-byte aligned; d's elements must not
+/// overlap): the kernel then takes their strides at launch.
 SM120RT_API Status fp8_einsum(const char *equation, const TensorView &a,
                               const TensorView &sfa, const TensorView &b,
                               const TensorView &sfb, const TensorView &d,

@@ -202,12 +202,12 @@ SM120RT_C_API sm120rt_status sm120rt_m_grouped_bf16_gemm_nt_masked(
 /* Batched GEMMs in einsum form (sm120rt/Gemm.hpp): equation "bhr,hdr->bhd"
  * with a [b, h, r], b [h, d, r], d [b, h, d] (options->c [b, h, d]; both
  * may be strided views),
- * scales with a leading h; "bhd,bhr->hdr" (a [b, h, d], b [b, h, r],
- * d [h, d, r]; FP8 copies a and b K-major on the stream first);
+ * scales with a leading h; "bhd,hdr->bhr" (a [b, h, d], b [h, d, r],
+ * d [b, h, r]) and "bhd,bhr->hdr" (a [b, h, d], b [b, h, r], d [h, d, r]),
+ * whose MN-major FP8 operands are copied K-major on the stream first;
  * "bmk,bnk->bmn" (a [b, m, k], b [b, n, k], d [b, m, n]); in BF16 also
- * "bhd,hdr->bhr" (a [b, h, d], b [h, d, r], d [b, h, r]) and "bmk,bnk->mn"
- * (a [b, m, k], b [b, n, k], d [m, n]). FP8 returns SM120RT_NOT_SUPPORTED
- * for those two. */
+ * "bmk,bnk->mn" (a [b, m, k], b [b, n, k], d [m, n]), for which FP8
+ * returns SM120RT_NOT_SUPPORTED. */
 SM120RT_C_API sm120rt_status sm120rt_fp8_einsum(
     const char *equation, const sm120rt_tensor *a, const sm120rt_tensor *sfa,
     const sm120rt_tensor *b, const sm120rt_tensor *sfb, const sm120rt_tensor *d,
