@@ -140,15 +140,15 @@ Status validateOne(const Manifest &m, size_t i, const TensorArg &arg,
                         elemBytes, "-byte aligned (", dtypeName(spec.dtype),
                         " elements)"));
 
-  // A strided output's rows and matrices start anywhere its strides say:
-  // the kernel stores (and reads C in) pieces of up to 8 bytes, so its base
-  // and outer strides keep 8-byte alignment.
+  // Matrices addressed through a pointer (D, C) are stored and read in
+  // pieces of up to 8 bytes: their base, and a strided one's outer
+  // strides, keep 8-byte alignment.
+  if (tma.pointer && rank >= 2 && address % 8 != 0)
+    return argError(m, i,
+                    cat("base pointer ", hexPointer(arg.data),
+                        " is not 8-byte aligned (the kernel accesses this "
+                        "matrix in pieces of up to 8 bytes)"));
   if (tma.strided) {
-    if (address % 8 != 0)
-      return argError(m, i,
-                      cat("base pointer ", hexPointer(arg.data),
-                          " is not 8-byte aligned (a strided output is "
-                          "accessed in 8-byte pieces)"));
     for (int d = 0; d < rank; ++d) {
       std::optional<uint64_t> bytes = byteStride(arg.strides[d], spec.dtype);
       if (d != inner && arg.sizes[d] != 1 && (!bytes || *bytes % 8 != 0))

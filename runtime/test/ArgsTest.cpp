@@ -132,14 +132,20 @@ TEST_F(Args, MisalignedTmaStride) {
   EXPECT_TRUE(validate().ok());
 }
 
-TEST_F(Args, PointerOnlyTensorsNeedElementAlignmentOnly) {
-  // sfa/sfb (1-byte elements, no TMA) may sit at any address; d (f32) at a
-  // multiple of 4.
+TEST_F(Args, PointerTensorsAlignToTheirAccesses) {
+  // sfa/sfb (1-byte elements, no TMA) may sit at any address; d (an f32
+  // matrix) at a multiple of 8.
   EXPECT_TRUE(validate().ok());
   f.args[4].data = address(0x7f0000040002);
   EXPECT_TRUE(failsWith(validate(), Code::InvalidArgument,
                         "tensor 'd' (argument #4): base pointer 0x7f0000040002 "
                         "is not 4-byte aligned (f32 elements)"));
+  // A matrix is stored in pieces of up to 8 bytes (f32 pairs).
+  f.args[4].data = address(0x7f0000040004);
+  EXPECT_TRUE(failsWith(validate(), Code::InvalidArgument,
+                        "tensor 'd' (argument #4): base pointer 0x7f0000040004 "
+                        "is not 8-byte aligned (the kernel accesses this "
+                        "matrix in pieces of up to 8 bytes)"));
 }
 
 TEST_F(Args, PointerTensorsArePackedRowMajor) {
@@ -180,12 +186,6 @@ TEST_F(Args, StrideParamsFreeTheRowStride) {
                         "elements; a strided output's strides must be "
                         "multiples of 8 bytes"));
   f.dStrides[0] = 136;
-  f.args[4].data = address(0x7f0000040004);
-  EXPECT_TRUE(failsWith(validate(), Code::InvalidArgument,
-                        "tensor 'd' (argument #4): base pointer 0x7f0000040004 "
-                        "is not 8-byte aligned (a strided output is accessed "
-                        "in 8-byte pieces)"));
-  f.args[4].data = address(0x7f0000040000);
   // The contiguous dim keeps its unit stride.
   f.dStrides[1] = 2;
   EXPECT_FALSE(validate().ok());
