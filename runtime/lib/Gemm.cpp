@@ -280,17 +280,22 @@ struct CallArgs {
   }
 };
 
+/// Whether a call has no rows: M = 0 (max_m = 0 for masked groups).
+bool noRows(const TensorView &a, const TensorView &d, const Groups &groups) {
+  return groups.masked || groups.batchStacked ? a.rank == 3 && a.sizes[1] == 0
+         : groups.batched ? a.rank == 3 && a.sizes[groups.aMnMajor ? 2 : 0] == 0
+         : groups.batchReduced ? a.rank == 3 && a.sizes[1] == 0
+         : groups.kGrouped
+             ? (a.rank == 2 && a.sizes[groups.aMnMajor ? 1 : 0] == 0) ||
+                   (a.rank == 1 && d.rank == 3 && d.sizes[1] == 0)
+             : a.rank == 2 && a.sizes[0] == 0;
+}
+
 Status run(const char *entry, const TensorView &a, const TensorView *sfa,
            const TensorView &b, const TensorView *sfb, const TensorView &d,
            const Groups &groups, const GemmOptions &options) {
-  // M = 0 (max_m = 0 for masked groups): validate, compute nothing.
-  if (groups.masked || groups.batchStacked ? a.rank == 3 && a.sizes[1] == 0
-      : groups.batched ? a.rank == 3 && a.sizes[groups.aMnMajor ? 2 : 0] == 0
-      : groups.batchReduced ? a.rank == 3 && a.sizes[1] == 0
-      : groups.kGrouped
-          ? (a.rank == 2 && a.sizes[groups.aMnMajor ? 1 : 0] == 0) ||
-                (a.rank == 1 && d.rank == 3 && d.sizes[1] == 0)
-          : a.rank == 2 && a.sizes[0] == 0) {
+  // No rows: validate, compute nothing.
+  if (noRows(a, d, groups)) {
     Expected<std::pair<GemmProblem, CompileOptions>> plan =
         ::plan(entry, a, sfa, b, sfb, d, groups, options);
     if (!plan)
@@ -1123,11 +1128,55 @@ Status checkEquation(const char *entry, const char *equation, bool bf16) {
                             "'bmk,bnk->mn' or 'bmk,bnk->bmn'"));
 }
 
-/// FP8 bhd,hdr->bhr: b [h, d, r] is MN-major per head (K = d), which FP8
-/// kernels cannot read (ldmatrix.trans moves 16-bit elements): it is
-/// copied to K-major [h, r, d] in memory allocated on the stream and the
-/// bhr,hdr->bhd kernel reads the copy. sfb holds each head's scales of that
-/// [r, d] operand.
+/// Runs a call on K-major copies of its MN-major FP8 operands (FP8 kernels
+/// cannot read MN-major tiles: ldmatrix.trans moves 16-bit elements). An
+/// operand with a source is packed into memory allocated on the stream,
+/// from the source viewed [B, K, MN] (transpose_to_k_major's src); the
+/// call is validated and its kernel compiled before any work is enqueued,
+/// and the memory is freed on the stream after the GEMM.
+Status runOnCopies(const char *entry, TensorView a, const TensorView *aSource,
+                   const TensorView &sfa, TensorView b,
+                   const TensorView *bSource, const TensorView &sfb,
+                   const TensorView &d, const Groups &groups,
+                   const GemmOptions &options) {
+  Expected<Bundle> bundle =
+      bundleFor(entry, a, &sfa, b, &sfb, d, groups, options);
+  if (!bundle)
+    return bundle.error();
+  if (noRows(a, d, groups))
+    return run(entry, a, &sfa, b, &sfb, d, groups, options);
+  // Each copy starts 256-byte aligned, as TMA wants its base.
+  auto bytes = [](const TensorView &t) {
+    int64_t size =
+        t.sizes[0] * t.sizes[1] * t.sizes[2] * dtypeBits(t.dtype) / 8;
+    return (size + 255) / 256 * 256;
+  };
+  int64_t offsetB = aSource ? bytes(a) : 0;
+  Expected<detail::StreamMemory> copies = detail::StreamMemory::allocate(
+      options.device, options.stream,
+      static_cast<size_t>(offsetB + (bSource ? bytes(b) : 0)));
+  if (!copies)
+    return copies.error();
+  if (aSource)
+    a.data = copies->data();
+  if (bSource)
+    b.data = static_cast<char *>(copies->data()) + offsetB;
+  if (Status s = CallArgs(a, &sfa, b, &sfb, d, nullptr, options)
+                     .validate(entry, *bundle);
+      !s)
+    return s;
+  for (auto [src, dst] : {std::pair{aSource, &a}, std::pair{bSource, &b}})
+    if (src)
+      if (Status s = transpose_to_k_major(*src, *dst,
+                                          {options.device, options.stream});
+          !s)
+        return makeError(s.error().code, cat(entry, ": ", s.error().message));
+  return run(entry, a, &sfa, b, &sfb, d, groups, options);
+}
+
+/// FP8 bhd,hdr->bhr: b [h, d, r] is MN-major per head (K = d): the
+/// bhr,hdr->bhd kernel reads its copy [h, r, d]. sfb holds each head's
+/// scales of that [r, d] operand.
 Status fp8HeadProjection(const char *entry, const TensorView &a,
                          const TensorView &sfa, const TensorView &b,
                          const TensorView &sfb, const TensorView &d,
@@ -1135,43 +1184,20 @@ Status fp8HeadProjection(const char *entry, const TensorView &a,
   if (b.rank != 3)
     return invalid(entry,
                    cat("b has rank ", b.rank, "; expected 3 ([h, d, r])"));
-  TensorView copy = TensorView::contiguous(
-      b.data, b.dtype, {b.sizes[0], b.sizes[2], b.sizes[1]});
   Groups batched;
   batched.batched = true;
-  // Validate the GEMM on the copy's shape (and compile it) first.
-  Expected<Bundle> bundle =
-      bundleFor(entry, a, &sfa, copy, &sfb, d, batched, options);
-  if (!bundle)
-    return bundle.error();
-  int64_t bytes = b.sizes[0] * b.sizes[1] * b.sizes[2];
-  if (a.rank == 3 && a.sizes[0] == 0) // no batch rows: nothing to compute
-    return run(entry, a, &sfa, copy, &sfb, d, batched, options);
-  // Released on the stream after the GEMM, on every path out of here.
-  Expected<detail::StreamMemory> memory = detail::StreamMemory::allocate(
-      options.device, options.stream, static_cast<size_t>(bytes));
-  if (!memory)
-    return memory.error();
-  copy.data = memory->data();
-  // Every tensor's rules before any work is enqueued.
-  if (Status s = CallArgs(a, &sfa, copy, &sfb, d, nullptr, options)
-                     .validate(entry, *bundle);
-      !s)
-    return s;
-  if (Status s =
-          transpose_to_k_major(b, copy, {options.device, options.stream});
-      !s)
-    return makeError(s.error().code, cat(entry, ": ", s.error().message));
-  return run(entry, a, &sfa, copy, &sfb, d, batched, options);
+  return runOnCopies(entry, a, nullptr, sfa,
+                     TensorView::contiguous(
+                         b.data, b.dtype, {b.sizes[0], b.sizes[2], b.sizes[1]}),
+                     &b, sfb, d, batched, options);
 }
 
 /// FP8 bhd,bhr->hdr: per head, D[h] = A[:, h, :]^T B[:, h, :] contracts the
-/// batch rows, so both operands are MN-major, which FP8 kernels cannot
-/// read. They are copied K-major to packed [h, d, b] and [h, r, b] in
-/// memory allocated on the stream, and the stacked kernel (bmk,bnk->bmn with
-/// a runtime K = b) reads the copies. The scales are those of that GEMM: per
-/// head, (M, K) = (d, b) and (N, K) = (r, b), so b is a multiple of their
-/// granularity (32 or 128) and the copies' rows suit TMA.
+/// batch rows, so both operands are MN-major: the stacked kernel
+/// (bmk,bnk->bmn with a runtime K = b) reads their copies [h, d, b] and
+/// [h, r, b]. The scales are those of that GEMM: per head, (M, K) = (d, b)
+/// and (N, K) = (r, b), so b is a multiple of their granularity (32 or 128)
+/// and the copies' rows suit TMA.
 Status fp8HeadContraction(const char *entry, const TensorView &a,
                           const TensorView &sfa, const TensorView &b,
                           const TensorView &sfb, const TensorView &d,
@@ -1190,48 +1216,19 @@ Status fp8HeadContraction(const char *entry, const TensorView &a,
     return invalid(entry, cat("a is ", shapeOf(a),
                               "; 'bhd,bhr->hdr' needs at least one head and "
                               "one batch row"));
-  // The copies: packed [h, mn, b].
-  auto copyOf = [&](const TensorView &t, void *data) {
-    return TensorView::contiguous(data, t.dtype, {heads, t.sizes[2], rows});
+  // Each operand viewed [h, b, mn] (the sources), and its packed copy.
+  TensorView sources[2] = {a, b};
+  for (TensorView &t : sources) {
+    std::swap(t.sizes[0], t.sizes[1]);
+    std::swap(t.strides[0], t.strides[1]);
+  }
+  auto copyOf = [&](const TensorView &t) {
+    return TensorView::contiguous(t.data, t.dtype, {heads, t.sizes[2], rows});
   };
   Groups stacked;
   stacked.batched = stacked.batchStacked = stacked.runtimeK = true;
-  // Validate the GEMM on the copies' shapes (and compile it) before any
-  // work is enqueued.
-  Expected<Bundle> bundle =
-      bundleFor(entry, copyOf(a, a.data), &sfa, copyOf(b, b.data), &sfb, d,
-                stacked, options);
-  if (!bundle)
-    return bundle.error();
-  // B's copy starts 256-byte aligned, as TMA wants its base.
-  int64_t bytesA = heads * a.sizes[2] * rows;
-  int64_t offsetB = (bytesA + 255) / 256 * 256;
-  int64_t bytesB = heads * b.sizes[2] * rows;
-  if (bytesA == 0) // d = 0: validated, nothing to compute
-    return run(entry, copyOf(a, a.data), &sfa, copyOf(b, b.data), &sfb, d,
-               stacked, options);
-  // Released on the stream after the GEMM, on every path out of here.
-  Expected<detail::StreamMemory> copies = detail::StreamMemory::allocate(
-      options.device, options.stream, static_cast<size_t>(offsetB + bytesB));
-  if (!copies)
-    return copies.error();
-  TensorView at = copyOf(a, copies->data());
-  TensorView bt = copyOf(b, static_cast<char *>(copies->data()) + offsetB);
-  if (Status s = CallArgs(at, &sfa, bt, &sfb, d, nullptr, options)
-                     .validate(entry, *bundle);
-      !s)
-    return s;
-  // Each operand viewed [h, b, mn]: transpose_to_k_major's [B, K, MN].
-  for (auto [src, dst] : {std::pair{&a, &at}, std::pair{&b, &bt}}) {
-    TensorView perHead = *src;
-    std::swap(perHead.sizes[0], perHead.sizes[1]);
-    std::swap(perHead.strides[0], perHead.strides[1]);
-    if (Status s = transpose_to_k_major(perHead, *dst,
-                                        {options.device, options.stream});
-        !s)
-      return makeError(s.error().code, cat(entry, ": ", s.error().message));
-  }
-  return run(entry, at, &sfa, bt, &sfb, d, stacked, options);
+  return runOnCopies(entry, copyOf(a), &sources[0], sfa, copyOf(b), &sources[1],
+                     sfb, d, stacked, options);
 }
 } // namespace
 
