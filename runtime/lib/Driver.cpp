@@ -464,9 +464,11 @@ struct EncodedLaunch {
   LaunchPlan plan;
   std::vector<void *> params; // into plan.paramBytes
   CUlaunchConfig config = {};
-  /// The scratch of a launch that may be enqueued again, freed with it
-  /// (a single launch takes stream-ordered scratch instead).
+  /// The scratch of a launch that may be enqueued again, freed with it;
+  /// a single launch's is stream-ordered, freed on its stream after the
+  /// enqueue when the launch goes.
   std::vector<DeviceBuffer> scratch;
+  std::vector<StreamMemory> streamScratch;
 };
 
 /// How a launch gets its scratch parameters' memory.
@@ -501,20 +503,6 @@ CUlaunchConfig launchConfig(const std::array<uint32_t, 3> &grid,
   config.sharedMemBytes = sharedBytes;
   config.hStream = stream;
   return config;
-}
-
-/// Frees a single launch's stream-ordered scratch (after its enqueue: the
-/// stream orders the free after the kernel).
-void freeScratch(const LoadedModule &module, const EncodedLaunch &launch) {
-  const LaunchPlan &p = launch.plan;
-  for (const auto &[index, bytes] : p.scratch) {
-    uint64_t address = 0;
-    std::memcpy(&address, p.paramBytes.data() + p.layout.slots[index].offset,
-                sizeof(address));
-    if (address)
-      module.device->api->memFreeAsync(static_cast<CUdeviceptr>(address),
-                                       launch.config.hStream);
-  }
 }
 
 /// Validates the arguments, lays out the parameters and encodes the TMA
@@ -566,17 +554,18 @@ Expected<EncodedLaunch> prepareLaunch(const Manifest &m,
   }
   launch.config = launchConfig(p.grid, p.block, p.dynamicSmemBytes, stream);
   // Scratch: allocated on the launch's stream when the launch runs once
-  // (the caller frees it after enqueueing), else owned by the launch.
+  // (freed there after the enqueue), else owned by the launch.
   for (const auto &[index, bytes] : p.scratch) {
     CUdeviceptr address = 0;
     if (scratch == ScratchUse::StreamOrdered) {
-      if (CUresult r = api.memAllocAsync(&address, bytes, stream);
-          r != CUDA_SUCCESS) {
-        freeScratch(module, launch);
-        return driverError(api, r,
-                           cat("cuMemAllocAsync(", bytes, " bytes) for the ",
-                               "kernel's scratch (params[", index, "])"));
-      }
+      Expected<StreamMemory> memory =
+          StreamMemory::allocate(module.device->info.ordinal, stream, bytes);
+      if (!memory)
+        return makeError(memory.error().code,
+                         cat(memory.error().message, " for the kernel's ",
+                             "scratch (params[", index, "])"));
+      address = reinterpret_cast<CUdeviceptr>(memory->data());
+      launch.streamScratch.push_back(memory.take());
     } else {
       Expected<DeviceBuffer> buffer =
           DeviceBuffer::allocate(module.device->info.ordinal, bytes);
@@ -624,9 +613,7 @@ Status Kernel::launch(const TensorArg *args, size_t numArgs,
                     ScratchUse::StreamOrdered);
   if (!launch)
     return launch.error();
-  Status status = enqueueLaunch(m, module, *launch);
-  freeScratch(module, *launch);
-  return status;
+  return enqueueLaunch(m, module, *launch);
 }
 
 struct PreparedLaunch::Impl {
