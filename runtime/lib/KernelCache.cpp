@@ -4,8 +4,10 @@
 
 #include "Support.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -18,6 +20,7 @@
 #include <sstream>
 #include <unistd.h>
 #include <unordered_map>
+#include <vector>
 
 using namespace sm120rt;
 using namespace sm120rt::detail;
@@ -48,10 +51,8 @@ std::string hex64(uint64_t v) {
 std::string recipeText(const std::optional<ScaleRecipe> &r) {
   if (!r)
     return "none";
-  const char *format = r->format == ScaleRecipe::Format::UE8M0   ? "ue8m0"
-                       : r->format == ScaleRecipe::Format::UE4M3 ? "ue4m3"
-                                                                 : "f32";
-  return cat(format, "/mn", r->mn, "/k", r->k, r->packed ? "/packed" : "");
+  return cat(scaleFormatName(r->format), "/mn", r->mn, "/k", r->k,
+             r->packed ? "/packed" : "");
 }
 
 struct Entry {
@@ -183,6 +184,233 @@ std::string sm120rt::describe(const GemmProblem &p, const CompileOptions &o) {
                             : p.prefixSum    ? "/prefix_sum"
                                              : "/rows")
                       : std::string());
+}
+
+namespace {
+
+/// Reads describe()'s text field by field, in its order.
+class KeyReader {
+public:
+  explicit KeyReader(std::string_view key) : rest(key) {}
+
+  /// The value of `name=` when the next field is it, else nullopt. The
+  /// value runs to the next space, or for the schedule (whose text may hold
+  /// spaces) to the first optional field after it.
+  std::optional<std::string_view> take(std::string_view name,
+                                       bool toOptionals = false) {
+    std::string head = cat(name, "=");
+    if (rest.substr(0, head.size()) != head)
+      return std::nullopt;
+    rest.remove_prefix(head.size());
+    size_t end = rest.find(' ');
+    if (toOptionals) {
+      end = std::string_view::npos;
+      for (std::string_view f :
+           {" batch_reduced=", " d_strided=", " k_alignment=", " groups="})
+        end = std::min(end, rest.find(f));
+    }
+    std::string_view value = rest.substr(0, end);
+    rest.remove_prefix(end == std::string_view::npos ? rest.size() : end + 1);
+    return value;
+  }
+
+  bool done() const { return rest.empty(); }
+
+private:
+  std::string_view rest;
+};
+
+std::optional<int64_t> parseInt(std::string_view text) {
+  if (text.empty() || text.size() > 18)
+    return std::nullopt;
+  int64_t v = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9')
+      return std::nullopt;
+    v = v * 10 + (c - '0');
+  }
+  return v;
+}
+
+/// "f8e4m3/k" into a dtype and K-majorness.
+bool parseOperand(std::string_view text, DType &type, bool &kMajor) {
+  size_t slash = text.find('/');
+  if (slash == std::string_view::npos)
+    return false;
+  std::optional<DType> t = parseDType(text.substr(0, slash));
+  std::string_view major = text.substr(slash + 1);
+  if (!t || (major != "k" && major != "mn"))
+    return false;
+  type = *t;
+  kMajor = major == "k";
+  return true;
+}
+
+/// recipeText's inverse.
+bool parseRecipeText(std::string_view text, std::optional<ScaleRecipe> &out) {
+  if (text == "none") {
+    out.reset();
+    return true;
+  }
+  std::vector<std::string_view> parts;
+  for (size_t at = 0;;) {
+    size_t slash = text.find('/', at);
+    parts.push_back(text.substr(at, slash - at));
+    if (slash == std::string_view::npos)
+      break;
+    at = slash + 1;
+  }
+  if (parts.size() < 3 || parts.size() > 4 || parts[1].substr(0, 2) != "mn" ||
+      parts[2].substr(0, 1) != "k" ||
+      (parts.size() == 4 && parts[3] != "packed"))
+    return false;
+  ScaleRecipe r;
+  std::optional<ScaleRecipe::Format> format = parseScaleFormat(parts[0]);
+  if (!format)
+    return false;
+  r.format = *format;
+  std::optional<int64_t> mn = parseInt(parts[1].substr(2)),
+                         k = parseInt(parts[2].substr(1));
+  if (!mn || !k)
+    return false;
+  r.mn = *mn;
+  r.k = *k;
+  r.packed = parts.size() == 4;
+  out = r;
+  return true;
+}
+
+} // namespace
+
+Expected<std::pair<GemmProblem, CompileOptions>>
+sm120rt::parseDescription(std::string_view key) {
+  auto bad = [&](std::string_view what) {
+    return makeError(Code::InvalidArgument,
+                     cat("kernel cache key '", key, "': ", what));
+  };
+  std::string head = cat("sm120 ", kVersion, " gemm ");
+  if (key.substr(0, head.size()) != head) {
+    if (key.substr(0, 6) == "sm120 ")
+      return bad(cat("names another compiler version; this one is ", kVersion));
+    return bad("does not start with 'sm120 <version> gemm'");
+  }
+  KeyReader in(key.substr(head.size()));
+  GemmProblem p;
+  CompileOptions o;
+  auto field = [&](std::string_view name, auto parse) {
+    std::optional<std::string_view> v = in.take(name, name == "schedule");
+    return v && parse(*v);
+  };
+  auto integer = [](int64_t &out) {
+    return [&out](std::string_view v) {
+      std::optional<int64_t> i = parseInt(v);
+      if (i)
+        out = *i;
+      return i.has_value();
+    };
+  };
+  auto flag = [](bool &out) {
+    return [&out](std::string_view v) {
+      out = v == "1";
+      return v == "0" || v == "1";
+    };
+  };
+  int64_t sms = 0;
+  if (!field("a", [&](std::string_view v) {
+        return parseOperand(v, p.a, p.aKMajor);
+      }))
+    return bad("field 'a' is missing or malformed");
+  if (!field("b", [&](std::string_view v) {
+        return parseOperand(v, p.b, p.bKMajor);
+      }))
+    return bad("field 'b' is missing or malformed");
+  if (!field("sfa",
+             [&](std::string_view v) { return parseRecipeText(v, p.sfa); }))
+    return bad("field 'sfa' is missing or malformed");
+  if (!field("sfb",
+             [&](std::string_view v) { return parseRecipeText(v, p.sfb); }))
+    return bad("field 'sfb' is missing or malformed");
+  if (!field("n", integer(p.n)))
+    return bad("field 'n' is missing or malformed");
+  if (!field("k", integer(p.k)))
+    return bad("field 'k' is missing or malformed");
+  if (!field("d", [&](std::string_view v) {
+        std::optional<DType> t = parseDType(v);
+        if (t)
+          p.d = *t;
+        return t.has_value();
+      }))
+    return bad("field 'd' is missing or malformed");
+  if (!field("c", flag(p.accumulate)))
+    return bad("field 'c' is missing or malformed");
+  if (std::optional<std::string_view> v = in.take("alpha")) {
+    if (*v != "1")
+      return bad("field 'alpha' is malformed");
+    p.alpha = true;
+  }
+  if (!field("chip", [&](std::string_view v) {
+        o.chip = std::string(v);
+        return !v.empty();
+      }))
+    return bad("field 'chip' is missing or malformed");
+  if (!field("machine", [&](std::string_view v) {
+        o.machine = v == "default" ? std::string() : std::string(v);
+        return !v.empty();
+      }))
+    return bad("field 'machine' is missing or malformed");
+  if (!field("sms", integer(sms)) || sms > UINT32_MAX)
+    return bad("field 'sms' is missing or malformed");
+  o.sms = static_cast<unsigned>(sms);
+  if (!field("expected_m", integer(o.expectedM)))
+    return bad("field 'expected_m' is missing or malformed");
+  if (!field("schedule", [&](std::string_view v) {
+        o.schedule = v == "auto" ? std::string() : std::string(v);
+        return !v.empty();
+      }))
+    return bad("field 'schedule' is missing or malformed");
+  for (auto [name, out] : {std::pair{"batch_reduced", &p.batchReduced},
+                           std::pair{"d_strided", &p.dStrided}})
+    if (std::optional<std::string_view> v = in.take(name)) {
+      if (*v != "1")
+        return bad(cat("field '", name, "' is malformed"));
+      *out = true;
+    }
+  if (std::optional<std::string_view> v = in.take("k_alignment")) {
+    std::optional<int64_t> a = parseInt(*v);
+    if (!a || *a == 0)
+      return bad("field 'k_alignment' is malformed");
+    p.kAlignment = *a;
+  }
+  if (std::optional<std::string_view> v = in.take("groups")) {
+    size_t slash = v->find('/');
+    std::optional<int64_t> g = parseInt(v->substr(0, slash));
+    std::string_view kind = slash == std::string_view::npos
+                                ? std::string_view()
+                                : v->substr(slash + 1);
+    if (!g || *g == 0)
+      return bad("field 'groups' is malformed");
+    p.groups = *g;
+    if (kind == "masked")
+      p.masked = true;
+    else if (kind == "batched_bmn")
+      p.batched = p.batchStacked = true;
+    else if (kind == "batched")
+      p.batched = true;
+    else if (kind == "k_grouped_blocks")
+      p.kGrouped = p.kBlocks = true;
+    else if (kind == "k_grouped")
+      p.kGrouped = true;
+    else if (kind == "prefix_sum")
+      p.prefixSum = true;
+    else if (kind != "rows")
+      return bad(cat("unknown group layout '", kind, "'"));
+  }
+  if (!in.done())
+    return bad("unexpected text after the last field");
+  // Flags describe() prints only in one form must come back in that form.
+  if (describe(p, o) != key)
+    return bad("is not in describe()'s canonical form");
+  return std::pair{p, o};
 }
 
 void sm120rt::registerGemmCompiler(GemmCompiler compiler) {

@@ -130,6 +130,28 @@ std::optional<DType> sm120rt::parseDType(std::string_view name) {
   return std::nullopt;
 }
 
+std::string_view sm120rt::scaleFormatName(ScaleRecipe::Format format) {
+  switch (format) {
+  case ScaleRecipe::Format::UE8M0:
+    return "ue8m0";
+  case ScaleRecipe::Format::UE4M3:
+    return "ue4m3";
+  case ScaleRecipe::Format::F32:
+    return "f32";
+  }
+  return "?";
+}
+
+std::optional<ScaleRecipe::Format>
+sm120rt::parseScaleFormat(std::string_view name) {
+  for (ScaleRecipe::Format f :
+       {ScaleRecipe::Format::UE8M0, ScaleRecipe::Format::UE4M3,
+        ScaleRecipe::Format::F32})
+    if (name == scaleFormatName(f))
+      return f;
+  return std::nullopt;
+}
+
 int sm120rt::dtypeBits(DType dtype) {
   for (const DTypeInfo &info : kDTypes)
     if (info.dtype == dtype)

@@ -469,12 +469,8 @@ Expected<std::optional<ScaleRecipe>> recipeFromProblem(const nlohmann::json &p,
   const nlohmann::json &r = p[key];
   ScaleRecipe recipe;
   std::string format = r.value("format", "");
-  if (format == "ue8m0")
-    recipe.format = ScaleRecipe::Format::UE8M0;
-  else if (format == "ue4m3")
-    recipe.format = ScaleRecipe::Format::UE4M3;
-  else if (format == "f32")
-    recipe.format = ScaleRecipe::Format::F32;
+  if (std::optional<ScaleRecipe::Format> f = parseScaleFormat(format))
+    recipe.format = *f;
   else
     return makeError(Code::InvalidArgument,
                      cat("gemm reference: problem.", key, ".format is '",

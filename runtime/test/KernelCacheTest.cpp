@@ -116,6 +116,92 @@ TEST(KernelCacheKey, NamesEveryField) {
   EXPECT_EQ(describe(p, u), base);
 }
 
+TEST(KernelCacheKey, ParsesBackIntoTheProblem) {
+  std::vector<std::pair<GemmProblem, CompileOptions>> cases;
+  auto add = [&](auto change) {
+    GemmProblem q = fp8Problem(576, 512);
+    CompileOptions u;
+    change(q, u);
+    cases.emplace_back(q, u);
+  };
+  add([](GemmProblem &, CompileOptions &) {});
+  add([](GemmProblem &q, CompileOptions &u) {
+    q.a = q.b = DType::BF16;
+    q.sfa.reset();
+    q.sfb.reset();
+    q.d = DType::F32;
+    q.accumulate = q.alpha = true;
+    q.aKMajor = false;
+    u.chip = "sm_90a";
+    u.machine = "h100";
+    u.sms = 132;
+    u.expectedM = 16;
+  });
+  add([](GemmProblem &q, CompileOptions &u) {
+    q.a = DType::F4E2M1;
+    q.sfa = ScaleRecipe{ScaleRecipe::Format::UE4M3, 1, 16, false};
+    q.sfb = ScaleRecipe{ScaleRecipe::Format::F32, 128, 128, false};
+    u.schedule = "#sm120.schedule<tile = [128, 128, 128], stages = 2>";
+    q.groups = 8;
+    q.masked = true;
+  });
+  for (const char *kind : {"rows", "prefix_sum", "batched", "batched_bmn",
+                           "k_grouped", "k_grouped_blocks"})
+    add([&](GemmProblem &q, CompileOptions &) {
+      q.groups = 4;
+      std::string_view k = kind;
+      q.prefixSum = k == "prefix_sum";
+      q.batched = k.substr(0, 7) == "batched";
+      q.batchStacked = k == "batched_bmn";
+      q.dStrided = q.batched;
+      q.kGrouped = k.substr(0, 9) == "k_grouped";
+      q.kBlocks = k == "k_grouped_blocks";
+      q.kAlignment = q.kGrouped ? 128 : 0;
+    });
+  add([](GemmProblem &q, CompileOptions &) { q.batchReduced = true; });
+  for (const auto &[p, o] : cases) {
+    std::string key = describe(p, o);
+    Expected<std::pair<GemmProblem, CompileOptions>> back =
+        parseDescription(key);
+    ASSERT_TRUE(back) << back.error().message;
+    EXPECT_EQ(describe(back->first, back->second), key);
+    EXPECT_EQ(back->first.masked, p.masked);
+    EXPECT_EQ(back->first.batched, p.batched);
+    EXPECT_EQ(back->first.kGrouped, p.kGrouped);
+    EXPECT_EQ(back->second.schedule, o.schedule);
+  }
+}
+
+TEST(KernelCacheKey, RejectsMalformedText) {
+  std::string key = describe(fp8Problem(576, 512), CompileOptions());
+  auto rejects = [](const std::string &text, const std::string &part) {
+    Expected<std::pair<GemmProblem, CompileOptions>> r = parseDescription(text);
+    ASSERT_FALSE(r) << text;
+    EXPECT_EQ(r.error().code, Code::InvalidArgument);
+    EXPECT_NE(r.error().message.find(part), std::string::npos)
+        << r.error().message;
+  };
+  auto replace = [&](const std::string &from, const std::string &to) {
+    std::string t = key;
+    t.replace(t.find(from), from.size(), to);
+    return t;
+  };
+  rejects("", "does not start");
+  rejects(replace(std::string(kVersion), "0.0.1"), "another compiler version");
+  rejects(replace("a=f8e4m3/k", "a=f9/k"), "field 'a'");
+  rejects(replace("sfb=ue8m0/mn1/k128/packed", "sfb=ue8m0/1/128"),
+          "field 'sfb'");
+  rejects(replace("n=576", "n=-576"), "field 'n'");
+  rejects(replace("n=576", "n=0576"), "canonical form");
+  rejects(replace("c=0", "c=2"), "field 'c'");
+  rejects(replace("sms=0", "sms=x"), "field 'sms'");
+  rejects(key + " groups=4/diagonal", "group layout 'diagonal'");
+  rejects(key + " groups=0/rows", "field 'groups'");
+  // Optional fields come in describe()'s order only.
+  rejects(key + " k_alignment=128 d_strided=1", "unexpected text");
+  rejects(key + " k_alignment=0", "field 'k_alignment'");
+}
+
 TEST_F(KernelCacheTest, LevelsInOrder) {
   GemmProblem p = fp8Problem(576, 512);
   Source source;

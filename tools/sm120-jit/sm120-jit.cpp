@@ -31,8 +31,8 @@ static cl::opt<std::string>
             cl::init("ue8m0:1:128:packed"));
 static cl::opt<std::string> sfbText("sfb", cl::desc("B scale recipe"),
                                     cl::init("ue8m0:1:128:packed"));
-static cl::opt<int64_t> nSize("n", cl::desc("N"), cl::Required);
-static cl::opt<int64_t> kSize("k", cl::desc("K"), cl::Required);
+static cl::opt<int64_t> nSize("n", cl::desc("N (required without --key)"));
+static cl::opt<int64_t> kSize("k", cl::desc("K (required without --key)"));
 static cl::opt<std::string> dType("d", cl::desc("Output dtype: bf16 or f32"),
                                   cl::init("bf16"));
 static cl::opt<bool> accumulate("c", cl::desc("Accumulate into C (f32)"));
@@ -80,6 +80,10 @@ static cl::opt<int64_t> expectedM("expected-m",
 static cl::opt<std::string> schedule("schedule",
                                      cl::desc("Explicit #sm120.schedule<...>"));
 static cl::opt<std::string>
+    keyText("key", cl::desc("A cache key as a miss reports it (the text after "
+                            "'no kernel for'): compile that problem with its "
+                            "options instead of the options above"));
+static cl::opt<std::string>
     cacheDir("cache-dir",
              cl::desc("Disk cache directory (default: $SM120_CACHE_DIR, "
                       "else ~/.cache/sm120)"));
@@ -105,14 +109,10 @@ parseRecipe(llvm::StringRef text) {
   text.split(parts, ':');
   if (parts.size() < 3 || parts.size() > 4)
     return std::nullopt;
-  if (parts[0] == "ue8m0")
-    r.format = ScaleRecipe::Format::UE8M0;
-  else if (parts[0] == "ue4m3")
-    r.format = ScaleRecipe::Format::UE4M3;
-  else if (parts[0] == "f32")
-    r.format = ScaleRecipe::Format::F32;
-  else
+  std::optional<ScaleRecipe::Format> format = parseScaleFormat(parts[0]);
+  if (!format)
     return std::nullopt;
+  r.format = *format;
   if (parts[1].getAsInteger(10, r.mn) || parts[2].getAsInteger(10, r.k))
     return std::nullopt;
   if (parts.size() == 4) {
@@ -128,68 +128,8 @@ static int fail(const llvm::Twine &message) {
   return 1;
 }
 
-int main(int argc, char **argv) {
-  llvm::InitLLVM init(argc, argv);
-  cl::ParseCommandLineOptions(argc, argv,
-                              "compile a GEMM problem through the sm120 JIT\n");
-
-  GemmProblem p;
-  for (auto [name, text, out] :
-       {std::tuple{"a", &aType, &p.a}, std::tuple{"b", &bType, &p.b},
-        std::tuple{"d", &dType, &p.d}}) {
-    std::optional<sm120rt::DType> t = sm120rt::parseDType(*text);
-    if (!t)
-      return fail(
-          llvm::formatv("--{0}: unknown dtype '{1}'", name, text->getValue()));
-    *out = *t;
-  }
-  std::optional<std::optional<ScaleRecipe>> sfa = parseRecipe(sfaText),
-                                            sfb = parseRecipe(sfbText);
-  if (!sfa || !sfb)
-    return fail(llvm::formatv("bad scale recipe '{0}'; expected none or "
-                              "format:mn:k[:packed]",
-                              sfa ? sfbText.getValue() : sfaText.getValue()));
-  p.sfa = *sfa;
-  p.sfb = *sfb;
-  p.n = nSize;
-  p.k = kSize;
-  p.accumulate = accumulate;
-  p.alpha = alpha;
-  p.groups = groups;
-  if (groupLayout != "rows" && groupLayout != "prefix_sum" &&
-      groupLayout != "masked" && groupLayout != "batched" &&
-      groupLayout != "bmn" && groupLayout != "bmk" &&
-      groupLayout != "k_grouped" && groupLayout != "k_grouped_blocks")
-    return fail(llvm::formatv("--layout: unknown layout '{0}'; expected rows, "
-                              "prefix_sum, masked, batched, bmn, bmk, "
-                              "k_grouped "
-                              "or k_grouped_blocks",
-                              groupLayout.getValue()));
-  p.prefixSum = groupLayout == "prefix_sum";
-  p.masked = groupLayout == "masked";
-  p.batchStacked = groupLayout == "bmn";
-  p.dStrided = stridedD;
-  p.batched = groupLayout == "batched" || p.batchStacked;
-  p.batchReduced = groupLayout == "bmk";
-  p.kBlocks = groupLayout == "k_grouped_blocks";
-  p.kAlignment = kAlignment;
-  p.kGrouped = groupLayout == "k_grouped" || p.kBlocks;
-  for (auto [name, text, kMajor] :
-       {std::tuple{"a-major", &aMajor, &p.aKMajor},
-        std::tuple{"b-major", &bMajor, &p.bKMajor}}) {
-    if (*text != "k" && *text != "mn")
-      return fail(llvm::formatv("--{0}: unknown majorness '{1}'; expected k "
-                                "or mn",
-                                name, text->getValue()));
-    *kMajor = *text == "k";
-  }
-
-  CompileOptions o;
-  o.chip = chip;
-  o.machine = machine;
-  o.expectedM = expectedM;
-  o.schedule = schedule;
-
+/// Gets the bundle through the caches, reports it and writes it out.
+static int compileAndReport(const GemmProblem &p, const CompileOptions &o) {
   if (!noCompile)
     sm120jit::registerCompiler();
   KernelCache::Config config;
@@ -252,4 +192,86 @@ int main(int argc, char **argv) {
     }
   }
   return 0;
+}
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  cl::ParseCommandLineOptions(argc, argv,
+                              "compile a GEMM problem through the sm120 JIT\n");
+
+  GemmProblem p;
+  CompileOptions o;
+  if (!keyText.empty()) {
+    for (const cl::Option *opt : std::initializer_list<const cl::Option *>{
+             &aType, &bType, &sfaText, &sfbText, &nSize, &kSize, &dType,
+             &accumulate, &stridedD, &alpha, &kAlignment, &groups, &groupLayout,
+             &aMajor, &bMajor, &chip, &machine, &expectedM, &schedule})
+      if (opt->getNumOccurrences())
+        return fail(llvm::formatv("--{0} cannot be combined with --key: the "
+                                  "key names the whole problem",
+                                  opt->ArgStr));
+    Expected<std::pair<GemmProblem, CompileOptions>> parsed =
+        parseDescription(keyText);
+    if (!parsed)
+      return fail(parsed.error().message);
+    std::tie(p, o) = *parsed;
+    return compileAndReport(p, o);
+  }
+  if (!nSize.getNumOccurrences() || !kSize.getNumOccurrences())
+    return fail("-n and -k are required (or --key)");
+  for (auto [name, text, out] :
+       {std::tuple{"a", &aType, &p.a}, std::tuple{"b", &bType, &p.b},
+        std::tuple{"d", &dType, &p.d}}) {
+    std::optional<sm120rt::DType> t = sm120rt::parseDType(*text);
+    if (!t)
+      return fail(
+          llvm::formatv("--{0}: unknown dtype '{1}'", name, text->getValue()));
+    *out = *t;
+  }
+  std::optional<std::optional<ScaleRecipe>> sfa = parseRecipe(sfaText),
+                                            sfb = parseRecipe(sfbText);
+  if (!sfa || !sfb)
+    return fail(llvm::formatv("bad scale recipe '{0}'; expected none or "
+                              "format:mn:k[:packed]",
+                              sfa ? sfbText.getValue() : sfaText.getValue()));
+  p.sfa = *sfa;
+  p.sfb = *sfb;
+  p.n = nSize;
+  p.k = kSize;
+  p.accumulate = accumulate;
+  p.alpha = alpha;
+  p.groups = groups;
+  if (groupLayout != "rows" && groupLayout != "prefix_sum" &&
+      groupLayout != "masked" && groupLayout != "batched" &&
+      groupLayout != "bmn" && groupLayout != "bmk" &&
+      groupLayout != "k_grouped" && groupLayout != "k_grouped_blocks")
+    return fail(llvm::formatv("--layout: unknown layout '{0}'; expected rows, "
+                              "prefix_sum, masked, batched, bmn, bmk, "
+                              "k_grouped "
+                              "or k_grouped_blocks",
+                              groupLayout.getValue()));
+  p.prefixSum = groupLayout == "prefix_sum";
+  p.masked = groupLayout == "masked";
+  p.batchStacked = groupLayout == "bmn";
+  p.dStrided = stridedD;
+  p.batched = groupLayout == "batched" || p.batchStacked;
+  p.batchReduced = groupLayout == "bmk";
+  p.kBlocks = groupLayout == "k_grouped_blocks";
+  p.kAlignment = kAlignment;
+  p.kGrouped = groupLayout == "k_grouped" || p.kBlocks;
+  for (auto [name, text, kMajor] :
+       {std::tuple{"a-major", &aMajor, &p.aKMajor},
+        std::tuple{"b-major", &bMajor, &p.bKMajor}}) {
+    if (*text != "k" && *text != "mn")
+      return fail(llvm::formatv("--{0}: unknown majorness '{1}'; expected k "
+                                "or mn",
+                                name, text->getValue()));
+    *kMajor = *text == "k";
+  }
+
+  o.chip = chip;
+  o.machine = machine;
+  o.expectedM = expectedM;
+  o.schedule = schedule;
+  return compileAndReport(p, o);
 }

@@ -29,6 +29,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace sm120rt {
 
@@ -105,6 +106,13 @@ struct CompileOptions {
 /// compile to the same bundle.
 SM120RT_API std::string describe(const GemmProblem &problem,
                                  const CompileOptions &options);
+
+/// The problem and options whose describe() text `key` is (the text a cache
+/// miss reports), so that a cache can be filled from a deployment's misses.
+/// InvalidArgument names the first field that does not parse; a key of
+/// another compiler version is rejected, as its kernel would differ.
+SM120RT_API Expected<std::pair<GemmProblem, CompileOptions>>
+parseDescription(std::string_view key);
 
 /// What a compiler returns.
 struct CompiledKernel {

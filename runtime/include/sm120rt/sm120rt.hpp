@@ -192,6 +192,11 @@ struct ScaleRecipe {
   bool packed = false;
 };
 
+/// "ue8m0", "ue4m3" or "f32"; parseScaleFormat is its inverse.
+SM120RT_API std::string_view scaleFormatName(ScaleRecipe::Format format);
+SM120RT_API std::optional<ScaleRecipe::Format>
+parseScaleFormat(std::string_view name);
+
 //===----------------------------------------------------------------------===//
 // Manifest (docs/bundle-manifest.md, schema version 1)
 //===----------------------------------------------------------------------===//
