@@ -34,7 +34,7 @@ for d in sorted(glob.glob(os.path.join(tree, pattern))):
     shape = (re.search(r"\d+x\d+(x\d+)?", config) or [None])[0]
     for name, (instrs, labels) in report.parse(text).items():
         r = report.report(name, instrs, labels)
-        loop = r.get("k_loop") or {}
+        loop = r.get("k_loop") or r.get("mma_loop") or {}
         kernels.append({
             "config": config, "dtype": dtype, "shape": shape, "chip": m["chip"],
             "function": name, "registers": m["assembler"]["registers"],
@@ -44,9 +44,12 @@ for d in sorted(glob.glob(os.path.join(tree, pattern))):
             "mma": loop.get("mma"),
             "instructions_per_mma": loop.get("instructions_per_mma"),
             "ldsm_per_mma": loop.get("ldsm_per_mma"),
+            "loop": "k_loop" if r.get("k_loop") else
+                    "mma_loop" if loop else None,
             "mix": loop.get("mix")})
-        print("%-32s %-8s k-loop %4s instr, %3s MMA, %5s instr/MMA, %5s LDSM/MMA, "
-              "%d spill bytes" % (config, m["chip"], loop.get("instructions"),
+        print("%-32s %-8s %-8s %4s instr, %3s MMA, %5s instr/MMA, %5s LDSM/MMA, "
+              "%d spill bytes" % (config, m["chip"], kernels[-1]["loop"],
+              loop.get("instructions"),
               loop.get("mma"), loop.get("instructions_per_mma"),
               loop.get("ldsm_per_mma"), m["assembler"]["spill_store_bytes"]),
               file=sys.stderr)
@@ -57,6 +60,7 @@ print(json.dumps({
     "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
     "note": "registers: the launch count (.maxnreg, which setmaxnreg budgets "
             "need); math warps run under setmaxnreg 232. The k-loop is the "
-            "smallest loop with at least 16 MMAs (DESIGN.md).",
+            "smallest loop with at least 16 MMAs (DESIGN.md); where no loop "
+            "holds 16, loop = mma_loop: the smallest loop holding any MMA.",
     "kernels": kernels}, indent=2))
 PY

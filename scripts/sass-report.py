@@ -1,7 +1,10 @@
 """SASS report of a cubin's hot loop, as DESIGN.md's verification section
 defines it: the k-loop is the smallest loop (a backward branch and its
 target) holding at least 16 MMA instructions (HMMA, QMMA, OMMA, IMMA);
-"instructions per MMA" counts every instruction in it.
+"instructions per MMA" counts every instruction in it. A kernel whose
+loops all hold fewer MMAs (narrow decode tiles issue 8 per K block) gets
+no k_loop; its "mma_loop" is then the smallest loop holding any MMA,
+reported with the same fields so that every kernel has a hot-loop figure.
 
 usage: sass-report.py <file.sass | file.cubin> [--name NAME]
 A .cubin is disassembled with nvdisasm (on the GPU machine); a .sass file
@@ -61,31 +64,38 @@ def report(name, instrs, labels):
         target = labels[t.group(1)]
         if target <= addr and target in index:
             loops.append((index[target], i))
-    best = None
-    for start, end in loops:
-        body = instrs[start:end + 1]
+    def smallest(least):
+        best = None
+        for start, end in loops:
+            mmas = sum(1 for _, op, _ in instrs[start:end + 1] if MMA.match(op))
+            if mmas >= least and (best is None or
+                                  end - start < best[1] - best[0]):
+                best = (start, end)
+        return best
+
+    def describe(span):
+        body = instrs[span[0]:span[1] + 1]
+        counts = {}
+        for _, op, _ in body:
+            base = op.split(".")[0]
+            counts[base] = counts.get(base, 0) + 1
         mmas = sum(1 for _, op, _ in body if MMA.match(op))
-        if mmas >= 16 and (best is None or len(body) < best[1] - best[0] + 1):
-            best = (start, end)
+        ldsm = counts.get("LDSM", 0)
+        return {
+            "start": "0x%04x" % body[0][0], "end": "0x%04x" % body[-1][0],
+            "instructions": len(body), "mma": mmas,
+            "instructions_per_mma": round(len(body) / mmas, 3),
+            "ldsm": ldsm, "ldsm_per_mma": round(ldsm / mmas, 3),
+            "mix": dict(sorted(counts.items(), key=lambda kv: -kv[1])),
+        }
+
     out = {"function": name, "instructions": len(instrs),
            "mma_total": sum(1 for _, op, _ in instrs if MMA.match(op))}
+    best = smallest(16)
+    out["k_loop"] = describe(best) if best else None
     if best is None:
-        out["k_loop"] = None
-        return out
-    body = instrs[best[0]:best[1] + 1]
-    counts = {}
-    for _, op, _ in body:
-        base = op.split(".")[0]
-        counts[base] = counts.get(base, 0) + 1
-    mmas = sum(1 for _, op, _ in body if MMA.match(op))
-    ldsm = counts.get("LDSM", 0)
-    out["k_loop"] = {
-        "start": "0x%04x" % body[0][0], "end": "0x%04x" % body[-1][0],
-        "instructions": len(body), "mma": mmas,
-        "instructions_per_mma": round(len(body) / mmas, 3),
-        "ldsm": ldsm, "ldsm_per_mma": round(ldsm / mmas, 3),
-        "mix": dict(sorted(counts.items(), key=lambda kv: -kv[1])),
-    }
+        fallback = smallest(1)
+        out["mma_loop"] = describe(fallback) if fallback else None
     return out
 
 
