@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <iterator>
 #include <mutex>
@@ -297,10 +298,6 @@ sm120rt::parseDescription(std::string_view key) {
   KeyReader in(key.substr(head.size()));
   GemmProblem p;
   CompileOptions o;
-  auto field = [&](std::string_view name, auto parse) {
-    std::optional<std::string_view> v = in.take(name, name == "schedule");
-    return v && parse(*v);
-  };
   auto integer = [](int64_t &out) {
     return [&out](std::string_view v) {
       std::optional<int64_t> i = parseInt(v);
@@ -309,72 +306,78 @@ sm120rt::parseDescription(std::string_view key) {
       return i.has_value();
     };
   };
-  auto flag = [](bool &out) {
-    return [&out](std::string_view v) {
-      out = v == "1";
-      return v == "0" || v == "1";
+  auto text = [](std::string &out, std::string_view absent) {
+    return [&out, absent](std::string_view v) {
+      out = v == absent ? std::string() : std::string(v);
+      return !v.empty();
     };
   };
-  int64_t sms = 0;
-  if (!field("a", [&](std::string_view v) {
-        return parseOperand(v, p.a, p.aKMajor);
-      }))
-    return bad("field 'a' is missing or malformed");
-  if (!field("b", [&](std::string_view v) {
-        return parseOperand(v, p.b, p.bKMajor);
-      }))
-    return bad("field 'b' is missing or malformed");
-  if (!field("sfa",
-             [&](std::string_view v) { return parseRecipeText(v, p.sfa); }))
-    return bad("field 'sfa' is missing or malformed");
-  if (!field("sfb",
-             [&](std::string_view v) { return parseRecipeText(v, p.sfb); }))
-    return bad("field 'sfb' is missing or malformed");
-  if (!field("n", integer(p.n)))
-    return bad("field 'n' is missing or malformed");
-  if (!field("k", integer(p.k)))
-    return bad("field 'k' is missing or malformed");
-  if (!field("d", [&](std::string_view v) {
-        std::optional<DType> t = parseDType(v);
-        if (t)
-          p.d = *t;
-        return t.has_value();
-      }))
-    return bad("field 'd' is missing or malformed");
-  if (!field("c", flag(p.accumulate)))
-    return bad("field 'c' is missing or malformed");
-  if (std::optional<std::string_view> v = in.take("alpha")) {
-    if (*v != "1")
-      return bad("field 'alpha' is malformed");
-    p.alpha = true;
-  }
-  if (!field("chip", [&](std::string_view v) {
-        o.chip = std::string(v);
-        return !v.empty();
-      }))
-    return bad("field 'chip' is missing or malformed");
-  if (!field("machine", [&](std::string_view v) {
-        o.machine = v == "default" ? std::string() : std::string(v);
-        return !v.empty();
-      }))
-    return bad("field 'machine' is missing or malformed");
-  if (!field("sms", integer(sms)) || sms > UINT32_MAX)
-    return bad("field 'sms' is missing or malformed");
-  o.sms = static_cast<unsigned>(sms);
-  if (!field("expected_m", integer(o.expectedM)))
-    return bad("field 'expected_m' is missing or malformed");
-  if (!field("schedule", [&](std::string_view v) {
-        o.schedule = v == "auto" ? std::string() : std::string(v);
-        return !v.empty();
-      }))
-    return bad("field 'schedule' is missing or malformed");
-  for (auto [name, out] : {std::pair{"batch_reduced", &p.batchReduced},
-                           std::pair{"d_strided", &p.dStrided}})
+  // Fields describe() always prints, in its order, and the flags it prints
+  // only when set (as "=1").
+  using Parse = std::function<bool(std::string_view)>;
+  auto required =
+      [&](std::initializer_list<std::pair<const char *, Parse>> fields)
+      -> std::optional<std::string> {
+    for (const auto &[name, parse] : fields) {
+      std::string_view n = name;
+      std::optional<std::string_view> v = in.take(n, n == "schedule");
+      if (!v || !parse(*v))
+        return cat("field '", n, "' is missing or malformed");
+    }
+    return std::nullopt;
+  };
+  auto setOnly = [&](const char *name,
+                     bool &out) -> std::optional<std::string> {
     if (std::optional<std::string_view> v = in.take(name)) {
       if (*v != "1")
-        return bad(cat("field '", name, "' is malformed"));
-      *out = true;
+        return cat("field '", name, "' is malformed");
+      out = true;
     }
+    return std::nullopt;
+  };
+  int64_t sms = 0;
+  std::optional<std::string> why = required(
+      {{"a",
+        [&](std::string_view v) { return parseOperand(v, p.a, p.aKMajor); }},
+       {"b",
+        [&](std::string_view v) { return parseOperand(v, p.b, p.bKMajor); }},
+       {"sfa", [&](std::string_view v) { return parseRecipeText(v, p.sfa); }},
+       {"sfb", [&](std::string_view v) { return parseRecipeText(v, p.sfb); }},
+       {"n", integer(p.n)},
+       {"k", integer(p.k)},
+       {"d",
+        [&](std::string_view v) {
+          std::optional<DType> t = parseDType(v);
+          if (t)
+            p.d = *t;
+          return t.has_value();
+        }},
+       {"c", [&](std::string_view v) {
+          p.accumulate = v == "1";
+          return v == "0" || v == "1";
+        }}});
+  if (!why)
+    why = setOnly("alpha", p.alpha);
+  if (!why)
+    why = required({{"chip",
+                     [&](std::string_view v) {
+                       o.chip = std::string(v);
+                       return !v.empty();
+                     }},
+                    {"machine", text(o.machine, "default")},
+                    {"sms",
+                     [&](std::string_view v) {
+                       return integer(sms)(v) && sms <= UINT32_MAX;
+                     }},
+                    {"expected_m", integer(o.expectedM)},
+                    {"schedule", text(o.schedule, "auto")}});
+  if (!why)
+    why = setOnly("batch_reduced", p.batchReduced);
+  if (!why)
+    why = setOnly("d_strided", p.dStrided);
+  if (why)
+    return bad(*why);
+  o.sms = static_cast<unsigned>(sms);
   if (std::optional<std::string_view> v = in.take("k_alignment")) {
     std::optional<int64_t> a = parseInt(*v);
     if (!a || *a == 0)
