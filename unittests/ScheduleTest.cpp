@@ -103,6 +103,35 @@ TEST_F(ScheduleTest, TmaStoreNeedsSixteenByteRows) {
   EXPECT_NE(why.find("N = 250 with 2-byte elements"), std::string::npos) << why;
 }
 
+TEST_F(ScheduleTest, RingStoreStagesWholeSlicesInOneOperandSlot) {
+  // 8 warps of 64x64 BF16 outputs in a 32 KiB slot: two rounds of 32 rows;
+  // FP32 halves the rows; 16 rows must fit.
+  EXPECT_EQ(ringStoreRows(64, 64, 2, 8, 32768), 32);
+  EXPECT_EQ(ringStoreRows(64, 64, 4, 8, 32768), 16);
+  EXPECT_EQ(ringStoreRows(64, 64, 4, 8, 16384), 0);
+  EXPECT_EQ(ringStoreRows(32, 32, 2, 8, 16384), 32);
+  // Rows divide the warp tile: 48-row tiles take 48 or 16.
+  EXPECT_EQ(ringStoreRows(48, 64, 2, 8, 40960), 16);
+  // No shared memory beyond the ring.
+  EXPECT_EQ(
+      smemUse(bf16(4096, 4096, 512), 128, 256, 64, EpilogueKind::RingStore)
+          .epilogue,
+      0);
+  auto ring = [&](int64_t bn, int64_t bk) {
+    return ScheduleAttr::get(&ctx, {128, bn, bk}, 2, {2, 4}, 4, 8,
+                             EpilogueKind::RingStore, false);
+  };
+  EXPECT_EQ(checkSchedule(bf16(4096, 4096, 512), ring(256, 64), machine()), "");
+  GemmProblem f32 = bf16(4096, 4096, 512);
+  f32.outBytes = 4;
+  std::string why = checkSchedule(f32, ring(256, 32), machine());
+  EXPECT_NE(why.find("which holds 16384"), std::string::npos) << why;
+  GemmProblem grouped = bf16(4096, 4096, 512);
+  grouped.grouped = true;
+  why = checkSchedule(grouped, ring(256, 64), machine());
+  EXPECT_NE(why.find("one plain [M, N] output"), std::string::npos) << why;
+}
+
 TEST_F(ScheduleTest, MixedFp4IsUnpackedInSharedMemory) {
   GemmProblem p = fp8(4096, 4096, 7168);
   p.b = GemmProblem::Data::FP4;

@@ -229,13 +229,35 @@ SmemUse mlir::sm120::smemUse(const GemmProblem &p, int64_t bm, int64_t bn,
   int64_t sa = alignUp(scaleTileBytes(p.sfa, bm, bk), 128);
   int64_t sb = alignUp(scaleTileBytes(p.sfb, bn, bk), 128);
   use.perStage = a + b + sa + sb + SmemUse::kBarrierBytes;
-  // The TMA-store epilogue stages every warp's tile of the output.
+  // The TMA-store epilogue stages every warp's tile of the output; the ring
+  // store stages it in an operand slot of the ring.
   if (epilogue == EpilogueKind::TmaStore)
     use.epilogue = alignUp(bm * bn * p.outBytes, 1024);
   // The lowering lays rings, staging and barriers back to back from the
   // 1024-byte-aligned base, then the views' state.
   use.fixed = 16 * p.viewedOperands;
   return use;
+}
+
+int64_t mlir::sm120::ringStoreRows(int64_t warpRows, int64_t warpCols,
+                                   int64_t outBytes, int64_t mathWarps,
+                                   int64_t slotBytes) {
+  for (int64_t rows = warpRows; rows >= 16; rows -= 16)
+    if (warpRows % rows == 0 &&
+        mathWarps * rows * warpCols * outBytes <= slotBytes)
+      return rows;
+  return 0;
+}
+
+/// ring_store's rows per round for `s` (0: the output does not fit a slot).
+static int64_t ringRowsFor(const GemmProblem &p, ScheduleAttr s) {
+  int64_t bk = s.getBlockK();
+  int64_t slot = std::max(s.getBlockM() * bk * p.smemBits(p.a),
+                          s.getBlockN() * bk * p.smemBits(p.b)) /
+                 8;
+  return ringStoreRows(s.getBlockM() / s.getWarpLayout()[0],
+                       s.getBlockN() / s.getWarpLayout()[1], p.outBytes,
+                       s.getNumMathWarps(), slot);
 }
 
 //===----------------------------------------------------------------------===//
@@ -370,8 +392,27 @@ std::string mlir::sm120::checkSchedule(const GemmProblem &given, ScheduleAttr s,
         machine.chip, machine.smemPerBlock);
   if (s.getStages() < 2)
     return "a pipeline needs at least 2 stages";
+  if (s.getEpilogue() == EpilogueKind::RingStore) {
+    // The last K block's stage is the staging area: every tile has one,
+    // and the output is one plain [M, N].
+    if (p.grouped || p.batches > 1 || p.kPerBatch > 0 || p.kGroupAlign > 0 ||
+        s.getSwapAb())
+      return "ring_store writes one plain [M, N] output from a K loop of "
+             "static length, which grouped, batched and swap_ab GEMMs do not "
+             "have";
+    if (ringRowsFor(p, s) == 0)
+      return llvm::formatv(
+                 "ring_store stages at least 16 rows of every warp's tile "
+                 "({0} warps x 16 x {1} x {2} bytes) in one operand slot of "
+                 "a stage, which holds {3}",
+                 s.getNumMathWarps(), bn / s.getWarpLayout()[1], p.outBytes,
+                 std::max(bm * bk * p.smemBits(p.a),
+                          bn * bk * p.smemBits(p.b)) /
+                     8)
+          .str();
+  }
   // A TMA copy's rows start on 16-byte boundaries of D.
-  if (s.getEpilogue() == EpilogueKind::TmaStore &&
+  if (s.getEpilogue() != EpilogueKind::Direct &&
       (ShapedType::isDynamic(p.n) || p.n * p.outBytes % 16 != 0))
     return llvm::formatv("the TMA-store epilogue needs rows of D that are a "
                          "multiple of 16 bytes; N = {0} with {1}-byte "
@@ -401,6 +442,7 @@ static constexpr double kTileOverhead = 600;   // scheduler, fill, drain
 static constexpr double kBlockOverhead = 64;
 static constexpr double kDirectStoreBytesPerCycle = 32;
 static constexpr double kTmaStoreBytesPerCycle = 96;
+static constexpr double kRingStoreRound = 400;
 static constexpr double kSmemBytesPerCycle = 128; // ldmatrix, per SM
 
 // The twin's math warps issue about 1.8 instructions per cycle per SM in
@@ -494,9 +536,14 @@ ScheduleCost mlir::sm120::estimateCost(const GemmProblem &given, ScheduleAttr s,
   int64_t kBlocks = (k + bk - 1) / bk;
 
   double outBytes = double(bm) * bn * p.outBytes * (p.accumulate ? 2 : 1);
-  double epilogue = outBytes / (s.getEpilogue() == EpilogueKind::TmaStore
-                                    ? kTmaStoreBytesPerCycle
-                                    : kDirectStoreBytesPerCycle);
+  double epilogue = outBytes / (s.getEpilogue() == EpilogueKind::Direct
+                                    ? kDirectStoreBytesPerCycle
+                                    : kTmaStoreBytesPerCycle);
+  // ring_store: per round, a barrier of the math warps or the wait for the
+  // copies to read the slot, which the producer then refills late.
+  if (s.getEpilogue() == EpilogueKind::RingStore)
+    epilogue += kRingStoreRound * (double(bm) / s.getWarpLayout()[0]) /
+                double(ringRowsFor(p, s));
   double tile = kBlocks * perBlock + epilogue + kTileOverhead;
   cost.cycles = cost.waves * tile;
   return cost;
@@ -542,7 +589,7 @@ ScheduleAttr mlir::sm120::selectSchedule(MLIRContext *ctx, const GemmProblem &p,
   ScheduleCost bestCost;
   // Within 1% the tie-break prefers larger BN (fewer A re-reads), then
   // larger BM, then smaller BK, then more stages (latency the model does
-  // not see), then the TMA-store epilogue.
+  // not see), then the TMA-store epilogues.
   auto better = [&](ScheduleAttr s, const ScheduleCost &c) {
     if (!best)
       return true;
@@ -550,10 +597,13 @@ ScheduleAttr mlir::sm120::selectSchedule(MLIRContext *ctx, const GemmProblem &p,
       return true;
     if (c.cycles > bestCost.cycles * 1.01)
       return false;
-    auto key = [](ScheduleAttr x) {
+    // Epilogues: tma_store, then ring_store, then direct.
+    auto rank = [](EpilogueKind e) {
+      return e == EpilogueKind::TmaStore ? 2 : e == EpilogueKind::RingStore;
+    };
+    auto key = [&](ScheduleAttr x) {
       return std::make_tuple(x.getBlockN(), x.getBlockM(), -x.getBlockK(),
-                             x.getStages(),
-                             x.getEpilogue() == EpilogueKind::TmaStore);
+                             x.getStages(), rank(x.getEpilogue()));
     };
     return key(s) > key(best);
   };
@@ -565,8 +615,8 @@ ScheduleAttr mlir::sm120::selectSchedule(MLIRContext *ctx, const GemmProblem &p,
     for (int64_t bm : {64, 128})
       for (int64_t bn : {16, 32, 48, 64, 96, 128, 160, 192, 256})
         for (int64_t bk : blockKCandidates(p))
-          for (EpilogueKind epi :
-               {EpilogueKind::Direct, EpilogueKind::TmaStore}) {
+          for (EpilogueKind epi : {EpilogueKind::Direct, EpilogueKind::TmaStore,
+                                   EpilogueKind::RingStore}) {
             if (only && epi != *only)
               continue;
             if (swap && (!trySwap || epi != EpilogueKind::Direct || bn > 32))

@@ -63,6 +63,12 @@ struct PipeInfo {
 struct TmaStorePlan {
   int64_t rows, cols, elemBytes, boxCols, boxBytes;
   int64_t offset = 0; // byte offset of math warp 0's staging area
+  /// ring_store: the pipeline whose last-consumed stage stages the output,
+  /// the operand tile of the stage used, and the rounds (`rows` is then
+  /// one round's rows of each warp tile).
+  Value ring;
+  unsigned ringTile = 0;
+  int64_t rounds = 1;
   int64_t warpBytes() const { return rows * cols * elemBytes; }
 };
 
@@ -273,18 +279,48 @@ LogicalResult KernelLowering::buildKernel() {
   SmallVector<Type> paramTypes;
   SmallVector<std::function<void(Value)>> bind;
   auto ptrType = LLVM::LLVMPointerType::get(ctx);
-  // With the TMA-store epilogue D is written through a descriptor whose box
-  // is one row-span of a warp tile.
+  // With a TMA-store epilogue D is written through a descriptor whose box
+  // is one row-span of a warp tile (ring_store: of a round's rows).
   Value tmaStored;
+  bool planned = true;
   func.walk([&](EpilogueOp store) {
     auto loop = store->getParentOfType<TileLoopOp>();
-    if (!loop || loop.getSchedule().getEpilogue() != EpilogueKind::TmaStore)
+    if (!loop || loop.getSchedule().getEpilogue() == EpilogueKind::Direct)
       return;
     ScheduleAttr s = loop.getSchedule();
     TmaStorePlan plan;
     plan.rows = s.getBlockM() / s.getWarpLayout()[0];
     plan.cols = s.getBlockN() / s.getWarpLayout()[1];
     plan.elemBytes = store.getD().getType().getElementTypeBitWidth() / 8;
+    if (s.getEpilogue() == EpilogueKind::RingStore) {
+      // The largest operand slot of the tile loop's one ring.
+      SmallVector<PipelineCreateOp> rings;
+      func.walk([&](PipelineCreateOp op) { rings.push_back(op); });
+      if (rings.size() != 1) {
+        store.emitOpError("has the ring_store epilogue, which needs exactly "
+                          "one pipeline; the kernel has ")
+            << rings.size();
+        planned = false;
+        return;
+      }
+      PipelineType ring = rings.front().getType();
+      plan.ring = rings.front().getResult();
+      plan.ringTile = ring.getSlotBytes(1) > ring.getSlotBytes(0);
+      int64_t slot = ring.getSlotBytes(plan.ringTile);
+      int64_t rows = ringStoreRows(plan.rows, plan.cols, plan.elemBytes,
+                                   s.getNumMathWarps(), slot);
+      // Staging boxes start on their swizzle pattern's 1024-byte period.
+      if (!rows || ring.getRingOffset(plan.ringTile) % 1024 || slot % 1024) {
+        store.emitOpError("has the ring_store epilogue, but 16 rows of each "
+                          "warp tile do not fit a 1024-byte aligned operand "
+                          "slot of ")
+            << slot << " bytes";
+        planned = false;
+        return;
+      }
+      plan.rounds = plan.rows / rows;
+      plan.rows = rows;
+    }
     // The widest swizzle span that divides a warp tile's row.
     for (int64_t span : {128, 64, 32})
       if (plan.cols * plan.elemBytes % span == 0) {
@@ -295,6 +331,8 @@ LogicalResult KernelLowering::buildKernel() {
     tmaStore = plan;
     tmaStored = store.getD();
   });
+  if (!planned)
+    return failure();
   for (BlockArgument arg : func.getArguments()) {
     auto type = dyn_cast<MemRefType>(arg.getType());
     if (!type)
@@ -451,7 +489,7 @@ LogicalResult KernelLowering::buildKernel() {
     smemBytes += llvm::alignTo(info.type.getBytes(), 1024);
     pipes[op.getResult()] = info;
   }
-  if (tmaStore) {
+  if (tmaStore && !tmaStore->ring) {
     // Staging boxes start on their swizzle pattern's 1024-byte period.
     tmaStore->offset = smemBytes;
     smemBytes += llvm::alignTo(tmaStore->warpBytes() * ws.getMathWarps(), 1024);
@@ -668,7 +706,31 @@ LogicalResult KernelLowering::lowerOp(Operation &op) {
     NVVM::SyncWarpOp::create(b, loc, c32(-1));
     Value slot = arith::RemUIOp::create(b, loc, load(pipe.released),
                                         c32(pipe.type.getStages()));
-    ifThen(cmp(arith::CmpIPredicate::eq, lane, c32(0)), [&] {
+    Value arrive = cmp(arith::CmpIPredicate::eq, lane, c32(0));
+    if (tmaStore && tmaStore->ring == release.getPipeline()) {
+      // ring_store: the K loop's last stage stays with the math warps, and
+      // the epilogue releases it once its copies have read it.
+      auto loop = dyn_cast<scf::ForOp>(release->getParentOp());
+      std::optional<int64_t> lb, ub, step;
+      if (loop) {
+        lb = getConstantIntValue(loop.getLowerBound());
+        ub = getConstantIntValue(loop.getUpperBound());
+        step = getConstantIntValue(loop.getStep());
+      }
+      if (!lb || !ub || !step || *ub <= *lb)
+        return release.emitOpError(
+            "is not in a K loop of static, nonzero length, which the "
+            "ring_store epilogue needs (it stages the output in the last "
+            "K block's stage)");
+      Value next = arith::AddIOp::create(
+          b, loc, map.lookupOrDefault(loop.getInductionVar()),
+          map.lookupOrDefault(loop.getStep()));
+      arrive = arith::AndIOp::create(
+          b, loc, arrive,
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, next,
+                                map.lookupOrDefault(loop.getUpperBound())));
+    }
+    ifThen(arrive, [&] {
       NVVM::MBarrierArriveOp::create(
           b, loc, Type(), smemPtr(barrierOffset(pipe, slot, true)), Value());
     });
@@ -2178,7 +2240,7 @@ Value KernelLowering::rowMajor(Value row, Value col, Value ld) {
 LogicalResult KernelLowering::lowerStore(EpilogueOp op) {
   if (op.getHeadSplits())
     return op.emitOpError("head_splits are not lowered yet");
-  bool viaTma = schedule.getEpilogue() == EpilogueKind::TmaStore;
+  bool viaTma = schedule.getEpilogue() != EpilogueKind::Direct;
   Value d = (viaTma ? tmaParams : ptrParams).lookup(op.getD());
   Value cPtr = op.getC() ? ptrParams.lookup(op.getC()) : Value();
   if (!d || (op.getC() && !cPtr) ||
@@ -2193,7 +2255,8 @@ LogicalResult KernelLowering::lowerStore(EpilogueOp op) {
                           "argument");
   if (viaTma && (op.getRowLayout() || op.getD().getType().getRank() == 3))
     return op.emitOpError("writes grouped rows or batches, which needs the "
-                          "direct epilogue; the schedule has tma_store");
+                          "direct epilogue; the schedule has ")
+           << stringifyEpilogueKind(schedule.getEpilogue());
   MemRefType dType = op.getD().getType();
   bool stacked = dType.getRank() == 3;
   int64_t n = dType.getDimSize(dType.getRank() - 1);
@@ -2461,16 +2524,63 @@ LogicalResult KernelLowering::lowerTmaStore(EpilogueOp op, Value tma,
   WarpTile wt = warpTile();
   Value tileRow = toI32(map.lookupOrDefault(op.getRow()));
   Value tileCol = toI32(map.lookupOrDefault(op.getCol()));
-  Value stage = addc(mul(warp, c32(plan.warpBytes())), plan.offset);
   Value isLane0 = cmp(arith::CmpIPredicate::eq, lane, c32(0));
-  ifThen(isLane0, [&] {
-    NVVM::CpAsyncBulkWaitGroupOp::create(b, loc, b.getI32IntegerAttr(0),
-                                         b.getUnitAttr());
-  });
-  NVVM::SyncWarpOp::create(b, loc, c32(-1));
+  // This warp's copies of the last round (of the previous tile) have read
+  // the staging area.
+  auto waitRead = [&] {
+    ifThen(isLane0, [&] {
+      NVVM::CpAsyncBulkWaitGroupOp::create(b, loc, b.getI32IntegerAttr(0),
+                                           b.getUnitAttr());
+    });
+    NVVM::SyncWarpOp::create(b, loc, c32(-1));
+  };
+  Value stage, ringSlot;
+  if (plan.ring) {
+    // The slot of the stage the K loop consumed last, which no warp may
+    // still be reading: wait for all math warps (named barrier 1).
+    PipeInfo &pipe = pipes[plan.ring];
+    ringSlot = arith::RemUIOp::create(b, loc, sub(load(pipe.released), c32(1)),
+                                      c32(pipe.type.getStages()));
+    stage = add(slotOffset(pipe, plan.ringTile, ringSlot),
+                mul(warp, c32(plan.warpBytes())));
+    NVVM::BarrierOp::create(b, loc, Type(), c32(1), c32(32 * ws.getMathWarps()),
+                            NVVM::BarrierReductionAttr(), Value());
+  } else {
+    stage = addc(mul(warp, c32(plan.warpBytes())), plan.offset);
+    waitRead();
+  }
+  // Copies the staged round (its M tiles from `firstTile`) to D.
+  auto copyOut = [&](int64_t firstTile) {
+    // The copies read shared memory through the async proxy.
+    NVVM::FenceProxyOp::create(
+        b, loc, NVVM::ProxyKind::async_shared,
+        NVVM::SharedSpaceAttr::get(b.getContext(),
+                                   NVVM::SharedSpace::shared_cta));
+    NVVM::SyncWarpOp::create(b, loc, c32(-1));
+    ifThen(isLane0, [&] {
+      Value row = addc(add(tileRow, wt.row), 16 * firstTile);
+      for (int64_t box = 0; box < plan.cols / plan.boxCols; ++box) {
+        Value col = add(add(tileCol, wt.col), c32(box * plan.boxCols));
+        NVVM::CpAsyncBulkTensorSharedCTAToGlobalOp::create(
+            b, loc, tma, smemPtr(addc(stage, box * plan.rows * plan.boxBytes)),
+            ValueRange{col, row}, Value(),
+            NVVM::TMAStoreModeAttr::get(b.getContext(),
+                                        NVVM::TMAStoreMode::TILE),
+            Value());
+      }
+      NVVM::CpAsyncBulkCommitGroupOp::create(b, loc);
+    });
+  };
 
   SmallVector<Value> acc = epilogueValues(op);
-  for (int64_t i = 0; i < wt.mTiles; ++i)
+  int64_t perRound = plan.rows / 16;
+  for (int64_t i = 0; i < wt.mTiles; ++i) {
+    // A new round overwrites the last one's staging once it is read.
+    if (i && i % perRound == 0) {
+      copyOut(i - perRound);
+      waitRead();
+    }
+    int64_t staged = i % perRound;
     for (int64_t j = 0; j < wt.nTiles; ++j)
       for (int half = 0; half < 2; ++half) {
         Value r = addc(group, 16 * i + 8 * half);
@@ -2495,7 +2605,7 @@ LogicalResult KernelLowering::lowerTmaStore(EpilogueOp op, Value tma,
             addc(arith::DivUIOp::create(b, loc, pairByte, c32(16)), firstChunk);
         Value off =
             add(swizzled(*this, addc(stage, box * plan.rows * plan.boxBytes),
-                         group, 16 * i + 8 * half, plan.boxBytes, chunk,
+                         group, 16 * staged + 8 * half, plan.boxBytes, chunk,
                          unsigned(plan.boxBytes)),
                 arith::RemUIOp::create(b, loc, pairByte, c32(16)));
         Type elem = dType.getElementType();
@@ -2509,24 +2619,19 @@ LogicalResult KernelLowering::lowerTmaStore(EpilogueOp op, Value tma,
         LLVM::StoreOp::create(b, loc, vec, smemPtr(off),
                               /*alignment=*/2 * plan.elemBytes);
       }
-  // The copies read shared memory through the async proxy.
-  NVVM::FenceProxyOp::create(
-      b, loc, NVVM::ProxyKind::async_shared,
-      NVVM::SharedSpaceAttr::get(b.getContext(),
-                                 NVVM::SharedSpace::shared_cta));
-  NVVM::SyncWarpOp::create(b, loc, c32(-1));
-  ifThen(isLane0, [&] {
-    Value row = add(tileRow, wt.row);
-    for (int64_t box = 0; box < plan.cols / plan.boxCols; ++box) {
-      Value col = add(add(tileCol, wt.col), c32(box * plan.boxCols));
-      NVVM::CpAsyncBulkTensorSharedCTAToGlobalOp::create(
-          b, loc, tma, smemPtr(addc(stage, box * plan.rows * plan.boxBytes)),
-          ValueRange{col, row}, Value(),
-          NVVM::TMAStoreModeAttr::get(b.getContext(), NVVM::TMAStoreMode::TILE),
+  }
+  copyOut(wt.mTiles - perRound);
+  if (plan.ring) {
+    // The deferred release of the stage, once this warp's copies read it.
+    PipeInfo &pipe = pipes[plan.ring];
+    ifThen(isLane0, [&] {
+      NVVM::CpAsyncBulkWaitGroupOp::create(b, loc, b.getI32IntegerAttr(0),
+                                           b.getUnitAttr());
+      NVVM::MBarrierArriveOp::create(
+          b, loc, Type(), smemPtr(barrierOffset(pipe, ringSlot, true)),
           Value());
-    }
-    NVVM::CpAsyncBulkCommitGroupOp::create(b, loc);
-  });
+    });
+  }
   return success();
 }
 

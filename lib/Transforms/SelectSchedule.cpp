@@ -32,8 +32,9 @@ struct SelectSchedule : sm120::impl::SelectScheduleBase<SelectSchedule> {
     if (epilogue != "any") {
       only = symbolizeEpilogueKind(epilogue);
       if (!only) {
-        getOperation().emitError() << "unknown epilogue '" << epilogue
-                                   << "'; expected any, direct or tma_store";
+        getOperation().emitError()
+            << "unknown epilogue '" << epilogue
+            << "'; expected any, direct, tma_store or ring_store";
         return signalPassFailure();
       }
     }
@@ -51,8 +52,10 @@ struct SelectSchedule : sm120::impl::SelectScheduleBase<SelectSchedule> {
       if (given) {
         std::string why = checkSchedule(problem, given, *model);
         if (why.empty() && allowed && given.getEpilogue() != *allowed)
-          why = "grouped rows and batched outputs are written by the "
-                "direct epilogue; the schedule asks for tma_store";
+          why = ("grouped rows and batched outputs are written by the "
+                 "direct epilogue; the schedule asks for " +
+                 stringifyEpilogueKind(given.getEpilogue()))
+                    .str();
         if (!why.empty())
           return op->emitOpError()
                  << "schedule does not fit " << model->name << ": " << why;

@@ -147,3 +147,28 @@ func.func @no_problem(%a: memref<?x512xbf16>, %b: memref<256x512xbf16>, %d: memr
 
 // RUN: not sm120-opt %s -split-input-file --sm120-lower-to-nvvm=chip=sm_100a 2>&1 | FileCheck %s --check-prefix=CHIP
 // CHIP: sm120-lower-to-nvvm: unknown chip 'sm_100a'; expected sm_120a, sm_121a, sm_120f or sm_90a
+
+// -----
+
+// ring_store keeps the last K block's stage for the output: the K loop must
+// run at least once, which only a static length guarantees.
+func.func @ring_store_dynamic_k(%a: memref<?x?xbf16>, %b: memref<256x512xbf16>, %d: memref<?x256xbf16>) attributes {sm120.problem = {family = "gemm", names = ["a", "b", "d"], outputs = ["d"]}} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %m = memref.dim %a, %c0 : memref<?x?xbf16>
+  %k = memref.dim %a, %c1 : memref<?x?xbf16>
+  %n = arith.constant 256 : index
+  // expected-error @+1 {{'sm120.pipeline.release' op is not in a K loop of static, nonzero length, which the ring_store epilogue needs}}
+  sm120.tile.loop (%m0, %n0) in (%m, %n) schedule <block = [128, 256, 64], stages = 2, warp_layout = [2, 4], raster_group = 8, epilogue = ring_store> {
+    %z = sm120.tile.zero : <128x256>
+    %c64 = arith.constant 64 : index
+    %r = scf.for %k0 = %c0 to %k step %c64 iter_args(%acc = %z) -> (!sm120.acc<128x256>) {
+      %ta = sm120.tile.load %a[%m0, %k0] : memref<?x?xbf16> -> <128x64xbf16, swizzle = 128>
+      %tb = sm120.tile.load %b[%n0, %k0] : memref<256x512xbf16> -> <256x64xbf16, swizzle = 128>
+      %p = sm120.tile.mma %acc, %ta, %tb at [%m0, %n0] k_offset %k0 : <128x64xbf16, swizzle = 128>, <256x64xbf16, swizzle = 128> -> <128x256>
+      scf.yield %p : !sm120.acc<128x256>
+    }
+    sm120.tile.store %r into %d[%m0, %n0] : <128x256>, memref<?x256xbf16>
+  }
+  return
+}

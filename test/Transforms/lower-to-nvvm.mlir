@@ -174,3 +174,55 @@ func.func @bf16_tma_store(%a: memref<?x512xbf16>, %b: memref<256x512xbf16>, %c: 
   }
   return
 }
+
+// -----
+
+// The ring_store epilogue stages the output in the B slot (32 KiB) of the
+// stage that held the tile's last K block: 8 warps x 32 rows x 64 BF16
+// columns per round, two rounds, so D's box is 32 rows and the kernel needs
+// no shared memory beyond the ring. The K loop's last release does not
+// arrive; the epilogue waits for all math warps (named barrier 1) before
+// overwriting the slot, copies each round out, waits until the copies have
+// read it, and then releases the stage.
+// CHECK-LABEL: llvm.func @bf16_ring_store(
+// CHECK-SAME: #sm120.tma<tensor = 2, box = [32, 64], swizzle = 128>
+// CHECK-SAME: dynamic_smem = 98336
+// CHECK: nvvm.fence.proxy
+// CHECK: %[[NEXT:.*]] = arith.addi %{{.*}}, %c64 : index
+// CHECK-NEXT: %[[MORE:.*]] = arith.cmpi ult, %[[NEXT]], %c512 : index
+// CHECK-NEXT: %[[ARRIVE:.*]] = arith.andi %{{.*}}, %[[MORE]] : i1
+// CHECK-NEXT: scf.if %[[ARRIVE]] {
+// CHECK: nvvm.mbarrier.arrive
+// CHECK: nvvm.barrier id = %{{.*}} number_of_threads = %{{.*}}
+// CHECK-NOT: nvvm.cp.async.bulk.wait_group
+// CHECK: llvm.store {{.*}} : vector<2xbf16>, !llvm.ptr<3>
+// CHECK: nvvm.cp.async.bulk.tensor.global.shared.cta
+// CHECK-NEXT: nvvm.cp.async.bulk.commit.group
+// CHECK: nvvm.cp.async.bulk.wait_group 0 {read}
+// CHECK: llvm.store {{.*}} : vector<2xbf16>, !llvm.ptr<3>
+// CHECK: nvvm.cp.async.bulk.tensor.global.shared.cta
+// CHECK-NEXT: nvvm.cp.async.bulk.commit.group
+// CHECK: nvvm.cp.async.bulk.wait_group 0 {read}
+// CHECK-NEXT: arith.constant 8
+// CHECK: nvvm.mbarrier.arrive
+// CHECK-NOT: nvvm.cp.async.bulk.tensor.global.shared.cta
+// CHECK: nvvm.setmaxregister decrease 40
+func.func @bf16_ring_store(%a: memref<?x512xbf16>, %b: memref<256x512xbf16>, %d: memref<?x256xbf16>)
+    attributes {sm120.problem = {family = "gemm", names = ["a", "b", "d"], outputs = ["d"]}} {
+  %c0 = arith.constant 0 : index
+  %m = memref.dim %a, %c0 : memref<?x512xbf16>
+  %n = arith.constant 256 : index
+  %k = arith.constant 512 : index
+  sm120.tile.loop (%m0, %n0) in (%m, %n) schedule <block = [128, 256, 64], stages = 2, warp_layout = [2, 4], raster_group = 8, epilogue = ring_store> {
+    %z = sm120.tile.zero : <128x256>
+    %c64 = arith.constant 64 : index
+    %r = scf.for %k0 = %c0 to %k step %c64 iter_args(%acc = %z) -> (!sm120.acc<128x256>) {
+      %ta = sm120.tile.load %a[%m0, %k0] : memref<?x512xbf16> -> <128x64xbf16, swizzle = 128>
+      %tb = sm120.tile.load %b[%n0, %k0] : memref<256x512xbf16> -> <256x64xbf16, swizzle = 128>
+      %p = sm120.tile.mma %acc, %ta, %tb at [%m0, %n0] k_offset %k0 : <128x64xbf16, swizzle = 128>, <256x64xbf16, swizzle = 128> -> <128x256>
+      scf.yield %p : !sm120.acc<128x256>
+    }
+    sm120.tile.store %r into %d[%m0, %n0] : <128x256>, memref<?x256xbf16>
+  }
+  return
+}

@@ -75,6 +75,29 @@ func.func @grouped_tma_store(%a: memref<?x512xbf16>, %b: memref<4x256x512xbf16>,
 
 // -----
 
+// ring_store stages 16-row slices of every warp's tile in one operand slot:
+// 8 x 16 x 64 FP32 outputs (32 KiB) do not fit the 16 KiB B slot of BK 32.
+func.func @ring_store_small_slot(%a: memref<4096x512xbf16>, %b: memref<256x512xbf16>, %d: memref<4096x256xf32>) {
+  // expected-error @+1 {{schedule does not fit rtx-pro-6000: ring_store stages at least 16 rows of every warp's tile (8 warps x 16 x 64 x 4 bytes) in one operand slot of a stage, which holds 16384}}
+  sm120.gemm a(%a : memref<4096x512xbf16>) b(%b : memref<256x512xbf16>) d(%d : memref<4096x256xf32>)
+      schedule <block = [128, 256, 32], stages = 2, warp_layout = [2, 4], raster_group = 8, epilogue = ring_store>
+  return
+}
+
+// -----
+
+// Grouped outputs are written row by row: no ring_store either.
+func.func @grouped_ring_store(%a: memref<?x512xbf16>, %b: memref<4x256x512xbf16>,
+                              %rows: memref<?xi32>, %d: memref<?x256xbf16>) {
+  // expected-error @+1 {{schedule does not fit rtx-pro-6000: ring_store writes one plain [M, N] output from a K loop of static length, which grouped, batched and swap_ab GEMMs do not have}}
+  sm120.grouped_gemm contiguous a(%a : memref<?x512xbf16>) b(%b : memref<4x256x512xbf16>)
+      layout(%rows : memref<?xi32>) d(%d : memref<?x256xbf16>)
+      schedule <block = [128, 256, 64], stages = 2, warp_layout = [2, 4], raster_group = 8, epilogue = ring_store>
+  return
+}
+
+// -----
+
 // swap_ab is for dense GEMMs of one operand type.
 func.func @swap_mixed(%a: memref<?x7168xf8E4M3FN>, %b: memref<576x7168xf4E2M1FN>,
                       %sa: memref<14x?xi32>, %sb: memref<56x576xi32>, %d: memref<?x576xbf16>) {

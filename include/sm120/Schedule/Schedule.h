@@ -86,7 +86,7 @@ struct GemmProblem {
 /// Shared memory a schedule needs, in bytes.
 struct SmemUse {
   int64_t perStage = 0; // A, B, scale tiles and the stage's two mbarriers
-  int64_t epilogue = 0; // output rows staged for a TMA store (64 at a time)
+  int64_t epilogue = 0; // the output staged for tma_store (ring_store: 0)
   int64_t fixed = 0;    // alignment slack and bookkeeping
   /// The lowering's layout: the ring of tiles padded to 1024 bytes (what
   /// follows starts on a swizzle period), the staged output, then the
@@ -107,6 +107,13 @@ struct SmemUse {
 };
 SmemUse smemUse(const GemmProblem &p, int64_t bm, int64_t bn, int64_t bk,
                 EpilogueKind epilogue);
+
+/// ring_store: the rows of each math warp's `warpRows` x `warpCols` tile of
+/// `outBytes` elements staged per round in one `slotBytes` operand slot of a
+/// stage: the most rows (a multiple of 16 dividing `warpRows`) for which
+/// all `mathWarps` tiles fit; 0 when 16 do not.
+int64_t ringStoreRows(int64_t warpRows, int64_t warpCols, int64_t outBytes,
+                      int64_t mathWarps, int64_t slotBytes);
 
 /// Registers a math thread needs for its accumulators and double-buffered
 /// fragments, plus addressing overhead; for FP8/FP4 at least what the sm_90a

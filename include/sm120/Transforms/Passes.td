@@ -48,7 +48,7 @@ def SelectSchedule : Pass<"sm120-select-schedule", "mlir::ModuleOp"> {
     Option<"expectedM", "expected-m", "int64_t", /*default=*/"4096",
            "Rows to cost for when M is a runtime size">,
     Option<"epilogue", "epilogue", "std::string", /*default=*/"\"any\"",
-           "Epilogues to choose from: any, direct or tma_store">,
+           "Epilogues to choose from: any, direct, tma_store or ring_store">,
     Option<"print", "print", "bool", /*default=*/"false",
            "Report each chosen schedule as a remark">
   ];

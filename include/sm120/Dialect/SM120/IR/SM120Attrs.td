@@ -313,7 +313,8 @@ def SM120_KernelAbiAttr : AttrDef<SM120_Dialect, "KernelAbi"> {
 
 def SM120_EpilogueKind : I32EnumAttr<"EpilogueKind", "GEMM epilogue", [
     I32EnumAttrCase<"Direct", 0, "direct">,
-    I32EnumAttrCase<"TmaStore", 1, "tma_store">
+    I32EnumAttrCase<"TmaStore", 1, "tma_store">,
+    I32EnumAttrCase<"RingStore", 2, "ring_store">
   ]> {
   let genSpecializedAttr = 0;
   let cppNamespace = "::mlir::sm120";
@@ -333,8 +334,12 @@ def SM120_ScheduleAttr : AttrDef<SM120_Dialect, "Schedule"> {
     - `tma_warps`: producer warps (one warpgroup issues the TMA loads);
     - `raster_group`: M tiles visited together by the persistent tile
       scheduler before moving along N (L2 reuse of B);
-    - `epilogue`: `direct` register stores or `tma_store` through shared
-      memory;
+    - `epilogue`: `direct` register stores, `tma_store` through shared
+      memory of its own, or `ring_store`: TMA stores staged in the stage
+      that held the tile's last K block, which the math warps release only
+      once the copies have read it (for tiles whose output does not fit
+      beside the ring), in rounds of whole 16-row slices of every warp's
+      tile;
     - `swap_ab` (decode-sized M): the kernel computes D^T = B A^T, so
       that the MMA's rows run along N and its (narrow) columns along M:
       `block` then reads [BN of D's columns, BM of D's rows, BK], and the
