@@ -1,14 +1,15 @@
-// Every example spec is valid and summarizes to its family.
-// RUN: sm120-opt %examples/fp8_gemm.mlir --sm120-summarize -o /dev/null | FileCheck %s --check-prefix=FP8
-// RUN: sm120-opt %examples/nvfp4_gemm.mlir --sm120-summarize -o /dev/null | FileCheck %s --check-prefix=NVFP4
-// RUN: sm120-opt %examples/fp4_gemm.mlir --sm120-summarize -o /dev/null | FileCheck %s --check-prefix=FP4
-// RUN: sm120-opt %examples/fp8_fp4_gemm.mlir --sm120-summarize -o /dev/null | FileCheck %s --check-prefix=MIXED
-// RUN: sm120-opt %examples/moe_grouped_contiguous.mlir --sm120-summarize -o /dev/null | FileCheck %s --check-prefix=CONTIG
-// RUN: sm120-opt %examples/moe_grouped_masked.mlir --sm120-summarize -o /dev/null | FileCheck %s --check-prefix=MASKED
-// RUN: sm120-opt %examples/moe_wgrad_k_grouped.mlir --sm120-summarize -o /dev/null | FileCheck %s --check-prefix=KGROUP
-// RUN: sm120-opt %examples/batched_einsum.mlir --sm120-summarize -o /dev/null | FileCheck %s --check-prefix=BATCHED
-// RUN: sm120-opt %examples/mqa_logits.mlir --sm120-summarize -o /dev/null | FileCheck %s --check-prefix=MQA
-// RUN: sm120-opt %examples/paged_mqa_logits.mlir --sm120-summarize -o /dev/null | FileCheck %s --check-prefix=PAGED
+// Every example spec is valid, gets a schedule (as in scripts/demo.sh) and
+// summarizes to its family.
+// RUN: sm120-opt %examples/fp8_gemm.mlir --sm120-select-schedule --sm120-summarize -o /dev/null | FileCheck %s --check-prefix=FP8
+// RUN: sm120-opt %examples/nvfp4_gemm.mlir --sm120-select-schedule --sm120-summarize -o /dev/null | FileCheck %s --check-prefix=NVFP4
+// RUN: sm120-opt %examples/fp4_gemm.mlir --sm120-select-schedule --sm120-summarize -o /dev/null | FileCheck %s --check-prefix=FP4
+// RUN: sm120-opt %examples/fp8_fp4_gemm.mlir --sm120-select-schedule --sm120-summarize -o /dev/null | FileCheck %s --check-prefix=MIXED
+// RUN: sm120-opt %examples/moe_grouped_contiguous.mlir --sm120-select-schedule --sm120-summarize -o /dev/null | FileCheck %s --check-prefix=CONTIG
+// RUN: sm120-opt %examples/moe_grouped_masked.mlir --sm120-select-schedule --sm120-summarize -o /dev/null | FileCheck %s --check-prefix=MASKED
+// RUN: sm120-opt %examples/moe_wgrad_k_grouped.mlir --sm120-select-schedule --sm120-summarize -o /dev/null | FileCheck %s --check-prefix=KGROUP
+// RUN: sm120-opt %examples/batched_einsum.mlir --sm120-select-schedule --sm120-summarize -o /dev/null | FileCheck %s --check-prefix=BATCHED
+// RUN: sm120-opt %examples/mqa_logits.mlir --sm120-select-schedule --sm120-summarize -o /dev/null | FileCheck %s --check-prefix=MQA
+// RUN: sm120-opt %examples/paged_mqa_logits.mlir --sm120-select-schedule --sm120-summarize -o /dev/null | FileCheck %s --check-prefix=PAGED
 
 // FP8: kernel @fp8_gemm_2112x7168: gemm
 // FP8-NEXT: sizes: M=? N=2112 K=7168
