@@ -249,15 +249,21 @@ int64_t mlir::sm120::ringStoreRows(int64_t warpRows, int64_t warpCols,
   return 0;
 }
 
+/// ring_store's staging slot for `s`: the larger operand tile of a stage
+/// whose bytes keep the staged boxes on 1024-byte swizzle periods (A's
+/// always do).
+static int64_t ringSlotBytes(const GemmProblem &p, ScheduleAttr s) {
+  int64_t bk = s.getBlockK();
+  int64_t a = s.getBlockM() * bk * p.smemBits(p.a) / 8;
+  int64_t b = s.getBlockN() * bk * p.smemBits(p.b) / 8;
+  return b > a && b % 1024 == 0 ? b : a;
+}
+
 /// ring_store's rows per round for `s` (0: the output does not fit a slot).
 static int64_t ringRowsFor(const GemmProblem &p, ScheduleAttr s) {
-  int64_t bk = s.getBlockK();
-  int64_t slot = std::max(s.getBlockM() * bk * p.smemBits(p.a),
-                          s.getBlockN() * bk * p.smemBits(p.b)) /
-                 8;
   return ringStoreRows(s.getBlockM() / s.getWarpLayout()[0],
                        s.getBlockN() / s.getWarpLayout()[1], p.outBytes,
-                       s.getNumMathWarps(), slot);
+                       s.getNumMathWarps(), ringSlotBytes(p, s));
 }
 
 //===----------------------------------------------------------------------===//
@@ -396,21 +402,27 @@ std::string mlir::sm120::checkSchedule(const GemmProblem &given, ScheduleAttr s,
     // The last K block's stage is the staging area: every tile has one,
     // and the output is one plain [M, N].
     if (p.grouped || p.batches > 1 || p.kPerBatch > 0 || p.kGroupAlign > 0 ||
-        s.getSwapAb())
-      return "ring_store writes one plain [M, N] output from a K loop of "
-             "static length, which grouped, batched and swap_ab GEMMs do not "
-             "have";
+        ShapedType::isDynamic(p.k) || s.getSwapAb())
+      return "ring_store needs one plain [M, N] output and a static K (the "
+             "last K block's stage holds the output); grouped, batched, "
+             "swap_ab and runtime-K GEMMs do not qualify";
     if (ringRowsFor(p, s) == 0)
       return llvm::formatv(
                  "ring_store stages at least 16 rows of every warp's tile "
                  "({0} warps x 16 x {1} x {2} bytes) in one operand slot of "
                  "a stage, which holds {3}",
                  s.getNumMathWarps(), bn / s.getWarpLayout()[1], p.outBytes,
-                 std::max(bm * bk * p.smemBits(p.a),
-                          bn * bk * p.smemBits(p.b)) /
-                     8)
+                 ringSlotBytes(p, s))
           .str();
   }
+  // The staged boxes are one swizzle span (32, 64 or 128 bytes) of a warp
+  // tile's row wide.
+  int64_t warpRowBytes = bn / s.getWarpLayout()[1] * p.outBytes;
+  if (s.getEpilogue() != EpilogueKind::Direct && warpRowBytes % 32 != 0)
+    return llvm::formatv("the {0} epilogue stages boxes of 32, 64 or 128 "
+                         "bytes of a warp tile's row, which has {1}",
+                         stringifyEpilogueKind(s.getEpilogue()), warpRowBytes)
+        .str();
   // A TMA copy's rows start on 16-byte boundaries of D.
   if (s.getEpilogue() != EpilogueKind::Direct &&
       (ShapedType::isDynamic(p.n) || p.n * p.outBytes % 16 != 0))

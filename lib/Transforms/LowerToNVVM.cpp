@@ -305,7 +305,10 @@ LogicalResult KernelLowering::buildKernel() {
       }
       PipelineType ring = rings.front().getType();
       plan.ring = rings.front().getResult();
-      plan.ringTile = ring.getSlotBytes(1) > ring.getSlotBytes(0);
+      // (the schedule's choice: B when larger and a whole number of swizzle
+      // periods).
+      plan.ringTile = ring.getSlotBytes(1) > ring.getSlotBytes(0) &&
+                      ring.getSlotBytes(1) % 1024 == 0;
       int64_t slot = ring.getSlotBytes(plan.ringTile);
       int64_t rows = ringStoreRows(plan.rows, plan.cols, plan.elemBytes,
                                    s.getNumMathWarps(), slot);
@@ -322,11 +325,19 @@ LogicalResult KernelLowering::buildKernel() {
       plan.rows = rows;
     }
     // The widest swizzle span that divides a warp tile's row.
+    plan.boxBytes = 0;
     for (int64_t span : {128, 64, 32})
       if (plan.cols * plan.elemBytes % span == 0) {
         plan.boxBytes = span;
         break;
       }
+    if (!plan.boxBytes) {
+      store.emitOpError("stages boxes of 32, 64 or 128 bytes of a warp "
+                        "tile's row for a TMA store; its rows have ")
+          << plan.cols * plan.elemBytes << " bytes";
+      planned = false;
+      return;
+    }
     plan.boxCols = plan.boxBytes / plan.elemBytes;
     tmaStore = plan;
     tmaStored = store.getD();

@@ -172,3 +172,27 @@ func.func @ring_store_dynamic_k(%a: memref<?x?xbf16>, %b: memref<256x512xbf16>, 
   }
   return
 }
+
+// -----
+
+// TMA-store boxes are 32, 64 or 128 bytes of a warp tile's row; 24 BF16
+// columns are 48 bytes.
+func.func @tma_store_narrow_warp_rows(%a: memref<?x512xbf16>, %b: memref<480x512xbf16>, %d: memref<?x480xbf16>) attributes {sm120.problem = {family = "gemm", names = ["a", "b", "d"], outputs = ["d"]}} {
+  %c0 = arith.constant 0 : index
+  %m = memref.dim %a, %c0 : memref<?x512xbf16>
+  %n = arith.constant 480 : index
+  %k = arith.constant 512 : index
+  sm120.tile.loop (%m0, %n0) in (%m, %n) schedule <block = [128, 48, 64], stages = 3, warp_layout = [4, 2], raster_group = 8, epilogue = tma_store> {
+    %z = sm120.tile.zero : <128x48>
+    %c64 = arith.constant 64 : index
+    %r = scf.for %k0 = %c0 to %k step %c64 iter_args(%acc = %z) -> (!sm120.acc<128x48>) {
+      %ta = sm120.tile.load %a[%m0, %k0] : memref<?x512xbf16> -> <128x64xbf16, swizzle = 128>
+      %tb = sm120.tile.load %b[%n0, %k0] : memref<480x512xbf16> -> <48x64xbf16, swizzle = 128>
+      %p = sm120.tile.mma %acc, %ta, %tb at [%m0, %n0] k_offset %k0 : <128x64xbf16, swizzle = 128>, <48x64xbf16, swizzle = 128> -> <128x48>
+      scf.yield %p : !sm120.acc<128x48>
+    }
+    // expected-error @+1 {{'sm120.tile.store' op stages boxes of 32, 64 or 128 bytes of a warp tile's row for a TMA store; its rows have 48 bytes}}
+    sm120.tile.store %r into %d[%m0, %n0] : <128x48>, memref<?x480xbf16>
+  }
+  return
+}

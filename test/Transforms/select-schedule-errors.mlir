@@ -86,10 +86,31 @@ func.func @ring_store_small_slot(%a: memref<4096x512xbf16>, %b: memref<256x512xb
 
 // -----
 
+// A K known only at run time may be zero: no stage is left to stage in.
+func.func @ring_store_runtime_k(%a: memref<4096x?xbf16>, %b: memref<256x?xbf16>, %d: memref<4096x256xbf16>) {
+  // expected-error @+1 {{schedule does not fit rtx-pro-6000: ring_store needs one plain [M, N] output and a static K (the last K block's stage holds the output); grouped, batched, swap_ab and runtime-K GEMMs do not qualify}}
+  sm120.gemm a(%a : memref<4096x?xbf16>) b(%b : memref<256x?xbf16>) d(%d : memref<4096x256xbf16>)
+      schedule <block = [128, 256, 64], stages = 2, warp_layout = [2, 4], raster_group = 8, epilogue = ring_store>
+  return
+}
+
+// -----
+
+// TMA-store boxes span 32, 64 or 128 bytes of a warp tile's row: 24 BF16
+// columns (48 bytes) are none of them.
+func.func @tma_store_narrow_warp_rows(%a: memref<4096x512xbf16>, %b: memref<480x512xbf16>, %d: memref<4096x480xbf16>) {
+  // expected-error @+1 {{schedule does not fit rtx-pro-6000: the tma_store epilogue stages boxes of 32, 64 or 128 bytes of a warp tile's row, which has 48}}
+  sm120.gemm a(%a : memref<4096x512xbf16>) b(%b : memref<480x512xbf16>) d(%d : memref<4096x480xbf16>)
+      schedule <block = [128, 48, 64], stages = 3, warp_layout = [4, 2], raster_group = 8, epilogue = tma_store>
+  return
+}
+
+// -----
+
 // Grouped outputs are written row by row: no ring_store either.
 func.func @grouped_ring_store(%a: memref<?x512xbf16>, %b: memref<4x256x512xbf16>,
                               %rows: memref<?xi32>, %d: memref<?x256xbf16>) {
-  // expected-error @+1 {{schedule does not fit rtx-pro-6000: ring_store writes one plain [M, N] output from a K loop of static length, which grouped, batched and swap_ab GEMMs do not have}}
+  // expected-error @+1 {{schedule does not fit rtx-pro-6000: ring_store needs one plain [M, N] output and a static K (the last K block's stage holds the output); grouped, batched, swap_ab and runtime-K GEMMs do not qualify}}
   sm120.grouped_gemm contiguous a(%a : memref<?x512xbf16>) b(%b : memref<4x256x512xbf16>)
       layout(%rows : memref<?xi32>) d(%d : memref<?x256xbf16>)
       schedule <block = [128, 256, 64], stages = 2, warp_layout = [2, 4], raster_group = 8, epilogue = ring_store>

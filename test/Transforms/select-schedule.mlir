@@ -92,6 +92,17 @@ func.func @bf16(%a: memref<4096x7168xbf16>, %b: memref<4096x7168xbf16>, %d: memr
 
 // -----
 
+// With K known only at run time the K loop may be empty, and ring_store
+// needs its last K block's stage: the same tile stores directly.
+// CHECK-LABEL: func.func @bf16_runtime_k
+// CHECK: schedule <block = [128, 256, 64], stages = 2, warp_layout = [2, 4], raster_group = 16, epilogue = direct>
+func.func @bf16_runtime_k(%a: memref<4096x?xbf16>, %b: memref<4096x?xbf16>, %d: memref<4096x4096xbf16>) {
+  sm120.gemm a(%a : memref<4096x?xbf16>) b(%b : memref<4096x?xbf16>) d(%d : memref<4096x4096xbf16>)
+  return
+}
+
+// -----
+
 // A schedule the user wrote is kept as written.
 // CHECK-LABEL: func.func @user_schedule
 // CHECK: sm120.gemm
