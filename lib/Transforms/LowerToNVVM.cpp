@@ -63,12 +63,11 @@ struct PipeInfo {
 struct TmaStorePlan {
   int64_t rows, cols, elemBytes, boxCols, boxBytes;
   int64_t offset = 0; // byte offset of math warp 0's staging area
-  /// ring_store: the pipeline whose last-consumed stage stages the output,
-  /// the operand tile of the stage used, and the rounds (`rows` is then
-  /// one round's rows of each warp tile).
+  /// ring_store: the pipeline whose last-consumed stage stages the output
+  /// and the operand tile of the stage used (`rows` is then one round's
+  /// rows of each warp tile).
   Value ring;
   unsigned ringTile = 0;
-  int64_t rounds = 1;
   int64_t warpBytes() const { return rows * cols * elemBytes; }
 };
 
@@ -293,7 +292,7 @@ LogicalResult KernelLowering::buildKernel() {
     plan.cols = s.getBlockN() / s.getWarpLayout()[1];
     plan.elemBytes = store.getD().getType().getElementTypeBitWidth() / 8;
     if (s.getEpilogue() == EpilogueKind::RingStore) {
-      // The largest operand slot of the tile loop's one ring.
+      // The tile loop's one ring.
       SmallVector<PipelineCreateOp> rings;
       func.walk([&](PipelineCreateOp op) { rings.push_back(op); });
       if (rings.size() != 1) {
@@ -305,8 +304,8 @@ LogicalResult KernelLowering::buildKernel() {
       }
       PipelineType ring = rings.front().getType();
       plan.ring = rings.front().getResult();
-      // (the schedule's choice: B when larger and a whole number of swizzle
-      // periods).
+      // The schedule's slot: B when larger and a whole number of swizzle
+      // periods, else A.
       plan.ringTile = ring.getSlotBytes(1) > ring.getSlotBytes(0) &&
                       ring.getSlotBytes(1) % 1024 == 0;
       int64_t slot = ring.getSlotBytes(plan.ringTile);
@@ -321,7 +320,6 @@ LogicalResult KernelLowering::buildKernel() {
         planned = false;
         return;
       }
-      plan.rounds = plan.rows / rows;
       plan.rows = rows;
     }
     // The widest swizzle span that divides a warp tile's row.
