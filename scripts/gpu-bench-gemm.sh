@@ -7,7 +7,11 @@
 # SM120_MATRIX_DIR=build/gemm-bench scripts/gemm-matrix.sh sm_90a: the
 # schedules the twin's own machine model picks). Writes one JSON record
 # with TFLOPS, the fraction of the peak and each kernel's schedule to $1
-# (default bench/results/). SM120_COMMIT names the commit.
+# (default bench/results/). The twin's FP8 emulation bounds (the k-loop's
+# arithmetic without memory, bench/mma_peak/mma_peak_twin_fp8_*) run in the
+# same run; an FP8 kernel whose warp tile has a bound of the twin's partial
+# promotion also gets its fraction of that bound. SM120_COMMIT names the
+# commit.
 # Usage: scripts/gpu-bench-gemm.sh [out-dir] [M]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -20,6 +24,9 @@ source "$root/scripts/gpu-bench-common.sh"
 log="$build.bench-gemm.log"
 peak="$build.peak.json"
 bench_peak "$log" "$peak"
+bound="$build.bound.json"
+"$build/bin/sm120-mma-peak" "$root"/build/bench-bundles/mma_peak_twin_fp8_* \
+  --commit "${SM120_COMMIT:-unknown}" --json "$bound" | tee -a "$log"
 for set in gemm-matrix gemm-bench; do
   for dtype in bf16 fp8; do
     for shape in "${shapes[@]}"; do
@@ -33,11 +40,20 @@ for set in gemm-matrix gemm-bench; do
     done
   done
 done
-python3 - "$log" "$peak" "${SM120_COMMIT:-unknown}" \
+python3 - "$log" "$peak" "${SM120_COMMIT:-unknown}" "$bound" \
   > "$out/gemm-bench-$(date -u +%Y%m%dT%H%M%SZ).json" <<'PY'
 import datetime, json, re, sys
 log, peak, commit = open(sys.argv[1]).read(), json.load(open(sys.argv[2])), sys.argv[3]
 peak_tflops = max(r["tflops"] for r in peak["results"] if r["mma"] == "bf16")
+bounds = {r["mma"]: r["tflops"] for r in json.load(open(sys.argv[4]))["results"]}
+
+
+def warp_tile(schedule):
+    b = re.search(r"block = \[(\d+), (\d+), \d+\]", schedule or "")
+    w = re.search(r"warp_layout = \[(\d+), (\d+)\]", schedule or "")
+    if not b or not w:
+        return None
+    return f"{int(b.group(1)) // int(w.group(1))}x{int(b.group(2)) // int(w.group(2))}"
 device = re.search(r"device\s+\d+: (.*)", log)
 rows = []
 for block in re.split(r"^case ", log, flags=re.M)[1:]:
@@ -51,10 +67,15 @@ for block in re.split(r"^case ", log, flags=re.M)[1:]:
                  "median_ms": float(t.group(1)) if t else None,
                  "tflops": float(t.group(2)) if t else None,
                  "fraction_of_peak": float(t.group(2)) / peak_tflops if t else None})
+    bound = bounds.get(f"twin_fp8_partial_{warp_tile(problem.get('schedule'))}")
+    if dtype == "fp8" and t and bound:
+        rows[-1]["fraction_of_bound"] = float(t.group(2)) / bound
 print(json.dumps({
     "kind": "gemm-bench", "device": device.group(1).strip() if device else "unknown",
     "commit": commit,
     "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
     "peak": {"form": "BF16 m16n8k16 HMMA mma.sync (same run)", "tflops": peak_tflops},
+    "fp8_bounds": [{"form": f, "tflops": v, "fraction_of_peak": v / peak_tflops}
+                   for f, v in sorted(bounds.items())],
     "target_fraction": 0.75, "results": rows}, indent=2))
 PY

@@ -187,39 +187,39 @@ llvm.func @mma_peak_bf16(%out: !llvm.ptr {llvm.noalias})
     %e7_3 = llvm.extractvalue %r7[3] : !llvm.struct<(f32, f32, f32, f32)>
     scf.yield %e0_0, %e0_1, %e0_2, %e0_3, %e1_0, %e1_1, %e1_2, %e1_3, %e2_0, %e2_1, %e2_2, %e2_3, %e3_0, %e3_1, %e3_2, %e3_3, %e4_0, %e4_1, %e4_2, %e4_3, %e5_0, %e5_1, %e5_2, %e5_3, %e6_0, %e6_1, %e6_2, %e6_3, %e7_0, %e7_1, %e7_2, %e7_3 : f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32
   }
-  %s0 = arith.addf %zero, %acc#0 : f32
-  %s1 = arith.addf %s0, %acc#1 : f32
-  %s2 = arith.addf %s1, %acc#2 : f32
-  %s3 = arith.addf %s2, %acc#3 : f32
-  %s4 = arith.addf %s3, %acc#4 : f32
-  %s5 = arith.addf %s4, %acc#5 : f32
-  %s6 = arith.addf %s5, %acc#6 : f32
-  %s7 = arith.addf %s6, %acc#7 : f32
-  %s8 = arith.addf %s7, %acc#8 : f32
-  %s9 = arith.addf %s8, %acc#9 : f32
-  %s10 = arith.addf %s9, %acc#10 : f32
-  %s11 = arith.addf %s10, %acc#11 : f32
-  %s12 = arith.addf %s11, %acc#12 : f32
-  %s13 = arith.addf %s12, %acc#13 : f32
-  %s14 = arith.addf %s13, %acc#14 : f32
-  %s15 = arith.addf %s14, %acc#15 : f32
-  %s16 = arith.addf %s15, %acc#16 : f32
-  %s17 = arith.addf %s16, %acc#17 : f32
-  %s18 = arith.addf %s17, %acc#18 : f32
-  %s19 = arith.addf %s18, %acc#19 : f32
-  %s20 = arith.addf %s19, %acc#20 : f32
-  %s21 = arith.addf %s20, %acc#21 : f32
-  %s22 = arith.addf %s21, %acc#22 : f32
-  %s23 = arith.addf %s22, %acc#23 : f32
-  %s24 = arith.addf %s23, %acc#24 : f32
-  %s25 = arith.addf %s24, %acc#25 : f32
-  %s26 = arith.addf %s25, %acc#26 : f32
-  %s27 = arith.addf %s26, %acc#27 : f32
-  %s28 = arith.addf %s27, %acc#28 : f32
-  %s29 = arith.addf %s28, %acc#29 : f32
-  %s30 = arith.addf %s29, %acc#30 : f32
-  %s31 = arith.addf %s30, %acc#31 : f32
-  %p = llvm.getelementptr %out[%gid] : (!llvm.ptr, i32) -> !llvm.ptr, f32
-  llvm.store %s31, %p : f32, !llvm.ptr
+  %sum0 = arith.addf %zero, %acc#0 : f32
+  %sum1 = arith.addf %sum0, %acc#1 : f32
+  %sum2 = arith.addf %sum1, %acc#2 : f32
+  %sum3 = arith.addf %sum2, %acc#3 : f32
+  %sum4 = arith.addf %sum3, %acc#4 : f32
+  %sum5 = arith.addf %sum4, %acc#5 : f32
+  %sum6 = arith.addf %sum5, %acc#6 : f32
+  %sum7 = arith.addf %sum6, %acc#7 : f32
+  %sum8 = arith.addf %sum7, %acc#8 : f32
+  %sum9 = arith.addf %sum8, %acc#9 : f32
+  %sum10 = arith.addf %sum9, %acc#10 : f32
+  %sum11 = arith.addf %sum10, %acc#11 : f32
+  %sum12 = arith.addf %sum11, %acc#12 : f32
+  %sum13 = arith.addf %sum12, %acc#13 : f32
+  %sum14 = arith.addf %sum13, %acc#14 : f32
+  %sum15 = arith.addf %sum14, %acc#15 : f32
+  %sum16 = arith.addf %sum15, %acc#16 : f32
+  %sum17 = arith.addf %sum16, %acc#17 : f32
+  %sum18 = arith.addf %sum17, %acc#18 : f32
+  %sum19 = arith.addf %sum18, %acc#19 : f32
+  %sum20 = arith.addf %sum19, %acc#20 : f32
+  %sum21 = arith.addf %sum20, %acc#21 : f32
+  %sum22 = arith.addf %sum21, %acc#22 : f32
+  %sum23 = arith.addf %sum22, %acc#23 : f32
+  %sum24 = arith.addf %sum23, %acc#24 : f32
+  %sum25 = arith.addf %sum24, %acc#25 : f32
+  %sum26 = arith.addf %sum25, %acc#26 : f32
+  %sum27 = arith.addf %sum26, %acc#27 : f32
+  %sum28 = arith.addf %sum27, %acc#28 : f32
+  %sum29 = arith.addf %sum28, %acc#29 : f32
+  %sum30 = arith.addf %sum29, %acc#30 : f32
+  %sum31 = arith.addf %sum30, %acc#31 : f32
+  %res = llvm.getelementptr %out[%gid] : (!llvm.ptr, i32) -> !llvm.ptr, f32
+  llvm.store %sum31, %res : f32, !llvm.ptr
   llvm.return
 }
