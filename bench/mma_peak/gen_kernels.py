@@ -1,5 +1,8 @@
-"""Writes the MMA peak microbenchmark kernels, one file per MMA form:
-mma_peak_bf16.mlir and mma_peak_fp8.mlir (run: python3 gen_kernels.py)."""
+"""Writes the MMA peak microbenchmark kernels, one file per MMA form, next to
+this script: mma_peak_bf16.mlir, mma_peak_fp8.mlir and the twin's FP8
+emulation bounds mma_peak_twin_fp8_*.mlir (run: python3 gen_kernels.py)."""
+
+import os
 
 N = 8  # independent MMAs per iteration, each with its own operands and accumulator
 ITERS = 4096
@@ -121,8 +124,9 @@ def kernel(name, desc, flops, mma, extra, vary):
     return "".join(out)
 
 
+HERE = os.path.dirname(os.path.abspath(__file__))
 for name, (desc, flops, mma, extra, vary) in FORMS.items():
-    with open(f"mma_peak_{name}.mlir", "w") as f:
+    with open(os.path.join(HERE, f"mma_peak_{name}.mlir"), "w") as f:
         f.write(kernel(name, desc, flops, mma, extra, vary))
 
 
@@ -138,6 +142,8 @@ for name, (desc, flops, mma, extra, vary) in FORMS.items():
 #            row (the twin's lowering does not specialize this yet);
 #   rescale: acc *= sa * sb before the MMAs accumulate into it (keeps no
 #            partials; exact for UE8M0 only while FP32 does not overflow);
+#   carry:   the partials promoted while the next granule's MMAs run
+#            (software-pipelined: the partials are loop-carried);
 #   none:    the MMAs accumulate into acc (FP8 without block scales).
 # The fragments come from rotating 512-byte blocks of a shared buffer and the
 # scales are plain f32 loads, so the bound has none of the kernel's barrier
@@ -149,6 +155,7 @@ TWIN_FORMS = {
     "twin_fp8_rescale_64x32": (4, 4, "rescale"),
     "twin_fp8_rescale_64x48": (4, 6, "rescale"),
     "twin_fp8_none_64x32": (4, 4, "none"),
+    "twin_fp8_carry_64x32": (4, 4, "carry"),
 }
 WIDEN = ("{ .reg .b16 lo, hi; mov.b32 {lo, hi}, $2; "
          "cvt.rn.f16x2.e4m3x2 $0, lo; cvt.rn.f16x2.e4m3x2 $1, hi; }")
@@ -162,7 +169,8 @@ def twin_kernel(name, mt, nt, promo):
     desc = {"partial": "FP32 partial per tile and granule, promoted by FMUL + FFMA",
             "block_b": "FP32 partial per tile and granule, one B scale per warp tile, promoted by FFMA",
             "rescale": "accumulator rescaled per granule (FMUL), MMAs into it",
-            "none": "no block scales, MMAs into the accumulator"}[promo]
+            "none": "no block scales, MMAs into the accumulator",
+            "carry": "FP32 partials promoted during the next granule"}[promo]
     out = [f"""// Twin FP8 emulation bound: {mt * 16}x{nt * 8} warp tile, {desc}.
 // One iteration = one 128-wide scale granule: {hmma} f16 HMMA m16n8k16 (each
 // half of an e4m3 m16n8k32 MMA), fragments by ldmatrix from shared memory and
@@ -200,9 +208,10 @@ llvm.mlir.global internal @{name}_smem() {{addr_space = 3 : i32, alignment = 16 
   %laneoff = arith.muli %l, %c16 : i32
   %halfoff = arith.muli %tid32, %c16 : i32
 """]
-    accs = [f"%g{t}" for t in range(n_acc)]
-    types = ", ".join(["f32"] * n_acc)
-    out.append(f"  %acc:{n_acc} = scf.for %it = %c0 to %iters step %c1 iter_args("
+    n_iter = 2 * n_acc if promo == "carry" else n_acc
+    accs = [f"%g{t}" for t in range(n_iter)]
+    types = ", ".join(["f32"] * n_iter)
+    out.append(f"  %acc:{n_iter} = scf.for %it = %c0 to %iters step %c1 iter_args("
                + ", ".join(f"{a} = %zero" for a in accs) + f") -> ({types}) : i32 {{\n")
     out.append("    %itbit = arith.andi %it, %c1 : i32\n"
                "    %itbase = arith.muli %itbit, %c512 : i32\n")
@@ -279,7 +288,20 @@ llvm.mlir.global internal @{name}_smem() {{addr_space = 3 : i32, alignment = 16 
         aw.append(row)
     sa = scales(2 * mt, 0)
     sb = scales(2 * nt, 4)
-    acc = list(accs)
+    acc = list(accs[:n_acc])
+
+    def promote(t, i, j, e, partial):
+        # acc += partial * sb * sa (the lowering's order: exact for powers of 2)
+        m, n = fresh("q"), fresh("n")
+        out.append(f"    {m} = arith.mulf {partial}, {sb[2 * j + e % 2]} : f32\n"
+                   f"    {n} = llvm.intr.fma({m}, {sa[2 * i + e // 2]}, {acc[t]}) : (f32, f32, f32) -> f32\n")
+        acc[t] = n
+
+    elements = [(i, j, e, (i * nt + j) * 4 + e) for i in range(mt) for j in range(nt) for e in range(4)]
+    if promo == "carry":
+        for i, j, e, t in elements:
+            promote(t, i, j, e, accs[n_acc + t])
+        carried = [None] * n_acc
     if promo == "block_b":
         sab = []
         for x in sa:
@@ -287,17 +309,13 @@ llvm.mlir.global internal @{name}_smem() {{addr_space = 3 : i32, alignment = 16 
             out.append(f"    {r} = arith.mulf {x}, {sb[0]} : f32\n")
             sab.append(r)
     if promo == "rescale":
-        for i in range(mt):
-            for j in range(nt):
-                for e in range(4):
-                    t = (i * nt + j) * 4 + e
-                    r = fresh("r")
-                    out.append(f"    {r} = arith.mulf {sa[2 * i + e // 2]}, {sb[2 * j + e % 2]} : f32\n")
-                    n = fresh("n")
-                    out.append(f"    {n} = arith.mulf {acc[t]}, {r} : f32\n")
-                    acc[t] = n
+        for i, j, e, t in elements:
+            r, n = fresh("r"), fresh("n")
+            out.append(f"    {r} = arith.mulf {sa[2 * i + e // 2]}, {sb[2 * j + e % 2]} : f32\n"
+                       f"    {n} = arith.mulf {acc[t]}, {r} : f32\n")
+            acc[t] = n
     for j in range(nt):
-        if promo in ("partial", "block_b"):
+        if promo in ("partial", "block_b", "carry"):
             part = [["%zero"] * 4 for _ in range(mt)]
         else:
             part = [acc[(i * nt + j) * 4:(i * nt + j) * 4 + 4] for i in range(mt)]
@@ -311,22 +329,22 @@ llvm.mlir.global internal @{name}_smem() {{addr_space = 3 : i32, alignment = 16 
             for e in range(4):
                 t = (i * nt + j) * 4 + e
                 if promo == "partial":
-                    m = fresh("q")
-                    out.append(f"    {m} = arith.mulf {part[i][e]}, {sb[2 * j + e % 2]} : f32\n")
-                    n = fresh("n")
-                    out.append(f"    {n} = llvm.intr.fma({m}, {sa[2 * i + e // 2]}, {acc[t]}) : (f32, f32, f32) -> f32\n")
-                    acc[t] = n
+                    promote(t, i, j, e, part[i][e])
+                elif promo == "carry":
+                    carried[t] = part[i][e]
                 elif promo == "block_b":
                     n = fresh("n")
                     out.append(f"    {n} = llvm.intr.fma({part[i][e]}, {sab[2 * i + e // 2]}, {acc[t]}) : (f32, f32, f32) -> f32\n")
                     acc[t] = n
                 else:
                     acc[t] = part[i][e]
+    if promo == "carry":
+        acc = acc + carried
     out.append(f"    scf.yield {', '.join(acc)} : {types}\n  }}\n")
-    out.append(store_sum(n_acc))
+    out.append(store_sum(n_iter))
     return "".join(out)
 
 
 for name, (mt, nt, promo) in TWIN_FORMS.items():
-    with open(f"mma_peak_{name}.mlir", "w") as f:
+    with open(os.path.join(HERE, f"mma_peak_{name}.mlir"), "w") as f:
         f.write(twin_kernel(name, mt, nt, promo))

@@ -8,7 +8,8 @@
 // The twin's FP8 emulation bounds keep the k-loop's work per 128-wide scale
 // granule of a 64x32 warp tile: 32 ldmatrix, 96 widenings (two cvt each),
 // 128 f16 MMAs, and the scaling of the form: a partial per tile promoted by
-// 64 mul + 64 fma, the same with one B scale per warp tile (64 fma, 8 mul),
+// 64 mul + 64 fma (also when carried into the next granule), the same with
+// one B scale per warp tile (64 fma, 8 mul),
 // a rescale of the 64 accumulators (128 mul), or none.
 // RUN: sm120-opt %S/../../bench/mma_peak/mma_peak_twin_fp8_partial_64x32.mlir %lower-to-llvm --sm120-serialize="chip=sm_90a ptx=-" -o /dev/null > %t.partial.ptx
 // RUN: FileCheck %s --check-prefix=LDSM < %t.partial.ptx
@@ -16,6 +17,10 @@
 // RUN: FileCheck %s --check-prefix=HMMA < %t.partial.ptx
 // RUN: FileCheck %s --check-prefix=PROMOTE < %t.partial.ptx
 // RUN: FileCheck %s --check-prefix=PROMOTE-MUL < %t.partial.ptx
+// RUN: sm120-opt %S/../../bench/mma_peak/mma_peak_twin_fp8_carry_64x32.mlir %lower-to-llvm --sm120-serialize="chip=sm_90a ptx=-" -o /dev/null > %t.carry.ptx
+// RUN: FileCheck %s --check-prefix=HMMA < %t.carry.ptx
+// RUN: FileCheck %s --check-prefix=PROMOTE < %t.carry.ptx
+// RUN: FileCheck %s --check-prefix=PROMOTE-MUL < %t.carry.ptx
 // RUN: sm120-opt %S/../../bench/mma_peak/mma_peak_twin_fp8_block_b_64x32.mlir %lower-to-llvm --sm120-serialize="chip=sm_90a ptx=-" -o /dev/null > %t.block_b.ptx
 // RUN: FileCheck %s --check-prefix=HMMA < %t.block_b.ptx
 // RUN: FileCheck %s --check-prefix=PROMOTE < %t.block_b.ptx
