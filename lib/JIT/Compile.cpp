@@ -23,6 +23,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <chrono>
+#include <limits>
 
 using sm120rt::Code;
 using sm120rt::CompiledKernel;
@@ -163,6 +164,13 @@ sm120rt::Status checkProblem(const GemmProblem &p) {
     return fail(
         Code::InvalidArgument,
         llvm::formatv("gemm: N = {0} and K = {1} must be positive", p.n, p.k));
+  // TMA coordinates and the kernels' tile indices are 32-bit.
+  constexpr int64_t kMaxSize = std::numeric_limits<int32_t>::max();
+  if (p.n > kMaxSize || p.k > kMaxSize || p.groups > kMaxSize)
+    return fail(Code::InvalidArgument,
+                llvm::formatv("gemm: N = {0}, K = {1} and groups = {2} must "
+                              "be at most 2^31 - 1",
+                              p.n, p.k, p.groups));
   for (auto [name, r] : {std::pair{"sfa", &p.sfa}, std::pair{"sfb", &p.sfb}}) {
     if (!*r)
       continue;

@@ -847,8 +847,10 @@ LogicalResult KernelLowering::lowerTileLoop(TileLoopOp op) {
 
 std::pair<Value, Value> KernelLowering::rasterTile(Value t, Value tilesM,
                                                    Value tilesN) {
-  // Grouped rasterization: sweeps of `raster_group` M tiles along N.
-  Value g = c32(std::max<unsigned>(1, schedule.getRasterGroup()));
+  // Grouped rasterization: sweeps of `raster_group` M tiles along N. A
+  // group of at most tilesM keeps g x tilesN within the tile count (i32).
+  Value g = arith::MinUIOp::create(
+      b, loc, c32(std::max<unsigned>(1, schedule.getRasterGroup())), tilesM);
   Value perGroup = mul(g, tilesN);
   Value firstM = mul(arith::DivUIOp::create(b, loc, t, perGroup), g);
   Value size = arith::MinUIOp::create(b, loc, g, sub(tilesM, firstM));

@@ -6,6 +6,8 @@
 
 #include "llvm/Support/FormatVariadic.h"
 
+#include <limits>
+
 namespace mlir::sm120 {
 #define GEN_PASS_DEF_SELECTSCHEDULE
 #include "sm120/Transforms/Passes.h.inc"
@@ -38,8 +40,8 @@ struct SelectSchedule : sm120::impl::SelectScheduleBase<SelectSchedule> {
         return signalPassFailure();
       }
     }
-    if (expectedM < 1) {
-      getOperation().emitError() << "expected-m must be positive; got "
+    if (expectedM < 1 || expectedM > std::numeric_limits<int32_t>::max()) {
+      getOperation().emitError() << "expected-m must be 1 to 2^31 - 1; got "
                                  << static_cast<int64_t>(expectedM);
       return signalPassFailure();
     }

@@ -1,9 +1,11 @@
 // RUN: sm120-opt %s -split-input-file -verify-diagnostics --sm120-select-schedule -o /dev/null
 // RUN: not sm120-opt %s --sm120-select-schedule=machine=a100 -o /dev/null 2>&1 | FileCheck %s --check-prefix=MACHINE
 // RUN: not sm120-opt %s --sm120-select-schedule=expected-m=0 -o /dev/null 2>&1 | FileCheck %s --check-prefix=EXPECTED
+// RUN: not sm120-opt %s --sm120-select-schedule=expected-m=4294967296 -o /dev/null 2>&1 | FileCheck %s --check-prefix=EXPECTED-HUGE
 
 // MACHINE: error: unknown machine 'a100'; expected one of rtx-pro-6000, rtx-5090, gb10, h100
-// EXPECTED: error: expected-m must be positive; got 0
+// EXPECTED: error: expected-m must be 1 to 2^31 - 1; got 0
+// EXPECTED-HUGE: error: expected-m must be 1 to 2^31 - 1; got 4294967296
 
 // A user schedule whose stages overflow shared memory is refused with the
 // byte counts.

@@ -250,6 +250,12 @@ int main(int argc, char **argv) {
                               "k_grouped "
                               "or k_grouped_blocks",
                               groupLayout.getValue()));
+  // rows and prefix_sum (the default layout) describe M-grouped GEMMs.
+  if (groupLayout.getNumOccurrences() > 0 && groups == 0 &&
+      (groupLayout == "rows" || groupLayout == "prefix_sum"))
+    return fail(llvm::formatv("--layout {0} describes an M-grouped GEMM; "
+                              "give its --groups",
+                              groupLayout.getValue()));
   p.prefixSum = groupLayout == "prefix_sum";
   p.masked = groupLayout == "masked";
   p.batchStacked = groupLayout == "bmn";

@@ -186,8 +186,16 @@ llvm.func @k() attributes {p = #sm120.tma<tensor = 0, box = [64], l2_promotion =
 
 // -----
 
-// expected-error @+1 {{launch block must have 3 positive extents}}
+// expected-error @+1 {{launch block must have 3 extents from 1 to 1024}}
 llvm.func @k() attributes {p = #sm120.launch<block = [32, 1], grid = [1, 1, 1]>} {
+  llvm.return
+}
+
+// -----
+
+// Extents whose product wraps around are refused one by one.
+// expected-error @+1 {{launch block must have 3 extents from 1 to 1024}}
+llvm.func @k() attributes {p = #sm120.launch<block = [4611686018427387904, 4, 1], grid = [1, 1, 1]>} {
   llvm.return
 }
 

@@ -847,6 +847,16 @@ func.func @gemm_zero_k(%a: memref<128x0xbf16>, %b: memref<256x0xbf16>,
 
 // -----
 
+// sizes beyond 32-bit TMA coordinates are rejected
+func.func @gemm_huge_n(%a: memref<128x512xbf16>, %b: memref<4294967296x512xbf16>,
+                       %d: memref<128x4294967296xf32>) {
+  // expected-error @+1 {{operand #1 (b) has N = 4294967296; sizes are at most 2^31 - 1}}
+  sm120.gemm a(%a : memref<128x512xbf16>) b(%b : memref<4294967296x512xbf16>) d(%d : memref<128x4294967296xf32>)
+  return
+}
+
+// -----
+
 // alpha is one f32
 func.func @gemm_alpha_shape(%a: memref<128x512xbf16>, %b: memref<256x512xbf16>,
                             %alpha: memref<2xf32>, %d: memref<128x256xf32>) {

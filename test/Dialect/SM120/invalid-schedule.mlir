@@ -50,8 +50,20 @@ func.func @f() attributes {s = #sm120.schedule<block = [128, 128, 64], stages = 
 
 // -----
 
-// expected-error @+1 {{schedule raster_group must be positive}}
+// expected-error @+1 {{schedule raster_group is 0; expected 1 to 1024}}
 func.func @f() attributes {s = #sm120.schedule<block = [128, 128, 64], stages = 2, warp_layout = [4, 2], raster_group = 0, epilogue = direct>} { return }
+
+// -----
+
+// A group this large would overflow the kernel's 32-bit tile arithmetic.
+// expected-error @+1 {{schedule raster_group is 1073741824; expected 1 to 1024}}
+func.func @f() attributes {s = #sm120.schedule<block = [128, 128, 64], stages = 2, warp_layout = [4, 2], raster_group = 1073741824, epilogue = direct>} { return }
+
+// -----
+
+// A warp layout whose product wraps around to 8 is still refused.
+// expected-error @+1 {{schedule warp_layout is [4611686018427387905, 4]; a CTA has 4 or 8 math warps}}
+func.func @f() attributes {s = #sm120.schedule<block = [128, 128, 64], stages = 2, warp_layout = [4611686018427387905, 4], epilogue = direct>} { return }
 
 // -----
 

@@ -187,8 +187,9 @@ LogicalResult LaunchAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     if (tiles.empty())
       return emitError() << "launch tiles must not be empty";
   }
-  if (block.size() != 3 || llvm::any_of(block, [](int64_t v) { return v < 1; }))
-    return emitError() << "launch block must have 3 positive extents";
+  if (block.size() != 3 ||
+      llvm::any_of(block, [](int64_t v) { return v < 1 || v > 1024; }))
+    return emitError() << "launch block must have 3 extents from 1 to 1024";
   if (block[0] * block[1] * block[2] > 1024)
     return emitError() << "launch block has " << block[0] * block[1] * block[2]
                        << " threads; at most 1024";
@@ -386,6 +387,10 @@ SmallVector<TensorArgAttr> KernelAbiAttr::getTensorArgs() const {
   return out;
 }
 
+/// Grouped rasterization sweeps raster_group M tiles along N; more than a
+/// wave of any GPU's SMs gains nothing.
+static constexpr unsigned kMaxRasterGroup = 1024;
+
 LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                    ArrayRef<int64_t> block, unsigned stages,
                                    ArrayRef<int64_t> warpLayout,
@@ -410,6 +415,9 @@ LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "schedule warp_layout must be [WM, WN] with "
                           "positive entries";
   int64_t wm = warpLayout[0], wn = warpLayout[1];
+  if (wm > 8 || wn > 8)
+    return emitError() << "schedule warp_layout is [" << wm << ", " << wn
+                       << "]; a CTA has 4 or 8 math warps";
   if (wm * wn != 4 && wm * wn != 8)
     return emitError() << "schedule has " << wm * wn
                        << " math warps; expected 4 or 8 (one or two "
@@ -423,8 +431,9 @@ LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   if (tmaWarps < 1 || tmaWarps > 4)
     return emitError() << "schedule tma_warps is " << tmaWarps
                        << "; expected 1 to 4 (one warpgroup)";
-  if (rasterGroup < 1)
-    return emitError() << "schedule raster_group must be positive";
+  if (rasterGroup < 1 || rasterGroup > kMaxRasterGroup)
+    return emitError() << "schedule raster_group is " << rasterGroup
+                       << "; expected 1 to " << kMaxRasterGroup;
   if (swapAb && epilogue != EpilogueKind::Direct)
     return emitError() << "schedule swap_ab writes the accumulator "
                           "transposed, which needs epilogue = direct";

@@ -9,6 +9,8 @@
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/FormatVariadic.h"
 
+#include <limits>
+
 using namespace mlir;
 using namespace mlir::sm120;
 
@@ -125,6 +127,10 @@ public:
                           int64_t value) {
     if (ShapedType::isDynamic(value))
       return success();
+    // TMA coordinates and the kernels' tile indices are 32-bit.
+    if (value > std::numeric_limits<int32_t>::max())
+      return error(a) << "has " << sym << " = " << value
+                      << "; sizes are at most 2^31 - 1";
     auto it = sizes.find(sym);
     if (it == sizes.end()) {
       sizes[sym] = {

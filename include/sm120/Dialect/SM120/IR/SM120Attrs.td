@@ -333,7 +333,7 @@ def SM120_ScheduleAttr : AttrDef<SM120_Dialect, "Schedule"> {
       warps, each owning a (BM / WM) x (BN / WN) sub-tile);
     - `tma_warps`: producer warps (one warpgroup issues the TMA loads);
     - `raster_group`: M tiles visited together by the persistent tile
-      scheduler before moving along N (L2 reuse of B);
+      scheduler before moving along N (L2 reuse of B), 1 to 1024;
     - `epilogue`: `direct` register stores, `tma_store` through shared
       memory of its own, or `ring_store`: TMA stores staged in the stage
       that held the tile's last K block, which the math warps release only
