@@ -4,9 +4,12 @@
 #include "sm120rt/Harness.hpp"
 #include "Support.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <charconv>
 #include <set>
+#include <stdexcept>
 
 using namespace sm120rt;
 using namespace sm120rt::detail;
@@ -69,7 +72,8 @@ sm120rt::parseSizeOverrides(std::string_view text) {
     if (eq == std::string_view::npos || eq == 0 ||
         colon == std::string_view::npos ||
         !parseInt(item.substr(eq + 1, colon - eq - 1), dim) ||
-        !parseInt(item.substr(colon + 1), size) || dim < 0 || size < 1)
+        !parseInt(item.substr(colon + 1), size) || dim < 0 || dim > 64 ||
+        size < 1)
       return makeError(Code::InvalidArgument,
                        cat("cannot read size '", item,
                            "'; expected name=dim:size (size >= 1)"));
@@ -92,8 +96,10 @@ bool HarnessResult::passed() const {
                      [](const RepeatCheck &r) { return r.passed(); });
 }
 
-Expected<HarnessResult> sm120rt::runBundle(const Bundle &bundle,
-                                           const HarnessOptions &options) {
+namespace {
+
+Expected<HarnessResult> runChecked(const Bundle &bundle,
+                                   const HarnessOptions &options) {
   const Manifest &m = bundle.manifest();
   Expected<std::vector<std::vector<int64_t>>> sizes =
       resolveSizes(m, options.sizes);
@@ -235,4 +241,26 @@ Expected<HarnessResult> sm120rt::runBundle(const Bundle &bundle,
         n % 2 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
   }
   return result;
+}
+
+} // namespace
+
+Expected<HarnessResult> sm120rt::runBundle(const Bundle &bundle,
+                                           const HarnessOptions &options) {
+  // The reference reads the bundle's free-form problem description and
+  // indexes tensors whose runtime sizes the caller gives one by one: a
+  // mistyped field, sizes that disagree or tensors too large for this host
+  // end here as errors.
+  try {
+    return runChecked(bundle, options);
+  } catch (const nlohmann::json::exception &e) {
+    return makeError(Code::InvalidManifest,
+                     cat("the bundle's problem description: ", e.what()));
+  } catch (const std::out_of_range &e) {
+    return makeError(Code::InvalidArgument,
+                     cat(e.what(), "; do the tensor sizes agree?"));
+  } catch (const std::bad_alloc &) {
+    return makeError(Code::Internal,
+                     "out of host memory for the bundle's tensors");
+  }
 }

@@ -11,9 +11,11 @@
 #include <array>
 #include <cmath>
 #include <cstring>
+#include <exception>
 #include <functional>
 #include <limits>
 #include <numeric>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -151,8 +153,22 @@ int64_t HostTensor::offsetOf(const int64_t *index) const {
   return offset;
 }
 
+namespace {
+/// `offset` as an index whose element lies in `t`'s bytes; throws
+/// std::out_of_range otherwise (sizes that disagree between tensors, which
+/// the harness reports).
+size_t checkedOffset(const HostTensor &t, int64_t offset) {
+  int bits = dtypeBits(t.dtype);
+  if (offset < 0 || static_cast<uint64_t>(offset) >= t.bytes.size() * 8 / bits)
+    throw std::out_of_range(cat("tensor '", t.name, "': element ", offset,
+                                " is outside its ", t.bytes.size() * 8 / bits,
+                                " elements"));
+  return static_cast<size_t>(offset);
+}
+} // namespace
+
 uint32_t HostTensor::getBits(int64_t offset) const {
-  size_t o = static_cast<size_t>(offset);
+  size_t o = checkedOffset(*this, offset);
   switch (dtype) {
   case DType::F4E2M1:
     return (bytes[o / 2] >> (4 * (o % 2))) & 0xf;
@@ -177,7 +193,7 @@ uint32_t HostTensor::getBits(int64_t offset) const {
 }
 
 void HostTensor::setBits(int64_t offset, uint32_t bits) {
-  size_t o = static_cast<size_t>(offset);
+  size_t o = checkedOffset(*this, offset);
   switch (dtype) {
   case DType::F4E2M1: {
     int shift = 4 * (o % 2);
@@ -705,26 +721,40 @@ Expected<HostTensor> sm120rt::packUe8m0Scales(const HostTensor &scale,
   return out;
 }
 
+/// Runs work(t) for t in [0, threads): t = 0 on this thread, the others on
+/// their own. An exception in any of them (a tensor index out of range) is
+/// rethrown here once all have finished.
+static void runPool(int64_t threads, const std::function<void(int64_t)> &work) {
+  std::vector<std::exception_ptr> errors(static_cast<size_t>(threads));
+  auto guarded = [&](int64_t t) {
+    try {
+      work(t);
+    } catch (...) {
+      errors[t] = std::current_exception();
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int64_t t = 1; t < threads; ++t)
+    pool.emplace_back(guarded, t);
+  guarded(0);
+  for (std::thread &th : pool)
+    th.join();
+  for (const std::exception_ptr &e : errors)
+    if (e)
+      std::rethrow_exception(e);
+}
+
 /// Runs body(i) for i in [0, rows) on the machine's cores, in contiguous
 /// blocks (large GEMM references take minutes on one core).
 static void parallelRows(int64_t rows,
                          const std::function<void(int64_t)> &body) {
   int64_t threads = std::max(1u, std::thread::hardware_concurrency());
   threads = std::min<int64_t>(threads, std::max<int64_t>(1, rows / 4));
-  if (threads <= 1) {
-    for (int64_t i = 0; i < rows; ++i)
-      body(i);
-    return;
-  }
-  std::vector<std::thread> pool;
   int64_t per = (rows + threads - 1) / threads;
-  for (int64_t t = 0; t < threads; ++t)
-    pool.emplace_back([&, t] {
-      for (int64_t i = t * per; i < std::min(rows, (t + 1) * per); ++i)
-        body(i);
-    });
-  for (std::thread &th : pool)
-    th.join();
+  runPool(threads, [&](int64_t t) {
+    for (int64_t i = t * per; i < std::min(rows, (t + 1) * per); ++i)
+      body(i);
+  });
 }
 
 /// Runs body(begin, end) over contiguous blocks of [0, count), one per
@@ -734,14 +764,10 @@ static void parallelRanges(int64_t count,
   int64_t threads = std::max(1u, std::thread::hardware_concurrency());
   threads = std::min<int64_t>(threads, std::max<int64_t>(1, count));
   int64_t per = (count + threads - 1) / threads;
-  std::vector<std::thread> pool;
-  for (int64_t t = 1; t < threads; ++t)
+  runPool(threads, [&](int64_t t) {
     if (t * per < count)
-      pool.emplace_back(
-          [&, t] { body(t * per, std::min(count, (t + 1) * per)); });
-  body(0, std::min(count, per));
-  for (std::thread &th : pool)
-    th.join();
+      body(t * per, std::min(count, (t + 1) * per));
+  });
 }
 
 Status sm120rt::referenceGemm(const GemmOperand &a, const GemmOperand &b,

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <limits>
 #include <set>
+#include <stdexcept>
 
 using namespace sm120rt;
 using namespace sm120rt::test;
@@ -354,7 +355,9 @@ TEST(SizeOverrides, Parse) {
   EXPECT_EQ((*s)[2].tensor, "x_1");
   EXPECT_EQ((*s)[2].dim, 2);
   EXPECT_EQ((*s)[2].size, 7);
-  for (const char *bad : {"a0:4", "a=0", "=0:4", "a=x:4", "a=0:0", "a=0:4x"})
+  // A dim past any rank (here one that an int would truncate to 0) too.
+  for (const char *bad :
+       {"a0:4", "a=0", "=0:4", "a=x:4", "a=0:0", "a=0:4x", "a=4294967296:4096"})
     EXPECT_TRUE(failsWith(parseSizeOverrides(bad), Code::InvalidArgument,
                           "expected name=dim:size"))
         << bad;
@@ -1165,3 +1168,88 @@ TEST(BatchedReference, FamilyRunsTheStackedForm) {
   int64_t id[] = {2, 4, 7};
   EXPECT_EQ(t[2].get(t[2].offsetOf(id)), static_cast<float>(want));
 }
+
+//===----------------------------------------------------------------------===//
+// Bad bundles and sizes in the harness
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+TEST(HostTensorBounds, AccessOutsideTheElementsThrows) {
+  HostTensor t = *makeHostTensor(spec("layout", DType::I32, {4}, 0), {4});
+  t.setBits(3, 7);
+  EXPECT_EQ(t.getBits(3), 7u);
+  EXPECT_THROW(t.setBits(4, 1), std::out_of_range);
+  EXPECT_THROW(t.getBits(-1), std::out_of_range);
+}
+
+/// A bf16 grouped GEMM with row layout: its M-sized tensors (a, layout, d)
+/// each get their rows from the caller.
+Json groupedManifest() {
+  Json m = Json::parse(kFixtureManifest);
+  m["kernel"] = {{"symbol", "grouped"}, {"cubin", "grouped.sm_90a.cubin"}};
+  m["tensors"] = Json::array({{{"name", "a"},
+                               {"dtype", "bf16"},
+                               {"shape", {-1, 64}},
+                               {"contiguous_dim", 1}},
+                              {{"name", "b"},
+                               {"dtype", "bf16"},
+                               {"shape", {2, 16, 64}},
+                               {"contiguous_dim", 2}},
+                              {{"name", "layout"},
+                               {"dtype", "i32"},
+                               {"shape", {-1}},
+                               {"contiguous_dim", 0}},
+                              {{"name", "d"},
+                               {"dtype", "bf16"},
+                               {"shape", {-1, 16}},
+                               {"contiguous_dim", 1}}});
+  m["params"] = Json::array();
+  for (int i = 0; i < 4; ++i)
+    m["params"].push_back({{"kind", "pointer"}, {"tensor", i}});
+  m["launch"] = {{"block", {128, 1, 1}},
+                 {"dynamic_smem_bytes", 0},
+                 {"grid",
+                  {{"kind", "tiles"},
+                   {"factors", {{{"tensor", 3}, {"dim", 0}, {"tile", 128}}}}}}};
+  m["problem"] = {
+      {"family", "grouped_gemm"}, {"kind", "contiguous"}, {"outputs", {"d"}}};
+  return m;
+}
+
+Expected<HarnessResult> runGrouped(const Json &manifest,
+                                   std::string_view sizes) {
+  Expected<Bundle> bundle =
+      Bundle::loadFromMemory(manifest.dump(), fakeCubin());
+  if (!bundle)
+    return bundle.error();
+  HarnessOptions options;
+  options.sizes = *parseSizeOverrides(sizes);
+  return runBundle(*bundle, options);
+}
+
+// The test inputs' group layout is written for every row of A: a shorter
+// layout is an error, before anything reaches a GPU.
+TEST(Harness, SizesThatDisagreeAreAnError) {
+  EXPECT_TRUE(
+      failsWith(runGrouped(groupedManifest(), "a=0:256,layout=0:100,d=0:256"),
+                Code::InvalidArgument,
+                "tensor 'layout': element 100 is outside its 100 "
+                "elements; do the tensor sizes agree?"));
+}
+
+// The problem description is free-form JSON the reference reads: a field of
+// the wrong type is an invalid manifest, not an exception.
+TEST(Harness, MistypedProblemFieldsAreAnInvalidManifest) {
+  Json kind = groupedManifest();
+  kind["problem"]["kind"] = 5;
+  EXPECT_TRUE(failsWith(runGrouped(kind, "a=0:256,layout=0:256,d=0:256"),
+                        Code::InvalidManifest,
+                        "the bundle's problem description: "));
+  Json prefix = groupedManifest();
+  prefix["problem"]["prefix_sum"] = "yes";
+  EXPECT_TRUE(failsWith(runGrouped(prefix, "a=0:256,layout=0:256,d=0:256"),
+                        Code::InvalidManifest, "type must be boolean"));
+}
+
+} // namespace

@@ -54,7 +54,8 @@ struct SM120RT_API HostTensor {
   /// The element at an element offset, decoded to float (i32 and u8
   /// converted).
   float get(int64_t offset) const;
-  /// Raw element bits at an element offset (a nibble for f4e2m1).
+  /// Raw element bits at an element offset (a nibble for f4e2m1). Both
+  /// throw std::out_of_range for an offset outside the tensor's elements.
   uint32_t getBits(int64_t offset) const;
   void setBits(int64_t offset, uint32_t bits);
   /// Visits every element's offset, last dimension fastest.
