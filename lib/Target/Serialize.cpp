@@ -329,7 +329,9 @@ FailureOr<KernelBundle> mlir::sm120::buildBundle(
   if (kernels.size() != 1)
     return module.emitError()
            << "expected exactly one kernel function with '"
-           << SM120Dialect::kAbiAttrName << "'; found " << kernels.size();
+           << SM120Dialect::kAbiAttrName << "'; found " << kernels.size()
+           << " (a bundle holds one kernel: compile each problem op, "
+              "sm120.gemm or another, from a module of its own)";
   LLVM::LLVMFuncOp kernel = kernels.front();
   auto abi = cast<KernelAbiAttr>(kernel->getAttr(SM120Dialect::kAbiAttrName));
   uint64_t smem = abi.getLaunch().getDynamicSmem();

@@ -3,7 +3,7 @@
 
 // CHIP: error: unknown chip 'sm_100a'; expected one of sm_120a, sm_121a, sm_120f, sm_90a
 
-// expected-error @+1 {{expected exactly one kernel function with 'sm120.abi'; found 0}}
+// expected-error @+1 {{expected exactly one kernel function with 'sm120.abi'; found 0 (a bundle holds one kernel: compile each problem op, sm120.gemm or another, from a module of its own)}}
 module {
   llvm.func @no_abi() {
     llvm.return
@@ -12,7 +12,7 @@ module {
 
 // -----
 
-// expected-error @+1 {{expected exactly one kernel function with 'sm120.abi'; found 2}}
+// expected-error @+1 {{expected exactly one kernel function with 'sm120.abi'; found 2 (a bundle holds one kernel: compile each problem op, sm120.gemm or another, from a module of its own)}}
 module {
   llvm.func @k1() attributes {nvvm.kernel, sm120.abi = #sm120.abi<tensors = [], params = [],
       launch = #sm120.launch<block = [32, 1, 1], grid = [1, 1, 1]>, problem = {family = "t"}>} {
