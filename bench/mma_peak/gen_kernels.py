@@ -202,11 +202,13 @@ llvm.mlir.global internal @{name}_smem() {{addr_space = 3 : i32, alignment = 16 
     llvm.store %v, %p : i32, !llvm.ptr<3>
   }}
   nvvm.barrier0
-  %tid32 = arith.andi %tid, %c15 : i32
-  %lanebits = arith.constant 31 : i32
-  %l = arith.andi %tid, %lanebits : i32
-  %laneoff = arith.muli %l, %c16 : i32
-  %halfoff = arith.muli %tid32, %c16 : i32
+  // ldmatrix row addresses: .x4 reads a row of 16 bytes per lane, .x2 per
+  // lane of the first half-warp.
+  %c31 = arith.constant 31 : i32
+  %lane = arith.andi %tid, %c31 : i32
+  %half = arith.andi %tid, %c15 : i32
+  %laneoff = arith.muli %lane, %c16 : i32
+  %halfoff = arith.muli %half, %c16 : i32
 """]
     n_iter = 2 * n_acc if promo == "carry" else n_acc
     accs = [f"%g{t}" for t in range(n_iter)]

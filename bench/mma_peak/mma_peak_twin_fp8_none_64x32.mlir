@@ -46,11 +46,13 @@ llvm.func @mma_peak_twin_fp8_none_64x32(%out: !llvm.ptr {llvm.noalias})
     llvm.store %v, %p : i32, !llvm.ptr<3>
   }
   nvvm.barrier0
-  %tid32 = arith.andi %tid, %c15 : i32
-  %lanebits = arith.constant 31 : i32
-  %l = arith.andi %tid, %lanebits : i32
-  %laneoff = arith.muli %l, %c16 : i32
-  %halfoff = arith.muli %tid32, %c16 : i32
+  // ldmatrix row addresses: .x4 reads a row of 16 bytes per lane, .x2 per
+  // lane of the first half-warp.
+  %c31 = arith.constant 31 : i32
+  %lane = arith.andi %tid, %c31 : i32
+  %half = arith.andi %tid, %c15 : i32
+  %laneoff = arith.muli %lane, %c16 : i32
+  %halfoff = arith.muli %half, %c16 : i32
   %acc:64 = scf.for %it = %c0 to %iters step %c1 iter_args(%g0 = %zero, %g1 = %zero, %g2 = %zero, %g3 = %zero, %g4 = %zero, %g5 = %zero, %g6 = %zero, %g7 = %zero, %g8 = %zero, %g9 = %zero, %g10 = %zero, %g11 = %zero, %g12 = %zero, %g13 = %zero, %g14 = %zero, %g15 = %zero, %g16 = %zero, %g17 = %zero, %g18 = %zero, %g19 = %zero, %g20 = %zero, %g21 = %zero, %g22 = %zero, %g23 = %zero, %g24 = %zero, %g25 = %zero, %g26 = %zero, %g27 = %zero, %g28 = %zero, %g29 = %zero, %g30 = %zero, %g31 = %zero, %g32 = %zero, %g33 = %zero, %g34 = %zero, %g35 = %zero, %g36 = %zero, %g37 = %zero, %g38 = %zero, %g39 = %zero, %g40 = %zero, %g41 = %zero, %g42 = %zero, %g43 = %zero, %g44 = %zero, %g45 = %zero, %g46 = %zero, %g47 = %zero, %g48 = %zero, %g49 = %zero, %g50 = %zero, %g51 = %zero, %g52 = %zero, %g53 = %zero, %g54 = %zero, %g55 = %zero, %g56 = %zero, %g57 = %zero, %g58 = %zero, %g59 = %zero, %g60 = %zero, %g61 = %zero, %g62 = %zero, %g63 = %zero) -> (f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32) : i32 {
     %itbit = arith.andi %it, %c1 : i32
     %itbase = arith.muli %itbit, %c512 : i32
